@@ -1,0 +1,160 @@
+package io.respool.gateway;
+
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.respool.events.EventLog;
+import io.respool.gateway.auth.AuthService;
+import io.respool.gateway.cluster.Clustering;
+import io.respool.gateway.config.GatewayConfig;
+import io.respool.gateway.events.EventsHub;
+import io.respool.gateway.hosts.HostConnections;
+import io.respool.gateway.http.HttpApiVerticle;
+import io.respool.hosts.HostRegistry;
+import io.respool.infra.Databases;
+import io.respool.infra.EmbeddedServices;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxBuilder;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.eventbus.EventBusOptions;
+import io.vertx.ext.auth.PubSecKeyOptions;
+import io.vertx.ext.auth.JWTOptions;
+import io.vertx.ext.auth.jwt.JWTAuth;
+import io.vertx.ext.auth.jwt.JWTAuthOptions;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsOptions;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisAPI;
+import io.vertx.redis.client.RedisOptions;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Tuple;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The composition root of a gateway node: builds every piece once and wires it by constructor. */
+public final class Gateway implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
+
+  private final List<AutoCloseable> closeables;
+  private final Vertx vertx;
+  private final HttpApiVerticle http;
+  private final GatewayConfig config;
+
+  private Gateway(GatewayConfig config, Vertx vertx, HttpApiVerticle http, List<AutoCloseable> closeables) {
+    this.config = config;
+    this.vertx = vertx;
+    this.http = http;
+    this.closeables = closeables;
+  }
+
+  /** Starts a node (blocking until it serves, or throwing why it cannot). */
+  public static Gateway start(GatewayConfig config) throws Exception {
+    List<AutoCloseable> closeables = new ArrayList<>();
+    try {
+      String pgUrl = config.pgUrl();
+      if (pgUrl == null) {
+        EmbeddedServices.Running pg = EmbeddedServices.postgres(config.home().resolve("pg"));
+        closeables.add(pg);
+        pgUrl = pg.url();
+      }
+      String redisUrl = config.redisUrl();
+      if (redisUrl == null) {
+        EmbeddedServices.Running redis = EmbeddedServices.redis(config.home().resolve("redis"));
+        closeables.add(redis);
+        redisUrl = redis.url();
+      }
+      Databases.migrate(pgUrl);
+
+      PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+      VertxOptions options = new VertxOptions()
+          .setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true).setJvmMetricsEnabled(true))
+          .setEventBusOptions(new EventBusOptions().setHost(config.clusterHost()).setClusterPublicHost(config.clusterHost()));
+      VertxBuilder builder = Vertx.builder().with(options).withMetrics(new MicrometerMetricsFactory(metrics));
+      Vertx vertx = config.cluster()
+          ? builder.withClusterManager(Clustering.manager(config)).buildClustered().await(60, TimeUnit.SECONDS)
+          : builder.build();
+      closeables.add(() -> vertx.close().await(30, TimeUnit.SECONDS));
+
+      Pool pool = Databases.pool(vertx, pgUrl, config.dbPoolSize());
+      RedisAPI redis = RedisAPI.api(Redis.createClient(vertx, new RedisOptions().setConnectionString(redisUrl)));
+      JWTAuth jwt = JWTAuth.create(vertx, new JWTAuthOptions()
+          .addPubSecKey(new PubSecKeyOptions().setAlgorithm("HS256").setBuffer(jwtSecret(config, pool)))
+          .setJWTOptions(new JWTOptions().setIssuer("respool")));
+
+      EventLog events = new EventLog(pool, vertx.eventBus());
+      HostRegistry hosts = new HostRegistry(pool, events);
+      AuthService auth = new AuthService(pool, redis, jwt, hosts,
+          new AuthService.Settings(config.publicUrl(), config.tokenTtl(), config.nonceTtl(), config.admins()), Clock.systemUTC());
+      HostConnections connections = new HostConnections(vertx, hosts, config.nodeId(), config.heartbeatInterval(), config.heartbeatTimeout());
+      EventsHub hub = new EventsHub(vertx, events);
+      Gauge.builder("respool_hosts_connected", connections, HostConnections::connectedHosts)
+          .description("host control connections held by this node").register(metrics);
+
+      HttpApiVerticle http = new HttpApiVerticle(
+          new HttpApiVerticle.Services(auth, hosts, connections, hub, pool, redis, metrics, resource("openapi.yaml")),
+          config.bind(), config.port());
+      String deployment = vertx.deployVerticle(http).await(60, TimeUnit.SECONDS);
+      // undeploy first, while PostgreSQL is still reachable: the node hands its hosts over as it stops
+      closeables.add(() -> vertx.undeploy(deployment).await(30, TimeUnit.SECONDS));
+      Gateway g = new Gateway(config, vertx, http, closeables);
+      LOG.info("gateway {} serving on port {}", config.nodeId(), http.actualPort());
+      return g;
+    } catch (Exception | Error e) {
+      closeAll(closeables);
+      throw e;
+    }
+  }
+
+  public int port() { return http.actualPort(); }
+
+  public Vertx vertx() { return vertx; }
+
+  public GatewayConfig config() { return config; }
+
+  @Override
+  public void close() {
+    closeAll(closeables);
+  }
+
+  private static void closeAll(List<AutoCloseable> closeables) {
+    List<AutoCloseable> reversed = new ArrayList<>(closeables);
+    Collections.reverse(reversed);
+    for (AutoCloseable c : reversed) {
+      try {
+        c.close();
+      } catch (Exception e) {
+        LOG.warn("while stopping: {}", e.toString());
+      }
+    }
+    closeables.clear();
+  }
+
+  /** The configured secret, or the cluster's own, created once in PostgreSQL so every node agrees. */
+  private static String jwtSecret(GatewayConfig config, Pool pool) throws java.util.concurrent.TimeoutException {
+    if (config.jwtSecret() != null) return config.jwtSecret();
+    byte[] fresh = new byte[48];
+    new SecureRandom().nextBytes(fresh);
+    return pool.preparedQuery("INSERT INTO cluster_secrets (name, secret) VALUES ('jwt', $1) ON CONFLICT (name) DO NOTHING")
+        .execute(Tuple.of(io.vertx.core.buffer.Buffer.buffer(fresh)))
+        .compose(x -> pool.preparedQuery("SELECT secret FROM cluster_secrets WHERE name = 'jwt'").execute())
+        .map(rows -> Base64.getEncoder().encodeToString(rows.iterator().next().getBuffer(0).getBytes()))
+        .await(30, TimeUnit.SECONDS);
+  }
+
+  private static String resource(String name) throws IOException {
+    try (InputStream in = Gateway.class.getClassLoader().getResourceAsStream(name)) {
+      if (in == null) throw new IOException(name + " is missing from the classpath");
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+  }
+}

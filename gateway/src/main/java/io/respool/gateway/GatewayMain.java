@@ -1,0 +1,72 @@
+package io.respool.gateway;
+
+import io.respool.gateway.config.ConfigException;
+import io.respool.gateway.config.ConfigSource;
+import io.respool.gateway.config.GatewayConfig;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code java -jar respool-gateway.jar}: runs one gateway node until stopped. */
+@Command(name = "respool-gateway", mixinStandardHelpOptions = true, version = "respool-gateway 0.1.0",
+    description = {"Runs a ResPool gateway node.",
+        "Every setting can also come from a JSON file (--config), RESPOOL_<NAME> environment variables",
+        "or -Drespool.<name> system properties; options given here win. See README.md for the full list."})
+public final class GatewayMain implements Callable<Integer> {
+  @Option(names = "--config", description = "JSON config file (env RESPOOL_CONFIG)", defaultValue = "${env:RESPOOL_CONFIG}")
+  Path configFile;
+  @Option(names = "--port", description = "HTTP port (env RESPOOL_PORT, default 8080)")
+  String port;
+  @Option(names = "--home", description = "data directory (env RESPOOL_HOME, default ~/.respool)")
+  String home;
+  @Option(names = "--pg-url", description = "external PostgreSQL URL (env RESPOOL_PG_URL; default: embedded)")
+  String pgUrl;
+  @Option(names = "--redis-url", description = "external Redis URL (env RESPOOL_REDIS_URL; default: embedded)")
+  String redisUrl;
+  @Option(names = "--cluster", arity = "0..1", fallbackValue = "true", description = "join a Hazelcast cluster (env RESPOOL_CLUSTER)")
+  String cluster;
+  @Option(names = "--cluster-members", description = "host:port,… of cluster members (env RESPOOL_CLUSTER_MEMBERS)")
+  String clusterMembers;
+  @Option(names = "--cluster-port", description = "this node's cluster port (env RESPOOL_CLUSTER_PORT, default 5701)")
+  String clusterPort;
+  @Option(names = "--node-id", description = "name of this node (env RESPOOL_NODE_ID, default random)")
+  String nodeId;
+
+  @Override
+  public Integer call() throws Exception {
+    Map<String, String> overrides = new HashMap<>();
+    overrides.put("port", port);
+    overrides.put("home", home);
+    overrides.put("pgUrl", pgUrl);
+    overrides.put("redisUrl", redisUrl);
+    overrides.put("cluster", cluster);
+    overrides.put("clusterMembers", clusterMembers);
+    overrides.put("clusterPort", clusterPort);
+    overrides.put("nodeId", nodeId);
+    GatewayConfig config;
+    try {
+      config = GatewayConfig.from(ConfigSource.load(configFile, System.getenv(), System.getProperties(), overrides));
+    } catch (ConfigException e) {
+      System.err.println(e.getMessage());
+      return 2;
+    }
+    Gateway gateway = Gateway.start(config);
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      gateway.close();
+      stopped.countDown();
+    }, "respool-shutdown"));
+    System.out.println("ResPool gateway listening on port " + gateway.port());
+    stopped.await();
+    return 0;
+  }
+
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new GatewayMain()).execute(args));
+  }
+}

@@ -1,0 +1,212 @@
+package io.respool.gateway.events;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.respool.events.EventLog;
+import io.respool.hosts.HostRegistry;
+import io.respool.infra.Addresses;
+import io.respool.protocol.Json;
+import io.respool.protocol.RespoolException;
+import io.respool.protocol.api.Event;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.http.ServerWebSocket;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code /v1/events}: clients subscribe to topics and receive every committed event of each, in
+ * id order, without gaps. A subscription first replays from the event log what came after the
+ * client's {@code lastEventId}, then follows the cluster-wide publications; a publication that
+ * skips ids (it overtook a slower one) is back-filled from the log before it is delivered.
+ */
+public final class EventsHub {
+  private static final Logger LOG = LoggerFactory.getLogger(EventsHub.class);
+  private static final Set<String> PUBLIC_TOPICS = Set.of(HostRegistry.STREAM);
+  private static final int PAGE = 500;
+
+  private final Vertx vertx;
+  private final EventLog log;
+  private final Map<String, Set<Subscription>> byStream = new HashMap<>();
+  private MessageConsumer<String> consumer;
+
+  public EventsHub(Vertx vertx, EventLog log) {
+    this.vertx = vertx;
+    this.log = log;
+  }
+
+  public Future<Void> start() {
+    consumer = vertx.eventBus().consumer(Addresses.EVENTS_PUBLISHED, msg -> {
+      Event e = Json.decode(msg.body(), Event.class);
+      Set<Subscription> subs = byStream.get(e.stream());
+      if (subs != null) for (Subscription s : List.copyOf(subs)) s.offer(e);
+    });
+    return consumer.completion();
+  }
+
+  public Future<Void> stop() {
+    return consumer == null ? Future.succeededFuture() : consumer.unregister();
+  }
+
+  /** A client connection. Only public topics exist so far, so no credential is needed. */
+  public void handle(ServerWebSocket ws) {
+    Client c = new Client(ws);
+    ws.textMessageHandler(c::onText);
+    ws.binaryMessageHandler(b -> c.error("binary frames are not accepted"));
+    ws.closeHandler(v -> c.onClose());
+    ws.exceptionHandler(err -> LOG.debug("events socket error: {}", err.getMessage()));
+  }
+
+  private record Command(String type, String topic, Long lastEventId) {}
+
+  private final class Client {
+    final ServerWebSocket ws;
+    final Map<String, Subscription> subs = new HashMap<>();
+
+    Client(ServerWebSocket ws) { this.ws = ws; }
+
+    void onText(String text) {
+      Command cmd;
+      try {
+        JsonNode node = Json.tree(text);
+        cmd = Json.convert(node, Command.class);
+      } catch (RespoolException e) {
+        error(e.getMessage());
+        return;
+      }
+      if (cmd.topic() == null || cmd.topic().isBlank()) {
+        error("topic is required");
+        return;
+      }
+      switch (cmd.type() == null ? "" : cmd.type()) {
+        case "subscribe" -> subscribe(cmd);
+        case "unsubscribe" -> {
+          Subscription s = subs.remove(cmd.topic());
+          if (s != null) s.cancel();
+          send("{\"type\":\"unsubscribed\",\"topic\":" + Json.encode(cmd.topic()) + "}");
+        }
+        default -> error("type must be 'subscribe' or 'unsubscribe'");
+      }
+    }
+
+    void subscribe(Command cmd) {
+      if (!PUBLIC_TOPICS.contains(cmd.topic())) {
+        error("unknown topic '" + cmd.topic() + "'");
+        return;
+      }
+      if (cmd.lastEventId() != null && cmd.lastEventId() < 0) {
+        error("lastEventId must not be negative");
+        return;
+      }
+      if (subs.containsKey(cmd.topic())) {
+        error("already subscribed to '" + cmd.topic() + "'");
+        return;
+      }
+      Subscription s = new Subscription(this, cmd.topic());
+      subs.put(cmd.topic(), s);
+      byStream.computeIfAbsent(cmd.topic(), k -> new HashSet<>()).add(s);
+      log.head(cmd.topic()).onComplete(ar -> {
+        if (ar.failed()) {
+          error("events are unavailable; retry");
+          s.cancel();
+          subs.remove(cmd.topic());
+          return;
+        }
+        long head = ar.result();
+        long from = cmd.lastEventId() == null ? head : Math.min(cmd.lastEventId(), head);
+        send("{\"type\":\"subscribed\",\"topic\":" + Json.encode(cmd.topic()) + ",\"lastEventId\":" + head + "}");
+        s.start(from, head);
+      });
+    }
+
+    void error(String message) {
+      send("{\"type\":\"error\",\"message\":" + Json.encode(message) + "}");
+    }
+
+    void send(String text) {
+      if (ws.isClosed()) return;
+      if (ws.writeQueueFull()) { // the client lags behind; it can catch up from the log
+        ws.close((short) 1008, "too slow; reconnect with lastEventId");
+        return;
+      }
+      ws.writeTextMessage(text);
+    }
+
+    void onClose() {
+      subs.values().forEach(Subscription::cancel);
+      subs.clear();
+    }
+  }
+
+  /** One topic of one client: delivers ids strictly in order, each once. */
+  private final class Subscription {
+    final Client client;
+    final String stream;
+    long delivered = -1; // -1 until the replay point is known
+    boolean cancelled;
+    Future<Void> tail = Future.succeededFuture();
+    final List<Event> early = new ArrayList<>();
+
+    Subscription(Client client, String stream) {
+      this.client = client;
+      this.stream = stream;
+    }
+
+    void start(long from, long head) {
+      delivered = from;
+      enqueue(() -> fill(head));
+      List<Event> buffered = List.copyOf(early);
+      early.clear();
+      buffered.forEach(this::offer);
+    }
+
+    void offer(Event e) {
+      if (cancelled) return;
+      if (delivered < 0) {
+        early.add(e);
+        return;
+      }
+      enqueue(() -> fill(e.id() - 1).map(v -> {
+        deliver(e);
+        return null;
+      }));
+    }
+
+    /** Delivers from the log everything in (delivered, upTo]. */
+    Future<Void> fill(long upTo) {
+      if (cancelled || delivered >= upTo) return Future.succeededFuture();
+      return log.read(stream, delivered, upTo, PAGE).compose(events -> {
+        events.forEach(this::deliver);
+        if (events.isEmpty()) return Future.succeededFuture(); // not committed yet: nothing to send
+        return fill(upTo);
+      });
+    }
+
+    void deliver(Event e) {
+      if (cancelled || e.id() <= delivered) return;
+      delivered = e.id();
+      client.send("{\"type\":\"event\",\"event\":" + Json.encode(e) + "}");
+    }
+
+    void enqueue(java.util.function.Supplier<Future<Void>> step) {
+      tail = tail.transform(ar -> cancelled ? Future.succeededFuture() : step.get())
+          .recover(err -> {
+            LOG.warn("event delivery on {} failed: {}", stream, err.getMessage());
+            client.ws.close((short) 1011, "event delivery failed; reconnect with lastEventId");
+            return Future.succeededFuture();
+          });
+    }
+
+    void cancel() {
+      cancelled = true;
+      Set<Subscription> set = byStream.get(stream);
+      if (set != null) set.remove(this);
+    }
+  }
+}

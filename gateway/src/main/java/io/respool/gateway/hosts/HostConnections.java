@@ -1,0 +1,303 @@
+package io.respool.gateway.hosts;
+
+import io.respool.hosts.HostRegistry;
+import io.respool.infra.Addresses;
+import io.respool.protocol.ErrorCode;
+import io.respool.protocol.RespoolException;
+import io.respool.protocol.crypto.Base58;
+import io.respool.protocol.crypto.Ed25519;
+import io.respool.protocol.host.HostFrame;
+import io.respool.protocol.host.HostFrames;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
+import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The host control channel ({@code /v1/hosts/connect}) of one gateway node: challenge,
+ * signed registration, heartbeats (written to PostgreSQL in one batch per second), inventory
+ * updates, and the event-bus consumer through which any node reaches a host held here. All state
+ * is touched on this node's HTTP event loop only.
+ */
+public final class HostConnections {
+  private static final Logger LOG = LoggerFactory.getLogger(HostConnections.class);
+  private static final SecureRandom RANDOM = new SecureRandom();
+  private static final Duration REGISTER_TIMEOUT = Duration.ofSeconds(10);
+  private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(5);
+
+  private final Vertx vertx;
+  private final HostRegistry registry;
+  private final String node;
+  private final Duration heartbeatInterval;
+  private final Duration heartbeatTimeout;
+  private final Map<String, Session> byHost = new HashMap<>();
+  private Map<String, String> pendingHeartbeats = new HashMap<>();
+  private final AtomicLong requestIds = new AtomicLong();
+  private final List<Long> timers = new ArrayList<>();
+  private MessageConsumer<JsonObject> sessionOpened;
+  private boolean stopping;
+
+  public HostConnections(Vertx vertx, HostRegistry registry, String node, Duration heartbeatInterval, Duration heartbeatTimeout) {
+    this.vertx = vertx;
+    this.registry = registry;
+    this.node = node;
+    this.heartbeatInterval = heartbeatInterval;
+    this.heartbeatTimeout = heartbeatTimeout;
+  }
+
+  /** Starts the batch writer, the idle watchdog, the offline sweeper and the supersede listener. */
+  public Future<Void> start() {
+    timers.add(vertx.setPeriodic(1000, t -> flushHeartbeats()));
+    long sweepEvery = Math.max(100, heartbeatTimeout.toMillis() / 3);
+    timers.add(vertx.setPeriodic(sweepEvery, t -> {
+      closeIdleSessions();
+      registry.sweep(heartbeatTimeout).onFailure(err -> LOG.warn("offline sweep failed: {}", err.getMessage()));
+    }));
+    sessionOpened = vertx.eventBus().consumer(Addresses.HOST_SESSION_OPENED, this::onSessionOpenedElsewhere);
+    return sessionOpened.completion();
+  }
+
+  /** Hands this node's hosts over: marks them offline in one statement, then closes their sockets. */
+  public Future<Void> stop() {
+    stopping = true;
+    timers.forEach(vertx::cancelTimer);
+    return flushHeartbeats()
+        .compose(v -> registry.releaseNode(node)).<Void>mapEmpty()
+        .recover(err -> { LOG.warn("could not release hosts of {}: {}", node, err.getMessage()); return Future.succeededFuture(); })
+        .onComplete(v -> {
+          for (Session s : List.copyOf(byHost.values())) s.ws.close((short) 1001, "gateway node stopping");
+          if (sessionOpened != null) sessionOpened.unregister();
+        });
+  }
+
+  public int connectedHosts() { return byHost.size(); }
+
+  public void handle(ServerWebSocket ws) {
+    if (stopping) {
+      ws.close((short) 1001, "gateway node stopping");
+      return;
+    }
+    Session s = new Session(ws);
+    ws.textMessageHandler(s::onText);
+    ws.binaryMessageHandler(b -> s.refuse(null, RespoolException.invalid("binary frames are not accepted on the control channel")));
+    ws.closeHandler(v -> s.onClose());
+    ws.exceptionHandler(err -> LOG.debug("host socket error: {}", err.getMessage()));
+    s.send(new HostFrame.Challenge(s.nonce, node));
+    s.registerTimer = vertx.setTimer(REGISTER_TIMEOUT.toMillis(), t -> {
+      if (s.hostId == null) s.close(1008, "no registration within " + REGISTER_TIMEOUT.toSeconds() + " s");
+    });
+  }
+
+  private Future<Void> flushHeartbeats() {
+    if (pendingHeartbeats.isEmpty()) return Future.succeededFuture();
+    Map<String, String> batch = pendingHeartbeats;
+    pendingHeartbeats = new HashMap<>();
+    return registry.touch(batch).<Void>mapEmpty()
+        .onFailure(err -> LOG.warn("heartbeat batch of {} failed: {}", batch.size(), err.getMessage()));
+  }
+
+  private void closeIdleSessions() {
+    long now = System.nanoTime();
+    for (Session s : List.copyOf(byHost.values())) {
+      if (now - s.lastHeartbeat > heartbeatTimeout.toNanos()) s.close(1001, "no heartbeat for " + heartbeatTimeout.toSeconds() + " s");
+    }
+  }
+
+  private void onSessionOpenedElsewhere(Message<JsonObject> msg) {
+    Session held = byHost.get(msg.body().getString("hostId"));
+    if (held != null && !held.sessionId.equals(msg.body().getString("sessionId"))) {
+      byHost.remove(held.hostId);
+      held.superseded = true;
+      held.close(1008, "superseded by a newer connection of this host");
+    }
+  }
+
+  /** One control connection. */
+  private final class Session {
+    final ServerWebSocket ws;
+    final String nonce = Base58.encode(randomBytes(24));
+    final Map<String, Promise<HostFrame.Pong>> pings = new HashMap<>();
+    String hostId;
+    String sessionId;
+    long lastHeartbeat = System.nanoTime();
+    long registerTimer;
+    boolean registering;
+    boolean superseded;
+    boolean closed;
+    MessageConsumer<JsonObject> commands;
+
+    Session(ServerWebSocket ws) { this.ws = ws; }
+
+    void onText(String text) {
+      HostFrame frame;
+      try {
+        frame = HostFrames.decode(text);
+      } catch (RespoolException e) {
+        refuse(null, e);
+        return;
+      }
+      switch (frame) {
+        case HostFrame.Register r -> onRegister(r);
+        case HostFrame.Heartbeat h -> onHeartbeat(h);
+        case HostFrame.Resources u -> onResources(u);
+        case HostFrame.Pong p -> {
+          Promise<HostFrame.Pong> waiting = pings.remove(p.re());
+          if (waiting != null) waiting.tryComplete(p);
+        }
+        default -> refuse(null, RespoolException.invalid("unexpected frame from a host"));
+      }
+    }
+
+    void onRegister(HostFrame.Register r) {
+      if (hostId != null || registering) {
+        refuse(r.id(), new RespoolException(ErrorCode.CONFLICT, "already registered on this connection"));
+        return;
+      }
+      if (!r.nonce().equals(nonce)) {
+        refuse(r.id(), RespoolException.unauthorized("registration does not answer this connection's challenge"));
+        return;
+      }
+      byte[] key;
+      byte[] sig;
+      try {
+        key = Base58.decode(r.hostId());
+        sig = Base58.decode(r.signature());
+      } catch (IllegalArgumentException e) {
+        refuse(r.id(), RespoolException.unauthorized("hostId and signature must be base58"));
+        return;
+      }
+      byte[] signed = HostFrame.Register.signingText(r.hostId(), nonce).getBytes(StandardCharsets.UTF_8);
+      if (!Ed25519.verify(key, signed, sig)) {
+        refuse(r.id(), RespoolException.unauthorized("signature does not prove the key of " + r.hostId()));
+        return;
+      }
+      registering = true;
+      String sid = UUID.randomUUID().toString();
+      registry.register(r.hostId(), r.host(), sid, node).onComplete(ar -> {
+        registering = false;
+        if (ar.failed()) {
+          LOG.warn("registration of {} failed: {}", r.hostId(), ar.cause().getMessage());
+          refuse(r.id(), new RespoolException(ErrorCode.UNAVAILABLE, "registration could not be stored; retry"));
+          return;
+        }
+        if (closed) { // the socket went away while we wrote; undo the online mark
+          registry.disconnect(r.hostId(), sid);
+          return;
+        }
+        vertx.cancelTimer(registerTimer);
+        hostId = r.hostId();
+        sessionId = sid;
+        lastHeartbeat = System.nanoTime();
+        Session previous = byHost.put(hostId, this);
+        if (previous != null) {
+          previous.superseded = true;
+          previous.close(1008, "superseded by a newer connection of this host");
+        }
+        commands = vertx.eventBus().consumer(Addresses.hostCommand(hostId), this::onCommand);
+        vertx.eventBus().publish(Addresses.HOST_SESSION_OPENED, new JsonObject().put("hostId", hostId).put("sessionId", sid));
+        send(new HostFrame.Registered(r.id(), hostId, sid, heartbeatInterval.toMillis()));
+        LOG.info("host {} registered on {} (session {})", hostId, node, sid);
+      });
+    }
+
+    void onHeartbeat(HostFrame.Heartbeat h) {
+      if (hostId == null) {
+        refuse(h.id(), RespoolException.unauthorized("register first"));
+      } else if (!hostId.equals(h.hostId())) {
+        refuse(h.id(), RespoolException.forbidden("this connection speaks for " + hostId + ", not " + h.hostId()));
+      } else {
+        lastHeartbeat = System.nanoTime();
+        pendingHeartbeats.put(hostId, sessionId);
+        send(new HostFrame.Ack(h.id()));
+      }
+    }
+
+    void onResources(HostFrame.Resources u) {
+      if (hostId == null) {
+        refuse(u.id(), RespoolException.unauthorized("register first"));
+      } else if (!hostId.equals(u.hostId())) {
+        refuse(u.id(), RespoolException.forbidden("this connection speaks for " + hostId + ", not " + u.hostId()));
+      } else {
+        registry.updateInventory(hostId, sessionId, u.inventory()).onComplete(ar -> {
+          if (ar.succeeded()) send(new HostFrame.Ack(u.id()));
+          else refuse(u.id(), ar.cause() instanceof RespoolException re ? re : new RespoolException(ErrorCode.UNAVAILABLE, "update not stored; retry"));
+        });
+      }
+    }
+
+    /** A command from any node, for this host. Only {@code ping} exists so far. */
+    void onCommand(Message<JsonObject> msg) {
+      if (!"ping".equals(msg.body().getString("type"))) {
+        msg.fail(ErrorCode.INVALID_REQUEST.status(), "unknown host command");
+        return;
+      }
+      String id = "g" + requestIds.incrementAndGet();
+      Promise<HostFrame.Pong> pong = Promise.promise();
+      pings.put(id, pong);
+      long started = System.nanoTime();
+      long timer = vertx.setTimer(COMMAND_TIMEOUT.toMillis(), t -> {
+        pings.remove(id);
+        pong.tryFail(new ReplyException(ReplyFailure.TIMEOUT, "host did not answer"));
+      });
+      send(new HostFrame.Ping(id));
+      pong.future().onComplete(ar -> {
+        vertx.cancelTimer(timer);
+        if (ar.succeeded()) {
+          msg.reply(new JsonObject().put("hostId", hostId).put("node", node)
+              .put("rttMicros", (System.nanoTime() - started) / 1000));
+        } else {
+          msg.fail(ErrorCode.HOST_UNREACHABLE.status(), "host did not answer within " + COMMAND_TIMEOUT.toSeconds() + " s");
+        }
+      });
+    }
+
+    void refuse(String re, RespoolException e) {
+      send(new HostFrame.Error(re, e.code().slug(), e.getMessage()));
+      if (hostId == null && !registering) close(1008, e.getMessage());
+    }
+
+    void send(HostFrame frame) {
+      if (!closed) ws.writeTextMessage(HostFrames.encode(frame));
+    }
+
+    void close(int code, String reason) {
+      if (!closed && !ws.isClosed()) ws.close((short) code, reason.length() > 120 ? reason.substring(0, 120) : reason);
+    }
+
+    void onClose() {
+      closed = true;
+      vertx.cancelTimer(registerTimer);
+      pings.values().forEach(p -> p.tryFail("connection closed"));
+      if (commands != null) commands.unregister();
+      if (hostId == null) return;
+      if (byHost.get(hostId) == this) byHost.remove(hostId);
+      pendingHeartbeats.remove(hostId, sessionId);
+      if (!superseded && !stopping) {
+        registry.disconnect(hostId, sessionId)
+            .onFailure(err -> LOG.warn("could not mark {} offline: {}", hostId, err.getMessage()));
+      }
+    }
+  }
+
+  private static byte[] randomBytes(int n) {
+    byte[] b = new byte[n];
+    RANDOM.nextBytes(b);
+    return b;
+  }
+}

@@ -1,0 +1,208 @@
+package io.respool.gateway.http;
+
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.respool.gateway.auth.AuthService;
+import io.respool.gateway.auth.Principal;
+import io.respool.gateway.events.EventsHub;
+import io.respool.gateway.hosts.HostConnections;
+import io.respool.hosts.HostQuery;
+import io.respool.hosts.HostRegistry;
+import io.respool.infra.Addresses;
+import io.respool.protocol.ErrorCode;
+import io.respool.protocol.Json;
+import io.respool.protocol.RespoolException;
+import io.respool.protocol.api.Auth;
+import io.respool.protocol.host.HostFrames;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.ServerWebSocketHandshake;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.openapi.router.RequestExtractor;
+import io.vertx.ext.web.openapi.router.RouterBuilder;
+import io.vertx.openapi.contract.OpenAPIContract;
+import io.vertx.redis.client.RedisAPI;
+import io.vertx.sqlclient.Pool;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * The HTTP edge of one node: the REST API built from {@code openapi.yaml}, the operational
+ * endpoints, and the two WebSocket endpoints. Handlers only translate requests into service
+ * calls; every failure goes through {@link Problems}.
+ */
+public final class HttpApiVerticle extends VerticleBase {
+  /** Largest request body accepted. */
+  public static final int MAX_BODY_BYTES = 64 * 1024;
+
+  /** The services the edge calls. */
+  public record Services(AuthService auth, HostRegistry hosts, HostConnections hostConnections, EventsHub events,
+      Pool pool, RedisAPI redis, PrometheusMeterRegistry metrics, String contract) {}
+
+  private final Services s;
+  private final String bind;
+  private final int port;
+  private HttpServer server;
+
+  public HttpApiVerticle(Services services, String bind, int port) {
+    this.s = services;
+    this.bind = bind;
+    this.port = port;
+  }
+
+  @Override
+  public Future<?> start() {
+    // the connection registry and the hub keep their state on this verticle's event loop
+    return Future.all(s.hostConnections().start(), s.events().start())
+        .compose(v -> OpenAPIContract.from(vertx, Contract.forRouter(s.contract())))
+        .compose(contract -> {
+      RouterBuilder rb = RouterBuilder.create(vertx, contract, RequestExtractor.withBodyHandler());
+      rb.rootHandler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES));
+      // bearer credentials are JWTs or API keys: AuthService checks them in the handlers below
+      rb.getRoutes().forEach(r -> r.setDoSecurity(false));
+      rb.getRoute("health").addHandler(this::health);
+      rb.getRoute("ready").addHandler(this::ready);
+      rb.getRoute("metrics").addHandler(this::metrics);
+      rb.getRoute("contract").addHandler(this::contract);
+      rb.getRoute("authChallenge").addHandler(body(Auth.ChallengeRequest.class, s.auth()::challenge));
+      rb.getRoute("authVerify").addHandler(body(Auth.VerifyRequest.class, s.auth()::verify));
+      rb.getRoute("getAccount").addHandler(authenticated(this::account));
+      rb.getRoute("createApiKey").addHandler(authenticated(this::createApiKey));
+      rb.getRoute("listHosts").addHandler(this::listHosts);
+      rb.getRoute("getHost").addHandler(ctx -> reply(ctx, 200, s.hosts().get(ctx.pathParam("id"))));
+      rb.getRoute("pingHost").addHandler(authenticated(this::pingHost));
+      Router router = rb.createRouter();
+      router.route().failureHandler(Problems::handle);
+      for (ErrorCode c : List.of(ErrorCode.NOT_FOUND, ErrorCode.METHOD_NOT_ALLOWED, ErrorCode.PAYLOAD_TOO_LARGE,
+          ErrorCode.UNSUPPORTED_MEDIA_TYPE, ErrorCode.INVALID_REQUEST)) {
+        router.errorHandler(c.status(), ctx -> Problems.handle(ctx));
+      }
+      router.errorHandler(500, Problems::handle);
+
+      HttpServerOptions options = new HttpServerOptions()
+          .setHost(bind).setPort(port)
+          .setMaxWebSocketFrameSize(HostFrames.MAX_FRAME_BYTES)
+          .setMaxWebSocketMessageSize(HostFrames.MAX_FRAME_BYTES)
+          .setIdleTimeout(0);
+      server = vertx.createHttpServer(options)
+          .requestHandler(router)
+          .webSocketHandshakeHandler(this::handshake)
+          .webSocketHandler(ws -> {
+            if ("/v1/hosts/connect".equals(ws.path())) s.hostConnections().handle(ws);
+            else s.events().handle(ws);
+          });
+      return server.listen();
+    });
+  }
+
+  @Override
+  public Future<?> stop() {
+    return s.hostConnections().stop().eventually(() -> s.events().stop()).eventually(() -> server.close());
+  }
+
+  public int actualPort() { return server.actualPort(); }
+
+  private void handshake(ServerWebSocketHandshake h) {
+    if ("/v1/hosts/connect".equals(h.path()) || "/v1/events".equals(h.path())) h.accept();
+    else h.reject(404);
+  }
+
+  private void health(RoutingContext ctx) {
+    ctx.json(new JsonObject().put("status", "UP"));
+  }
+
+  /** Ready when PostgreSQL and Redis answer. */
+  private void ready(RoutingContext ctx) {
+    Future.all(s.pool().query("SELECT 1").execute(), s.redis().ping(List.of())).onComplete(ar -> {
+      if (ar.succeeded()) ctx.json(new JsonObject().put("status", "READY"));
+      else Problems.send(ctx, ErrorCode.UNAVAILABLE, "a backing service does not answer");
+    });
+  }
+
+  private void metrics(RoutingContext ctx) {
+    ctx.response().putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8").end(s.metrics().scrape());
+  }
+
+  private void contract(RoutingContext ctx) {
+    ctx.response().putHeader("Content-Type", "application/yaml").end(s.contract());
+  }
+
+  private void listHosts(RoutingContext ctx) {
+    HostQuery q = new HostQuery(
+        param(ctx, "online", Boolean::valueOf), param(ctx, "minCpu", Double::valueOf), param(ctx, "minMemoryMb", Long::valueOf),
+        param(ctx, "minGpus", Integer::valueOf), ctx.queryParams().get("gpuModel"), ctx.queryParams().get("region"),
+        ctx.queryParams().get("after"), param(ctx, "limit", Integer::valueOf) == null ? 100 : param(ctx, "limit", Integer::valueOf));
+    reply(ctx, 200, s.hosts().list(q));
+  }
+
+  private Future<?> account(RoutingContext ctx, Principal who) {
+    return s.auth().account(who);
+  }
+
+  private Future<?> createApiKey(RoutingContext ctx, Principal who) {
+    return s.auth().createApiKey(who, decode(ctx, Auth.ApiKeyRequest.class));
+  }
+
+  private Future<?> pingHost(RoutingContext ctx, Principal who) {
+    return vertx.eventBus().<JsonObject>request(Addresses.hostCommand(ctx.pathParam("id")), new JsonObject().put("type", "ping"),
+            new DeliveryOptions().setSendTimeout(7000))
+        .map(msg -> msg.body().getMap());
+  }
+
+  // --- translation helpers -------------------------------------------------------------------
+
+  private interface AuthenticatedHandler {
+    Future<?> handle(RoutingContext ctx, Principal who);
+  }
+
+  private io.vertx.core.Handler<RoutingContext> authenticated(AuthenticatedHandler h) {
+    return ctx -> s.auth().authenticate(ctx.request().getHeader("Authorization"))
+        .compose(who -> h.handle(ctx, who))
+        .onComplete(ar -> respond(ctx, ctx.request().method().name().equals("POST") ? 201 : 200, ar.result(), ar.cause()));
+  }
+
+  private <T> io.vertx.core.Handler<RoutingContext> body(Class<T> type, Function<T, Future<?>> call) {
+    return ctx -> {
+      Future<?> result;
+      try {
+        result = call.apply(decode(ctx, type));
+      } catch (RespoolException e) {
+        result = Future.failedFuture(e);
+      }
+      reply(ctx, 200, result);
+    };
+  }
+
+  private static <T> T decode(RoutingContext ctx, Class<T> type) {
+    String text = ctx.body() == null ? null : ctx.body().asString();
+    if (text == null || text.isBlank()) throw RespoolException.invalid("a JSON body is required");
+    return Json.decode(text, type);
+  }
+
+  private static <T> T param(RoutingContext ctx, String name, Function<String, T> parse) {
+    String v = ctx.queryParams().get(name);
+    if (v == null) return null;
+    try {
+      return parse.apply(v);
+    } catch (IllegalArgumentException e) {
+      throw RespoolException.invalid("query parameter " + name + " is malformed");
+    }
+  }
+
+  private static void reply(RoutingContext ctx, int status, Future<?> result) {
+    result.onComplete(ar -> respond(ctx, status, ar.result(), ar.cause()));
+  }
+
+  private static void respond(RoutingContext ctx, int status, Object value, Throwable failure) {
+    if (failure != null) {
+      ctx.fail(failure);
+      return;
+    }
+    ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(Json.encode(value));
+  }
+}

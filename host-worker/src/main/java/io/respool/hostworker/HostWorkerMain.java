@@ -1,0 +1,185 @@
+package io.respool.hostworker;
+
+import io.respool.protocol.crypto.Ed25519;
+import io.respool.protocol.host.Payout;
+import io.respool.protocol.host.Prices;
+import io.vertx.core.Vertx;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.random.RandomGenerator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import oshi.SystemInfo;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** The host-worker executable and its one composition root. */
+@Command(
+    name = "respool-host-worker",
+    mixinStandardHelpOptions = true,
+    versionProvider = AgentVersion.class,
+    sortOptions = false,
+    showDefaultValues = true,
+    description = {
+      "Offers this machine's CPU, GPU, memory and storage to a ResPool gateway.",
+      "Each option falls back to the environment variable named in its description."
+    },
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {
+      "0:stopped", "1:could not start (e.g. the first inventory probe failed)",
+      "2:invalid configuration, or an unusable host key"
+    })
+public final class HostWorkerMain implements Callable<Integer> {
+  private static final Logger log = LoggerFactory.getLogger(HostWorkerMain.class);
+  private static final String HOME_DEFAULT = "${env:RESPOOL_HOME:-~/.respool-host}";
+  private static final String HOME_HELP = "Directory of the host key (env RESPOOL_HOME).";
+
+  @Spec private CommandSpec spec;
+
+  @Option(names = "--gateway", paramLabel = "URL[,URL...]", defaultValue = "${env:RESPOOL_GATEWAY:-ws://127.0.0.1:8080}",
+      description = "Gateway WebSocket URLs, tried in turn on failure (env RESPOOL_GATEWAY). "
+          + "A URL without a path gets " + HostWorkerConfig.CONNECT_PATH + ".")
+  private String gateway;
+
+  @Option(names = "--home", paramLabel = "DIR", defaultValue = HOME_DEFAULT, description = HOME_HELP)
+  private String home;
+
+  @Option(names = "--region", defaultValue = "${env:RESPOOL_REGION:-local}",
+      description = "Region this host is offered in (env RESPOOL_REGION).")
+  private String region;
+
+  @Option(names = "--currency", defaultValue = "${env:RESPOOL_CURRENCY:-USDC}",
+      description = "Asset the prices are in (env RESPOOL_CURRENCY).")
+  private String currency;
+
+  @Option(names = "--price-cpu-core-hour", paramLabel = "UNITS", defaultValue = "${env:RESPOOL_PRICE_CPU_CORE_HOUR:-20000}",
+      description = "Price per CPU core-hour in minor units (env RESPOOL_PRICE_CPU_CORE_HOUR).")
+  private long priceCpuCoreHour;
+
+  @Option(names = "--price-memory-gb-hour", paramLabel = "UNITS", defaultValue = "${env:RESPOOL_PRICE_MEMORY_GB_HOUR:-5000}",
+      description = "Price per GiB-hour of memory in minor units (env RESPOOL_PRICE_MEMORY_GB_HOUR).")
+  private long priceMemoryGbHour;
+
+  @Option(names = "--price-storage-gb-hour", paramLabel = "UNITS", defaultValue = "${env:RESPOOL_PRICE_STORAGE_GB_HOUR:-100}",
+      description = "Price per GiB-hour of storage in minor units (env RESPOOL_PRICE_STORAGE_GB_HOUR).")
+  private long priceStorageGbHour;
+
+  @Option(names = "--price-gpu-hour", paramLabel = "MODEL=UNITS", split = ",", defaultValue = "${env:RESPOOL_PRICE_GPU_HOUR}",
+      description = "Price per GPU-hour of a model, repeatable, e.g. \"RTX 4090=400000\" (env RESPOOL_PRICE_GPU_HOUR, comma-separated).")
+  private Map<String, Long> priceGpuHour;
+
+  @Option(names = "--payout-ethereum", paramLabel = "0xADDRESS", defaultValue = "${env:RESPOOL_PAYOUT_ETHEREUM}",
+      description = "Ethereum address to be paid at (env RESPOOL_PAYOUT_ETHEREUM).")
+  private String payoutEthereum;
+
+  @Option(names = "--payout-solana", paramLabel = "ADDRESS", defaultValue = "${env:RESPOOL_PAYOUT_SOLANA}",
+      description = "Solana address to be paid at (env RESPOOL_PAYOUT_SOLANA).")
+  private String payoutSolana;
+
+  @Option(names = "--resources-interval", paramLabel = "SECONDS", defaultValue = "${env:RESPOOL_RESOURCES_INTERVAL:-60}",
+      description = "How often the inventory is probed again; changes are reported (env RESPOOL_RESOURCES_INTERVAL).")
+  private long resourcesIntervalSeconds;
+
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new HostWorkerMain()).execute(args));
+  }
+
+  @Override
+  public Integer call() throws InterruptedException {
+    HostWorkerConfig config;
+    Ed25519.Keys keys;
+    try {
+      config = config();
+      keys = new HostKeyStore(config.home()).loadOrCreate();
+    } catch (IllegalArgumentException | HostKeyException e) {
+      return refuse(e.getMessage());
+    }
+    return run(config, keys);
+  }
+
+  @Command(name = "id", mixinStandardHelpOptions = true, showDefaultValues = true,
+      description = "Prints this host's id (its base58 ed25519 public key), creating the key on first use.")
+  int id(@Option(names = "--home", paramLabel = "DIR", defaultValue = HOME_DEFAULT, description = HOME_HELP) String homeDir) {
+    try {
+      spec.commandLine().getOut().println(new HostKeyStore(expandHome(homeDir)).loadOrCreate().publicKeyBase58());
+      spec.commandLine().getOut().flush();
+      return 0;
+    } catch (HostKeyException e) {
+      return refuse(e.getMessage());
+    }
+  }
+
+  /** Validates every option into one immutable config; throws IllegalArgumentException saying what is wrong. */
+  HostWorkerConfig config() {
+    List<URI> gateways = new ArrayList<>();
+    for (String s : gateway.split(",")) {
+      if (s.isBlank()) continue;
+      try {
+        gateways.add(new URI(s.trim()));
+      } catch (URISyntaxException e) {
+        throw new IllegalArgumentException("gateway '" + s.trim() + "' is not a URL: " + e.getReason());
+      }
+    }
+    Prices prices = new Prices(currency, priceCpuCoreHour, priceMemoryGbHour, priceStorageGbHour, priceGpuHour);
+    Payout payout = new Payout(blankToNull(payoutEthereum), blankToNull(payoutSolana));
+    if (resourcesIntervalSeconds < 1) throw new IllegalArgumentException("resources interval must be at least 1 second");
+    return new HostWorkerConfig(gateways, expandHome(home), region, prices, payout, Duration.ofSeconds(resourcesIntervalSeconds));
+  }
+
+  private int run(HostWorkerConfig config, Ed25519.Keys keys) throws InterruptedException {
+    Vertx vertx = Vertx.vertx();
+    InventoryProbe probe = new OshiInventoryProbe(new SystemInfo(),
+        new NvidiaSmiProbe(System.getenv("PATH"), Duration.ofSeconds(10)), config.home());
+    InventoryWatcher watcher = new InventoryWatcher(vertx, probe, config.resourcesInterval());
+    Backoff backoff = new Backoff(config.backoffBase(), config.backoffCap(), RandomGenerator.getDefault());
+    ControlConnection connection = new ControlConnection(config, keys, watcher, backoff, new AgentVersion().get());
+
+    CountDownLatch stopped = new CountDownLatch(1);
+    // SIGTERM / Ctrl-C: undeploying closes the control socket with 1000, so the gateway knows we left
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      try {
+        vertx.close().await(10, TimeUnit.SECONDS);
+      } catch (Exception e) {
+        log.warn("unclean shutdown: {}", e.toString());
+      } finally {
+        stopped.countDown();
+      }
+    }, "respool-shutdown"));
+
+    log.info("host {} starting (gateways {}, home {})", keys.publicKeyBase58(), config.gateways(), config.home());
+    try {
+      vertx.deployVerticle(connection).await();
+    } catch (Exception e) {
+      log.error("cannot start: {}", e.toString());
+      return 1;
+    }
+    stopped.await();
+    return 0;
+  }
+
+  private int refuse(String message) {
+    spec.commandLine().getErr().println("respool-host-worker: " + message);
+    spec.commandLine().getErr().flush();
+    return 2;
+  }
+
+  private Path expandHome(String dir) {
+    if (dir.equals("~") || dir.startsWith("~/")) return Path.of(System.getProperty("user.home") + dir.substring(1));
+    return Path.of(dir);
+  }
+
+  private String blankToNull(String s) {
+    return s == null || s.isBlank() ? null : s.trim();
+  }
+}

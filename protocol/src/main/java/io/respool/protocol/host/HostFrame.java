@@ -1,0 +1,85 @@
+package io.respool.protocol.host;
+
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+
+/**
+ * A JSON text frame of the host control protocol (version {@value HostFrames#VERSION}). Requests
+ * carry an {@code id}; answers carry the id they answer in {@code re}.
+ *
+ * <pre>
+ * gateway → worker   challenge                       (on connect)
+ * worker  → gateway  register{id}     → registered{re} | error{re} + close
+ * worker  → gateway  heartbeat{id}    → ack{re} | error{re}
+ * worker  → gateway  resources{id}    → ack{re} | error{re}
+ * gateway → worker   ping{id}         → pong{re}
+ * </pre>
+ */
+@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
+@JsonSubTypes({
+  @JsonSubTypes.Type(value = HostFrame.Challenge.class, name = "challenge"),
+  @JsonSubTypes.Type(value = HostFrame.Register.class, name = "register"),
+  @JsonSubTypes.Type(value = HostFrame.Registered.class, name = "registered"),
+  @JsonSubTypes.Type(value = HostFrame.Heartbeat.class, name = "heartbeat"),
+  @JsonSubTypes.Type(value = HostFrame.Resources.class, name = "resources"),
+  @JsonSubTypes.Type(value = HostFrame.Ack.class, name = "ack"),
+  @JsonSubTypes.Type(value = HostFrame.Error.class, name = "error"),
+  @JsonSubTypes.Type(value = HostFrame.Ping.class, name = "ping"),
+  @JsonSubTypes.Type(value = HostFrame.Pong.class, name = "pong"),
+})
+public sealed interface HostFrame {
+
+  /** Sent by the gateway as soon as a worker connects: sign this nonce to register. */
+  record Challenge(String nonce, String node) implements HostFrame {
+    public Challenge {
+      Checks.text("nonce", nonce, 128);
+    }
+  }
+
+  /**
+   * Proves the worker holds the key whose base58 public key is {@code hostId}: {@code signature}
+   * is the base58 ed25519 signature of {@link #signingText(String, String)}.
+   */
+  record Register(String id, String hostId, String nonce, String signature, HostInfo host) implements HostFrame {
+    public Register {
+      Checks.text("id", id, 64);
+      Checks.text("hostId", hostId, 64);
+      Checks.text("nonce", nonce, 128);
+      Checks.text("signature", signature, 128);
+      if (host == null) throw new IllegalArgumentException("host is required");
+    }
+
+    public static String signingText(String hostId, String nonce) {
+      return "respool-host-auth:v" + HostFrames.VERSION + ":" + hostId + ":" + nonce;
+    }
+  }
+
+  record Registered(String re, String hostId, String sessionId, long heartbeatIntervalMs) implements HostFrame {}
+
+  /** Liveness, every heartbeat interval. {@code hostId} must be the connection's own host. */
+  record Heartbeat(String id, String hostId, long seq) implements HostFrame {
+    public Heartbeat {
+      Checks.text("id", id, 64);
+      Checks.text("hostId", hostId, 64);
+      Checks.range("seq", seq, 0, Long.MAX_VALUE);
+    }
+  }
+
+  /** A changed inventory (a disk grew, a GPU went away). */
+  record Resources(String id, String hostId, Inventory inventory) implements HostFrame {
+    public Resources {
+      Checks.text("id", id, 64);
+      Checks.text("hostId", hostId, 64);
+      if (inventory == null) throw new IllegalArgumentException("inventory is required");
+    }
+  }
+
+  record Ack(String re) implements HostFrame {}
+
+  /** A refused request; {@code code} is an {@link io.respool.protocol.ErrorCode} slug. */
+  record Error(String re, String code, String message) implements HostFrame {}
+
+  record Ping(String id) implements HostFrame {}
+
+  record Pong(String re) implements HostFrame {}
+}

@@ -1,0 +1,138 @@
+package io.respool.hosts;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.respool.events.EventLog;
+import io.respool.infra.Databases;
+import io.respool.protocol.RespoolException;
+import io.respool.protocol.api.Event;
+import io.respool.protocol.api.HostView;
+import io.respool.protocol.host.HostInfo;
+import io.respool.protocol.host.Inventory;
+import io.respool.protocol.host.Payout;
+import io.respool.protocol.host.Prices;
+import io.respool.testing.TestServices;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.sqlclient.Pool;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** HostRegistry and EventLog against the real embedded PostgreSQL. */
+class HostRegistryTest {
+  static Vertx vertx;
+  static Pool pool;
+  static EventLog events;
+  static HostRegistry registry;
+
+  @BeforeAll
+  static void setUp() {
+    vertx = Vertx.vertx();
+    pool = Databases.pool(vertx, TestServices.get().pgUrl, 4);
+    events = new EventLog(pool, vertx.eventBus());
+    registry = new HostRegistry(pool, events);
+  }
+
+  @AfterAll
+  static void tearDown() throws Exception {
+    vertx.close().await(10, TimeUnit.SECONDS);
+  }
+
+  static <T> T await(Future<T> f) throws Exception {
+    return f.await(10, TimeUnit.SECONDS);
+  }
+
+  static HostInfo info(String region, int cores, String gpuModel) {
+    List<Inventory.Gpu> gpus = gpuModel == null ? List.of() : List.of(new Inventory.Gpu(0, gpuModel, 24000, null));
+    Inventory inv = new Inventory(cores, cores * 2, "Test CPU", 16384, 100, List.of(new Inventory.Disk("/", 200, 100)), gpus, "Linux", "x86_64");
+    return new HostInfo(region, inv, new Prices("USDC", 20_000, 5_000, 100, Map.of()), new Payout(null, null), List.of(), "test");
+  }
+
+  static String newHostId() {
+    return "h" + UUID.randomUUID().toString().replace("-", "");
+  }
+
+  @Test
+  void registerEmitsJoinedThenUpdatedAndDisconnectEmitsLeftOnlyForTheCurrentSession() throws Exception {
+    String id = newHostId();
+    long before = await(events.head(HostRegistry.STREAM));
+
+    HostView v = await(registry.register(id, info("eu-west", 8, "RTX 4090"), "s1", "node-a"));
+    assertThat(v.online()).isTrue();
+    assertThat(v.total().cpu()).isEqualTo(8.0);
+    assertThat(v.free().gpus()).isEqualTo(1);
+
+    await(registry.register(id, info("eu-west", 8, "RTX 4090"), "s2", "node-b"));
+    assertThat(await(registry.disconnect(id, "s1"))).as("a stale session cannot take the host offline").isFalse();
+    assertThat(await(registry.get(id)).online()).isTrue();
+    assertThat(await(registry.disconnect(id, "s2"))).isTrue();
+    assertThat(await(registry.get(id)).online()).isFalse();
+
+    List<Event> mine = new ArrayList<>();
+    for (Event e : await(events.read(HostRegistry.STREAM, before, Long.MAX_VALUE, 1000))) {
+      if (e.data().contains(id)) mine.add(e);
+    }
+    assertThat(mine).extracting(Event::type).containsExactly(HostRegistry.JOINED, HostRegistry.UPDATED, HostRegistry.LEFT);
+  }
+
+  @Test
+  void eventIdsAreGapFreeAndOrderedUnderConcurrentAppends() throws Exception {
+    long before = await(events.head(HostRegistry.STREAM));
+    List<Future<HostView>> all = new ArrayList<>();
+    for (int i = 0; i < 40; i++) all.add(registry.register(newHostId(), info("load", 2, null), "s", "n"));
+    await(Future.all(all));
+    long after = await(events.head(HostRegistry.STREAM));
+    List<Event> read = await(events.read(HostRegistry.STREAM, before, after, 1000));
+    assertThat(read).hasSize((int) (after - before));
+    for (int i = 0; i < read.size(); i++) assertThat(read.get(i).id()).isEqualTo(before + 1 + i);
+  }
+
+  @Test
+  void sweepMarksOnlyStaleHostsOfflineAndHeartbeatsRevive() throws Exception {
+    String stale = newHostId();
+    await(registry.register(stale, info("sweep", 2, null), "s", "n"));
+    await(pool.query("UPDATE hosts SET last_seen = now() - interval '1 hour' WHERE id = '" + stale + "'").execute());
+    String fresh = newHostId();
+    await(registry.register(fresh, info("sweep", 2, null), "s", "n"));
+
+    List<HostView> swept = await(registry.sweep(Duration.ofMinutes(5)));
+    assertThat(swept).extracting(HostView::id).contains(stale).doesNotContain(fresh);
+    assertThat(await(registry.get(stale)).online()).isFalse();
+
+    // the session was alive after all: its next heartbeat brings the host back
+    assertThat(await(registry.touch(Map.of(stale, "s", fresh, "other-session")))).isEqualTo(1);
+    assertThat(await(registry.get(stale)).online()).isTrue();
+  }
+
+  @Test
+  void listFiltersAndPages() throws Exception {
+    String region = "r" + UUID.randomUUID().toString().substring(0, 8);
+    for (int i = 0; i < 5; i++) await(registry.register(newHostId(), info(region, 2 + i, i == 4 ? "A100" : null), "s", "n"));
+
+    var page1 = await(registry.list(new HostQuery(true, null, null, null, null, region, null, 2)));
+    assertThat(page1.items()).hasSize(2);
+    assertThat(page1.next()).isNotNull();
+    var page2 = await(registry.list(new HostQuery(true, null, null, null, null, region, page1.next(), 2)));
+    var page3 = await(registry.list(new HostQuery(true, null, null, null, null, region, page2.next(), 2)));
+    assertThat(page3.items()).hasSize(1);
+    assertThat(page3.next()).isNull();
+
+    assertThat(await(registry.list(new HostQuery(null, 5.0, null, null, null, region, null, 100))).items()).hasSize(2);
+    assertThat(await(registry.list(new HostQuery(null, null, null, 1, "a100", region, null, 100))).items()).hasSize(1);
+    assertThat(await(registry.list(new HostQuery(null, null, null, null, "H100", region, null, 100))).items()).isEmpty();
+  }
+
+  @Test
+  void unknownHostIsNotFound() {
+    assertThatThrownBy(() -> await(registry.get("nope")))
+        .isInstanceOfSatisfying(RespoolException.class, e -> assertThat(e.code().status()).isEqualTo(404));
+  }
+}
