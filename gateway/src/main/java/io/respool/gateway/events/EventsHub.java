@@ -2,6 +2,7 @@ package io.respool.gateway.events;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.respool.events.EventLog;
+import io.respool.gateway.http.WebSockets;
 import io.respool.hosts.HostRegistry;
 import io.respool.infra.Addresses;
 import io.respool.protocol.Json;
@@ -60,7 +61,7 @@ public final class EventsHub {
     ws.textMessageHandler(c::onText);
     ws.binaryMessageHandler(b -> c.error("binary frames are not accepted"));
     ws.closeHandler(v -> c.onClose());
-    ws.exceptionHandler(err -> LOG.debug("events socket error: {}", err.getMessage()));
+    ws.exceptionHandler(WebSockets.closeOnError(ws));
   }
 
   private record Command(String type, String topic, Long lastEventId) {}

@@ -1,5 +1,6 @@
 package io.respool.gateway.hosts;
 
+import io.respool.gateway.http.WebSockets;
 import io.respool.hosts.HostRegistry;
 import io.respool.infra.Addresses;
 import io.respool.protocol.ErrorCode;
@@ -97,7 +98,7 @@ public final class HostConnections {
     ws.textMessageHandler(s::onText);
     ws.binaryMessageHandler(b -> s.refuse(null, RespoolException.invalid("binary frames are not accepted on the control channel")));
     ws.closeHandler(v -> s.onClose());
-    ws.exceptionHandler(err -> LOG.debug("host socket error: {}", err.getMessage()));
+    ws.exceptionHandler(WebSockets.closeOnError(ws));
     s.send(new HostFrame.Challenge(s.nonce, node));
     s.registerTimer = vertx.setTimer(REGISTER_TIMEOUT.toMillis(), t -> {
       if (s.hostId == null) s.close(1008, "no registration within " + REGISTER_TIMEOUT.toSeconds() + " s");

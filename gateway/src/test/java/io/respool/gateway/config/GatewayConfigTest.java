@@ -1,0 +1,64 @@
+package io.respool.gateway.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Properties;
+import org.junit.jupiter.api.Test;
+
+class GatewayConfigTest {
+  @Test
+  void defaultsNeedNoConfiguration() {
+    GatewayConfig c = GatewayConfig.from(ConfigSource.load(null, Map.of(), new Properties(), Map.of()));
+    assertThat(c.port()).isEqualTo(8080);
+    assertThat(c.pgUrl()).as("embedded").isNull();
+    assertThat(c.home().toString()).endsWith(".respool");
+    assertThat(c.heartbeatInterval().toMillis()).isEqualTo(5000);
+    assertThat(c.cluster()).isFalse();
+  }
+
+  @Test
+  void fileThenEnvThenSystemPropertiesThenOptions() throws Exception {
+    Path file = Files.createTempFile("gw", ".json");
+    Files.writeString(file, "{\"port\": 9000}");
+    Properties sys = new Properties();
+    assertThat(GatewayConfig.from(ConfigSource.load(file, Map.of(), sys, Map.of())).port()).isEqualTo(9000);
+    assertThat(GatewayConfig.from(ConfigSource.load(file, Map.of("RESPOOL_PORT", "9001"), sys, Map.of())).port()).isEqualTo(9001);
+    sys.setProperty("respool.port", "9002");
+    assertThat(GatewayConfig.from(ConfigSource.load(file, Map.of("RESPOOL_PORT", "9001"), sys, Map.of())).port()).isEqualTo(9002);
+    assertThat(GatewayConfig.from(ConfigSource.load(file, Map.of("RESPOOL_PORT", "9001"), sys, Map.of("port", "9003"))).port()).isEqualTo(9003);
+    assertThat(ConfigSource.envName("heartbeatIntervalMs")).isEqualTo("RESPOOL_HEARTBEAT_INTERVAL_MS");
+  }
+
+  @Test
+  void everyProblemIsReportedWithItsOrigin() {
+    assertThatThrownBy(() -> GatewayConfig.from(ConfigSource.load(null,
+        Map.of("RESPOOL_PORT", "http", "RESPOOL_PG_URL", "mysql://x", "RESPOOL_JWT_SECRET", "short", "RESPOOL_HEARTBEAT_TIMEOUT_MS", "1000"),
+        new Properties(), Map.of())))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("port (RESPOOL_PORT, from RESPOOL_PORT): 'http' is not a whole number")
+        .hasMessageContaining("pgUrl")
+        .hasMessageContaining("jwtSecret")
+        .hasMessageNotContaining("short")
+        .hasMessageContaining("heartbeatTimeoutMs");
+  }
+
+  @Test
+  void unknownKeysInTheFileAreRefused() throws Exception {
+    Path file = Files.createTempFile("gw", ".json");
+    Files.writeString(file, "{\"prot\": 9000}");
+    assertThatThrownBy(() -> ConfigSource.load(file, Map.of(), new Properties(), Map.of()))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("unknown key 'prot'");
+  }
+
+  @Test
+  void toStringNeverShowsSecrets() {
+    GatewayConfig c = GatewayConfig.from(ConfigSource.load(null,
+        Map.of("RESPOOL_JWT_SECRET", "s3cr3t-s3cr3t-s3cr3t-s3cr3t-s3cr3t-x", "RESPOOL_PG_URL", "postgresql://u:hunter2@db:5432/x"),
+        new Properties(), Map.of()));
+    assertThat(c.toString()).doesNotContain("s3cr3t").doesNotContain("hunter2");
+  }
+}
