@@ -22,7 +22,7 @@ public final class LogLinearHistogram {
 
   private final long[] counts = new long[BUCKETS];
   private long count;
-  private long sum; // for the mean; nanoseconds of a benchmark do not overflow a long
+  private double sum; // for the mean only; a double cannot overflow
   private long min = Long.MAX_VALUE;
   private long max = Long.MIN_VALUE;
 
@@ -60,7 +60,7 @@ public final class LogLinearHistogram {
 
   public long max() { return count == 0 ? 0 : max; }
 
-  public double mean() { return count == 0 ? 0 : (double) sum / count; }
+  public double mean() { return count == 0 ? 0 : sum / count; }
 
   /**
    * The nearest-rank percentile (the value at rank ceil(p/100 · count)), as the midpoint of its
@@ -113,7 +113,7 @@ public final class LogLinearHistogram {
       h.counts[pair.getInteger(0)] += pair.getLong(1);
     }
     h.count = json.getLong("count");
-    h.sum = json.getLong("sum");
+    h.sum = json.getDouble("sum");
     if (h.count > 0) {
       h.min = json.getLong("min");
       h.max = json.getLong("max");
