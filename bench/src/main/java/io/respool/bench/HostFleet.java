@@ -119,7 +119,12 @@ public final class HostFleet implements Callable<Integer> {
       long windowStart = System.nanoTime() + TimeUnit.SECONDS.toNanos(settleSeconds);
       long windowEnd = windowStart + TimeUnit.SECONDS.toNanos(durationSeconds);
       for (Shard s : shards) s.context().runOnContext(v -> s.measure(windowStart, windowEnd));
-      sleepUntil(windowEnd + TimeUnit.MILLISECONDS.toNanos(ackTimeoutMs) + TimeUnit.MILLISECONDS.toNanos(100));
+      sleepUntil(windowEnd + TimeUnit.MILLISECONDS.toNanos(100));
+      // grace: the last heartbeats of the window get up to the ack timeout, usually far less
+      long graceEnd = windowEnd + TimeUnit.MILLISECONDS.toNanos(ackTimeoutMs);
+      while (System.nanoTime() < graceEnd && snapshotAll(shards, Shard::pendingCount).getLong("pending", 0L) > 0) {
+        TimeUnit.MILLISECONDS.sleep(100);
+      }
 
       JsonObject result = snapshotAll(shards, Shard::finish)
           .put("gateway", gateway.toString())

@@ -289,6 +289,13 @@ final class Shard extends VerticleBase {
     return new JsonObject().put("registered", registered).put("registrationFailures", registrationFailures);
   }
 
+  /** In-window heartbeats still awaiting their ack. */
+  JsonObject pendingCount() {
+    long pending = 0;
+    for (Host h : hosts) pending += h.pending.size();
+    return new JsonObject().put("pending", pending);
+  }
+
   /** After the window and its grace: whatever is still unacked is missing. */
   JsonObject finish() {
     long connected = 0;

@@ -31,6 +31,11 @@ public final class EmbeddedServices {
         .setDataDirectory(dataDir)
         .setCleanDataDirectory(false)
         .setPort(freePort())
+        // zonky tunes for throwaway test databases; this one is the source of truth
+        .setServerConfig("fsync", "on")
+        .setServerConfig("synchronous_commit", "on")
+        // the owner stops it, after the gateway has handed its hosts over
+        .setRegisterShutdownHook(false)
         .start();
     String url = "postgresql://postgres@127.0.0.1:" + pg.getPort() + "/postgres";
     LOG.info("embedded PostgreSQL on port {} (data in {})", pg.getPort(), dataDir);
@@ -47,6 +52,7 @@ public final class EmbeddedServices {
         .setting("dir " + dataDir.toAbsolutePath())
         .setting("save 60 1")
         .setting("protected-mode yes")
+        .onShutdownForceStop(false)
         .build();
     redis.start();
     LOG.info("embedded Redis on port {}", port);
