@@ -94,7 +94,7 @@ public final class Gateway implements AutoCloseable {
       EventLog events = new EventLog(pool, vertx.eventBus());
       HostRegistry hosts = new HostRegistry(pool, events);
       AuthService auth = new AuthService(pool, redis, jwt, hosts,
-          new AuthService.Settings(config.publicUrl(), config.tokenTtl(), config.nonceTtl(), config.admins()), Clock.systemUTC());
+          new AuthService.Settings(config.publicUrl(), config.tokenTtl(), config.nonceTtl(), config.admins(), config.challengesPerMinute()), Clock.systemUTC());
       HostConnections connections = new HostConnections(vertx, hosts, config.nodeId(), config.heartbeatInterval(), config.heartbeatTimeout());
       EventsHub hub = new EventsHub(vertx, events);
       Gauge.builder("respool_hosts_connected", connections, HostConnections::connectedHosts)

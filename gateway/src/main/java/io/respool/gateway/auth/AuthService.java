@@ -1,6 +1,7 @@
 package io.respool.gateway.auth;
 
 import io.respool.hosts.HostRegistry;
+import io.respool.protocol.ErrorCode;
 import io.respool.protocol.Json;
 import io.respool.protocol.RespoolException;
 import io.respool.protocol.api.Auth;
@@ -35,11 +36,12 @@ import java.util.List;
  */
 public final class AuthService {
   private static final String NONCE_KEY = "respool:auth:nonce:";
+  private static final String RATE_KEY = "respool:auth:rate:";
   private static final String API_KEY_PREFIX = "rp_";
   private static final SecureRandom RANDOM = new SecureRandom();
 
   /** What the service needs to know of the configuration. */
-  public record Settings(String publicUrl, Duration tokenTtl, Duration nonceTtl, List<String> admins) {}
+  public record Settings(String publicUrl, Duration tokenTtl, Duration nonceTtl, List<String> admins, int challengesPerMinute) {}
 
   private record PendingChallenge(String chain, String address, String message) {}
 
@@ -59,13 +61,28 @@ public final class AuthService {
     this.clock = clock;
   }
 
-  public Future<Auth.Challenge> challenge(Auth.ChallengeRequest req) {
+  /**
+   * A sign-in message for the wallet. Each client address may ask for {@code challengesPerMinute}
+   * per minute (a fixed window counted in Redis), so nobody can fill Redis with nonces.
+   */
+  public Future<Auth.Challenge> challenge(Auth.ChallengeRequest req, String client) {
     String address = WalletSignatures.normalize(req.chain(), req.address());
+    String window = RATE_KEY + client + ":" + clock.instant().getEpochSecond() / 60;
+    return redis.incr(window).compose(count -> {
+      if (count.toLong() == 1) redis.expire(List.of(window, "120"));
+      if (count.toLong() > settings.challengesPerMinute()) {
+        return Future.failedFuture(new RespoolException(ErrorCode.RATE_LIMITED, "too many sign-in challenges; retry within a minute"));
+      }
+      return newChallenge(req.chain(), req.address(), address);
+    });
+  }
+
+  private Future<Auth.Challenge> newChallenge(String chain, String shownAddress, String address) {
     String nonce = HexFormat.of().formatHex(random(16));
     Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
     Instant expires = now.plus(settings.nonceTtl());
-    String message = signInMessage(req.chain(), req.address(), nonce, now, expires);
-    String stored = Json.encode(new PendingChallenge(req.chain(), address, message));
+    String message = signInMessage(chain, shownAddress, nonce, now, expires);
+    String stored = Json.encode(new PendingChallenge(chain, address, message));
     return redis.set(List.of(NONCE_KEY + nonce, stored, "EX", Long.toString(settings.nonceTtl().toSeconds()), "NX"))
         .map(ok -> new Auth.Challenge(message, nonce, expires));
   }

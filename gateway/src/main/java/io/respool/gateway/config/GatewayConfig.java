@@ -33,12 +33,13 @@ public record GatewayConfig(
     Duration nonceTtl,
     Duration heartbeatInterval,
     Duration heartbeatTimeout,
-    List<String> admins) {
+    List<String> admins,
+    int challengesPerMinute) {
 
   /** The settings' keys; env var {@code RESPOOL_<UPPER_SNAKE>}, system property {@code respool.<key>}. */
   public static final List<String> KEYS = List.of("port", "bind", "home", "pgUrl", "redisUrl", "dbPoolSize", "publicUrl",
       "nodeId", "cluster", "clusterMembers", "clusterHost", "clusterPort", "clusterConfig", "jwtSecret", "tokenTtlSeconds",
-      "nonceTtlSeconds", "heartbeatIntervalMs", "heartbeatTimeoutMs", "admins");
+      "nonceTtlSeconds", "heartbeatIntervalMs", "heartbeatTimeoutMs", "admins", "challengesPerMinute");
 
   @Override
   public String toString() { // never print the secret
@@ -90,7 +91,8 @@ public record GatewayConfig(
         Duration.ofSeconds(r.get("nonceTtlSeconds", "300", v -> Reader.range(v, 10, 3600))),
         hbInterval,
         hbTimeout,
-        r.get("admins", "", v -> Reader.list(v).stream().map(a -> a.startsWith("0x") ? a.toLowerCase(Locale.ROOT) : a).toList()));
+        r.get("admins", "", v -> Reader.list(v).stream().map(a -> a.startsWith("0x") ? a.toLowerCase(Locale.ROOT) : a).toList()),
+        r.get("challengesPerMinute", "60", v -> (int) Reader.range(v, 1, 1_000_000)));
     r.throwIfAny();
     return c;
   }

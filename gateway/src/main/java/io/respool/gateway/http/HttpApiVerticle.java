@@ -29,6 +29,7 @@ import io.vertx.openapi.contract.OpenAPIContract;
 import io.vertx.redis.client.RedisAPI;
 import io.vertx.sqlclient.Pool;
 import java.util.List;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 
 /**
@@ -69,13 +70,14 @@ public final class HttpApiVerticle extends VerticleBase {
       rb.getRoute("ready").addHandler(this::ready);
       rb.getRoute("metrics").addHandler(this::metrics);
       rb.getRoute("contract").addHandler(this::contract);
-      rb.getRoute("authChallenge").addHandler(body(Auth.ChallengeRequest.class, s.auth()::challenge));
-      rb.getRoute("authVerify").addHandler(body(Auth.VerifyRequest.class, s.auth()::verify));
-      rb.getRoute("getAccount").addHandler(authenticated(this::account));
-      rb.getRoute("createApiKey").addHandler(authenticated(this::createApiKey));
+      rb.getRoute("authChallenge").addHandler(body(Auth.ChallengeRequest.class,
+          (ctx, req) -> s.auth().challenge(req, ctx.request().remoteAddress().hostAddress())));
+      rb.getRoute("authVerify").addHandler(body(Auth.VerifyRequest.class, (ctx, req) -> s.auth().verify(req)));
+      rb.getRoute("getAccount").addHandler(authenticated(200, this::account));
+      rb.getRoute("createApiKey").addHandler(authenticated(201, this::createApiKey));
       rb.getRoute("listHosts").addHandler(this::listHosts);
       rb.getRoute("getHost").addHandler(ctx -> reply(ctx, 200, s.hosts().get(ctx.pathParam("id"))));
-      rb.getRoute("pingHost").addHandler(authenticated(this::pingHost));
+      rb.getRoute("pingHost").addHandler(authenticated(200, this::pingHost));
       Router router = rb.createRouter();
       router.route().failureHandler(Problems::handle);
       for (ErrorCode c : List.of(ErrorCode.NOT_FOUND, ErrorCode.METHOD_NOT_ALLOWED, ErrorCode.PAYLOAD_TOO_LARGE,
@@ -160,17 +162,15 @@ public final class HttpApiVerticle extends VerticleBase {
     Future<?> handle(RoutingContext ctx, Principal who);
   }
 
-  private io.vertx.core.Handler<RoutingContext> authenticated(AuthenticatedHandler h) {
-    return ctx -> s.auth().authenticate(ctx.request().getHeader("Authorization"))
-        .compose(who -> h.handle(ctx, who))
-        .onComplete(ar -> respond(ctx, ctx.request().method().name().equals("POST") ? 201 : 200, ar.result(), ar.cause()));
+  private io.vertx.core.Handler<RoutingContext> authenticated(int status, AuthenticatedHandler h) {
+    return ctx -> reply(ctx, status, s.auth().authenticate(ctx.request().getHeader("Authorization")).compose(who -> h.handle(ctx, who)));
   }
 
-  private <T> io.vertx.core.Handler<RoutingContext> body(Class<T> type, Function<T, Future<?>> call) {
+  private <T> io.vertx.core.Handler<RoutingContext> body(Class<T> type, BiFunction<RoutingContext, T, Future<?>> call) {
     return ctx -> {
       Future<?> result;
       try {
-        result = call.apply(decode(ctx, type));
+        result = call.apply(ctx, decode(ctx, type));
       } catch (RespoolException e) {
         result = Future.failedFuture(e);
       }

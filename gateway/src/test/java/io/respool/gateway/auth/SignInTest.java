@@ -206,6 +206,19 @@ class SignInTest {
   }
 
   @Test
+  void challengesAreRateLimitedPerClient() throws Exception {
+    try (Gateway limited = GatewayNodes.start(Map.of("challengesPerMinute", "3"))) {
+      Http h = new Http(limited.port());
+      String body = Http.json(Map.of("chain", "ethereum", "address", "0x" + "cd".repeat(20)));
+      Http.Response last = null;
+      // at most one window boundary can fall inside this loop, so 8 tries see a 4th in one window
+      for (int i = 0; i < 8 && (last == null || last.status() == 200); i++) last = h.post("/v1/auth/challenge", body);
+      assertThat(last.isProblem(429)).as(last.toString()).isTrue();
+      assertThat(last.json().path("type").asText()).isEqualTo("urn:respool:problem:rate-limited");
+    }
+  }
+
+  @Test
   void badInputIsAClear400() {
     assertThat(http.post("/v1/auth/challenge", "{\"chain\":").isProblem(400)).isTrue();
     assertThat(http.post("/v1/auth/challenge", "{\"chain\":\"ethereum\",\"address\":42}").isProblem(400)).isTrue();

@@ -104,9 +104,15 @@ class HostChannelTest {
     try (TestHost victim = new TestHost(node.port()); TestHost attacker = new TestHost(node.port())) {
       victim.register("victims");
       attacker.register("attackers");
+      String victimSeen = host(victim.id).path("lastSeen").asText();
+      String attackerSeen = host(attacker.id).path("lastSeen").asText();
       JsonNode refused = attacker.heartbeat(victim.id, 1);
       assertThat(refused.path("type").asText()).isEqualTo("error");
       assertThat(refused.path("code").asText()).isEqualTo("forbidden");
+      // the attacker's own heartbeat is written by the next batch; once it shows, the batch has run
+      assertThat(attacker.heartbeat(attacker.id, 2).path("type").asText()).isEqualTo("ack");
+      awaitTrue(() -> !host(attacker.id).path("lastSeen").asText().equals(attackerSeen));
+      assertThat(host(victim.id).path("lastSeen").asText()).as("the victim was not heartbeated").isEqualTo(victimSeen);
 
       Inventory huge = new Inventory(512, 1024, "Fake", 1 << 22, 1 << 20, List.of(), List.of(), "Linux", "x86_64");
       attacker.send(new HostFrame.Resources("u1", victim.id, huge));
@@ -164,7 +170,7 @@ class HostChannelTest {
       });
       answerer.start();
       Http.Response pong = http.post("/v1/hosts/" + h.id + "/ping", null, token);
-      assertThat(pong.status()).as(pong.toString()).isEqualTo(201);
+      assertThat(pong.status()).as(pong.toString()).isEqualTo(200);
       assertThat(pong.json().path("hostId").asText()).isEqualTo(h.id);
     }
     assertThat(http.post("/v1/hosts/unknown/ping", null, token).isProblem(409)).isTrue();
@@ -188,6 +194,18 @@ class HostChannelTest {
     String sig = io.respool.protocol.crypto.Base58.encode(keys.sign(message.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
     return http.post("/v1/auth/verify", Http.json(Map.of("chain", "solana", "address", address, "message", message, "signature", sig)))
         .json().path("token").asText();
+  }
+
+  static void awaitTrue(java.util.function.BooleanSupplier check) {
+    long deadline = System.nanoTime() + 10_000_000_000L;
+    while (!check.getAsBoolean()) {
+      if (System.nanoTime() > deadline) throw new AssertionError("condition not reached within 10 s");
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        throw new AssertionError(e);
+      }
+    }
   }
 
   static void awaitOnline(String id, boolean online) {
