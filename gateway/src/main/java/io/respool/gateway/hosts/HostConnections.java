@@ -218,28 +218,31 @@ public final class HostConnections {
     }
 
     void onHeartbeat(HostFrame.Heartbeat h) {
-      if (hostId == null) {
-        refuse(h.id(), RespoolException.unauthorized("register first"));
-      } else if (!hostId.equals(h.hostId())) {
-        refuse(h.id(), RespoolException.forbidden("this connection speaks for " + hostId + ", not " + h.hostId()));
-      } else {
-        lastHeartbeat = System.nanoTime();
-        pendingHeartbeats.put(hostId, sessionId);
-        send(new HostFrame.Ack(h.id()));
-      }
+      if (!speaksFor(h.id(), h.hostId())) return;
+      lastHeartbeat = System.nanoTime();
+      pendingHeartbeats.put(hostId, sessionId);
+      send(new HostFrame.Ack(h.id()));
     }
 
     void onResources(HostFrame.Resources u) {
+      if (!speaksFor(u.id(), u.hostId())) return;
+      registry.updateInventory(hostId, sessionId, u.inventory()).onComplete(ar -> {
+        if (ar.succeeded()) send(new HostFrame.Ack(u.id()));
+        else refuse(u.id(), ar.cause() instanceof RespoolException re ? re : new RespoolException(ErrorCode.UNAVAILABLE, "update not stored; retry"));
+      });
+    }
+
+    /** True if this connection is registered as {@code named}; otherwise refuses request {@code re}. */
+    boolean speaksFor(String re, String named) {
       if (hostId == null) {
-        refuse(u.id(), RespoolException.unauthorized("register first"));
-      } else if (!hostId.equals(u.hostId())) {
-        refuse(u.id(), RespoolException.forbidden("this connection speaks for " + hostId + ", not " + u.hostId()));
-      } else {
-        registry.updateInventory(hostId, sessionId, u.inventory()).onComplete(ar -> {
-          if (ar.succeeded()) send(new HostFrame.Ack(u.id()));
-          else refuse(u.id(), ar.cause() instanceof RespoolException re ? re : new RespoolException(ErrorCode.UNAVAILABLE, "update not stored; retry"));
-        });
+        refuse(re, RespoolException.unauthorized("register first"));
+        return false;
       }
+      if (!hostId.equals(named)) {
+        refuse(re, RespoolException.forbidden("this connection speaks for " + hostId + ", not " + named));
+        return false;
+      }
+      return true;
     }
 
     /** A command from any node, for this host. Only {@code ping} exists so far. */
