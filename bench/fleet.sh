@@ -6,8 +6,9 @@
 #   SIZES="1000 5000 19000" bench/fleet.sh
 #
 # Knobs (environment): SIZES, DURATION (s, measurement window per size), RAMP (registrations/s
-# for the whole fleet), HEARTBEAT_MS, PER_PROCESS (max connections per load-generator process),
-# GATEWAY_HEAP, FLEET_HEAP, KEEP_WORK=1 (keep the gateway homes, not only the logs).
+# for the whole fleet), MAX_PENDING (registrations in flight per process), HEARTBEAT_MS,
+# PER_PROCESS (max connections per load-generator process), GATEWAY_HEAP, FLEET_HEAP,
+# KEEP_WORK=1 (keep the gateway homes, not only the logs).
 # Loopback only; every wait is bounded; the EXIT trap stops every process this script started.
 set -euo pipefail
 
@@ -15,9 +16,10 @@ HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(dirname "$HERE")
 SIZES=${SIZES:-1000 5000 19000}
 DURATION=${DURATION:-60}
-RAMP=${RAMP:-150}
+RAMP=${RAMP:-150}        # the gateway registers ~170-450/s on this 2-core machine depending on other load
 HEARTBEAT_MS=${HEARTBEAT_MS:-5000}
 PER_PROCESS=${PER_PROCESS:-6000}
+MAX_PENDING=${MAX_PENDING:-16}    # registrations in flight per process (closed-loop ramp, see README)
 GATEWAY_HEAP=${GATEWAY_HEAP:-2g}
 FLEET_HEAP=${FLEET_HEAP:-512m}
 SETTLE=5                 # s between the end of the ramp and the window (HostFleet --settle)
@@ -52,6 +54,7 @@ GATEWAY_JAR=$ROOT/gateway/target/respool-gateway.jar
 BENCH_JAR=$ROOT/bench/target/respool-bench.jar
 if [[ ! -f $GATEWAY_JAR || ! -f $BENCH_JAR ]]; then
   log "building the gateway and bench jars (set MAVEN_ARGS=-o to stay offline)"
+  # Maven itself runs on the chosen JDK (release 21 needs it); on 23+ without its Unsafe warnings
   (cd "$ROOT" && JAVA_HOME=$(dirname "$(dirname "$(readlink -f "$JAVA")")") \
     MAVEN_OPTS="${MAVEN_OPTS:-} ${JVM_FLAGS[*]:0:1}" mvn -B -q install -DskipTests -pl gateway,bench -am)
 fi
@@ -60,6 +63,12 @@ fi
 ulimit -n "$(ulimit -Hn)"       # the soft limit may be 1024; children inherit the raised one
 FD_LIMIT=$(ulimit -Hn)
 WORK=$(mktemp -d /tmp/respool-fleet.XXXXXX)
+# others may rebuild gateway/target while this runs: every size uses this one copy
+GATEWAY_BUILT=$(date -u -r "$GATEWAY_JAR" '+%Y-%m-%d %H:%M:%S UTC')   # HEAD alone does not say which code the jar holds
+cp "$GATEWAY_JAR" "$WORK/respool-gateway.jar"; GATEWAY_JAR=$WORK/respool-gateway.jar
+cp "$BENCH_JAR" "$WORK/respool-bench.jar"; BENCH_JAR=$WORK/respool-bench.jar
+GIT_REV=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)
+[[ -n $(git -C "$ROOT" status --porcelain 2>/dev/null | head -1) ]] && GIT_REV="$GIT_REV (with uncommitted changes)"
 GW=""; GW_HOME=""; GW_AUX=()     # gateway pid, its home, its PostgreSQL and Redis pids
 FLEET=()                         # load-generator pids
 
@@ -97,6 +106,7 @@ cleanup() {
   trap - EXIT INT TERM
   stop_gateway || true
   stop_fleet || true
+  rm -f "$WORK"/*.jar
   log "logs and result files are in $WORK"
   exit "$rc"
 }
@@ -122,7 +132,9 @@ run_size() {
   local gwlog=$WORK/gateway-$n.log
   (( n + 500 > FD_LIMIT )) && log "WARNING: $n hosts need $n sockets in the gateway, near its fd limit of $FD_LIMIT"
 
-  log "size $n: starting gateway on 127.0.0.1:$port (-Xmx$GATEWAY_HEAP)"
+  local load_before
+  load_before=$(cut -d' ' -f1-3 /proc/loadavg)   # the machine is shared: say how busy it was
+  log "size $n: starting gateway on 127.0.0.1:$port (-Xmx$GATEWAY_HEAP), load average $load_before"
   "$JAVA" "${JVM_FLAGS[@]}" -Xmx"$GATEWAY_HEAP" -Drespool.heartbeatIntervalMs="$HEARTBEAT_MS" -Drespool.bind=127.0.0.1 \
     -jar "$GATEWAY_JAR" --port "$port" --home "$GW_HOME" >"$gwlog" 2>&1 &
   GW=$!
@@ -145,7 +157,7 @@ run_size() {
   for ((i = 0; i < procs; i++)); do
     hosts_i=$((per + (i < extra ? 1 : 0)))
     "$JAVA" "${JVM_FLAGS[@]}" -Xmx"$FLEET_HEAP" -jar "$BENCH_JAR" --gateway "ws://127.0.0.1:$port" --hosts "$hosts_i" \
-      --ramp-per-second "$ramp_i" --duration "$DURATION" --heartbeat-ms "$HEARTBEAT_MS" --shard "$i/$procs" \
+      --ramp-per-second "$ramp_i" --max-pending "$MAX_PENDING" --duration "$DURATION" --heartbeat-ms "$HEARTBEAT_MS" --shard "$i/$procs" \
       --settle "$SETTLE" --register-timeout-ms "$REGISTER_TIMEOUT_MS" --ack-timeout-ms "$ACK_TIMEOUT_MS" \
       --hold-seconds 600 --out "$WORK/fleet-$n-$i.json" >"$WORK/fleet-$n-$i.log" 2>&1 &
     FLEET+=($!)
@@ -201,20 +213,23 @@ run_size() {
   (( ${#files[@]} < procs )) && failures="$failures; only ${#files[@]}/$procs processes reported"
   ROWS+=("$(jq -r --arg n "$n" --arg online "$online" --arg rss "$((rss_kb / 1024))" --arg heap "$((heap / 1048576))" --arg f "$failures" \
     '"| \($n) | \($online) | \(.summary.heartbeatCount) | \(.summary.heartbeatP50Ms) | \(.summary.heartbeatP99Ms) | \(.summary.heartbeatMaxMs) | \($rss) | \($heap) | \($f) |"' "$m")")
-  DETAILS+=("$(jq -r --arg n "$n" --arg fds "$fds" --arg conn "${connected:-?}" --arg warns "$warns" --arg procs "$procs" '
-    "- **\($n) hosts** (\($procs) load-generator processes): registered \(.registered)/\(.hosts) in \(.rampSeconds) s"
+  DETAILS+=("$(jq -r --arg n "$n" --arg fds "$fds" --arg conn "${connected:-?}" --arg warns "$warns" --arg procs "$procs" --arg load "$load_before" '
+    "- **\($n) hosts** (\($procs) load-generator process\(if $procs == "1" then "" else "es" end)): registered \(.registered)/\(.hosts) in \(.rampSeconds) s"
     + " (registration p50 \(.summary.registrationP50Ms) ms, p99 \(.summary.registrationP99Ms) ms);"
     + " window \(.durationSeconds) s: \(.heartbeatsSent) heartbeats sent, \(.acks) acked, \(.acksMissing) missing,"
     + " \(.heartbeatErrors) errors, p99.9 \(.summary.heartbeatP999Ms) ms;"
     + " registration failures \(.registrationFailures) \(.registrationFailureReasons | tostring);"
     + " disconnects \(.disconnects) (\(.disconnectsInWindow) in window) \(.disconnectReasons | tostring);"
-    + " gateway: \($fds) open fds, respool_hosts_connected \($conn), \($warns) WARN/ERROR log lines"' "$m")")
+    + " gateway: \($fds) open fds, respool_hosts_connected \($conn), \($warns) WARN/ERROR log lines;"
+    + " load average before the size: \($load)"' "$m")")
   log "size $n: $summary"
+  [[ $online == "$n" && $failures == 0 ]]
 }
 
+BAD=0   # any size that could not run, lost hosts or saw failures makes the exit status 1
 for n in $SIZES; do
   [[ $n =~ ^[0-9]+$ ]] && (( n > 0 )) || { log "bad size '$n'"; exit 2; }
-  run_size "$n" || log "size $n failed (recorded in the table)"
+  run_size "$n" || { BAD=1; log "size $n failed (recorded in the table)"; }
 done
 
 # --- report ---------------------------------------------------------------------------------
@@ -226,8 +241,9 @@ OUT=$HERE/results/fleet-$(date +%Y-%m-%d-%H%M).md
   echo "Machine: $(nproc) CPUs ($(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo)), $(free -g | awk '/^Mem:/ {print $2}') GiB RAM"
   echo "(\`free -g\`: $(free -g | awk '/^Mem:/ {print "total " $2 ", used " $3 ", free " $4 ", available " $7}')),"
   echo "JDK: $("$JAVA" -version 2>&1 | head -1), fd hard limit per process: $FD_LIMIT."
+  echo "Code: $GIT_REV; gateway jar built $GATEWAY_BUILT."
   echo "Gateway: -Xmx$GATEWAY_HEAP, heartbeat every $HEARTBEAT_MS ms, embedded PostgreSQL and Redis (separate processes, not in the RSS)."
-  echo "Load: ramp $RAMP registrations/s, then $SETTLE s settle, then a ${DURATION}-s window; ≤ $PER_PROCESS connections per load-generator process."
+  echo "Load: ramp $RAMP registrations/s (≤ $MAX_PENDING in flight per process), then $SETTLE s settle, then a ${DURATION}-s window; ≤ $PER_PROCESS connections per load-generator process."
   echo
   echo "| hosts | online | heartbeats measured | p50 ms | p99 ms | max ms | gateway RSS MiB | heap used MiB | failures |"
   echo "|---:|---:|---:|---:|---:|---:|---:|---:|---|"
@@ -242,3 +258,4 @@ OUT=$HERE/results/fleet-$(date +%Y-%m-%d-%H%M).md
   printf '%s\n' "${DETAILS[@]}"
 } | tee "$OUT"
 log "wrote $OUT"
+exit "$BAD"

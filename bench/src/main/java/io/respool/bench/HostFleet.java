@@ -31,6 +31,11 @@ import picocli.CommandLine.Option;
  * {@code --settle} seconds after every host of this process has registered (or failed to), so the
  * ramp's database writes do not pollute it.
  *
+ * <p>The ramp is also closed-loop: at most {@code --max-pending} registrations are in flight, as a
+ * real fleet's reconnect backoff would do. Without it a gateway that falls behind (a cold JIT on
+ * shared cores is enough) closes the queued sockets after its 10 s registration timeout and the
+ * benchmark measures that collapse instead of the steady state.
+ *
  * <p>Timeline: ramp (connect host g at g / rate s) → all settled → settle → window
  * ({@code --duration}) → grace ({@code --ack-timeout-ms}, for the last acks) → results written →
  * hold (connections stay open so the caller can inspect the gateway under load) → close.
@@ -44,6 +49,9 @@ public final class HostFleet implements Callable<Integer> {
   int hosts;
   @Option(names = "--ramp-per-second", defaultValue = "200", description = "connections opened per second (default ${DEFAULT-VALUE})")
   double rampPerSecond;
+  @Option(names = "--max-pending", defaultValue = "16",
+      description = "registrations in flight at most; the ramp waits for a free slot (default ${DEFAULT-VALUE})")
+  int maxPending;
   @Option(names = "--duration", defaultValue = "60", description = "measurement window, seconds (default ${DEFAULT-VALUE})")
   int durationSeconds;
   @Option(names = "--heartbeat-ms", defaultValue = "5000", description = "heartbeat interval (default ${DEFAULT-VALUE})")
@@ -71,20 +79,28 @@ public final class HostFleet implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    if (hosts < 1 || rampPerSecond <= 0 || durationSeconds < 1 || heartbeatMs < 10 || eventLoops < 1) {
-      System.err.println("--hosts, --ramp-per-second, --duration, --event-loops must be positive, --heartbeat-ms >= 10");
+    if (hosts < 1 || rampPerSecond <= 0 || maxPending < 1 || durationSeconds < 1 || heartbeatMs < 10 || eventLoops < 1) {
+      System.err.println("--hosts, --ramp-per-second, --max-pending, --duration, --event-loops must be positive, --heartbeat-ms >= 10");
+      return 2;
+    }
+    if (!"ws".equals(gateway.getScheme()) || gateway.getHost() == null || gateway.getPort() < 1) {
+      System.err.println("--gateway must look like ws://127.0.0.1:PORT");
       return 2;
     }
     if (!gateway.getHost().equals("127.0.0.1") && !gateway.getHost().equals("localhost") && !gateway.getHost().equals("[::1]")) {
       System.err.println("refusing a non-loopback gateway " + gateway + ": this load generator is for local benchmarks");
       return 2;
     }
-    String[] pk = shard.split("/");
-    int shardIndex = Integer.parseInt(pk[0]);
-    int shardCount = Integer.parseInt(pk[1]);
-    String path = gateway.getRawPath() == null || gateway.getRawPath().isEmpty() ? "/v1/hosts/connect" : gateway.getRawPath();
-    Shard.Plan plan = new Shard.Plan(gateway.getHost(), gateway.getPort(), path, hosts, rampPerSecond, heartbeatMs,
-        shardIndex, shardCount, registerTimeoutMs, ackTimeoutMs, System.nanoTime());
+    if (!shard.matches("\\d+/\\d+")) {
+      System.err.println("--shard must be p/k with 0 <= p < k");
+      return 2;
+    }
+    int shardIndex = Integer.parseInt(shard.substring(0, shard.indexOf('/')));
+    int shardCount = Integer.parseInt(shard.substring(shard.indexOf('/') + 1));
+    if (shardIndex >= shardCount) {
+      System.err.println("--shard must be p/k with 0 <= p < k");
+      return 2;
+    }
 
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       release.countDown();
@@ -97,6 +113,10 @@ public final class HostFleet implements Callable<Integer> {
 
     Vertx vertx = Vertx.builder().with(new VertxOptions().setEventLoopPoolSize(eventLoops)).build();
     try {
+      String path = gateway.getRawPath() == null || gateway.getRawPath().isEmpty() ? "/v1/hosts/connect" : gateway.getRawPath();
+      // time zero a little ahead, once Vert.x is up, so the ramp does not start with a catch-up burst
+      Shard.Plan plan = new Shard.Plan(gateway.getHost(), gateway.getPort(), path, hosts, rampPerSecond, maxPending, heartbeatMs,
+          shardIndex, shardCount, registerTimeoutMs, ackTimeoutMs, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(200));
       List<Shard> shards = new ArrayList<>();
       for (int i = 0; i < eventLoops; i++) {
         Shard s = new Shard(plan, i, eventLoops);

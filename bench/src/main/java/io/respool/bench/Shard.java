@@ -34,7 +34,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class Shard extends VerticleBase {
   /** What every shard of a process shares. {@code startNanos} is the ramp's time zero. */
-  record Plan(String host, int port, String path, int hosts, double rampPerSecond, long heartbeatMs,
+  record Plan(String host, int port, String path, int hosts, double rampPerSecond, int maxPending, long heartbeatMs,
       int shardIndex, int shardCount, long registerTimeoutMs, long ackTimeoutMs, long startNanos) {
 
     long connectAtNanos(int g) { return (long) (g * 1e9 / rampPerSecond); }
@@ -73,10 +73,12 @@ final class Shard extends VerticleBase {
   private static final int MAX_REASONS = 20;
 
   private final Plan plan;
+  private final int maxPending;
   private final List<Host> hosts = new ArrayList<>();
   private final Promise<Void> settled = Promise.promise();
   private WebSocketClient client;
   private int next;
+  private int inFlight; // dialed, neither registered nor failed yet
   private int unsettled;
   private long rampTimer = -1;
   private long windowStart = Long.MAX_VALUE;
@@ -102,6 +104,7 @@ final class Shard extends VerticleBase {
 
   Shard(Plan plan, int loop, int loops) {
     this.plan = plan;
+    this.maxPending = Math.max(1, (plan.maxPending() + loops - 1) / loops);
     for (int g = loop; g < plan.hosts(); g += loops) hosts.add(new Host(g));
     unsettled = hosts.size();
   }
@@ -135,7 +138,10 @@ final class Shard extends VerticleBase {
 
   private void launchDue() {
     long elapsed = System.nanoTime() - plan.startNanos();
-    while (next < hosts.size() && plan.connectAtNanos(hosts.get(next).g) <= elapsed) dial(hosts.get(next++));
+    while (next < hosts.size() && inFlight < maxPending && plan.connectAtNanos(hosts.get(next).g) <= elapsed) {
+      inFlight++;
+      dial(hosts.get(next++));
+    }
     if (next == hosts.size()) vertx.cancelTimer(rampTimer);
   }
 
@@ -277,7 +283,9 @@ final class Shard extends VerticleBase {
   }
 
   private void settleOne() {
+    inFlight--;
     if (--unsettled == 0) settled.tryComplete();
+    else if (next < hosts.size()) launchDue(); // a slot is free: do not wait for the next tick
   }
 
   private void send(Host h, HostFrame frame) {
