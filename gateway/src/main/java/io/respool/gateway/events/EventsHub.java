@@ -51,7 +51,16 @@ public final class EventsHub {
     return consumer.completion();
   }
 
+  /**
+   * Closes every subscriber (they reconnect to another node with their lastEventId and lose
+   * nothing), then stops following the bus.
+   */
   public Future<Void> stop() {
+    for (Set<Subscription> subs : List.copyOf(byStream.values())) {
+      for (Subscription s : List.copyOf(subs)) {
+        if (!s.client.ws.isClosed()) s.client.ws.close((short) 1001, "gateway node stopping; reconnect with lastEventId");
+      }
+    }
     return consumer == null ? Future.succeededFuture() : consumer.unregister();
   }
 

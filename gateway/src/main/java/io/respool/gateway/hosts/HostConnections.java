@@ -41,6 +41,12 @@ public final class HostConnections {
   private static final SecureRandom RANDOM = new SecureRandom();
   private static final Duration REGISTER_TIMEOUT = Duration.ofSeconds(10);
   private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(5);
+  /**
+   * Registrations being written at once. Each is a transaction serialized on the hosts event
+   * stream; beyond this, a reconnect storm would queue writes past the registration timeout and
+   * every host would fail. Refusing early makes workers back off and come back.
+   */
+  static final int MAX_REGISTRATIONS_IN_FLIGHT = 32;
 
   private final Vertx vertx;
   private final HostRegistry registry;
@@ -50,6 +56,7 @@ public final class HostConnections {
   private final Map<String, Session> byHost = new HashMap<>();
   private Map<String, String> pendingHeartbeats = new HashMap<>();
   private final AtomicLong requestIds = new AtomicLong();
+  private int registrationsInFlight;
   private final List<Long> timers = new ArrayList<>();
   private MessageConsumer<JsonObject> sessionOpened;
   private boolean stopping;
@@ -188,10 +195,17 @@ public final class HostConnections {
         refuse(r.id(), RespoolException.unauthorized("signature does not prove the key of " + r.hostId()));
         return;
       }
+      if (registrationsInFlight >= MAX_REGISTRATIONS_IN_FLIGHT) {
+        refuse(r.id(), new RespoolException(ErrorCode.UNAVAILABLE, "gateway busy registering hosts; retry"));
+        return;
+      }
       registering = true;
+      registrationsInFlight++;
+      vertx.cancelTimer(registerTimer); // the write is bounded by the cap above, not by this timer
       String sid = UUID.randomUUID().toString();
       registry.register(r.hostId(), r.host(), sid, node).onComplete(ar -> {
         registering = false;
+        registrationsInFlight--;
         if (ar.failed()) {
           LOG.warn("registration of {} failed: {}", r.hostId(), ar.cause().getMessage());
           refuse(r.id(), new RespoolException(ErrorCode.UNAVAILABLE, "registration could not be stored; retry"));
@@ -201,7 +215,6 @@ public final class HostConnections {
           registry.disconnect(r.hostId(), sid);
           return;
         }
-        vertx.cancelTimer(registerTimer);
         hostId = r.hostId();
         sessionId = sid;
         lastHeartbeat = System.nanoTime();

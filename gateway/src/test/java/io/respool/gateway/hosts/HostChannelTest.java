@@ -178,6 +178,32 @@ class HostChannelTest {
   }
 
   @Test
+  void aBurstOfRegistrationsEachEitherRegistersOrIsRefusedWithNothingHalfWritten() {
+    List<TestHost> hosts = new java.util.ArrayList<>();
+    try {
+      for (int i = 0; i < 3 * HostConnections.MAX_REGISTRATIONS_IN_FLIGHT; i++) hosts.add(new TestHost(node.port()));
+      for (TestHost h : hosts) {
+        h.send(new HostFrame.Register("r1", h.id, h.nonce, h.signature(h.keys, h.id, h.nonce), TestHost.info("burst")));
+      }
+      int registered = 0;
+      for (TestHost h : hosts) {
+        JsonNode answer = h.ws.next(30);
+        if ("registered".equals(answer.path("type").asText())) {
+          registered++;
+          assertThat(host(h.id).path("online").asBoolean()).isTrue();
+        } else {
+          assertThat(answer.path("code").asText()).as(answer.toString()).isEqualTo("unavailable");
+          assertThat(h.ws.awaitClose(5).code()).isEqualTo(1008);
+          assertThat(host(h.id)).as("a refused registration stores nothing").isNull();
+        }
+      }
+      assertThat(registered).isGreaterThan(0);
+    } finally {
+      hosts.forEach(TestHost::close);
+    }
+  }
+
+  @Test
   void hostListingRejectsBadFilters() {
     assertThat(http.get("/v1/hosts?limit=0").isProblem(400)).isTrue();
     assertThat(http.get("/v1/hosts?limit=100000").isProblem(400)).isTrue();
