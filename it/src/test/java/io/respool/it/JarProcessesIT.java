@@ -43,7 +43,10 @@ class JarProcessesIT {
       Process worker = startWorker(started, workerHome, port);
       awaitTrue(() -> online(http, hostId), 60, "host online", workerHome.resolve("worker.log"));
       JsonNode host = http.get("/v1/hosts/" + hostId).json();
-      assertThat(host.path("total").path("cpu").asDouble()).isEqualTo(Runtime.getRuntime().availableProcessors());
+      // what the worker measured of this machine, as OSHI sees it from here
+      var hw = new oshi.SystemInfo().getHardware();
+      assertThat(host.path("total").path("cpu").asDouble()).isEqualTo(hw.getProcessor().getPhysicalProcessorCount());
+      assertThat(host.path("total").path("memoryMb").asLong()).isEqualTo(hw.getMemory().getTotal() / (1024 * 1024));
       assertThat(host.path("region").asText()).isEqualTo("it");
 
       worker.destroyForcibly().waitFor(10, TimeUnit.SECONDS);

@@ -1,0 +1,27 @@
+package io.respool.hostworker.task;
+
+/** A driver refusal or failure, with a kind the protocol can report. */
+public final class TaskException extends RuntimeException {
+  public enum Kind {
+    /** The spec cannot be run here: unknown image, impossible limits, GPUs the host lacks. */
+    INVALID,
+    /** No task with that id. */
+    NOT_FOUND,
+    /** The runtime failed (dockerd down, fork failed); retrying may help. */
+    UNAVAILABLE
+  }
+
+  private final Kind kind;
+
+  public TaskException(Kind kind, String message) {
+    super(message);
+    this.kind = kind;
+  }
+
+  public TaskException(Kind kind, String message, Throwable cause) {
+    super(message, cause);
+    this.kind = kind;
+  }
+
+  public Kind kind() { return kind; }
+}
