@@ -218,7 +218,7 @@ run_size() {
     + " (registration p50 \(.summary.registrationP50Ms) ms, p99 \(.summary.registrationP99Ms) ms);"
     + " window \(.durationSeconds) s: \(.heartbeatsSent) heartbeats sent, \(.acks) acked, \(.acksMissing) missing,"
     + " \(.heartbeatErrors) errors, p99.9 \(.summary.heartbeatP999Ms) ms;"
-    + " registration failures \(.registrationFailures) \(.registrationFailureReasons | tostring);"
+    + " registration failures \(.registrationFailures) \(.registrationFailureReasons | tostring), retried after a busy refusal \(.registrationRetries // 0);"
     + " disconnects \(.disconnects) (\(.disconnectsInWindow) in window) \(.disconnectReasons | tostring);"
     + " gateway: \($fds) open fds, respool_hosts_connected \($conn), \($warns) WARN/ERROR log lines;"
     + " load average before the size: \($load)"' "$m")")

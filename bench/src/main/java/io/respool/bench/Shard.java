@@ -51,7 +51,10 @@ final class Shard extends VerticleBase {
     }
   }
 
-  private enum State { CONNECTING, REGISTERED, FAILED, DISCONNECTED, DONE }
+  private enum State { CONNECTING, BACKING_OFF, REGISTERED, FAILED, DISCONNECTED, DONE }
+
+  /** A refused registration (gateway busy) is retried like the real worker does, at most this often. */
+  private static final int MAX_RETRIES = 8;
 
   private static final class Host {
     final int g;
@@ -61,6 +64,7 @@ final class Shard extends VerticleBase {
     WebSocket ws;
     String registerId;
     long dialNanos;
+    int retries;
     long timeoutTimer = -1;
     long heartbeatTimer = -1;
     long seq;
@@ -89,6 +93,7 @@ final class Shard extends VerticleBase {
   private final LogLinearHistogram registrationLatency = new LogLinearHistogram();
   private long registered;
   private long registrationFailures;
+  private long registrationRetries;
   private final JsonObject registrationFailureReasons = new JsonObject();
   private long disconnects;
   private long disconnectsInWindow;
@@ -146,9 +151,11 @@ final class Shard extends VerticleBase {
   }
 
   private void dial(Host h) {
-    h.keys = Ed25519.generate();
-    h.hostId = h.keys.publicKeyBase58();
-    h.dialNanos = System.nanoTime();
+    if (h.keys == null) { // a retry keeps the host's identity and its first dial time
+      h.keys = Ed25519.generate();
+      h.hostId = h.keys.publicKeyBase58();
+      h.dialNanos = System.nanoTime();
+    }
     h.timeoutTimer = vertx.setTimer(plan.registerTimeoutMs(), t -> failRegistration(h, "no registration within " + plan.registerTimeoutMs() + " ms"));
     client.connect(new WebSocketConnectOptions().setHost(plan.host()).setPort(plan.port()).setURI(plan.path())
             .setConnectTimeout(plan.registerTimeoutMs()))
@@ -163,8 +170,8 @@ final class Shard extends VerticleBase {
             return;
           }
           h.ws = ws;
-          ws.textMessageHandler(text -> onText(h, text));
-          ws.closeHandler(v -> onClose(h));
+          ws.textMessageHandler(text -> { if (h.ws == ws) onText(h, text); });
+          ws.closeHandler(v -> { if (h.ws == ws) onClose(h); });
           ws.exceptionHandler(e -> { }); // the close handler follows and counts it
         });
   }
@@ -247,12 +254,31 @@ final class Shard extends VerticleBase {
   }
 
   private void onError(Host h, HostFrame.Error e) {
-    if (h.state == State.CONNECTING) {
+    if (h.state == State.CONNECTING && "unavailable".equals(e.code()) && h.retries < MAX_RETRIES) {
+      retry(h);
+    } else if (h.state == State.CONNECTING) {
       failRegistration(h, "refused: " + e.code());
     } else if (h.pending.remove(e.re()) != null) {
       heartbeatErrors++;
       count(heartbeatErrorCodes, e.code());
     }
+  }
+
+  /** Drops the refused connection and dials again after a full-jitter backoff, as the worker does. */
+  private void retry(Host h) {
+    registrationRetries++;
+    h.retries++;
+    h.state = State.BACKING_OFF;
+    vertx.cancelTimer(h.timeoutTimer);
+    WebSocket refused = h.ws;
+    h.ws = null;
+    h.registerId = null;
+    if (refused != null && !refused.isClosed()) refused.close((short) 1000, "retrying");
+    long ceiling = 250L << Math.min(h.retries, 5);
+    vertx.setTimer(1 + java.util.concurrent.ThreadLocalRandom.current().nextLong(ceiling), t -> {
+      h.state = State.CONNECTING;
+      dial(h);
+    });
   }
 
   private void onClose(Host h) {
@@ -317,6 +343,7 @@ final class Shard extends VerticleBase {
         .put("hosts", hosts.size())
         .put("registered", registered)
         .put("registrationFailures", registrationFailures)
+        .put("registrationRetries", registrationRetries)
         .put("registrationFailureReasons", registrationFailureReasons.copy())
         .put("disconnects", disconnects)
         .put("disconnectsInWindow", disconnectsInWindow)
