@@ -10,6 +10,7 @@ import io.respool.gateway.config.GatewayConfig;
 import io.respool.gateway.events.EventsHub;
 import io.respool.gateway.hosts.HostConnections;
 import io.respool.gateway.http.HttpApiVerticle;
+import io.respool.hosts.HostCommands;
 import io.respool.hosts.HostRegistry;
 import io.respool.infra.Databases;
 import io.respool.infra.EmbeddedServices;
@@ -101,7 +102,8 @@ public final class Gateway implements AutoCloseable {
           .description("host control connections held by this node").register(metrics);
 
       HttpApiVerticle http = new HttpApiVerticle(
-          new HttpApiVerticle.Services(auth, hosts, connections, hub, pool, redis, metrics, resource("openapi.yaml")),
+          new HttpApiVerticle.Services(auth, hosts, connections, hub, pool, redis, new HostCommands(vertx.eventBus()), metrics,
+              resource("openapi.yaml")),
           config.bind(), config.port());
       String deployment = vertx.deployVerticle(http).await(60, TimeUnit.SECONDS);
       // undeploy first, while PostgreSQL is still reachable: the node hands its hosts over as it stops

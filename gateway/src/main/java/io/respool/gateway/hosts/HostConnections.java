@@ -1,6 +1,7 @@
 package io.respool.gateway.hosts;
 
 import io.respool.gateway.http.WebSockets;
+import io.respool.hosts.HostCommands;
 import io.respool.hosts.HostRegistry;
 import io.respool.infra.Addresses;
 import io.respool.protocol.ErrorCode;
@@ -14,8 +15,7 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
-import io.vertx.core.eventbus.ReplyException;
-import io.vertx.core.eventbus.ReplyFailure;
+import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
@@ -40,7 +40,10 @@ public final class HostConnections {
   private static final Logger LOG = LoggerFactory.getLogger(HostConnections.class);
   private static final SecureRandom RANDOM = new SecureRandom();
   private static final Duration REGISTER_TIMEOUT = Duration.ofSeconds(10);
-  private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(5);
+  private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(10);
+  private static final Duration START_TIMEOUT = Duration.ofMinutes(5);
+  /** Header of a task status report naming its host. */
+  public static final String HOST_HEADER = "respool-host";
   /**
    * Registrations being written at once. Each is a transaction serialized on the hosts event
    * stream; beyond this, a reconnect storm would queue writes past the registration timeout and
@@ -140,7 +143,7 @@ public final class HostConnections {
   private final class Session {
     final ServerWebSocket ws;
     final String nonce = Base58.encode(randomBytes(24));
-    final Map<String, Promise<HostFrame.Pong>> pings = new HashMap<>();
+    final Map<String, Promise<HostFrame>> pending = new HashMap<>();
     String hostId;
     String sessionId;
     long lastHeartbeat = System.nanoTime();
@@ -148,7 +151,7 @@ public final class HostConnections {
     boolean registering;
     boolean superseded;
     boolean closed;
-    MessageConsumer<JsonObject> commands;
+    MessageConsumer<String> commands;
 
     Session(ServerWebSocket ws) { this.ws = ws; }
 
@@ -164,10 +167,10 @@ public final class HostConnections {
         case HostFrame.Register r -> onRegister(r);
         case HostFrame.Heartbeat h -> onHeartbeat(h);
         case HostFrame.Resources u -> onResources(u);
-        case HostFrame.Pong p -> {
-          Promise<HostFrame.Pong> waiting = pings.remove(p.re());
-          if (waiting != null) waiting.tryComplete(p);
-        }
+        case HostFrame.Pong a -> onAnswer(a.re(), a);
+        case HostFrame.TaskOutput a -> onAnswer(a.re(), a);
+        case HostFrame.Error a when a.re() != null && pending.containsKey(a.re()) -> onAnswer(a.re(), a);
+        case HostFrame.TaskUpdate u -> onTaskUpdate(u);
         default -> refuse(null, RespoolException.invalid("unexpected frame from a host"));
       }
     }
@@ -258,30 +261,67 @@ public final class HostConnections {
       return true;
     }
 
-    /** A command from any node, for this host. Only {@code ping} exists so far. */
-    void onCommand(Message<JsonObject> msg) {
-      if (!"ping".equals(msg.body().getString("type"))) {
-        msg.fail(ErrorCode.INVALID_REQUEST.status(), "unknown host command");
+    /**
+     * A request frame from any node, for this host: sent with a fresh id; the host's answer (or
+     * its error) goes back to the asking node, with this node's name in a header.
+     */
+    void onCommand(Message<String> msg) {
+      HostFrame request;
+      try {
+        request = HostFrames.decode(msg.body());
+      } catch (RespoolException e) {
+        msg.fail(ErrorCode.INVALID_REQUEST.status(), e.getMessage());
         return;
       }
       String id = "g" + requestIds.incrementAndGet();
-      Promise<HostFrame.Pong> pong = Promise.promise();
-      pings.put(id, pong);
-      long started = System.nanoTime();
-      long timer = vertx.setTimer(COMMAND_TIMEOUT.toMillis(), t -> {
-        pings.remove(id);
-        pong.tryFail(new ReplyException(ReplyFailure.TIMEOUT, "host did not answer"));
+      HostFrame numbered = switch (request) {
+        case HostFrame.Ping x -> new HostFrame.Ping(id);
+        case HostFrame.TaskStart t -> new HostFrame.TaskStart(id, t.spec());
+        case HostFrame.TaskStop t -> new HostFrame.TaskStop(id, t.taskId(), t.graceMs());
+        case HostFrame.TaskInspect t -> new HostFrame.TaskInspect(id, t.taskId());
+        case HostFrame.TaskLogs t -> new HostFrame.TaskLogs(id, t.taskId(), t.maxBytes());
+        default -> null;
+      };
+      if (numbered == null) {
+        msg.fail(ErrorCode.INVALID_REQUEST.status(), "not a host command: " + request.getClass().getSimpleName());
+        return;
+      }
+      // starting may pull an image; everything else answers quickly
+      Duration limit = numbered instanceof HostFrame.TaskStart ? START_TIMEOUT
+          : numbered instanceof HostFrame.TaskStop s ? COMMAND_TIMEOUT.plusMillis(s.graceMs()) : COMMAND_TIMEOUT;
+      Promise<HostFrame> answer = Promise.promise();
+      pending.put(id, answer);
+      long timer = vertx.setTimer(limit.toMillis(), t -> {
+        pending.remove(id);
+        answer.tryFail("timeout");
       });
-      send(new HostFrame.Ping(id));
-      pong.future().onComplete(ar -> {
+      send(numbered);
+      answer.future().onComplete(ar -> {
         vertx.cancelTimer(timer);
-        if (ar.succeeded()) {
-          msg.reply(new JsonObject().put("hostId", hostId).put("node", node)
-              .put("rttMicros", (System.nanoTime() - started) / 1000));
+        if (ar.failed()) {
+          msg.fail(ErrorCode.HOST_UNREACHABLE.status(), "host did not answer within " + limit.toSeconds() + " s");
+        } else if (ar.result() instanceof HostFrame.Error err) {
+          msg.fail(ErrorCode.fromSlug(err.code()).status(), err.message());
         } else {
-          msg.fail(ErrorCode.HOST_UNREACHABLE.status(), "host did not answer within " + COMMAND_TIMEOUT.toSeconds() + " s");
+          msg.reply(HostFrames.encode(ar.result()), new DeliveryOptions().addHeader(HostCommands.NODE_HEADER, node));
         }
       });
+    }
+
+    /** An answer to one of our requests, or a status report of the host's own. */
+    void onAnswer(String re, HostFrame frame) {
+      Promise<HostFrame> waiting = re == null ? null : pending.remove(re);
+      if (waiting != null) waiting.tryComplete(frame);
+    }
+
+    void onTaskUpdate(HostFrame.TaskUpdate u) {
+      if (u.re() != null) {
+        onAnswer(u.re(), u);
+        return;
+      }
+      if (!speaksFor(u.id(), hostId)) return;
+      vertx.eventBus().publish(Addresses.TASK_STATUS, HostFrames.encode(u), new DeliveryOptions().addHeader(HOST_HEADER, hostId));
+      send(new HostFrame.Ack(u.id()));
     }
 
     void refuse(String re, RespoolException e) {
@@ -300,7 +340,7 @@ public final class HostConnections {
     void onClose() {
       closed = true;
       vertx.cancelTimer(registerTimer);
-      pings.values().forEach(p -> p.tryFail("connection closed"));
+      pending.values().forEach(p -> p.tryFail("connection closed"));
       if (commands != null) commands.unregister();
       if (hostId == null) return;
       if (byHost.get(hostId) == this) byHost.remove(hostId);

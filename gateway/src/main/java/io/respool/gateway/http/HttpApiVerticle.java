@@ -5,17 +5,17 @@ import io.respool.gateway.auth.AuthService;
 import io.respool.gateway.auth.Principal;
 import io.respool.gateway.events.EventsHub;
 import io.respool.gateway.hosts.HostConnections;
+import io.respool.hosts.HostCommands;
 import io.respool.hosts.HostQuery;
 import io.respool.hosts.HostRegistry;
-import io.respool.infra.Addresses;
 import io.respool.protocol.ErrorCode;
 import io.respool.protocol.Json;
 import io.respool.protocol.RespoolException;
 import io.respool.protocol.api.Auth;
+import io.respool.protocol.host.HostFrame;
 import io.respool.protocol.host.HostFrames;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.ServerWebSocketHandshake;
@@ -28,7 +28,9 @@ import io.vertx.ext.web.openapi.router.RouterBuilder;
 import io.vertx.openapi.contract.OpenAPIContract;
 import io.vertx.redis.client.RedisAPI;
 import io.vertx.sqlclient.Pool;
+import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 
@@ -43,7 +45,7 @@ public final class HttpApiVerticle extends VerticleBase {
 
   /** The services the edge calls. */
   public record Services(AuthService auth, HostRegistry hosts, HostConnections hostConnections, EventsHub events,
-      Pool pool, RedisAPI redis, PrometheusMeterRegistry metrics, String contract) {}
+      Pool pool, RedisAPI redis, HostCommands commands, PrometheusMeterRegistry metrics, String contract) {}
 
   private final Services s;
   private final String bind;
@@ -151,9 +153,10 @@ public final class HttpApiVerticle extends VerticleBase {
   }
 
   private Future<?> pingHost(RoutingContext ctx, Principal who) {
-    return vertx.eventBus().<JsonObject>request(Addresses.hostCommand(ctx.pathParam("id")), new JsonObject().put("type", "ping"),
-            new DeliveryOptions().setSendTimeout(7000))
-        .map(msg -> msg.body().getMap());
+    String hostId = ctx.pathParam("id");
+    long started = System.nanoTime();
+    return s.commands().send(hostId, new HostFrame.Ping(null), Duration.ofSeconds(12))
+        .map(answer -> Map.of("hostId", hostId, "node", answer.node(), "rttMicros", (System.nanoTime() - started) / 1000));
   }
 
   // --- translation helpers -------------------------------------------------------------------

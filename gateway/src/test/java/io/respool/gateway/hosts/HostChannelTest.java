@@ -10,6 +10,7 @@ import io.respool.gateway.testing.TestHost;
 import io.respool.gateway.testing.Ws;
 import io.respool.protocol.crypto.Ed25519;
 import io.respool.protocol.host.HostFrame;
+import io.respool.protocol.host.HostFrames;
 import io.respool.protocol.host.Inventory;
 import java.util.List;
 import java.util.Map;
@@ -200,6 +201,43 @@ class HostChannelTest {
       assertThat(registered).isGreaterThan(0);
     } finally {
       hosts.forEach(TestHost::close);
+    }
+  }
+
+  @Test
+  void taskRequestsReachTheHostThroughTheBusAndItsAnswersAndReportsComeBack() throws Exception {
+    var commands = new io.respool.hosts.HostCommands(node.vertx().eventBus());
+    var reported = new java.util.concurrent.CompletableFuture<String>();
+    node.vertx().eventBus().<String>consumer(io.respool.infra.Addresses.TASK_STATUS, m -> reported.complete(m.body()));
+    try (TestHost h = new TestHost(node.port())) {
+      h.register("tasks");
+      var status = new io.respool.protocol.task.TaskStatus("t1", "b1", io.respool.protocol.task.TaskState.RUNNING, null, false, null,
+          Map.of(), java.time.Instant.now(), null);
+      Thread answerer = new Thread(() -> {
+        JsonNode inspect = h.ws.until(n -> "task.inspect".equals(n.path("type").asText()), 10);
+        h.send(new HostFrame.TaskUpdate(null, inspect.path("id").asText(), status));
+        JsonNode stop = h.ws.until(n -> "task.stop".equals(n.path("type").asText()), 10);
+        h.send(new HostFrame.Error(stop.path("id").asText(), "not-found", "no task t2 on this host"));
+      });
+      answerer.start();
+      var answer = commands.send(h.id, new HostFrame.TaskInspect(null, "t1"), java.time.Duration.ofSeconds(10))
+          .await(15, java.util.concurrent.TimeUnit.SECONDS);
+      assertThat(answer.frame()).isInstanceOfSatisfying(HostFrame.TaskUpdate.class, u -> assertThat(u.status()).isEqualTo(status));
+      assertThat(answer.node()).isEqualTo(node.config().nodeId());
+      Throwable refused = null;
+      try {
+        commands.send(h.id, new HostFrame.TaskStop(null, "t2", 1000), java.time.Duration.ofSeconds(10)).await(15, java.util.concurrent.TimeUnit.SECONDS);
+      } catch (Exception e) {
+        refused = e;
+      }
+      assertThat(refused).isInstanceOfSatisfying(io.vertx.core.eventbus.ReplyException.class, e -> assertThat(e.failureCode()).isEqualTo(404));
+      answerer.join(10_000);
+
+      // a report of the host's own is acked and published for the rest of the gateway
+      h.send(new HostFrame.TaskUpdate("s1", null, status));
+      assertThat(h.ws.until(n -> "s1".equals(n.path("re").asText()), 10).path("type").asText()).isEqualTo("ack");
+      assertThat(HostFrames.decode(reported.get(10, java.util.concurrent.TimeUnit.SECONDS)))
+          .isInstanceOfSatisfying(HostFrame.TaskUpdate.class, u -> assertThat(u.status().taskId()).isEqualTo("t1"));
     }
   }
 

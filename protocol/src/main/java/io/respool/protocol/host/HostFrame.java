@@ -2,6 +2,8 @@ package io.respool.protocol.host;
 
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import io.respool.protocol.task.TaskSpec;
+import io.respool.protocol.task.TaskStatus;
 
 /**
  * A JSON text frame of the host control protocol (version {@value HostFrames#VERSION}). Requests
@@ -13,6 +15,11 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
  * worker  → gateway  heartbeat{id}    → ack{re} | error{re}
  * worker  → gateway  resources{id}    → ack{re} | error{re}
  * gateway → worker   ping{id}         → pong{re}
+ * gateway → worker   task.start{id}   → task.status{re} | error{re}   (idempotent per taskId)
+ * gateway → worker   task.stop{id}    → task.status{re} | error{re}
+ * gateway → worker   task.inspect{id} → task.status{re} | error{re}
+ * gateway → worker   task.logs{id}    → task.output{re} | error{re}
+ * worker  → gateway  task.status{id}  → ack{re}     (every state change, unsolicited)
  * </pre>
  */
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
@@ -26,6 +33,12 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
   @JsonSubTypes.Type(value = HostFrame.Error.class, name = "error"),
   @JsonSubTypes.Type(value = HostFrame.Ping.class, name = "ping"),
   @JsonSubTypes.Type(value = HostFrame.Pong.class, name = "pong"),
+  @JsonSubTypes.Type(value = HostFrame.TaskStart.class, name = "task.start"),
+  @JsonSubTypes.Type(value = HostFrame.TaskStop.class, name = "task.stop"),
+  @JsonSubTypes.Type(value = HostFrame.TaskInspect.class, name = "task.inspect"),
+  @JsonSubTypes.Type(value = HostFrame.TaskLogs.class, name = "task.logs"),
+  @JsonSubTypes.Type(value = HostFrame.TaskOutput.class, name = "task.output"),
+  @JsonSubTypes.Type(value = HostFrame.TaskUpdate.class, name = "task.status"),
 })
 public sealed interface HostFrame {
 
@@ -82,4 +95,49 @@ public sealed interface HostFrame {
   record Ping(String id) implements HostFrame {}
 
   record Pong(String re) implements HostFrame {}
+
+  /** Run {@code spec} (starting a task id that already exists answers its status instead). */
+  record TaskStart(String id, TaskSpec spec) implements HostFrame {
+    public TaskStart {
+      if (spec == null) throw new IllegalArgumentException("spec is required");
+    }
+  }
+
+  /** Stop a task: TERM, then KILL after {@code graceMs}. */
+  record TaskStop(String id, String taskId, long graceMs) implements HostFrame {
+    public TaskStop {
+      Checks.text("taskId", taskId, 64);
+      Checks.range("graceMs", graceMs, 0, 3_600_000);
+    }
+  }
+
+  record TaskInspect(String id, String taskId) implements HostFrame {
+    public TaskInspect {
+      Checks.text("taskId", taskId, 64);
+    }
+  }
+
+  /** The last {@code maxBytes} of a task's stdout and stderr. */
+  record TaskLogs(String id, String taskId, int maxBytes) implements HostFrame {
+    public TaskLogs {
+      Checks.text("taskId", taskId, 64);
+      Checks.range("maxBytes", maxBytes, 1, MAX_OUTPUT_BYTES);
+    }
+  }
+
+  /** Output of a task, UTF-8 (invalid sequences replaced); {@code truncated} if older output was cut. */
+  record TaskOutput(String re, String taskId, String stdout, String stderr, boolean truncated) implements HostFrame {}
+
+  /**
+   * A task's status: the answer to a task request ({@code re} set) or, from the worker on each
+   * state change, a report of its own ({@code id} set, acked by the gateway).
+   */
+  record TaskUpdate(String id, String re, TaskStatus status) implements HostFrame {
+    public TaskUpdate {
+      if (status == null) throw new IllegalArgumentException("status is required");
+    }
+  }
+
+  /** Largest task output in one frame (the frame limit minus room for the envelope). */
+  int MAX_OUTPUT_BYTES = 24 * 1024;
 }

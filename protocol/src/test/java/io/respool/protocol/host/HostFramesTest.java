@@ -28,7 +28,15 @@ class HostFramesTest {
         new HostFrame.Ack("h1"),
         new HostFrame.Error("h1", "forbidden", "no"),
         new HostFrame.Ping("p1"),
-        new HostFrame.Pong("p1"));
+        new HostFrame.Pong("p1"),
+        new HostFrame.TaskStart("t1", new io.respool.protocol.task.TaskSpec("task-1", "book-1", "busybox", List.of("sh", "-c", "echo hi"),
+            Map.of("A", "b"), List.of(8080), 500, 64, 1, 0, null, Map.of())),
+        new HostFrame.TaskStop("t2", "task-1", 5000),
+        new HostFrame.TaskInspect("t3", "task-1"),
+        new HostFrame.TaskLogs("t4", "task-1", 4096),
+        new HostFrame.TaskOutput("t4", "task-1", "out", "err", false),
+        new HostFrame.TaskUpdate(null, "t3", new io.respool.protocol.task.TaskStatus("task-1", "book-1",
+            io.respool.protocol.task.TaskState.EXITED, 3, true, "OOM", Map.of(8080, 32768), java.time.Instant.EPOCH, java.time.Instant.EPOCH)));
     for (HostFrame f : frames) {
       String text = HostFrames.encode(f);
       assertThat(text).startsWith("{\"v\":1,\"type\":");
@@ -44,6 +52,8 @@ class HostFramesTest {
     assertReason("{\"v\":1,\"type\":\"heartbeat\",\"id\":\"h\",\"hostId\":\"x\",\"seq\":\"one\"}", "seq");
     assertReason("{\"v\":1,\"type\":\"heartbeat\",\"id\":\"h\",\"hostId\":\"x\",\"seq\":-1}", "seq must be between");
     assertReason("[1,2]", "JSON object");
+    assertReason("{\"v\":1,\"type\":\"task.stop\",\"id\":\"s\",\"taskId\":\"t\",\"graceMs\":-5}", "graceMs must be between");
+    assertReason("{\"v\":1,\"type\":\"task.start\",\"id\":\"s\",\"spec\":{\"taskId\":\"a b\",\"bookingId\":\"b\",\"cpuMillis\":1,\"memoryMb\":64,\"storageGb\":0,\"gpus\":0}}", "taskId must be");
     assertReason("{\"v\":1,", "malformed");
     assertReason("{\"v\":1,\"type\":\"ack\",\"re\":\"x\"} {}", "malformed");
   }
