@@ -10,6 +10,10 @@ import io.respool.protocol.host.HostFrame;
 import io.respool.protocol.host.HostFrames;
 import io.respool.protocol.host.HostInfo;
 import io.respool.protocol.host.Inventory;
+import io.respool.hostworker.task.TaskException;
+import io.respool.hostworker.task.TaskRunner;
+import io.respool.hostworker.task.TaskStatus;
+import io.respool.hostworker.task.WireTasks;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
@@ -51,6 +55,9 @@ public final class ControlConnection extends VerticleBase {
   private final InventoryWatcher inventory;
   private final Backoff backoff;
   private final String agentVersion;
+  private final TaskRunner tasks;
+  /** Task status reports not yet acked by a gateway, latest per task; sent again after each registration. */
+  private final Map<String, HostFrame.TaskUpdate> unackedReports = new java.util.LinkedHashMap<>();
 
   private final List<Registration> registrations = new ArrayList<>(); // guarded by itself
   private final List<Waiter> waiters = new ArrayList<>(); // guarded by registrations
@@ -63,8 +70,10 @@ public final class ControlConnection extends VerticleBase {
   private long frameIds;
   private boolean stopping;
 
-  public ControlConnection(HostWorkerConfig config, Ed25519.Keys keys, InventoryWatcher inventory, Backoff backoff, String agentVersion) {
+  public ControlConnection(HostWorkerConfig config, Ed25519.Keys keys, InventoryWatcher inventory, Backoff backoff, String agentVersion,
+      TaskRunner tasks) {
     this.config = config;
+    this.tasks = tasks;
     this.keys = keys;
     this.hostId = keys.publicKeyBase58();
     this.inventory = inventory;
@@ -176,6 +185,11 @@ public final class ControlConnection extends VerticleBase {
       case HostFrame.Ack ack -> onAck(a, ack);
       case HostFrame.Error e -> onError(a, e);
       case HostFrame.Ping p -> send(a, new HostFrame.Pong(p.id()));
+      case HostFrame.TaskStart t -> answer(a, t.id(), tasks.start(WireTasks.fromWire(t.spec())));
+      case HostFrame.TaskStop t -> answer(a, t.id(), tasks.stop(t.taskId(), java.time.Duration.ofMillis(t.graceMs())));
+      case HostFrame.TaskInspect t -> answer(a, t.id(), tasks.inspect(t.taskId()));
+      case HostFrame.TaskLogs t -> tasks.output(t.id(), t.taskId(), t.maxBytes())
+          .onComplete(ar -> reply(a, t.id(), ar.succeeded() ? ar.result() : null, ar.cause()));
       default -> log.debug("ignoring an unexpected {} frame from {}", frame.getClass().getSimpleName(), a.url);
     }
   }
@@ -187,7 +201,7 @@ public final class ControlConnection extends VerticleBase {
     }
     a.registerId = nextId("reg");
     byte[] signed = keys.sign(HostFrame.Register.signingText(hostId, challenge.nonce()).getBytes(UTF_8));
-    HostInfo info = config.hostInfo(inventory.current(), agentVersion);
+    HostInfo info = config.hostInfo(inventory.current(), agentVersion, tasks.driverNames());
     a.reported = info.inventory();
     send(a, new HostFrame.Register(a.registerId, hostId, challenge.nonce(), Base58.encode(signed), info));
   }
@@ -210,6 +224,7 @@ public final class ControlConnection extends VerticleBase {
     log.info("registered as {} via {} (session {})", hostId, a.url, registered.sessionId());
     // the inventory may have changed between the challenge and now
     if (!inventory.current().equals(a.reported)) report(a, inventory.current());
+    unackedReports.values().forEach(r -> send(a, r));
     publish(new Registration(hostId, registered.sessionId(), a.url, interval));
   }
 
@@ -225,7 +240,38 @@ public final class ControlConnection extends VerticleBase {
     send(a, new HostFrame.Heartbeat(id, hostId, a.seq));
   }
 
+  /** Answers a task request with the task's status, or with an error the gateway can map. */
+  private void answer(Attempt a, String re, Future<TaskStatus> result) {
+    result.onComplete(ar -> reply(a, re, ar.succeeded() ? new HostFrame.TaskUpdate(null, re, WireTasks.toWire(ar.result())) : null, ar.cause()));
+  }
+
+  private void reply(Attempt a, String re, HostFrame answer, Throwable failure) {
+    if (a.ended) return; // the gateway gave up on this connection; it will ask again
+    if (failure == null) {
+      send(a, answer);
+      return;
+    }
+    ErrorCode code = failure instanceof TaskException te ? switch (te.kind()) {
+      case INVALID -> ErrorCode.INVALID_REQUEST;
+      case NOT_FOUND -> ErrorCode.NOT_FOUND;
+      case UNAVAILABLE -> ErrorCode.UNAVAILABLE;
+    } : failure instanceof IllegalArgumentException ? ErrorCode.INVALID_REQUEST : ErrorCode.UNAVAILABLE;
+    if (code == ErrorCode.UNAVAILABLE) log.warn("task request {} failed: {}", re, failure.toString());
+    send(a, new HostFrame.Error(re, code.slug(), String.valueOf(failure.getMessage())));
+  }
+
+  /** A task changed state (any thread): report it now if connected, else after the next registration. */
+  public void taskChanged(TaskStatus status) {
+    vertx.runOnContext(v -> {
+      HostFrame.TaskUpdate report = new HostFrame.TaskUpdate(nextId("task"), null, WireTasks.toWire(status));
+      unackedReports.put(status.taskId(), report);
+      Attempt a = attempt;
+      if (a != null && a.registered && !a.ended) send(a, report);
+    });
+  }
+
   private void onAck(Attempt a, HostFrame.Ack ack) {
+    unackedReports.values().removeIf(r -> r.id().equals(ack.re()));
     Long seq = a.pendingHeartbeats.remove(ack.re());
     if (seq == null) return; // an ack of a resources report, or a late one
     // any ack proves the link alive, and covers the earlier heartbeats too

@@ -82,9 +82,9 @@ public record HostWorkerConfig(
   }
 
   /** What the worker declares at registration: its measured inventory next to its offer. */
-  public HostInfo hostInfo(Inventory inventory, String agentVersion) {
-    // no task driver is wired into this worker yet, so it declares none rather than promise one
-    return new HostInfo(region, inventory, prices, payout, List.of(), agentVersion);
+  /** What the host declares at registration; {@code drivers} are the task drivers it really has. */
+  public HostInfo hostInfo(Inventory inventory, String agentVersion, List<String> drivers) {
+    return new HostInfo(region, inventory, prices, payout, drivers, agentVersion);
   }
 
   private static void positive(String what, Duration d) {

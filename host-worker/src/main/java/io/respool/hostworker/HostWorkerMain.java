@@ -7,7 +7,12 @@ import io.vertx.core.Vertx;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
+import io.respool.hostworker.task.TaskDriver;
+import io.respool.hostworker.task.TaskRunner;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -137,13 +142,23 @@ public final class HostWorkerMain implements Callable<Integer> {
     return new HostWorkerConfig(gateways, expandHome(home), region, prices, payout, Duration.ofSeconds(resourcesIntervalSeconds));
   }
 
+  /** The task drivers this host really has, by name (advertised at registration). */
+  private static Map<String, TaskDriver> drivers(HostWorkerConfig config) {
+    Map<String, TaskDriver> drivers = new LinkedHashMap<>();
+    return drivers;
+  }
+
   private int run(HostWorkerConfig config, Ed25519.Keys keys) throws InterruptedException {
     Vertx vertx = Vertx.vertx();
     InventoryProbe probe = new OshiInventoryProbe(new SystemInfo(),
         new NvidiaSmiProbe(System.getenv("PATH"), Duration.ofSeconds(10)), config.home());
     InventoryWatcher watcher = new InventoryWatcher(vertx, probe, config.resourcesInterval());
     Backoff backoff = new Backoff(config.backoffBase(), config.backoffCap(), RandomGenerator.getDefault());
-    ControlConnection connection = new ControlConnection(config, keys, watcher, backoff, new AgentVersion().get());
+    // the runner reports task changes through the connection, which answers task requests through the runner
+    AtomicReference<ControlConnection> reports = new AtomicReference<>();
+    TaskRunner tasks = new TaskRunner(vertx, drivers(config), status -> reports.get().taskChanged(status));
+    ControlConnection connection = new ControlConnection(config, keys, watcher, backoff, new AgentVersion().get(), tasks);
+    reports.set(connection);
 
     CountDownLatch stopped = new CountDownLatch(1);
     // SIGTERM / Ctrl-C: undeploying closes the control socket with 1000, so the gateway knows we left

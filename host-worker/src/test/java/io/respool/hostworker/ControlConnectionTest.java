@@ -222,7 +222,8 @@ class ControlConnectionTest {
         .withBackoff(Duration.ofMillis(20), Duration.ofMillis(200));
     return new ControlConnection(config, new HostKeyStore(home).loadOrCreate(),
         new InventoryWatcher(vertx, probe, config.resourcesInterval()),
-        new Backoff(config.backoffBase(), config.backoffCap(), new SplittableRandom(7)), "test");
+        new Backoff(config.backoffBase(), config.backoffCap(), new SplittableRandom(7)), "test",
+        new io.respool.hostworker.task.TaskRunner(vertx, java.util.Map.of(), s -> { }));
   }
 
   private ControlConnection deploy(ControlConnection worker) throws Exception {
@@ -258,7 +259,7 @@ class ControlConnectionTest {
 
   private HostFrame.Register register(String hostId, String nonce, byte[] signature) {
     return new HostFrame.Register("r-1", hostId, nonce, Base58.encode(signature),
-        new HostWorkerConfig(List.of(gateway.url()), home, "eu-west", PRICES, null, Duration.ofSeconds(1)).hostInfo(inventory(1), "test"));
+        new HostWorkerConfig(List.of(gateway.url()), home, "eu-west", PRICES, null, Duration.ofSeconds(1)).hostInfo(inventory(1), "test", List.of()));
   }
 
   private byte[] bytes(String hostId, String nonce) {

@@ -63,7 +63,8 @@ class ClusterFailoverIT {
       ControlConnection worker = new ControlConnection(config, new HostKeyStore(home).loadOrCreate(),
           new InventoryWatcher(workerVertx, new OshiInventoryProbe(new SystemInfo(), new NvidiaSmiProbe(System.getenv("PATH"), Duration.ofSeconds(5)), home),
               config.resourcesInterval()),
-          new Backoff(config.backoffBase(), config.backoffCap(), new SplittableRandom(1)), "it");
+          new Backoff(config.backoffBase(), config.backoffCap(), new SplittableRandom(1)), "it",
+          new io.respool.hostworker.task.TaskRunner(workerVertx, Map.of(), s -> { }));
       String hostId = worker.hostId();
 
       long lastEventId;
