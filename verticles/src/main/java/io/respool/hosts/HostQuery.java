@@ -2,7 +2,7 @@ package io.respool.hosts;
 
 /** Filters of {@code GET /v1/hosts}; null means "any". */
 public record HostQuery(Boolean online, Double minCpu, Long minMemoryMb, Integer minGpus, String gpuModel, String region,
-    String after, int limit) {
+    String driver, String after, int limit) {
   public static final int MAX_LIMIT = 500;
 
   public HostQuery {

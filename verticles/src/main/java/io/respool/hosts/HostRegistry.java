@@ -155,15 +155,16 @@ public final class HostRegistry {
     Tuple args = Tuple.tuple()
         .addValue(q.online()).addValue(minCpuMillis).addValue(q.minMemoryMb()).addValue(q.minGpus())
         .addValue(q.gpuModel() == null ? null : q.gpuModel().toLowerCase(Locale.ROOT)).addValue(q.region())
-        .addValue(q.after()).addInteger(q.limit() + 1);
+        .addValue(q.driver()).addValue(q.after()).addInteger(q.limit() + 1);
     return pool.preparedQuery("SELECT " + COLUMNS + " FROM hosts WHERE ($1::boolean IS NULL OR online = $1)"
             + " AND ($2::bigint IS NULL OR cpu_millis - reserved_cpu_millis >= $2)"
             + " AND ($3::bigint IS NULL OR memory_mb - reserved_memory_mb >= $3)"
             + " AND ($4::int IS NULL OR gpus - reserved_gpus >= $4)"
             + " AND ($5::text IS NULL OR $5 = ANY (gpu_models))"
             + " AND ($6::text IS NULL OR region = $6)"
-            + " AND ($7::text IS NULL OR id > $7)"
-            + " ORDER BY id LIMIT $8")
+            + " AND ($7::text IS NULL OR info->'drivers' ? $7)"
+            + " AND ($8::text IS NULL OR id > $8)"
+            + " ORDER BY id LIMIT $9")
         .execute(args)
         .map(rows -> {
           List<HostView> items = new ArrayList<>();

@@ -117,17 +117,24 @@ class HostRegistryTest {
     String region = "r" + UUID.randomUUID().toString().substring(0, 8);
     for (int i = 0; i < 5; i++) await(registry.register(newHostId(), info(region, 2 + i, i == 4 ? "A100" : null), "s", "n"));
 
-    var page1 = await(registry.list(new HostQuery(true, null, null, null, null, region, null, 2)));
+    var page1 = await(registry.list(new HostQuery(true, null, null, null, null, region, null, null, 2)));
     assertThat(page1.items()).hasSize(2);
     assertThat(page1.next()).isNotNull();
-    var page2 = await(registry.list(new HostQuery(true, null, null, null, null, region, page1.next(), 2)));
-    var page3 = await(registry.list(new HostQuery(true, null, null, null, null, region, page2.next(), 2)));
+    var page2 = await(registry.list(new HostQuery(true, null, null, null, null, region, null, page1.next(), 2)));
+    var page3 = await(registry.list(new HostQuery(true, null, null, null, null, region, null, page2.next(), 2)));
     assertThat(page3.items()).hasSize(1);
     assertThat(page3.next()).isNull();
 
-    assertThat(await(registry.list(new HostQuery(null, 5.0, null, null, null, region, null, 100))).items()).hasSize(2);
-    assertThat(await(registry.list(new HostQuery(null, null, null, 1, "a100", region, null, 100))).items()).hasSize(1);
-    assertThat(await(registry.list(new HostQuery(null, null, null, null, "H100", region, null, 100))).items()).isEmpty();
+    assertThat(await(registry.list(new HostQuery(null, 5.0, null, null, null, region, null, null, 100))).items()).hasSize(2);
+    assertThat(await(registry.list(new HostQuery(null, null, null, 1, "a100", region, null, null, 100))).items()).hasSize(1);
+    assertThat(await(registry.list(new HostQuery(null, null, null, null, "H100", region, null, null, 100))).items()).isEmpty();
+
+    HostInfo withDocker = new HostInfo(region, info(region, 2, null).inventory(), info(region, 2, null).prices(), new Payout(null, null),
+        List.of("docker", "process"), "test");
+    String containerHost = newHostId();
+    await(registry.register(containerHost, withDocker, "s", "n"));
+    assertThat(await(registry.list(new HostQuery(null, null, null, null, null, region, "docker", null, 100))).items())
+        .extracting(HostView::id).containsExactly(containerHost);
   }
 
   @Test

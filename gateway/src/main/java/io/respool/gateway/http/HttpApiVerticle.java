@@ -140,7 +140,7 @@ public final class HttpApiVerticle extends VerticleBase {
     HostQuery q = new HostQuery(
         param(ctx, "online", Boolean::valueOf), param(ctx, "minCpu", Double::valueOf), param(ctx, "minMemoryMb", Long::valueOf),
         param(ctx, "minGpus", Integer::valueOf), ctx.queryParams().get("gpuModel"), ctx.queryParams().get("region"),
-        ctx.queryParams().get("after"), param(ctx, "limit", Integer::valueOf) == null ? 100 : param(ctx, "limit", Integer::valueOf));
+        ctx.queryParams().get("driver"), ctx.queryParams().get("after"), param(ctx, "limit", Integer::valueOf) == null ? 100 : param(ctx, "limit", Integer::valueOf));
     reply(ctx, 200, s.hosts().list(q));
   }
 
