@@ -262,7 +262,7 @@ public final class ControlConnection extends VerticleBase {
 
   /** A task changed state (any thread): report it now if connected, else after the next registration. */
   public void taskChanged(TaskStatus status) {
-    vertx.runOnContext(v -> {
+    context.runOnContext(v -> {
       HostFrame.TaskUpdate report = new HostFrame.TaskUpdate(nextId("task"), null, WireTasks.toWire(status));
       unackedReports.put(status.taskId(), report);
       Attempt a = attempt;

@@ -9,6 +9,10 @@ import java.net.URISyntaxException;
 import java.nio.file.Path;
 import io.respool.hostworker.task.TaskDriver;
 import io.respool.hostworker.task.TaskRunner;
+import io.respool.hostworker.task.docker.DockerDriverConfig;
+import io.respool.hostworker.task.docker.DockerTaskDriver;
+import io.respool.hostworker.task.process.ProcessTaskDriver;
+import java.nio.file.Files;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -142,9 +146,31 @@ public final class HostWorkerMain implements Callable<Integer> {
     return new HostWorkerConfig(gateways, expandHome(home), region, prices, payout, Duration.ofSeconds(resourcesIntervalSeconds));
   }
 
-  /** The task drivers this host really has, by name (advertised at registration). */
-  private static Map<String, TaskDriver> drivers(HostWorkerConfig config) {
+  @Option(names = "--docker-host", paramLabel = "URL", defaultValue = "${env:DOCKER_HOST}",
+      description = "Docker API to run containers on (default: DOCKER_HOST, else unix:///var/run/docker.sock when it exists); 'none' offers no containers")
+  String dockerHost;
+
+  @Option(names = "--process-driver", negatable = true, defaultValue = "${env:RESPOOL_PROCESS_DRIVER:-true}", fallbackValue = "true",
+      description = "also offer plain processes (RESPOOL_PROCESS_DRIVER, default true); they get resource limits where the OS allows but no isolation")
+  boolean processDriver = true;
+
+  /** The task drivers this host really has, by name, as advertised at registration. */
+  private Map<String, TaskDriver> drivers(HostWorkerConfig config, int gpus, String hostId) {
     Map<String, TaskDriver> drivers = new LinkedHashMap<>();
+    String docker = dockerHost != null && !dockerHost.isBlank() ? dockerHost.trim()
+        : Files.exists(Path.of("/var/run/docker.sock")) ? "unix:///var/run/docker.sock" : "none";
+    if (!docker.equals("none")) {
+      DockerTaskDriver d = new DockerTaskDriver(DockerDriverConfig.forWorker(docker, gpus, hostId));
+      try {
+        d.recover(); // proves the daemon answers before we advertise containers
+        drivers.put("docker", d);
+      } catch (RuntimeException e) {
+        log.warn("docker at {} does not answer ({}); offering no containers", docker, e.getMessage());
+        d.close();
+      }
+    }
+    if (processDriver) drivers.put("process", new ProcessTaskDriver(config.home().resolve("tasks")));
+    log.info("task drivers: {}", drivers.isEmpty() ? "none" : String.join(", ", drivers.keySet()));
     return drivers;
   }
 
@@ -156,7 +182,8 @@ public final class HostWorkerMain implements Callable<Integer> {
     Backoff backoff = new Backoff(config.backoffBase(), config.backoffCap(), RandomGenerator.getDefault());
     // the runner reports task changes through the connection, which answers task requests through the runner
     AtomicReference<ControlConnection> reports = new AtomicReference<>();
-    TaskRunner tasks = new TaskRunner(vertx, drivers(config), status -> reports.get().taskChanged(status));
+    int gpus = new NvidiaSmiProbe(System.getenv("PATH"), Duration.ofSeconds(10)).probe().size();
+    TaskRunner tasks = new TaskRunner(vertx, drivers(config, gpus, keys.publicKeyBase58()), status -> reports.get().taskChanged(status));
     ControlConnection connection = new ControlConnection(config, keys, watcher, backoff, new AgentVersion().get(), tasks);
     reports.set(connection);
 
@@ -175,6 +202,9 @@ public final class HostWorkerMain implements Callable<Integer> {
     log.info("host {} starting (gateways {}, home {})", keys.publicKeyBase58(), config.gateways(), config.home());
     try {
       vertx.deployVerticle(connection).await();
+      // tasks that outlived a previous run of this worker are watched again and reported (once
+      // registered), never started twice
+      log.info("recovered {} task(s)", tasks.recover().await().size());
     } catch (Exception e) {
       log.error("cannot start: {}", e.toString());
       return 1;

@@ -28,6 +28,7 @@ import org.slf4j.LoggerFactory;
 public final class TaskRunner implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(TaskRunner.class);
   private static final Duration WATCH_SLICE = Duration.ofSeconds(30);
+  private static final Duration OUTPUT_TIMEOUT = Duration.ofSeconds(30);
 
   private final Vertx vertx;
   private final Map<String, TaskDriver> drivers;
@@ -46,7 +47,7 @@ public final class TaskRunner implements AutoCloseable {
   /** The drivers this host offers, as advertised at registration. */
   public List<String> driverNames() { return List.copyOf(drivers.keySet()); }
 
-  /** Finds the tasks the drivers already run (after a worker restart) and watches them again. */
+  /** Finds the tasks the drivers already run (after a worker restart), reports and watches them again. */
   public Future<List<TaskStatus>> recover() {
     return call(() -> {
       List<TaskStatus> found = new ArrayList<>();
@@ -54,6 +55,7 @@ public final class TaskRunner implements AutoCloseable {
         for (TaskStatus s : d.recover()) {
           owners.put(s.taskId(), d);
           found.add(s);
+          onChange.accept(s);
           if (!s.state().isFinal()) watch(d, s.taskId());
         }
       }
@@ -99,11 +101,18 @@ public final class TaskRunner implements AutoCloseable {
     return call(() -> {
       ByteArrayOutputStream out = new ByteArrayOutputStream();
       ByteArrayOutputStream err = new ByteArrayOutputStream();
-      try (Closeable c = owner(taskId).logs(taskId, false, chunk ->
-          (chunk.stream() == LogChunk.Stream.STDOUT ? out : err).writeBytes(chunk.data()), () -> { })) {
-        // not following: the driver has delivered everything before returning
+      java.util.concurrent.CountDownLatch ended = new java.util.concurrent.CountDownLatch(1);
+      // delivery may be asynchronous (docker): wait for its end, then read what came
+      try (Closeable c = owner(taskId).logs(taskId, false, chunk -> {
+        synchronized (out) {
+          (chunk.stream() == LogChunk.Stream.STDOUT ? out : err).writeBytes(chunk.data());
+        }
+      }, ended::countDown)) {
+        if (!ended.await(OUTPUT_TIMEOUT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS)) {
+          throw new TaskException(TaskException.Kind.UNAVAILABLE, "output of " + taskId + " not delivered within " + OUTPUT_TIMEOUT.toSeconds() + " s");
+        }
       }
-      int each = maxBytes / 2;
+      int each = maxBytes / 2; // the latch orders every chunk's write before these reads
       boolean cut = out.size() > each || err.size() > each;
       return new HostFrame.TaskOutput(re, taskId, tail(out.toByteArray(), each), tail(err.toByteArray(), each), cut);
     });
