@@ -12,8 +12,7 @@ import io.respool.protocol.host.HostInfo;
 import io.respool.protocol.host.Inventory;
 import io.respool.hostworker.task.TaskException;
 import io.respool.hostworker.task.TaskRunner;
-import io.respool.hostworker.task.TaskStatus;
-import io.respool.hostworker.task.WireTasks;
+import io.respool.protocol.task.TaskStatus;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
@@ -185,7 +184,7 @@ public final class ControlConnection extends VerticleBase {
       case HostFrame.Ack ack -> onAck(a, ack);
       case HostFrame.Error e -> onError(a, e);
       case HostFrame.Ping p -> send(a, new HostFrame.Pong(p.id()));
-      case HostFrame.TaskStart t -> answer(a, t.id(), tasks.start(WireTasks.fromWire(t.spec())));
+      case HostFrame.TaskStart t -> answer(a, t.id(), tasks.start(t.spec()));
       case HostFrame.TaskStop t -> answer(a, t.id(), tasks.stop(t.taskId(), java.time.Duration.ofMillis(t.graceMs())));
       case HostFrame.TaskInspect t -> answer(a, t.id(), tasks.inspect(t.taskId()));
       case HostFrame.TaskLogs t -> tasks.output(t.id(), t.taskId(), t.maxBytes())
@@ -242,7 +241,7 @@ public final class ControlConnection extends VerticleBase {
 
   /** Answers a task request with the task's status, or with an error the gateway can map. */
   private void answer(Attempt a, String re, Future<TaskStatus> result) {
-    result.onComplete(ar -> reply(a, re, ar.succeeded() ? new HostFrame.TaskUpdate(null, re, WireTasks.toWire(ar.result())) : null, ar.cause()));
+    result.onComplete(ar -> reply(a, re, ar.succeeded() ? new HostFrame.TaskUpdate(null, re, ar.result()) : null, ar.cause()));
   }
 
   private void reply(Attempt a, String re, HostFrame answer, Throwable failure) {
@@ -263,7 +262,7 @@ public final class ControlConnection extends VerticleBase {
   /** A task changed state (any thread): report it now if connected, else after the next registration. */
   public void taskChanged(TaskStatus status) {
     context.runOnContext(v -> {
-      HostFrame.TaskUpdate report = new HostFrame.TaskUpdate(nextId("task"), null, WireTasks.toWire(status));
+      HostFrame.TaskUpdate report = new HostFrame.TaskUpdate(nextId("task"), null, status);
       unackedReports.put(status.taskId(), report);
       Attempt a = attempt;
       if (a != null && a.registered && !a.ended) send(a, report);

@@ -1,5 +1,8 @@
 package io.respool.hostworker.task;
 
+import io.respool.protocol.task.TaskSpec;
+import io.respool.protocol.task.TaskStatus;
+
 import java.io.Closeable;
 import java.time.Duration;
 import java.util.List;

@@ -1,5 +1,8 @@
 package io.respool.hostworker.task;
 
+import io.respool.protocol.task.TaskSpec;
+import io.respool.protocol.task.TaskStatus;
+
 import io.respool.protocol.host.HostFrame;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;

@@ -1,5 +1,9 @@
 package io.respool.hostworker.task;
 
+import io.respool.protocol.task.TaskSpec;
+import io.respool.protocol.task.TaskStatus;
+import io.respool.protocol.task.TaskState;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.fail;

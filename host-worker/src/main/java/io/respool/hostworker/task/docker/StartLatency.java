@@ -1,9 +1,9 @@
 package io.respool.hostworker.task.docker;
 
 import io.respool.hostworker.task.TaskException;
-import io.respool.hostworker.task.TaskSpec;
-import io.respool.hostworker.task.TaskState;
-import io.respool.hostworker.task.TaskStatus;
+import io.respool.protocol.task.TaskSpec;
+import io.respool.protocol.task.TaskState;
+import io.respool.protocol.task.TaskStatus;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;

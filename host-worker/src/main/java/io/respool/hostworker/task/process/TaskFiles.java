@@ -1,7 +1,7 @@
 package io.respool.hostworker.task.process;
 
-import io.respool.hostworker.task.TaskSpec;
-import io.respool.hostworker.task.TaskState;
+import io.respool.protocol.task.TaskSpec;
+import io.respool.protocol.task.TaskState;
 import io.respool.hostworker.task.process.ProcFs.ProcessId;
 import java.io.IOException;
 import java.io.Reader;

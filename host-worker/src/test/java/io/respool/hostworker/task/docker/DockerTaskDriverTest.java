@@ -2,7 +2,7 @@ package io.respool.hostworker.task.docker;
 
 import io.respool.hostworker.task.TaskDriver;
 import io.respool.hostworker.task.TaskDriverContract;
-import io.respool.hostworker.task.TaskSpec;
+import io.respool.protocol.task.TaskSpec;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
