@@ -1,0 +1,49 @@
+package io.respool.matching;
+
+import io.respool.protocol.host.Prices;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * One host as the matcher sees it in a snapshot. GPUs are counted per host, as the hosts table
+ * does ({@code gpus}, {@code reserved_gpus}, {@code gpu_models}): a host is assumed to carry one
+ * model, or at least any of its free GPUs is taken to be of any model it lists.
+ *
+ * @param gpuModels models the host carries, lower-cased
+ * @param reputation in [0, 1]
+ * @param uptime fraction in [0, 1]
+ */
+public record HostOffer(
+    String hostId,
+    boolean online,
+    String region,
+    String arch,
+    Set<String> drivers,
+    Capacity total,
+    Capacity free,
+    List<String> gpuModels,
+    Prices prices,
+    double reputation,
+    double uptime) {
+
+  public HostOffer {
+    Objects.requireNonNull(hostId, "hostId");
+    Objects.requireNonNull(total, "total");
+    Objects.requireNonNull(free, "free");
+    Objects.requireNonNull(prices, "prices");
+    if (!total.fits(free)) throw new IllegalArgumentException("host " + hostId + ": free exceeds total");
+    drivers = drivers == null ? Set.of() : Set.copyOf(drivers);
+    gpuModels = gpuModels == null ? List.of() : gpuModels.stream().map(m -> m.toLowerCase(Locale.ROOT)).distinct().toList();
+  }
+
+  /** The same host with different free capacity (e.g. after a reservation). */
+  public HostOffer withFree(Capacity newFree) {
+    return new HostOffer(hostId, online, region, arch, drivers, total, newFree, gpuModels, prices, reputation, uptime);
+  }
+
+  public HostOffer withOnline(boolean on) {
+    return new HostOffer(hostId, on, region, arch, drivers, total, free, gpuModels, prices, reputation, uptime);
+  }
+}
