@@ -10,7 +10,9 @@ import io.respool.gateway.config.GatewayConfig;
 import io.respool.gateway.events.EventsHub;
 import io.respool.gateway.hosts.HostConnections;
 import io.respool.gateway.http.HttpApiVerticle;
+import io.respool.bookings.QuoteService;
 import io.respool.hosts.HostCommands;
+import io.respool.matching.Matcher;
 import io.respool.hosts.HostRegistry;
 import io.respool.infra.Databases;
 import io.respool.infra.EmbeddedServices;
@@ -102,7 +104,8 @@ public final class Gateway implements AutoCloseable {
           .description("host control connections held by this node").register(metrics);
 
       HttpApiVerticle http = new HttpApiVerticle(
-          new HttpApiVerticle.Services(auth, hosts, connections, hub, pool, redis, new HostCommands(vertx.eventBus()), metrics,
+          new HttpApiVerticle.Services(auth, hosts, connections, hub, pool, redis, new HostCommands(vertx.eventBus()),
+              new QuoteService(hosts, new Matcher()), metrics,
               resource("openapi.yaml")),
           config.bind(), config.port());
       String deployment = vertx.deployVerticle(http).await(60, TimeUnit.SECONDS);

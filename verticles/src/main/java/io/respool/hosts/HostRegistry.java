@@ -1,6 +1,8 @@
 package io.respool.hosts;
 
 import io.respool.events.EventLog;
+import io.respool.matching.Capacity;
+import io.respool.matching.HostOffer;
 import io.respool.protocol.Json;
 import io.respool.protocol.RespoolException;
 import io.respool.protocol.api.Event;
@@ -20,6 +22,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The hosts known to the cluster, in PostgreSQL. Each change of a host's state is written with its
@@ -175,6 +178,28 @@ public final class HostRegistry {
             next = items.get(items.size() - 1).id();
           }
           return new Page<>(items, next);
+        });
+  }
+
+  /**
+   * The matcher's snapshot: online hosts priced in {@code currency} (the matcher itself filters
+   * the rest, so a refusal can say which filter left nothing). Reputation and uptime are not
+   * tracked yet, so every host gets 1.0.
+   */
+  public Future<List<HostOffer>> offers(String currency) {
+    return pool.preparedQuery("SELECT" + COLUMNS + " FROM hosts WHERE online AND info->'prices'->>'currency' = $1")
+        .execute(Tuple.of(currency))
+        .map(rows -> {
+          List<HostOffer> out = new ArrayList<>(rows.size());
+          for (Row r : rows) {
+            HostInfo info = Json.decode(r.getString("info"), HostInfo.class);
+            Capacity total = new Capacity(r.getLong("cpu_millis"), r.getLong("memory_mb"), r.getLong("storage_gb"), r.getInteger("gpus"));
+            Capacity reserved = new Capacity(r.getLong("reserved_cpu_millis"), r.getLong("reserved_memory_mb"),
+                r.getLong("reserved_storage_gb"), r.getInteger("reserved_gpus"));
+            out.add(new HostOffer(r.getString("id"), true, r.getString("region"), info.inventory().arch(), Set.copyOf(info.drivers()),
+                total, total.minus(reserved), info.inventory().gpus().stream().map(Inventory.Gpu::model).toList(), info.prices(), 1.0, 1.0));
+          }
+          return out;
         });
   }
 

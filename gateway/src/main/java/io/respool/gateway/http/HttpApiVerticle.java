@@ -12,6 +12,8 @@ import io.respool.protocol.ErrorCode;
 import io.respool.protocol.Json;
 import io.respool.protocol.RespoolException;
 import io.respool.protocol.api.Auth;
+import io.respool.protocol.api.Quotes;
+import io.respool.bookings.QuoteService;
 import io.respool.protocol.host.HostFrame;
 import io.respool.protocol.host.HostFrames;
 import io.vertx.core.Future;
@@ -45,7 +47,7 @@ public final class HttpApiVerticle extends VerticleBase {
 
   /** The services the edge calls. */
   public record Services(AuthService auth, HostRegistry hosts, HostConnections hostConnections, EventsHub events,
-      Pool pool, RedisAPI redis, HostCommands commands, PrometheusMeterRegistry metrics, String contract) {}
+      Pool pool, RedisAPI redis, HostCommands commands, QuoteService quotes, PrometheusMeterRegistry metrics, String contract) {}
 
   private final Services s;
   private final String bind;
@@ -77,6 +79,7 @@ public final class HttpApiVerticle extends VerticleBase {
       rb.getRoute("authVerify").addHandler(body(Auth.VerifyRequest.class, (ctx, req) -> s.auth().verify(req)));
       rb.getRoute("getAccount").addHandler(authenticated(200, this::account));
       rb.getRoute("createApiKey").addHandler(authenticated(201, this::createApiKey));
+      rb.getRoute("createQuote").addHandler(body(Quotes.Request.class, (ctx, req) -> s.quotes().quote(req)));
       rb.getRoute("listHosts").addHandler(this::listHosts);
       rb.getRoute("getHost").addHandler(ctx -> reply(ctx, 200, s.hosts().get(ctx.pathParam("id"))));
       rb.getRoute("pingHost").addHandler(authenticated(200, this::pingHost));

@@ -31,8 +31,13 @@ public final class TestHost implements AutoCloseable {
   }
 
   public static HostInfo info(String region) {
+    return info(region, List.of());
+  }
+
+  /** 4 cores, 8 GiB, 50 GiB; USDC 20000/core-hour, 5000/GiB-hour of memory, 100/GiB-hour of storage. */
+  public static HostInfo info(String region, List<String> drivers) {
     Inventory inv = new Inventory(4, 8, "Test CPU", 8192, 50, List.of(new Inventory.Disk("/", 100, 50)), List.of(), "Linux", "x86_64");
-    return new HostInfo(region, inv, new Prices("USDC", 20_000, 5_000, 100, Map.of()), new Payout(null, null), List.of(), "test");
+    return new HostInfo(region, inv, new Prices("USDC", 20_000, 5_000, 100, Map.of()), new Payout(null, null), drivers, "test");
   }
 
   public String signature(Ed25519.Keys signer, String hostId, String forNonce) {
@@ -41,7 +46,11 @@ public final class TestHost implements AutoCloseable {
 
   /** Registers properly and returns the gateway's answer. */
   public JsonNode register(String region) {
-    send(new HostFrame.Register("r1", id, nonce, signature(keys, id, nonce), info(region)));
+    return register(info(region));
+  }
+
+  public JsonNode register(HostInfo info) {
+    send(new HostFrame.Register("r1", id, nonce, signature(keys, id, nonce), info));
     return ws.next();
   }
 
