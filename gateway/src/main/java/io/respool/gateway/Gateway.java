@@ -95,7 +95,7 @@ public final class Gateway implements AutoCloseable {
           .setJWTOptions(new JWTOptions().setIssuer("respool")));
 
       EventLog events = new EventLog(pool, vertx.eventBus());
-      HostRegistry hosts = new HostRegistry(pool, events);
+      HostRegistry hosts = new HostRegistry(vertx, pool, events);
       AuthService auth = new AuthService(pool, redis, jwt, hosts,
           new AuthService.Settings(config.publicUrl(), config.tokenTtl(), config.nonceTtl(), config.admins(), config.challengesPerMinute()), Clock.systemUTC());
       HostConnections connections = new HostConnections(vertx, hosts, config.nodeId(), config.heartbeatInterval(), config.heartbeatTimeout());
@@ -105,7 +105,7 @@ public final class Gateway implements AutoCloseable {
 
       HttpApiVerticle http = new HttpApiVerticle(
           new HttpApiVerticle.Services(auth, hosts, connections, hub, pool, redis, new HostCommands(vertx.eventBus()),
-              new QuoteService(hosts, new Matcher()), metrics,
+              new QuoteService(vertx, hosts, new Matcher()), metrics,
               resource("openapi.yaml")),
           config.bind(), config.port());
       String deployment = vertx.deployVerticle(http).await(60, TimeUnit.SECONDS);

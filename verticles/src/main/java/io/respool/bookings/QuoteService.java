@@ -10,19 +10,22 @@ import io.respool.matching.Spread;
 import io.respool.protocol.RespoolException;
 import io.respool.protocol.api.Quotes;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.util.List;
 
 /**
  * {@code POST /v1/quotes}: the request becomes a {@link Demand}, the online hosts priced in its
- * currency become the snapshot, and the pure {@link Matcher} prices the best alternatives. Nothing
- * is reserved.
+ * currency become the snapshot, and the pure {@link Matcher} prices the best alternatives (on a
+ * worker thread: its cost grows with the fleet). Nothing is reserved.
  */
 public final class QuoteService {
+  private final Vertx vertx;
   private final HostRegistry hosts;
   private final Matcher matcher;
 
-  public QuoteService(HostRegistry hosts, Matcher matcher) {
+  public QuoteService(Vertx vertx, HostRegistry hosts, Matcher matcher) {
+    this.vertx = vertx;
     this.hosts = hosts;
     this.matcher = matcher;
   }
@@ -33,8 +36,7 @@ public final class QuoteService {
     int n = r.alternatives() == null ? 3 : r.alternatives();
     if (n < 1 || n > 10) throw RespoolException.invalid("alternatives must be between 1 and 10");
     String currency = r.currency() == null ? "USDC" : r.currency();
-    return hosts.offers(currency).map(snapshot -> {
-      Matcher.Quotes q = matcher.quote(demand, snapshot, strategy, n);
+    return hosts.offers(currency).compose(snapshot -> vertx.executeBlocking(() -> matcher.quote(demand, snapshot, strategy, n), false)).map(q -> {
       List<Quotes.Plan> plans = q.plans().stream().map(p -> new Quotes.Plan(
           p.placements().stream().map(x -> new Quotes.Placement(x.hostId(), x.replica(), x.cpuMillis() / 1000.0, x.memoryMb(),
               x.storageGb(), x.gpus(), x.gpuModel(), x.pricePerHour())).toList(),

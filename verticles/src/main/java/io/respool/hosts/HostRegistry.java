@@ -12,6 +12,7 @@ import io.respool.protocol.api.Resources;
 import io.respool.protocol.host.HostInfo;
 import io.respool.protocol.host.Inventory;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
@@ -39,10 +40,13 @@ public final class HostRegistry {
   private static final String COLUMNS = " id, region, info::text AS info, cpu_millis, memory_mb, storage_gb, gpus,"
       + " reserved_cpu_millis, reserved_memory_mb, reserved_storage_gb, reserved_gpus, online, last_seen, registered_at";
 
+  private final Vertx vertx;
   private final Pool pool;
   private final EventLog events;
 
-  public HostRegistry(Pool pool, EventLog events) {
+  /** {@code vertx} runs CPU-heavy mapping (the matcher's snapshot) off the event loop. */
+  public HostRegistry(Vertx vertx, Pool pool, EventLog events) {
+    this.vertx = vertx;
     this.pool = pool;
     this.events = events;
   }
@@ -184,12 +188,13 @@ public final class HostRegistry {
   /**
    * The matcher's snapshot: online hosts priced in {@code currency} (the matcher itself filters
    * the rest, so a refusal can say which filter left nothing). Reputation and uptime are not
-   * tracked yet, so every host gets 1.0.
+   * tracked yet, so every host gets 1.0. Decoding one JSON document per host is CPU work that grows
+   * with the fleet, so it runs on a worker thread.
    */
   public Future<List<HostOffer>> offers(String currency) {
     return pool.preparedQuery("SELECT" + COLUMNS + " FROM hosts WHERE online AND info->'prices'->>'currency' = $1")
         .execute(Tuple.of(currency))
-        .map(rows -> {
+        .compose(rows -> vertx.executeBlocking(() -> {
           List<HostOffer> out = new ArrayList<>(rows.size());
           for (Row r : rows) {
             HostInfo info = Json.decode(r.getString("info"), HostInfo.class);
@@ -200,7 +205,7 @@ public final class HostRegistry {
                 total, total.minus(reserved), info.inventory().gpus().stream().map(Inventory.Gpu::model).toList(), info.prices(), 1.0, 1.0));
           }
           return out;
-        });
+        }, false));
   }
 
   /** True if some host is paid to this address: its owner signs in with the host role. */

@@ -47,7 +47,7 @@ class PgReservationsTest {
   static void setUp() {
     vertx = Vertx.vertx();
     pool = Databases.pool(vertx, TestServices.get().pgUrl, 8);
-    hosts = new HostRegistry(pool, new EventLog(pool, vertx.eventBus()));
+    hosts = new HostRegistry(vertx, pool, new EventLog(pool, vertx.eventBus()));
     reservations = new PgReservations(pool);
   }
 

@@ -38,7 +38,7 @@ class HostRegistryTest {
     vertx = Vertx.vertx();
     pool = Databases.pool(vertx, TestServices.get().pgUrl, 4);
     events = new EventLog(pool, vertx.eventBus());
-    registry = new HostRegistry(pool, events);
+    registry = new HostRegistry(vertx, pool, events);
   }
 
   @AfterAll

@@ -33,6 +33,7 @@ import io.vertx.sqlclient.Pool;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 
@@ -143,7 +144,7 @@ public final class HttpApiVerticle extends VerticleBase {
     HostQuery q = new HostQuery(
         param(ctx, "online", Boolean::valueOf), param(ctx, "minCpu", Double::valueOf), param(ctx, "minMemoryMb", Long::valueOf),
         param(ctx, "minGpus", Integer::valueOf), ctx.queryParams().get("gpuModel"), ctx.queryParams().get("region"),
-        ctx.queryParams().get("driver"), ctx.queryParams().get("after"), param(ctx, "limit", Integer::valueOf) == null ? 100 : param(ctx, "limit", Integer::valueOf));
+        ctx.queryParams().get("driver"), ctx.queryParams().get("after"), Objects.requireNonNullElse(param(ctx, "limit", Integer::valueOf), 100));
     reply(ctx, 200, s.hosts().list(q));
   }
 
