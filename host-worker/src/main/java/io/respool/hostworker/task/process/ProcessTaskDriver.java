@@ -74,7 +74,7 @@ public final class ProcessTaskDriver implements TaskDriver {
   private static final String WRAPPER = """
       "$@" &
       wait $!
-      echo $? > ../exit
+      echo $? > ../exit.tmp && mv ../exit.tmp ../exit
       """;
 
   /**
@@ -408,6 +408,7 @@ public final class ProcessTaskDriver implements TaskDriver {
       if (exit.isEmpty() && run.isPresent() && (proc.alive(run.get().wrapper()) || proc.alive(taskProcess(files, run.get())))) {
         return new TaskStatus(spec.taskId(), spec.bookingId(), TaskState.RUNNING, null, false, null, Map.of(), startedAt, null);
       }
+      if (exit.isEmpty()) exit = files.readExit(); // the wrapper may have written it after the first read, then exited
       result = Optional.of(settle(files, spec, run, exit));
     }
     Result r = result.get();
