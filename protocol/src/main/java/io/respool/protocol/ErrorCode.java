@@ -11,6 +11,10 @@ public enum ErrorCode {
   NOT_FOUND(404, "not-found", "Not found"),
   METHOD_NOT_ALLOWED(405, "method-not-allowed", "Method not allowed"),
   CONFLICT(409, "conflict", "Conflict"),
+  /** No host (or set of hosts) can take the request now; the detail says which filter left nothing. */
+  NO_CAPACITY(409, "no-capacity", "No capacity"),
+  /** The team's quota for concurrent resources would be exceeded. */
+  QUOTA_EXCEEDED(409, "quota-exceeded", "Quota exceeded"),
   PAYLOAD_TOO_LARGE(413, "payload-too-large", "Payload too large"),
   UNSUPPORTED_MEDIA_TYPE(415, "unsupported-media-type", "Unsupported media type"),
   RATE_LIMITED(429, "rate-limited", "Too many requests"),
