@@ -11,6 +11,7 @@ import io.respool.gateway.events.EventsHub;
 import io.respool.gateway.hosts.HostConnections;
 import io.respool.gateway.http.HttpApiVerticle;
 import io.respool.bookings.QuoteService;
+import io.respool.teams.TeamService;
 import io.respool.hosts.HostCommands;
 import io.respool.matching.Matcher;
 import io.respool.hosts.HostRegistry;
@@ -100,12 +101,13 @@ public final class Gateway implements AutoCloseable {
           new AuthService.Settings(config.publicUrl(), config.tokenTtl(), config.nonceTtl(), config.admins(), config.challengesPerMinute()), Clock.systemUTC());
       HostConnections connections = new HostConnections(vertx, hosts, config.nodeId(), config.heartbeatInterval(), config.heartbeatTimeout());
       EventsHub hub = new EventsHub(vertx, events);
+      TeamService teams = new TeamService(pool);
       Gauge.builder("respool_hosts_connected", connections, HostConnections::connectedHosts)
           .description("host control connections held by this node").register(metrics);
 
       HttpApiVerticle http = new HttpApiVerticle(
           new HttpApiVerticle.Services(auth, hosts, connections, hub, pool, redis, new HostCommands(vertx.eventBus()),
-              new QuoteService(vertx, hosts, new Matcher()), metrics,
+              new QuoteService(vertx, hosts, new Matcher()), teams, metrics,
               resource("openapi.yaml")),
           config.bind(), config.port());
       String deployment = vertx.deployVerticle(http).await(60, TimeUnit.SECONDS);

@@ -13,7 +13,9 @@ import io.respool.protocol.Json;
 import io.respool.protocol.RespoolException;
 import io.respool.protocol.api.Auth;
 import io.respool.protocol.api.Quotes;
+import io.respool.protocol.api.Teams;
 import io.respool.bookings.QuoteService;
+import io.respool.teams.TeamService;
 import io.respool.protocol.host.HostFrame;
 import io.respool.protocol.host.HostFrames;
 import io.vertx.core.Future;
@@ -48,7 +50,7 @@ public final class HttpApiVerticle extends VerticleBase {
 
   /** The services the edge calls. */
   public record Services(AuthService auth, HostRegistry hosts, HostConnections hostConnections, EventsHub events,
-      Pool pool, RedisAPI redis, HostCommands commands, QuoteService quotes, PrometheusMeterRegistry metrics, String contract) {}
+      Pool pool, RedisAPI redis, HostCommands commands, QuoteService quotes, TeamService teams, PrometheusMeterRegistry metrics, String contract) {}
 
   private final Services s;
   private final String bind;
@@ -84,6 +86,12 @@ public final class HttpApiVerticle extends VerticleBase {
       rb.getRoute("listHosts").addHandler(this::listHosts);
       rb.getRoute("getHost").addHandler(ctx -> reply(ctx, 200, s.hosts().get(ctx.pathParam("id"))));
       rb.getRoute("pingHost").addHandler(authenticated(200, this::pingHost));
+      rb.getRoute("createTeam").addHandler(authenticated(201, this::createTeam));
+      rb.getRoute("listTeams").addHandler(authenticated(200, (ctx, who) -> s.teams().listMine(who.accountId())));
+      rb.getRoute("getTeam").addHandler(authenticated(200, (ctx, who) -> s.teams().get(who.accountId(), ctx.pathParam("id"))));
+      rb.getRoute("putTeamMember").addHandler(authenticated(200, this::putTeamMember));
+      rb.getRoute("deleteTeamMember").addHandler(authenticated(204, this::deleteTeamMember));
+      rb.getRoute("putTeamQuota").addHandler(authenticated(200, this::putTeamQuota));
       Router router = rb.createRouter();
       router.route().failureHandler(Problems::handle);
       for (ErrorCode c : List.of(ErrorCode.NOT_FOUND, ErrorCode.METHOD_NOT_ALLOWED, ErrorCode.PAYLOAD_TOO_LARGE,
@@ -161,6 +169,24 @@ public final class HttpApiVerticle extends VerticleBase {
     long started = System.nanoTime();
     return s.commands().send(hostId, new HostFrame.Ping(null), Duration.ofSeconds(12))
         .map(answer -> Map.of("hostId", hostId, "node", answer.node(), "rttMicros", (System.nanoTime() - started) / 1000));
+  }
+
+  private Future<?> createTeam(RoutingContext ctx, Principal who) {
+    return s.teams().create(who.accountId(), decode(ctx, Teams.CreateRequest.class));
+  }
+
+  /** The account comes from the path, the role from the body. */
+  private Future<?> putTeamMember(RoutingContext ctx, Principal who) {
+    Teams.RoleRequest body = decode(ctx, Teams.RoleRequest.class);
+    return s.teams().addMember(who.accountId(), ctx.pathParam("id"), new Teams.MemberRequest(ctx.pathParam("accountId"), body.role()));
+  }
+
+  private Future<?> deleteTeamMember(RoutingContext ctx, Principal who) {
+    return s.teams().removeMember(who.accountId(), ctx.pathParam("id"), ctx.pathParam("accountId"));
+  }
+
+  private Future<?> putTeamQuota(RoutingContext ctx, Principal who) {
+    return s.teams().setQuota(who.accountId(), ctx.pathParam("id"), decode(ctx, Teams.QuotaRequest.class));
   }
 
   // --- translation helpers -------------------------------------------------------------------
