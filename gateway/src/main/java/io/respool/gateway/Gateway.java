@@ -10,6 +10,10 @@ import io.respool.gateway.config.GatewayConfig;
 import io.respool.gateway.events.EventsHub;
 import io.respool.gateway.hosts.HostConnections;
 import io.respool.gateway.http.HttpApiVerticle;
+import io.respool.bookings.BookingService;
+import io.respool.bookings.BookingStore;
+import io.respool.bookings.Dispatcher;
+import io.respool.bookings.PaymentPort;
 import io.respool.bookings.QuoteService;
 import io.respool.teams.TeamService;
 import io.respool.hosts.HostCommands;
@@ -99,20 +103,30 @@ public final class Gateway implements AutoCloseable {
       HostRegistry hosts = new HostRegistry(vertx, pool, events);
       AuthService auth = new AuthService(pool, redis, jwt, hosts,
           new AuthService.Settings(config.publicUrl(), config.tokenTtl(), config.nonceTtl(), config.admins(), config.challengesPerMinute()), Clock.systemUTC());
-      HostConnections connections = new HostConnections(vertx, hosts, config.nodeId(), config.heartbeatInterval(), config.heartbeatTimeout());
-      EventsHub hub = new EventsHub(vertx, events);
       TeamService teams = new TeamService(pool);
+      Matcher matcher = new Matcher();
+      HostCommands commands = new HostCommands(vertx.eventBus());
+      BookingStore bookingStore = new BookingStore(pool, events, teams);
+      Dispatcher dispatcher = new Dispatcher(vertx, bookingStore, hosts, commands, matcher, config.bookings());
+      if (config.allowUnpaidBookings()) LOG.warn("unpaid bookings are enabled: bookings run without payment");
+      BookingService bookings = new BookingService(vertx, bookingStore, dispatcher, hosts, commands, teams, matcher,
+          PaymentPort.unpaidBookings(config.allowUnpaidBookings()), config.bookings(), Clock.systemUTC());
+      HostConnections connections = new HostConnections(vertx, hosts, dispatcher::onReport, config.nodeId(),
+          config.heartbeatInterval(), config.heartbeatTimeout());
+      EventsHub hub = new EventsHub(vertx, events, auth, teams);
       Gauge.builder("respool_hosts_connected", connections, HostConnections::connectedHosts)
           .description("host control connections held by this node").register(metrics);
 
       HttpApiVerticle http = new HttpApiVerticle(
-          new HttpApiVerticle.Services(auth, hosts, connections, hub, pool, redis, new HostCommands(vertx.eventBus()),
-              new QuoteService(vertx, hosts, new Matcher()), teams, metrics,
+          new HttpApiVerticle.Services(auth, hosts, connections, hub, pool, redis, commands,
+              new QuoteService(vertx, hosts, matcher), teams, bookings, metrics,
               resource("openapi.yaml")),
           config.bind(), config.port());
       String deployment = vertx.deployVerticle(http).await(60, TimeUnit.SECONDS);
       // undeploy first, while PostgreSQL is still reachable: the node hands its hosts over as it stops
       closeables.add(() -> vertx.undeploy(deployment).await(30, TimeUnit.SECONDS));
+      dispatcher.startReconciling();
+      closeables.add(dispatcher::stopReconciling);
       Gateway g = new Gateway(config, vertx, http, closeables);
       LOG.info("gateway {} serving on port {}", config.nodeId(), http.actualPort());
       return g;

@@ -40,7 +40,6 @@ class PgReservationsTest {
   static Vertx vertx;
   static Pool pool;
   static HostRegistry hosts;
-  static PgReservations reservations;
   final Matcher matcher = new Matcher();
 
   @BeforeAll
@@ -48,7 +47,6 @@ class PgReservationsTest {
     vertx = Vertx.vertx();
     pool = Databases.pool(vertx, TestServices.get().pgUrl, 8);
     hosts = new HostRegistry(vertx, pool, new EventLog(pool, vertx.eventBus()));
-    reservations = new PgReservations(pool);
   }
 
   @AfterAll
@@ -66,7 +64,7 @@ class PgReservationsTest {
     return hosts.offers("USDC").compose(snapshot -> {
       var result = matcher.match(demand, snapshot, new BestFit());
       if (result instanceof Refusal r) return Future.succeededFuture("refused:" + r.reason());
-      return reservations.reserve(bookingId, ((Plan) result).placements()).map("placed")
+      return pool.withTransaction(tx -> PgReservations.reserve(tx, bookingId, ((Plan) result).placements())).map("placed")
           .recover(err -> err instanceof PgReservations.Conflict && attemptsLeft > 1
               ? book(bookingId, demand, attemptsLeft - 1) : Future.failedFuture(err));
     });
@@ -96,9 +94,9 @@ class PgReservationsTest {
     assertThat(outcomes).filteredOn(o -> !o.equals("placed")).hasSize(30).allMatch(o -> o.equals("refused:NO_CAPACITY"));
     assertConsistent(ids, 4000);
 
-    for (String b : placed) reservations.release(b).await(10, TimeUnit.SECONDS);
+    for (String b : placed) pool.withTransaction(tx -> PgReservations.release(tx, b)).await(10, TimeUnit.SECONDS);
     assertConsistent(ids, 0);
-    assertThat(reservations.release("never-booked").await(10, TimeUnit.SECONDS)).isEmpty();
+    assertThat(pool.withTransaction(tx -> PgReservations.release(tx, "never-booked")).await(10, TimeUnit.SECONDS)).isEmpty();
   }
 
   @Test
@@ -110,7 +108,7 @@ class PgReservationsTest {
     hosts.register(b, host(region), "s", "n").await(10, TimeUnit.SECONDS);
     Demand fourCores = new Demand(4000, 1024, 0, 0, null, null, region, null, null, null, "docker", 1, false, Duration.ofHours(1));
     Plan onB = (Plan) matcher.match(fourCores, hosts.offers("USDC").await(10, TimeUnit.SECONDS).stream().filter(o -> o.hostId().equals(b)).toList(), new BestFit());
-    reservations.reserve("filler", onB.placements()).await(10, TimeUnit.SECONDS);
+    pool.withTransaction(tx -> PgReservations.reserve(tx, "filler", onB.placements())).await(10, TimeUnit.SECONDS);
 
     Demand twoReplicas = new Demand(2000, 1024, 0, 0, null, null, region, null, null, null, "docker", 2, false, Duration.ofHours(1));
     var snapshotBeforeFiller = List.of(
@@ -123,14 +121,34 @@ class PgReservationsTest {
 
     Throwable failed = null;
     try {
-      reservations.reserve("stale", stale.placements()).await(10, TimeUnit.SECONDS);
+      pool.withTransaction(tx -> PgReservations.reserve(tx, "stale", stale.placements())).await(10, TimeUnit.SECONDS);
     } catch (Exception e) {
       failed = e;
     }
     assertThat(failed).isInstanceOf(PgReservations.Conflict.class);
     Row ra = pool.preparedQuery("SELECT reserved_cpu_millis FROM hosts WHERE id = $1").execute(Tuple.of(a)).await(10, TimeUnit.SECONDS).iterator().next();
     assertThat(ra.getLong(0)).as("the first host's part was rolled back").isZero();
-    reservations.release("filler").await(10, TimeUnit.SECONDS);
+    pool.withTransaction(tx -> PgReservations.release(tx, "filler")).await(10, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void aPartIsReleasedOnceEvenWhenReleasedTwice() throws Exception {
+    String region = "res-" + UUID.randomUUID().toString().substring(0, 8);
+    String a = "host-" + region + "-a";
+    hosts.register(a, host(region), "s", "n").await(10, TimeUnit.SECONDS);
+    Demand twoReplicas = new Demand(1000, 1024, 0, 0, null, null, region, null, null, null, "docker", 2, false, Duration.ofHours(1));
+    Plan plan = (Plan) matcher.match(twoReplicas, hosts.offers("USDC").await(10, TimeUnit.SECONDS), new BestFit());
+    pool.withTransaction(tx -> PgReservations.reserve(tx, "parts", plan.placements())).await(10, TimeUnit.SECONDS);
+    assertConsistent(List.of(a), 2000);
+
+    var one = plan.placements().get(0).capacity();
+    assertThat(pool.withTransaction(tx -> PgReservations.release(tx, "parts", a, one)).await(10, TimeUnit.SECONDS)).isTrue();
+    assertConsistent(List.of(a), 1000);
+    assertThat(pool.withTransaction(tx -> PgReservations.release(tx, "parts", a, one)).await(10, TimeUnit.SECONDS)).isTrue();
+    assertConsistent(List.of(a), 0);
+    assertThat(pool.withTransaction(tx -> PgReservations.release(tx, "parts", a, one)).await(10, TimeUnit.SECONDS))
+        .as("nothing left to give").isFalse();
+    assertConsistent(List.of(a), 0);
   }
 
   static void assertConsistent(List<String> hostIds, long expectedCpuEach) throws Exception {

@@ -1,5 +1,6 @@
 package io.respool.gateway.config;
 
+import io.respool.bookings.BookingSettings;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -34,12 +35,18 @@ public record GatewayConfig(
     Duration heartbeatInterval,
     Duration heartbeatTimeout,
     List<String> admins,
-    int challengesPerMinute) {
+    int challengesPerMinute,
+    boolean allowUnpaidBookings,
+    BookingSettings bookings) {
 
   /** The settings' keys; env var {@code RESPOOL_<UPPER_SNAKE>}, system property {@code respool.<key>}. */
   public static final List<String> KEYS = List.of("port", "bind", "home", "pgUrl", "redisUrl", "dbPoolSize", "publicUrl",
       "nodeId", "cluster", "clusterMembers", "clusterHost", "clusterPort", "clusterConfig", "jwtSecret", "tokenTtlSeconds",
-      "nonceTtlSeconds", "heartbeatIntervalMs", "heartbeatTimeoutMs", "admins", "challengesPerMinute");
+      "nonceTtlSeconds", "heartbeatIntervalMs", "heartbeatTimeoutMs", "admins", "challengesPerMinute", "allowUnpaidBookings", "paymentWindowSeconds",
+      "hostLossGraceSeconds", "stopGraceSeconds", "reconcileIntervalMs", "resendAfterSeconds");
+
+  /** How long a host may take to answer task.start (an image pull included). */
+  public static final Duration TASK_START_TIMEOUT = Duration.ofMinutes(5);
 
   @Override
   public String toString() { // never print the secret
@@ -92,7 +99,15 @@ public record GatewayConfig(
         hbInterval,
         hbTimeout,
         r.get("admins", "", v -> Reader.list(v).stream().map(a -> a.startsWith("0x") ? a.toLowerCase(Locale.ROOT) : a).toList()),
-        r.get("challengesPerMinute", "60", v -> (int) Reader.range(v, 1, 1_000_000)));
+        r.get("challengesPerMinute", "60", v -> (int) Reader.range(v, 1, 1_000_000)),
+        r.get("allowUnpaidBookings", "false", Reader::bool),
+        new BookingSettings(
+            Duration.ofSeconds(r.get("paymentWindowSeconds", "900", v -> Reader.range(v, 1, 7L * 24 * 3600))),
+            Duration.ofSeconds(r.get("hostLossGraceSeconds", "60", v -> Reader.range(v, 0, 24L * 3600))),
+            TASK_START_TIMEOUT,
+            Duration.ofSeconds(r.get("stopGraceSeconds", "10", v -> Reader.range(v, 0, 3600))),
+            Duration.ofMillis(r.get("reconcileIntervalMs", "1000", v -> Reader.range(v, 50, 600_000))),
+            Duration.ofSeconds(r.get("resendAfterSeconds", "15", v -> Reader.range(v, 1, 3600)))));
     r.throwIfAny();
     return c;
   }

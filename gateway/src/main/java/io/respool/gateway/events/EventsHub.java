@@ -1,7 +1,10 @@
 package io.respool.gateway.events;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.respool.bookings.BookingStore;
 import io.respool.events.EventLog;
+import io.respool.gateway.auth.AuthService;
+import io.respool.teams.TeamService;
 import io.respool.gateway.http.WebSockets;
 import io.respool.hosts.HostRegistry;
 import io.respool.infra.Addresses;
@@ -18,6 +21,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,16 +34,22 @@ import org.slf4j.LoggerFactory;
 public final class EventsHub {
   private static final Logger LOG = LoggerFactory.getLogger(EventsHub.class);
   private static final Set<String> PUBLIC_TOPICS = Set.of(HostRegistry.STREAM);
+  /** Topics whose events are each for some accounts only: the owner's and its team's. */
+  private static final Set<String> PRIVATE_TOPICS = Set.of(BookingStore.STREAM);
   private static final int PAGE = 500;
 
   private final Vertx vertx;
   private final EventLog log;
+  private final AuthService auth;
+  private final TeamService teams;
   private final Map<String, Set<Subscription>> byStream = new HashMap<>();
   private MessageConsumer<String> consumer;
 
-  public EventsHub(Vertx vertx, EventLog log) {
+  public EventsHub(Vertx vertx, EventLog log, AuthService auth, TeamService teams) {
     this.vertx = vertx;
     this.log = log;
+    this.auth = auth;
+    this.teams = teams;
   }
 
   public Future<Void> start() {
@@ -64,22 +74,37 @@ public final class EventsHub {
     return consumer == null ? Future.succeededFuture() : consumer.unregister();
   }
 
-  /** A client connection. Only public topics exist so far, so no credential is needed. */
+  /**
+   * A client connection. Public topics need no credential; a private topic needs a bearer
+   * credential, on the upgrade request or as {@code token} in the subscribe message.
+   */
   public void handle(ServerWebSocket ws) {
-    Client c = new Client(ws);
+    Client c = new Client(ws, ws.headers().get("Authorization"));
     ws.textMessageHandler(c::onText);
     ws.binaryMessageHandler(b -> c.error("binary frames are not accepted"));
     ws.closeHandler(v -> c.onClose());
     ws.exceptionHandler(WebSockets.closeOnError(ws));
   }
 
-  private record Command(String type, String topic, Long lastEventId) {}
+  /** Events about the account's bookings or its teams' (their data names {@code accountId} and {@code teamId}). */
+  private static Predicate<Event> forAccount(String accountId, Set<String> teamIds) {
+    return e -> {
+      JsonNode data = Json.tree(e.data());
+      return accountId.equals(data.path("accountId").asText(null)) || teamIds.contains(data.path("teamId").asText(""));
+    };
+  }
+
+  private record Command(String type, String topic, Long lastEventId, String token) {}
 
   private final class Client {
     final ServerWebSocket ws;
+    final String authorization;
     final Map<String, Subscription> subs = new HashMap<>();
 
-    Client(ServerWebSocket ws) { this.ws = ws; }
+    Client(ServerWebSocket ws, String authorization) {
+      this.ws = ws;
+      this.authorization = authorization;
+    }
 
     void onText(String text) {
       Command cmd;
@@ -106,10 +131,28 @@ public final class EventsHub {
     }
 
     void subscribe(Command cmd) {
+      if (PRIVATE_TOPICS.contains(cmd.topic())) {
+        String credential = cmd.token() != null ? "Bearer " + cmd.token() : authorization;
+        if (credential == null) {
+          error("topic '" + cmd.topic() + "' needs a credential: an Authorization header or a token");
+          return;
+        }
+        auth.authenticate(credential)
+            .compose(who -> teams.teamsOf(who.accountId()).map(mine -> forAccount(who.accountId(), mine)))
+            .onComplete(ar -> {
+              if (ar.failed()) error(ar.cause() instanceof RespoolException re ? re.getMessage() : "cannot check the credential; retry");
+              else subscribe(cmd, ar.result());
+            });
+        return;
+      }
       if (!PUBLIC_TOPICS.contains(cmd.topic())) {
         error("unknown topic '" + cmd.topic() + "'");
         return;
       }
+      subscribe(cmd, e -> true);
+    }
+
+    void subscribe(Command cmd, Predicate<Event> visible) {
       if (cmd.lastEventId() != null && cmd.lastEventId() < 0) {
         error("lastEventId must not be negative");
         return;
@@ -118,7 +161,7 @@ public final class EventsHub {
         error("already subscribed to '" + cmd.topic() + "'");
         return;
       }
-      Subscription s = new Subscription(this, cmd.topic());
+      Subscription s = new Subscription(this, cmd.topic(), visible);
       subs.put(cmd.topic(), s);
       byStream.computeIfAbsent(cmd.topic(), k -> new HashSet<>()).add(s);
       log.head(cmd.topic()).onComplete(ar -> {
@@ -158,14 +201,16 @@ public final class EventsHub {
   private final class Subscription {
     final Client client;
     final String stream;
+    final Predicate<Event> visible;
     long delivered = -1; // -1 until the replay point is known
     boolean cancelled;
     Future<Void> tail = Future.succeededFuture();
     final List<Event> early = new ArrayList<>();
 
-    Subscription(Client client, String stream) {
+    Subscription(Client client, String stream, Predicate<Event> visible) {
       this.client = client;
       this.stream = stream;
+      this.visible = visible;
     }
 
     void start(long from, long head) {
@@ -200,7 +245,8 @@ public final class EventsHub {
 
     void deliver(Event e) {
       if (cancelled || e.id() <= delivered) return;
-      delivered = e.id();
+      delivered = e.id(); // ids the client may not see are passed over, so order and gaps stay as they are
+      if (!visible.test(e)) return;
       client.send("{\"type\":\"event\",\"event\":" + Json.encode(e) + "}");
     }
 

@@ -9,6 +9,7 @@ import io.respool.protocol.RespoolException;
 import io.respool.protocol.crypto.Base58;
 import io.respool.protocol.crypto.Ed25519;
 import io.respool.protocol.host.HostFrame;
+import io.respool.protocol.task.TaskStatus;
 import io.respool.protocol.host.HostFrames;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -41,7 +42,8 @@ public final class HostConnections {
   private static final SecureRandom RANDOM = new SecureRandom();
   private static final Duration REGISTER_TIMEOUT = Duration.ofSeconds(10);
   private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(10);
-  private static final Duration START_TIMEOUT = Duration.ofMinutes(5);
+  private final TaskReports reports;
+  private static final Duration START_TIMEOUT = io.respool.gateway.config.GatewayConfig.TASK_START_TIMEOUT;
   /** Header of a task status report naming its host. */
   public static final String HOST_HEADER = "respool-host";
   /**
@@ -64,8 +66,15 @@ public final class HostConnections {
   private MessageConsumer<JsonObject> sessionOpened;
   private boolean stopping;
 
-  public HostConnections(Vertx vertx, HostRegistry registry, String node, Duration heartbeatInterval, Duration heartbeatTimeout) {
+  /** Where hosts' task reports go; the report is acked once the returned future succeeds (else the worker resends it). */
+  public interface TaskReports {
+    Future<Void> onReport(String hostId, TaskStatus status);
+  }
+
+  public HostConnections(Vertx vertx, HostRegistry registry, TaskReports reports, String node, Duration heartbeatInterval,
+      Duration heartbeatTimeout) {
     this.vertx = vertx;
+    this.reports = reports;
     this.registry = registry;
     this.node = node;
     this.heartbeatInterval = heartbeatInterval;
@@ -320,8 +329,15 @@ public final class HostConnections {
         return;
       }
       if (!speaksFor(u.id(), hostId)) return;
-      vertx.eventBus().publish(Addresses.TASK_STATUS, HostFrames.encode(u), new DeliveryOptions().addHeader(HOST_HEADER, hostId));
-      send(new HostFrame.Ack(u.id()));
+      String from = hostId;
+      reports.onReport(from, u.status()).onComplete(ar -> {
+        if (ar.failed()) {
+          LOG.warn("report {} of task {} from host {} not recorded ({}); the host will resend it", u.id(), u.status().taskId(), from, ar.cause().toString());
+          return;
+        }
+        vertx.eventBus().publish(Addresses.TASK_STATUS, HostFrames.encode(u), new DeliveryOptions().addHeader(HOST_HEADER, from));
+        send(new HostFrame.Ack(u.id()));
+      });
     }
 
     void refuse(String re, RespoolException e) {

@@ -12,8 +12,10 @@ import io.respool.protocol.ErrorCode;
 import io.respool.protocol.Json;
 import io.respool.protocol.RespoolException;
 import io.respool.protocol.api.Auth;
+import io.respool.protocol.api.Bookings;
 import io.respool.protocol.api.Quotes;
 import io.respool.protocol.api.Teams;
+import io.respool.bookings.BookingService;
 import io.respool.bookings.QuoteService;
 import io.respool.teams.TeamService;
 import io.respool.protocol.host.HostFrame;
@@ -50,7 +52,8 @@ public final class HttpApiVerticle extends VerticleBase {
 
   /** The services the edge calls. */
   public record Services(AuthService auth, HostRegistry hosts, HostConnections hostConnections, EventsHub events,
-      Pool pool, RedisAPI redis, HostCommands commands, QuoteService quotes, TeamService teams, PrometheusMeterRegistry metrics, String contract) {}
+      Pool pool, RedisAPI redis, HostCommands commands, QuoteService quotes, TeamService teams, BookingService bookings, PrometheusMeterRegistry metrics,
+      String contract) {}
 
   private final Services s;
   private final String bind;
@@ -92,6 +95,19 @@ public final class HttpApiVerticle extends VerticleBase {
       rb.getRoute("putTeamMember").addHandler(authenticated(200, this::putTeamMember));
       rb.getRoute("deleteTeamMember").addHandler(authenticated(204, this::deleteTeamMember));
       rb.getRoute("putTeamQuota").addHandler(authenticated(200, this::putTeamQuota));
+      rb.getRoute("createBooking").addHandler(authenticated(201,
+          (ctx, who) -> s.bookings().create(who.accountId(), decode(ctx, Bookings.CreateRequest.class))));
+      rb.getRoute("listBookings").addHandler(authenticated(200, (ctx, who) -> s.bookings().list(who.accountId(),
+          ctx.queryParams().get("teamId"), ctx.queryParams().get("state"), ctx.queryParams().get("after"),
+          Objects.requireNonNullElse(param(ctx, "limit", Integer::valueOf), 50))));
+      rb.getRoute("getBooking").addHandler(authenticated(200, (ctx, who) -> s.bookings().get(who.accountId(), ctx.pathParam("id"))));
+      rb.getRoute("resizeBooking").addHandler(authenticated(200,
+          (ctx, who) -> s.bookings().resize(who.accountId(), ctx.pathParam("id"), decode(ctx, Bookings.ResizeRequest.class))));
+      rb.getRoute("stopBooking").addHandler(authenticated(200, (ctx, who) -> s.bookings().stop(who.accountId(), ctx.pathParam("id"))));
+      rb.getRoute("extendBooking").addHandler(authenticated(200,
+          (ctx, who) -> s.bookings().extend(who.accountId(), ctx.pathParam("id"), decode(ctx, Bookings.ExtendRequest.class))));
+      rb.getRoute("getBookingLogs").addHandler(authenticated(200, (ctx, who) -> s.bookings().logs(who.accountId(), ctx.pathParam("id"),
+          Objects.requireNonNullElse(param(ctx, "maxBytes", Integer::valueOf), 16 * 1024))));
       Router router = rb.createRouter();
       router.route().failureHandler(Problems::handle);
       for (ErrorCode c : List.of(ErrorCode.NOT_FOUND, ErrorCode.METHOD_NOT_ALLOWED, ErrorCode.PAYLOAD_TOO_LARGE,

@@ -6,14 +6,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.respool.gateway.Gateway;
 import io.respool.gateway.testing.GatewayNodes;
 import io.respool.gateway.testing.Http;
+import io.respool.gateway.testing.Wallets;
+import io.respool.gateway.testing.Wallets.Session;
 import io.respool.infra.Databases;
-import io.respool.protocol.crypto.Base58;
-import io.respool.protocol.crypto.Ed25519;
 import io.respool.teams.TeamService;
 import io.respool.testing.TestServices;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -38,20 +37,9 @@ class TeamsApiTest {
     node.close();
   }
 
-  record Session(String token, String accountId) {}
-
   /** A fresh Solana wallet signed in through challenge and verify. */
   static Session signIn() {
-    Ed25519.Keys keys = Ed25519.generate();
-    String address = keys.publicKeyBase58();
-    Http.Response c = http.post("/v1/auth/challenge", Http.json(Map.of("chain", "solana", "address", address)));
-    assertThat(c.status()).as(c.toString()).isEqualTo(200);
-    String message = c.json().path("message").asText();
-    String signature = Base58.encode(keys.sign(message.getBytes(StandardCharsets.UTF_8)));
-    Http.Response v = http.post("/v1/auth/verify",
-        Http.json(Map.of("chain", "solana", "address", address, "message", message, "signature", signature)));
-    assertThat(v.status()).as(v.toString()).isEqualTo(200);
-    return new Session(v.json().path("token").asText(), v.json().path("accountId").asText());
+    return Wallets.signIn(http);
   }
 
   static Http.Response put(String path, String body, Session who) {

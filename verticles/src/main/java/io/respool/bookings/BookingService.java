@@ -1,0 +1,405 @@
+package io.respool.bookings;
+
+import io.respool.bookings.BookingStore.BookingRow;
+import io.respool.bookings.BookingStore.TaskRow;
+import io.respool.hosts.HostCommands;
+import io.respool.hosts.HostRegistry;
+import io.respool.matching.Demand;
+import io.respool.matching.HostOffer;
+import io.respool.matching.Matcher;
+import io.respool.matching.Placement;
+import io.respool.matching.Plan;
+import io.respool.matching.Pricing;
+import io.respool.matching.ScoringStrategy;
+import io.respool.protocol.ErrorCode;
+import io.respool.protocol.RespoolException;
+import io.respool.protocol.api.Bookings;
+import io.respool.protocol.api.Page;
+import io.respool.protocol.host.HostFrame;
+import io.respool.protocol.task.TaskSpec;
+import io.respool.teams.TeamService;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The bookings API. A booking is matched on a snapshot of the online hosts, then placed in one
+ * transaction — team quota, host capacity (all of the plan's hosts or none), the booking, its
+ * tasks, its first transition and event — trying the next alternative, and then a fresh
+ * snapshot, when concurrent bookings took the room first. Only the owner and the members of the
+ * booking's team see or control it; anyone else gets 404.
+ */
+public final class BookingService {
+  private static final int ALTERNATIVES = 3;
+  private static final int ROUNDS = 4;
+  private static final long MAX_SECONDS = 366L * 24 * 3600;
+  private static final Set<String> CHAINS = Set.of("ethereum", "solana");
+  private static final char[] ALPHABET = "0123456789abcdefghijklmnopqrstuvwxyz".toCharArray();
+
+  private final Vertx vertx;
+  private final BookingStore store;
+  private final Dispatcher dispatcher;
+  private final HostRegistry hosts;
+  private final HostCommands commands;
+  private final TeamService teams;
+  private final Matcher matcher;
+  private final PaymentPort payments;
+  private final BookingSettings settings;
+  private final Clock clock;
+  private final SecureRandom random = new SecureRandom();
+
+  public BookingService(Vertx vertx, BookingStore store, Dispatcher dispatcher, HostRegistry hosts, HostCommands commands,
+      TeamService teams, Matcher matcher, PaymentPort payments, BookingSettings settings, Clock clock) {
+    this.vertx = vertx;
+    this.store = store;
+    this.dispatcher = dispatcher;
+    this.hosts = hosts;
+    this.commands = commands;
+    this.teams = teams;
+    this.matcher = matcher;
+    this.payments = payments;
+    this.settings = settings;
+    this.clock = clock;
+  }
+
+  // --- create -------------------------------------------------------------------------------
+
+  public Future<Bookings.Booking> create(String accountId, Bookings.CreateRequest req) {
+    Demand demand = QuoteService.demand(req.asQuote(ALTERNATIVES));
+    ScoringStrategy strategy = QuoteService.strategy(req.strategy());
+    String chain = req.paymentChain() == null ? "ethereum" : req.paymentChain();
+    if (!CHAINS.contains(chain)) throw RespoolException.invalid("paymentChain must be ethereum or solana");
+    if (req.onHostLoss() != null && !Set.of("reschedule", "fail").contains(req.onHostLoss())) {
+      throw RespoolException.invalid("onHostLoss must be reschedule or fail");
+    }
+    if ((req.image() == null || req.image().isBlank()) && (req.command() == null || req.command().isEmpty())) {
+      throw RespoolException.invalid("a booking runs something: give an image or a command");
+    }
+    if (req.image() != null && !req.image().matches("[A-Za-z0-9][A-Za-z0-9._/:@-]{0,254}")) throw RespoolException.invalid("image is not a valid image reference");
+    validateWorkload(req, demand);
+    String currency = req.currency() == null ? "USDC" : req.currency();
+    String id = newId();
+    Future<Void> member = req.teamId() == null ? Future.succeededFuture()
+        : teams.isMember(req.teamId(), accountId).compose(yes -> yes ? Future.<Void>succeededFuture()
+            : Future.failedFuture(RespoolException.notFound("no team " + req.teamId())));
+    return member.compose(x -> place(accountId, id, req, demand, strategy, currency, chain, 0))
+        .compose(row -> {
+          if (row.state() == BookingState.FUNDED) dispatcher.begin(row.id());
+          return view(row);
+        });
+  }
+
+  /** Checks what the hosts would refuse (env names, ports, minimum sizes) before anything is reserved. */
+  private static void validateWorkload(Bookings.CreateRequest req, Demand demand) {
+    try {
+      new TaskSpec("probe", "probe", req.image(), req.command(), req.env(), req.ports(), Math.max(1, demand.cpuMillis()),
+          Math.max(4, demand.memoryMb()), demand.storageGb(), Math.min(demand.gpus(), 64), demand.gpuModel(), Map.of());
+    } catch (IllegalArgumentException e) {
+      throw RespoolException.invalid(e.getMessage());
+    }
+    if (demand.cpuMillis() < 1) throw RespoolException.invalid("cpu must be more than 0 for a booking");
+    if (demand.memoryMb() < 4) throw RespoolException.invalid("memoryMb must be at least 4 for a booking");
+    if (req.env() != null && req.env().toString().length() > 16_384) throw RespoolException.invalid("env is larger than 16 KiB");
+  }
+
+  private Future<BookingRow> place(String accountId, String id, Bookings.CreateRequest req, Demand demand, ScoringStrategy strategy,
+      String currency, String chain, int round) {
+    return hosts.offers(currency)
+        .compose(snapshot -> vertx.executeBlocking(() -> matcher.quote(demand, snapshot, strategy, ALTERNATIVES), false))
+        .compose(q -> {
+          if (q.plans().isEmpty()) {
+            String why = q.refusal() == null ? "no host can take this booking" : q.refusal().message();
+            return Future.failedFuture(new RespoolException(ErrorCode.NO_CAPACITY, why));
+          }
+          return tryPlans(accountId, id, req, demand, currency, chain, q.plans(), 0).compose(row -> {
+            if (row != null) return Future.succeededFuture(row);
+            if (round + 1 >= ROUNDS) {
+              return Future.failedFuture(new RespoolException(ErrorCode.NO_CAPACITY,
+                  "every host that could take this booking was filled by concurrent bookings; try again"));
+            }
+            return place(accountId, id, req, demand, strategy, currency, chain, round + 1);
+          });
+        });
+  }
+
+  /** Each alternative in its own transaction; null when concurrent bookings took the room of all of them. */
+  private Future<BookingRow> tryPlans(String accountId, String id, Bookings.CreateRequest req, Demand demand, String currency,
+      String chain, List<Plan> plans, int i) {
+    if (i >= plans.size()) return Future.succeededFuture(null);
+    Plan plan = plans.get(i);
+    return store.pool().withTransaction(tx -> insert(tx, accountId, id, req, demand, currency, chain, plan))
+        .recover(err -> err instanceof PgReservations.Conflict
+            ? tryPlans(accountId, id, req, demand, currency, chain, plans, i + 1) : Future.failedFuture(err));
+  }
+
+  private Future<BookingRow> insert(SqlConnection tx, String accountId, String id, Bookings.CreateRequest req, Demand demand,
+      String currency, String chain, Plan plan) {
+    long cpu = 0;
+    long memory = 0;
+    int gpus = 0;
+    for (Placement p : plan.placements()) {
+      cpu += p.cpuMillis();
+      memory += p.memoryMb();
+      gpus += p.gpus();
+    }
+    Instant now = clock.instant();
+    boolean waived = payments.waived();
+    BookingRow row = new BookingRow(id, accountId, req.teamId(), BookingState.PENDING_PAYMENT, null,
+        "created; awaiting payment of " + plan.cost() + " " + currency + " on " + chain, req, currency, chain, plan.pricePerHour(),
+        plan.seconds(), plan.cost(), cpu, memory, gpus, now.plus(settings.paymentWindow()), now, null, null, null);
+    List<TaskRow> tasks = tasks(id, plan.placements());
+    long c = cpu;
+    long m = memory;
+    int g = gpus;
+    Future<Void> quota = req.teamId() == null ? Future.succeededFuture() : teams.take(tx, req.teamId(), accountId, c, m, g);
+    return quota
+        .compose(x -> PgReservations.reserve(tx, id, plan.placements()))
+        .compose(x -> store.insert(tx, row, tasks))
+        .compose(x -> waived ? store.move(tx, row, BookingState.FUNDED, null, payments.waiverReason()) : Future.succeededFuture(row));
+  }
+
+  private static List<TaskRow> tasks(String bookingId, List<Placement> placements) {
+    List<TaskRow> out = new ArrayList<>();
+    Map<Integer, Integer> parts = new HashMap<>();
+    for (Placement p : placements) {
+      int part = parts.merge(p.replica(), 1, Integer::sum) - 1;
+      out.add(new TaskRow(Dispatcher.taskId(bookingId, p.replica(), part, 1), bookingId, p.hostId(), p.replica(), part, 1, true,
+          p.cpuMillis(), p.memoryMb(), p.storageGb(), p.gpus(), p.gpuModel(), p.pricePerHour(), "PENDING", null, null, Map.of(),
+          null, null, null));
+    }
+    return out;
+  }
+
+  private String newId() {
+    StringBuilder b = new StringBuilder("bk_").append(Long.toString(clock.millis(), 36));
+    for (int i = 0; i < 12; i++) b.append(ALPHABET[random.nextInt(ALPHABET.length)]);
+    return b.toString();
+  }
+
+  // --- payment (the port's callback) ---------------------------------------------------------
+
+  /** Payment arrived (called by the settlement adapters): FUNDED, then dispatched. */
+  public Future<Bookings.Booking> funded(String bookingId, String reason) {
+    return store.pool().withTransaction(tx -> store.lockBooking(tx, bookingId)
+            .compose(b -> store.move(tx, b, BookingState.FUNDED, null, reason)))
+        .compose(row -> {
+          dispatcher.begin(row.id());
+          return view(row);
+        });
+  }
+
+  // --- read ---------------------------------------------------------------------------------
+
+  public Future<Bookings.Booking> get(String accountId, String id) {
+    return store.pool().preparedQuery("SELECT * FROM bookings WHERE id = $1").execute(Tuple.of(id))
+        .compose(rows -> rows.size() == 0 ? Future.failedFuture(RespoolException.notFound("no booking " + id))
+            : visible(accountId, BookingStore.booking(rows.iterator().next())))
+        .compose(this::view);
+  }
+
+  /** The caller's bookings and their teams' (or one team's), newest first. */
+  public Future<Page<Bookings.Booking>> list(String accountId, String teamId, String state, String after, int limit) {
+    if (limit < 1 || limit > 200) throw RespoolException.invalid("limit must be between 1 and 200");
+    if (state != null) {
+      try {
+        BookingState.valueOf(state);
+      } catch (IllegalArgumentException e) {
+        throw RespoolException.invalid("state must be one of " + java.util.Arrays.toString(BookingState.values()));
+      }
+    }
+    return teams.teamsOf(accountId).compose(mine -> {
+      if (teamId != null && !mine.contains(teamId)) return Future.failedFuture(RespoolException.notFound("no team " + teamId));
+      String[] teamIds = teamId != null ? new String[] {teamId} : mine.toArray(String[]::new);
+      String owner = teamId != null ? null : accountId;
+      return store.pool().preparedQuery("""
+              SELECT * FROM bookings WHERE (account_id = $1 OR team_id = ANY($2)) AND ($3::text IS NULL OR state = $3)
+                AND ($4::text IS NULL OR id < $4) ORDER BY id DESC LIMIT $5""")
+          .execute(Tuple.tuple().addString(owner).addArrayOfString(teamIds).addString(state).addString(after).addInteger(limit + 1))
+          .compose(rows -> {
+            List<BookingRow> found = new ArrayList<>();
+            for (Row r : rows) found.add(BookingStore.booking(r));
+            boolean more = found.size() > limit;
+            List<BookingRow> page = more ? found.subList(0, limit) : found;
+            return store.views(page, false).map(items -> new Page<>(items, more ? page.get(page.size() - 1).id() : null));
+          });
+    });
+  }
+
+  /** Each current task's output, fetched from its host. */
+  public Future<Bookings.Logs> logs(String accountId, String id, int maxBytes) {
+    if (maxBytes < 1 || maxBytes > HostFrame.MAX_OUTPUT_BYTES) {
+      throw RespoolException.invalid("maxBytes must be between 1 and " + HostFrame.MAX_OUTPUT_BYTES);
+    }
+    return store.pool().withConnection(c -> store.pool().preparedQuery("SELECT * FROM bookings WHERE id = $1").execute(Tuple.of(id))
+            .compose(rows -> rows.size() == 0 ? Future.failedFuture(RespoolException.notFound("no booking " + id))
+                : visible(accountId, BookingStore.booking(rows.iterator().next())))
+            .compose(b -> store.tasks(c, b.id(), true)))
+        .compose(tasks -> {
+          List<Future<Bookings.TaskLogs>> each = new ArrayList<>();
+          for (TaskRow t : tasks) {
+            if ("PENDING".equals(t.state())) {
+              each.add(Future.succeededFuture(new Bookings.TaskLogs(t.taskId(), t.hostId(), "", "", false, "not started yet")));
+              continue;
+            }
+            each.add(commands.send(t.hostId(), new HostFrame.TaskLogs(null, t.taskId(), maxBytes), Duration.ofSeconds(35))
+                .map(a -> a.frame() instanceof HostFrame.TaskOutput o
+                    ? new Bookings.TaskLogs(t.taskId(), t.hostId(), o.stdout(), o.stderr(), o.truncated(), null)
+                    : new Bookings.TaskLogs(t.taskId(), t.hostId(), "", "", false, "unexpected answer from the host"))
+                .otherwise(err -> new Bookings.TaskLogs(t.taskId(), t.hostId(), "", "", false, "host did not deliver the output: " + err.getMessage())));
+          }
+          return Future.all(each).map(x -> new Bookings.Logs(id, each.stream().map(Future::result).toList()));
+        });
+  }
+
+  // --- control ------------------------------------------------------------------------------
+
+  public Future<Bookings.Booking> stop(String accountId, String id) {
+    return locked(accountId, id, (tx, b) -> switch (b.state()) {
+      case PENDING_PAYMENT, FUNDED -> store.move(tx, b, BookingState.STOPPED, null, "stopped by the renter before it started");
+      case STARTING, RUNNING -> dispatcher.windDown(tx, b, BookingState.STOPPED, "stopped by the renter");
+      case STOPPING -> Future.succeededFuture(b);
+      default -> Future.failedFuture(new RespoolException(ErrorCode.CONFLICT, "booking " + id + " already ended (" + b.state() + ")"));
+    }).compose(this::view);
+  }
+
+  public Future<Bookings.Booking> extend(String accountId, String id, Bookings.ExtendRequest req) {
+    if (req.seconds() == null || req.seconds() < 1 || req.seconds() > MAX_SECONDS) throw RespoolException.invalid("seconds must be between 1 and one year");
+    return locked(accountId, id, (tx, b) -> {
+      if (b.state().isFinal() || b.state() == BookingState.STOPPING) {
+        return Future.failedFuture(new RespoolException(ErrorCode.CONFLICT, "booking " + id + " is " + b.state() + " and cannot be extended"));
+      }
+      long seconds = b.durationSeconds() + req.seconds();
+      if (seconds > 2 * MAX_SECONDS) return Future.failedFuture(RespoolException.invalid("a booking lasts at most two years"));
+      return store.tasks(tx, b.id(), true).compose(tasks -> {
+        Plan plan = Plan.of(placements(tasks), seconds);
+        return store.reprice(tx, b.id(), plan.pricePerHour(), seconds, plan.cost(), b.cpuMillis(), b.memoryMb(), b.gpus(), b.request())
+            .compose(after -> store.note(tx, after, "booking.extended", "extended by " + req.seconds() + " s; cost now " + plan.cost()
+                + " " + b.currency()).map(after));
+      });
+    }).compose(this::view);
+  }
+
+  /**
+   * New resources per replica on the same hosts: the quota and each host's room are checked
+   * again and re-priced in one transaction; a refusal changes nothing. Running tasks are
+   * restarted with the new limits.
+   */
+  public Future<Bookings.Booking> resize(String accountId, String id, Bookings.ResizeRequest req) {
+    if (req.cpu() == null && req.memoryMb() == null && req.storageGb() == null) throw RespoolException.invalid("give cpu, memoryMb or storageGb");
+    return locked(accountId, id, (tx, b) -> {
+      if (!(b.state() == BookingState.PENDING_PAYMENT || b.state() == BookingState.FUNDED || b.state().isActive())) {
+        return Future.failedFuture(new RespoolException(ErrorCode.CONFLICT, "booking " + id + " is " + b.state() + " and cannot be resized"));
+      }
+      Bookings.CreateRequest old = b.request();
+      Bookings.CreateRequest next = new Bookings.CreateRequest(req.cpu() != null ? req.cpu() : old.cpu(),
+          req.memoryMb() != null ? req.memoryMb() : old.memoryMb(), req.storageGb() != null ? req.storageGb() : old.storageGb(),
+          old.gpus(), old.gpuModel(), old.arch(), old.region(), old.image(), old.command(), old.env(), old.ports(), old.currency(),
+          old.maxPricePerHour(), old.replicas(), old.splittable(), old.durationSeconds(), old.strategy(), old.paymentChain(),
+          old.teamId(), old.onHostLoss());
+      Demand demand = QuoteService.demand(next.asQuote(1));
+      validateWorkload(next, demand);
+      return store.tasks(tx, b.id(), true).compose(tasks -> {
+        if (tasks.stream().anyMatch(t -> t.part() > 0)) {
+          return Future.failedFuture(new RespoolException(ErrorCode.CONFLICT, "a booking split across hosts cannot be resized; book again"));
+        }
+        return hosts.offers(b.currency()).compose(offers -> resizeOn(tx, b, tasks, next, demand, offers));
+      });
+    }).compose(this::view);
+  }
+
+  private Future<BookingRow> resizeOn(SqlConnection tx, BookingRow b, List<TaskRow> tasks, Bookings.CreateRequest next, Demand d,
+      List<HostOffer> offers) {
+    Map<String, HostOffer> byId = new HashMap<>();
+    for (HostOffer o : offers) byId.put(o.hostId(), o);
+    List<TaskRow> replacements = new ArrayList<>();
+    for (TaskRow t : tasks) {
+      HostOffer host = byId.get(t.hostId());
+      if (host == null) return Future.failedFuture(new RespoolException(ErrorCode.NO_CAPACITY, "host " + t.hostId() + " is offline; cannot resize now"));
+      Long price = Pricing.pricePerHour(host.prices(), d.cpuMillis(), d.memoryMb(), d.storageGb(), t.gpus(), t.gpuModel());
+      if (price == null) return Future.failedFuture(new RespoolException(ErrorCode.NO_CAPACITY, "host " + t.hostId() + " does not price this size"));
+      if (d.maxPricePerHour() != null && price > d.maxPricePerHour()) {
+        return Future.failedFuture(new RespoolException(ErrorCode.NO_CAPACITY,
+            "the new size costs " + price + " per hour on host " + t.hostId() + ", above your cap of " + d.maxPricePerHour()));
+      }
+      replacements.add(new TaskRow(Dispatcher.taskId(b.id(), t.replica(), t.part(), t.attempt() + 1), b.id(), t.hostId(), t.replica(),
+          t.part(), t.attempt() + 1, true, d.cpuMillis(), d.memoryMb(), d.storageGb(), t.gpus(), t.gpuModel(), price, "PENDING",
+          null, null, Map.of(), null, null, null));
+    }
+    long cpu = d.cpuMillis() * tasks.size();
+    long memory = d.memoryMb() * tasks.size();
+    Future<Void> quota = b.teamId() == null ? Future.succeededFuture()
+        : teams.give(tx, b.teamId(), b.cpuMillis(), b.memoryMb(), b.gpus()).compose(x -> teams.take(tx, b.teamId(), b.accountId(), cpu, memory, b.gpus()));
+    Future<Void> chain = quota;
+    for (TaskRow t : tasks) {
+      chain = chain.compose(x -> PgReservations.release(tx, b.id(), t.hostId(), t.capacity())).mapEmpty();
+    }
+    chain = chain.compose(x -> PgReservations.reserve(tx, b.id(), placements(replacements)))
+        .recover(err -> err instanceof PgReservations.Conflict c
+            ? Future.failedFuture(new RespoolException(ErrorCode.NO_CAPACITY, "host " + c.hostId + " has no room for the new size"))
+            : Future.failedFuture(err));
+    boolean active = b.state().isActive();
+    Plan plan = Plan.of(placements(replacements), b.durationSeconds());
+    String what = "resized to " + d.cpuMillis() / 1000.0 + " cores, " + d.memoryMb() + " MiB, " + d.storageGb() + " GiB per replica; "
+        + plan.pricePerHour() + " " + b.currency() + " per hour";
+    return chain
+        .compose(x -> {
+          Future<Void> retire = Future.succeededFuture();
+          for (TaskRow t : tasks) {
+            retire = retire.compose(y -> store.retire(tx, t, active || !"PENDING".equals(t.state()) ? null : "replaced by a resize before it started"));
+          }
+          return retire;
+        })
+        .compose(x -> store.insertTasks(tx, replacements))
+        .compose(x -> store.reprice(tx, b.id(), plan.pricePerHour(), b.durationSeconds(), plan.cost(), cpu, memory, b.gpus(), next))
+        .compose(after -> b.state() == BookingState.RUNNING
+            ? store.move(tx, after, BookingState.STARTING, null, what + "; restarting the tasks with the new limits")
+            : store.note(tx, after, "booking.resized", what).map(after))
+        .compose(after -> !active ? Future.succeededFuture(after) : store.markSent(tx, replacements).compose(x -> store.markSent(tx, tasks)).map(x -> {
+          Dispatcher.afterCommit(tx, () -> {
+            for (int i = 0; i < tasks.size(); i++) dispatcher.replace(next, tasks.get(i), replacements.get(i));
+          });
+          return after;
+        }));
+  }
+
+  private static List<Placement> placements(List<TaskRow> tasks) {
+    return tasks.stream().map(t -> new Placement(t.hostId(), t.replica(), t.cpuMillis(), t.memoryMb(), t.storageGb(), t.gpus(),
+        t.gpuModel(), t.pricePerHour())).toList();
+  }
+
+  // --- access -------------------------------------------------------------------------------
+
+  private interface LockedWork {
+    Future<BookingRow> run(SqlConnection tx, BookingRow b);
+  }
+
+  /** Runs {@code work} on the booking locked in a transaction, if the caller may control it (else 404). */
+  private Future<BookingRow> locked(String accountId, String id, LockedWork work) {
+    return store.pool().withTransaction(tx -> store.lockBooking(tx, id)
+        .compose(b -> visible(accountId, b))
+        .compose(b -> work.run(tx, b)));
+  }
+
+  /** The booking if the caller owns it or is a member of its team; 404 otherwise (its existence is nobody else's business). */
+  private Future<BookingRow> visible(String accountId, BookingRow b) {
+    if (b.accountId().equals(accountId)) return Future.succeededFuture(b);
+    if (b.teamId() == null) return Future.failedFuture(RespoolException.notFound("no booking " + b.id()));
+    return teams.isMember(b.teamId(), accountId)
+        .compose(yes -> yes ? Future.succeededFuture(b) : Future.failedFuture(RespoolException.notFound("no booking " + b.id())));
+  }
+
+  private Future<Bookings.Booking> view(BookingRow row) {
+    return store.views(List.of(row), true).map(v -> v.get(0));
+  }
+}

@@ -1,0 +1,305 @@
+package io.respool.bookings;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import io.respool.events.EventLog;
+import io.respool.matching.Capacity;
+import io.respool.protocol.ErrorCode;
+import io.respool.protocol.Json;
+import io.respool.protocol.RespoolException;
+import io.respool.protocol.api.Bookings;
+import io.respool.teams.TeamService;
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The bookings tables. Every state change goes through {@link #move}: checked against
+ * {@link BookingState}, recorded with its reason, published as a {@code booking.*} event after
+ * commit, and — when the booking ends — its capacity and team quota given back in the same
+ * transaction.
+ */
+public final class BookingStore {
+  public static final String STREAM = "bookings";
+  private static final TypeReference<Map<Integer, Integer>> PORTS = new TypeReference<>() {};
+
+  private final Pool pool;
+  private final EventLog events;
+  private final TeamService teams;
+
+  public BookingStore(Pool pool, EventLog events, TeamService teams) {
+    this.pool = pool;
+    this.events = events;
+    this.teams = teams;
+  }
+
+  public Pool pool() { return pool; }
+
+  /** A booking row. {@code cpuMillis}, {@code memoryMb}, {@code gpus}: the totals counted against the team quota. */
+  public record BookingRow(String id, String accountId, String teamId, BookingState state, BookingState ending, String reason,
+      Bookings.CreateRequest request, String currency, String paymentChain, long pricePerHour, long durationSeconds, long cost,
+      long cpuMillis, long memoryMb, int gpus, Instant paymentDeadline, Instant createdAt, Instant startedAt, Instant endsAt,
+      Instant endedAt) {}
+
+  /** A task row: one placement of one attempt. {@code state} is PENDING until the host accepted it, then a TaskState. */
+  public record TaskRow(String taskId, String bookingId, String hostId, int replica, int part, int attempt, boolean current,
+      long cpuMillis, long memoryMb, long storageGb, int gpus, String gpuModel, long pricePerHour, String state, Integer exitCode,
+      String reason, Map<Integer, Integer> ports, Instant sentAt, Instant startedAt, Instant finishedAt) {
+
+    public Capacity capacity() { return new Capacity(cpuMillis, memoryMb, storageGb, gpus); }
+
+    public boolean ended() { return "EXITED".equals(state) || "FAILED".equals(state); }
+
+    BookingLifecycle.TaskLife life() { return new BookingLifecycle.TaskLife(taskId, state, exitCode, reason); }
+  }
+
+  /** The event data of every {@code booking.*} event: enough to route it to the owner and the team. */
+  public record BookingEvent(String bookingId, String accountId, String teamId, String state, String reason, String taskId,
+      String hostId, String taskState, Integer exitCode) {}
+
+  // --- writes -------------------------------------------------------------------------------
+
+  public Future<Void> insert(SqlConnection tx, BookingRow b, List<TaskRow> tasks) {
+    return tx.preparedQuery("""
+            INSERT INTO bookings (id, account_id, team_id, state, reason, request, currency, payment_chain, price_per_hour,
+              duration_seconds, cost, cpu_millis, memory_mb, gpus, payment_deadline)
+            VALUES ($1, $2, $3, $4, $5, $6::text::jsonb, $7, $8, $9, $10, $11, $12, $13, $14, $15)""")
+        .execute(Tuple.tuple().addString(b.id()).addString(b.accountId()).addString(b.teamId()).addString(b.state().name())
+            .addString(b.reason()).addString(Json.encode(b.request())).addString(b.currency()).addString(b.paymentChain())
+            .addLong(b.pricePerHour()).addLong(b.durationSeconds()).addLong(b.cost()).addLong(b.cpuMillis()).addLong(b.memoryMb())
+            .addInteger(b.gpus()).addOffsetDateTime(utc(b.paymentDeadline())))
+        .compose(x -> insertTasks(tx, tasks))
+        .compose(x -> transition(tx, b.id(), null, b.state(), b.reason()))
+        .compose(x -> emit(tx, b, b.state(), b.reason(), null));
+  }
+
+  public Future<Void> insertTasks(SqlConnection tx, List<TaskRow> tasks) {
+    if (tasks.isEmpty()) return Future.succeededFuture();
+    List<Tuple> batch = new ArrayList<>();
+    for (TaskRow t : tasks) {
+      batch.add(Tuple.tuple().addString(t.taskId()).addString(t.bookingId()).addString(t.hostId()).addInteger(t.replica())
+          .addInteger(t.part()).addInteger(t.attempt()).addLong(t.cpuMillis()).addLong(t.memoryMb()).addLong(t.storageGb())
+          .addInteger(t.gpus()).addString(t.gpuModel()).addLong(t.pricePerHour()));
+    }
+    return tx.preparedQuery("""
+            INSERT INTO booking_tasks (task_id, booking_id, host_id, replica, part, attempt, current, cpu_millis, memory_mb, storage_gb,
+              gpus, gpu_model, price_per_hour, state)
+            VALUES ($1, $2, $3, $4, $5, $6, true, $7, $8, $9, $10, $11, $12, 'PENDING')""").executeBatch(batch).mapEmpty();
+  }
+
+  /**
+   * Moves a booking (locked by the caller) to {@code to}; 409 if its state does not allow it.
+   * Ending it releases its capacity and its team quota.
+   */
+  public Future<BookingRow> move(SqlConnection tx, BookingRow b, BookingState to, BookingState ending, String reason) {
+    if (!b.state().canMoveTo(to)) {
+      return Future.failedFuture(new RespoolException(ErrorCode.CONFLICT,
+          "booking " + b.id() + " is " + b.state() + " and cannot become " + to));
+    }
+    Future<?> release = Future.succeededFuture();
+    if (to.isFinal() && b.state().holdsCapacity()) {
+      release = PgReservations.release(tx, b.id())
+          .compose(x -> b.teamId() == null ? Future.succeededFuture() : teams.give(tx, b.teamId(), b.cpuMillis(), b.memoryMb(), b.gpus()))
+          // tasks never sent to a host will never run: they end with the booking
+          .compose(x -> tx.preparedQuery("UPDATE booking_tasks SET state = 'FAILED', reason = $2, finished_at = now()"
+              + " WHERE booking_id = $1 AND state = 'PENDING' AND sent_at IS NULL").execute(Tuple.of(b.id(), "never started: the booking is " + to)));
+    }
+    return release
+        .compose(x -> tx.preparedQuery("""
+                UPDATE bookings SET state = $2, ending = $3, reason = $4, updated_at = now(),
+                  started_at = CASE WHEN $2 = 'RUNNING' THEN coalesce(started_at, now()) ELSE started_at END,
+                  ends_at = CASE WHEN $2 = 'RUNNING' AND ends_at IS NULL THEN now() + make_interval(secs => duration_seconds) ELSE ends_at END,
+                  ended_at = CASE WHEN $5 THEN now() ELSE ended_at END
+                WHERE id = $1 RETURNING *""")
+            .execute(Tuple.of(b.id(), to.name(), ending == null ? null : ending.name(), reason, to.isFinal())))
+        .compose(rows -> transition(tx, b.id(), b.state(), to, reason).map(rows.iterator().next()))
+        .compose(row -> emit(tx, b, to, reason, null).map(booking(row)));
+  }
+
+  private Future<Void> transition(SqlConnection tx, String id, BookingState from, BookingState to, String reason) {
+    return tx.preparedQuery("""
+            INSERT INTO booking_transitions (booking_id, seq, from_state, to_state, reason)
+            SELECT $1, coalesce(max(seq), 0) + 1, $2, $3, $4 FROM booking_transitions WHERE booking_id = $1""")
+        .execute(Tuple.of(id, from == null ? null : from.name(), to.name(), reason)).mapEmpty();
+  }
+
+  /** Records what a host said of a task. Returns false (nothing written) for a task that already ended. */
+  public Future<Boolean> updateTask(SqlConnection tx, BookingRow b, TaskRow t, String state, Integer exitCode, String reason,
+      Map<Integer, Integer> ports, Instant startedAt, Instant finishedAt) {
+    if (t.ended()) return Future.succeededFuture(false);
+    return tx.preparedQuery("""
+            UPDATE booking_tasks SET state = $2, exit_code = $3, reason = $4, ports = coalesce($5::text::jsonb, ports),
+              started_at = coalesce(started_at, $6), finished_at = $7 WHERE task_id = $1""")
+        .execute(Tuple.tuple().addString(t.taskId()).addString(state).addInteger(exitCode).addString(reason)
+            .addString(ports == null || ports.isEmpty() ? null : Json.encode(ports)).addOffsetDateTime(utc(startedAt))
+            .addOffsetDateTime(utc(finishedAt)))
+        .compose(x -> emit(tx, b, b.state(), null, new TaskNews(t, state, exitCode, reason)))
+        .map(true);
+  }
+
+  /** Takes a task out of the booking (a later attempt replaces it), keeping it as history. */
+  public Future<Void> retire(SqlConnection tx, TaskRow t, String failedReason) {
+    return tx.preparedQuery("""
+            UPDATE booking_tasks SET current = false,
+              state = CASE WHEN state IN ('EXITED', 'FAILED') OR $2::text IS NULL THEN state ELSE 'FAILED' END,
+              reason = CASE WHEN state IN ('EXITED', 'FAILED') OR $2::text IS NULL THEN reason ELSE $2 END,
+              finished_at = CASE WHEN state IN ('EXITED', 'FAILED') OR $2::text IS NULL THEN finished_at ELSE now() END
+            WHERE task_id = $1""").execute(Tuple.of(t.taskId(), failedReason)).mapEmpty();
+  }
+
+  public Future<Void> markSent(SqlConnection tx, List<TaskRow> tasks) {
+    if (tasks.isEmpty()) return Future.succeededFuture();
+    return tx.preparedQuery("UPDATE booking_tasks SET sent_at = now() WHERE task_id = ANY($1)")
+        .execute(Tuple.tuple().addArrayOfString(tasks.stream().map(TaskRow::taskId).toArray(String[]::new))).mapEmpty();
+  }
+
+  /** Sets price, cost, duration and the quota totals after a resize, extension or reschedule. */
+  public Future<BookingRow> reprice(SqlConnection tx, String id, long pricePerHour, long durationSeconds, long cost,
+      long cpuMillis, long memoryMb, int gpus, Bookings.CreateRequest request) {
+    return tx.preparedQuery("""
+            UPDATE bookings SET price_per_hour = $2, duration_seconds = $3::bigint, cost = $4, cpu_millis = $5, memory_mb = $6, gpus = $7,
+              request = $8::text::jsonb,
+              ends_at = CASE WHEN ends_at IS NULL THEN NULL ELSE started_at + make_interval(secs => $3::bigint) END, updated_at = now()
+            WHERE id = $1 RETURNING *""")
+        .execute(Tuple.tuple().addString(id).addLong(pricePerHour).addLong(durationSeconds).addLong(cost).addLong(cpuMillis)
+            .addLong(memoryMb).addInteger(gpus).addString(Json.encode(request)))
+        .map(rows -> booking(rows.iterator().next()));
+  }
+
+  /** Records a change that is not a state change (resized, extended) as an event with its reason. */
+  public Future<Void> note(SqlConnection tx, BookingRow b, String type, String reason) {
+    return events.append(tx, STREAM, type, new BookingEvent(b.id(), b.accountId(), b.teamId(), b.state().name(), reason, null, null, null, null))
+        .map(e -> {
+          tx.transaction().completion().onSuccess(v -> events.publish(List.of(e)));
+          return null;
+        });
+  }
+
+  private record TaskNews(TaskRow task, String state, Integer exitCode, String reason) {}
+
+  private Future<Void> emit(SqlConnection tx, BookingRow b, BookingState state, String reason, TaskNews task) {
+    String type = task != null ? "booking.task" : "booking." + state.name().toLowerCase(Locale.ROOT).replace('_', '-');
+    BookingEvent data = task == null
+        ? new BookingEvent(b.id(), b.accountId(), b.teamId(), state.name(), reason, null, null, null, null)
+        : new BookingEvent(b.id(), b.accountId(), b.teamId(), state.name(), task.reason(), task.task().taskId(), task.task().hostId(),
+            task.state(), task.exitCode());
+    return events.append(tx, STREAM, type, data).map(e -> {
+      tx.transaction().completion().onSuccess(v -> events.publish(List.of(e)));
+      return null;
+    });
+  }
+
+  // --- reads --------------------------------------------------------------------------------
+
+  /** Locks and returns a booking; 404 if there is none. */
+  public Future<BookingRow> lockBooking(SqlConnection tx, String id) {
+    return tx.preparedQuery("SELECT * FROM bookings WHERE id = $1 FOR UPDATE").execute(Tuple.of(id)).map(rows -> {
+      if (rows.size() == 0) throw RespoolException.notFound("no booking " + id);
+      return booking(rows.iterator().next());
+    });
+  }
+
+  public Future<List<TaskRow>> tasks(SqlConnection tx, String bookingId, boolean currentOnly) {
+    return tx.preparedQuery("SELECT * FROM booking_tasks WHERE booking_id = $1" + (currentOnly ? " AND current" : "")
+            + " ORDER BY replica, part, attempt").execute(Tuple.of(bookingId))
+        .map(rows -> {
+          List<TaskRow> out = new ArrayList<>();
+          for (Row r : rows) out.add(task(r));
+          return out;
+        });
+  }
+
+  public Future<TaskRow> task(SqlConnection tx, String taskId) {
+    return tx.preparedQuery("SELECT * FROM booking_tasks WHERE task_id = $1").execute(Tuple.of(taskId))
+        .map(rows -> rows.size() == 0 ? null : task(rows.iterator().next()));
+  }
+
+  /** The full view of bookings (tasks; transitions when {@code withHistory}), in the given order. */
+  public Future<List<Bookings.Booking>> views(List<BookingRow> rows, boolean withHistory) {
+    if (rows.isEmpty()) return Future.succeededFuture(List.of());
+    String[] ids = rows.stream().map(BookingRow::id).toArray(String[]::new);
+    Future<Map<String, List<Bookings.Task>>> tasks = pool.preparedQuery("SELECT * FROM booking_tasks WHERE booking_id = ANY($1)"
+            + " ORDER BY replica, part, attempt").execute(Tuple.tuple().addArrayOfString(ids))
+        .map(rs -> {
+          Map<String, List<Bookings.Task>> by = new HashMap<>();
+          for (Row r : rs) by.computeIfAbsent(r.getString("booking_id"), k -> new ArrayList<>()).add(view(task(r)));
+          return by;
+        });
+    Future<Map<String, List<Bookings.Transition>>> history = !withHistory ? Future.succeededFuture(Map.of())
+        : pool.preparedQuery("SELECT * FROM booking_transitions WHERE booking_id = ANY($1) ORDER BY seq").execute(Tuple.tuple().addArrayOfString(ids))
+            .map(rs -> {
+              Map<String, List<Bookings.Transition>> by = new HashMap<>();
+              for (Row r : rs) {
+                by.computeIfAbsent(r.getString("booking_id"), k -> new ArrayList<>()).add(new Bookings.Transition(
+                    r.getString("from_state"), r.getString("to_state"), r.getString("reason"), instant(r, "at")));
+              }
+              return by;
+            });
+    return Future.all(tasks, history).map(x -> {
+      List<Bookings.Booking> out = new ArrayList<>();
+      for (BookingRow b : rows) {
+        out.add(view(b, tasks.result().getOrDefault(b.id(), List.of()), withHistory ? history.result().getOrDefault(b.id(), List.of()) : null));
+      }
+      return out;
+    });
+  }
+
+  static Bookings.Booking view(BookingRow b, List<Bookings.Task> tasks, List<Bookings.Transition> history) {
+    Bookings.CreateRequest r = b.request();
+    Bookings.Payment payment = b.state() == BookingState.PENDING_PAYMENT
+        ? new Bookings.Payment(b.paymentChain(), b.cost(), b.currency(), b.paymentDeadline(), "awaiting-payment") : null;
+    return new Bookings.Booking(b.id(), b.accountId(), b.teamId(), b.state().name(), b.reason(), r.image(), r.command(),
+        r.cpu() == null ? 0 : r.cpu(), orZero(r.memoryMb()), orZero(r.storageGb()), r.gpus() == null ? 0 : r.gpus(), r.gpuModel(),
+        r.replicas() == null ? 1 : r.replicas(), b.currency(), b.pricePerHour(), b.durationSeconds(), b.cost(), b.paymentChain(),
+        r.onHostLoss() == null ? "reschedule" : r.onHostLoss(), payment, b.createdAt(), b.startedAt(), b.endsAt(), b.endedAt(),
+        tasks, history);
+  }
+
+  static Bookings.Task view(TaskRow t) {
+    return new Bookings.Task(t.taskId(), t.hostId(), t.replica(), t.part(), t.attempt(), t.current(), t.cpuMillis() / 1000.0,
+        t.memoryMb(), t.storageGb(), t.gpus(), t.gpuModel(), t.pricePerHour(), t.state(), t.exitCode(), t.reason(), t.ports(),
+        t.startedAt(), t.finishedAt());
+  }
+
+  public static BookingRow booking(Row r) {
+    String ending = r.getString("ending");
+    return new BookingRow(r.getString("id"), r.getString("account_id"), r.getString("team_id"), BookingState.valueOf(r.getString("state")),
+        ending == null ? null : BookingState.valueOf(ending), r.getString("reason"),
+        Json.decode(r.getJson("request").toString(), Bookings.CreateRequest.class), r.getString("currency"), r.getString("payment_chain"),
+        r.getLong("price_per_hour"), r.getLong("duration_seconds"), r.getLong("cost"), r.getLong("cpu_millis"), r.getLong("memory_mb"),
+        r.getInteger("gpus"), instant(r, "payment_deadline"), instant(r, "created_at"), instant(r, "started_at"), instant(r, "ends_at"),
+        instant(r, "ended_at"));
+  }
+
+  static TaskRow task(Row r) {
+    Object ports = r.getJson("ports");
+    return new TaskRow(r.getString("task_id"), r.getString("booking_id"), r.getString("host_id"), r.getInteger("replica"),
+        r.getInteger("part"), r.getInteger("attempt"), r.getBoolean("current"), r.getLong("cpu_millis"), r.getLong("memory_mb"),
+        r.getLong("storage_gb"), r.getInteger("gpus"), r.getString("gpu_model"), r.getLong("price_per_hour"), r.getString("state"),
+        r.getInteger("exit_code"), r.getString("reason"),
+        ports == null ? Map.of() : new LinkedHashMap<>(Json.mapper().convertValue(Json.tree(ports.toString()), PORTS)),
+        instant(r, "sent_at"), instant(r, "started_at"), instant(r, "finished_at"));
+  }
+
+  private static Instant instant(Row r, String column) {
+    OffsetDateTime t = r.getOffsetDateTime(column);
+    return t == null ? null : t.toInstant();
+  }
+
+  private static OffsetDateTime utc(Instant i) {
+    return i == null ? null : i.atOffset(java.time.ZoneOffset.UTC);
+  }
+
+  private static long orZero(Long v) {
+    return v == null ? 0 : v;
+  }
+}
