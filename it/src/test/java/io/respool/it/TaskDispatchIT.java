@@ -6,37 +6,17 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.respool.gateway.Gateway;
 import io.respool.gateway.testing.GatewayNodes;
 import io.respool.gateway.testing.Http;
-import io.respool.hostworker.Backoff;
-import io.respool.hostworker.ControlConnection;
-import io.respool.hostworker.HostKeyStore;
-import io.respool.hostworker.HostWorkerConfig;
-import io.respool.hostworker.InventoryWatcher;
-import io.respool.hostworker.NvidiaSmiProbe;
-import io.respool.hostworker.OshiInventoryProbe;
-import io.respool.hostworker.task.TaskDriver;
-import io.respool.hostworker.task.TaskRunner;
-import io.respool.hostworker.task.docker.DockerDriverConfig;
-import io.respool.hostworker.task.docker.DockerTaskDriver;
-import io.respool.hostworker.task.process.ProcessTaskDriver;
 import io.respool.hosts.HostCommands;
 import io.respool.infra.Addresses;
 import io.respool.protocol.host.HostFrame;
 import io.respool.protocol.host.HostFrames;
-import io.respool.protocol.host.Payout;
-import io.respool.protocol.host.Prices;
 import io.respool.protocol.task.TaskSpec;
 import io.respool.protocol.task.TaskState;
 import io.respool.protocol.task.TaskStatus;
-import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.ReplyException;
-import java.net.URI;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
 import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -44,7 +24,6 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import oshi.SystemInfo;
 
 /**
  * Task requests from the gateway, over the control channel, to a real host-worker with both
@@ -54,7 +33,7 @@ import oshi.SystemInfo;
 class TaskDispatchIT {
   static final String IMAGE = "respool/busybox:test";
   static Gateway node;
-  static Vertx workerVertx;
+  static Worker worker;
   static String hostId;
   static HostCommands commands;
   static final BlockingQueue<TaskStatus> reports = new LinkedBlockingQueue<>();
@@ -68,28 +47,13 @@ class TaskDispatchIT {
     node.vertx().eventBus().<String>consumer(Addresses.TASK_STATUS,
         m -> reports.add(((HostFrame.TaskUpdate) HostFrames.decode(m.body())).status())).completion().await(10, TimeUnit.SECONDS);
 
-    workerVertx = Vertx.vertx();
-    Path home = Files.createTempDirectory("respool-worker-");
-    HostWorkerConfig config = new HostWorkerConfig(List.of(URI.create("ws://127.0.0.1:" + node.port())), home, "tasks",
-        new Prices("USDC", 20_000, 5_000, 100, Map.of()), new Payout(null, null), Duration.ofSeconds(60));
-    Map<String, TaskDriver> drivers = new LinkedHashMap<>();
-    var keys = new HostKeyStore(home).loadOrCreate();
-    drivers.put("docker", new DockerTaskDriver(DockerDriverConfig.forWorker(dockerHost, 0, keys.publicKeyBase58())));
-    drivers.put("process", new ProcessTaskDriver(home.resolve("tasks")));
-    ControlConnection[] connection = new ControlConnection[1];
-    TaskRunner runner = new TaskRunner(workerVertx, drivers, s -> connection[0].taskChanged(s));
-    connection[0] = new ControlConnection(config, keys,
-        new InventoryWatcher(workerVertx, new OshiInventoryProbe(new SystemInfo(), new NvidiaSmiProbe(System.getenv("PATH"), Duration.ofSeconds(5)), home),
-            config.resourcesInterval()),
-        new Backoff(Duration.ofMillis(100), Duration.ofSeconds(1), new SplittableRandom(3)), "it", runner);
-    hostId = connection[0].hostId();
-    workerVertx.deployVerticle(connection[0]).await(30, TimeUnit.SECONDS);
-    connection[0].registration(1).await(30, TimeUnit.SECONDS);
+    worker = Worker.start(node.port(), "tasks", dockerHost);
+    hostId = worker.hostId;
   }
 
   @AfterAll
   static void stop() throws Exception {
-    if (workerVertx != null) workerVertx.close().await(20, TimeUnit.SECONDS);
+    if (worker != null) worker.close();
     if (node != null) node.close();
   }
 
