@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.respool.gateway.Gateway;
 import io.respool.gateway.testing.GatewayNodes;
 import io.respool.gateway.testing.Http;
+import io.respool.gateway.testing.Poll;
 import io.respool.gateway.testing.Wallets;
 import io.respool.gateway.testing.Wallets.Session;
 import io.respool.gateway.testing.Ws;
@@ -64,15 +65,8 @@ class BookingsEndToEndIT {
     return r.json();
   }
 
-  static JsonNode await(Session who, String id, Predicate<JsonNode> done, String what) throws InterruptedException {
-    long deadline = System.nanoTime() + 90_000_000_000L;
-    JsonNode last = null;
-    while (System.nanoTime() < deadline) {
-      last = http.get("/v1/bookings/" + id, who.token()).json();
-      if (done.test(last)) return last;
-      Thread.sleep(100);
-    }
-    throw new AssertionError("booking never " + what + "; last: " + last);
+  static JsonNode await(Session who, String id, Predicate<JsonNode> done, String what) {
+    return Poll.booking(http, id, who.token(), done, what);
   }
 
   static Predicate<JsonNode> state(String s) {
@@ -126,15 +120,9 @@ class BookingsEndToEndIT {
     }
   }
 
-  static JsonNode awaitLogs(Session who, String id, String text) throws InterruptedException {
-    long deadline = System.nanoTime() + 30_000_000_000L;
-    JsonNode last = null;
-    while (System.nanoTime() < deadline) {
-      last = http.get("/v1/bookings/" + id + "/logs", who.token()).json();
-      if (last.path("tasks").path(0).path("stdout").asText().contains(text)) return last;
-      Thread.sleep(100);
-    }
-    throw new AssertionError("output never showed '" + text + "'; last: " + last);
+  static JsonNode awaitLogs(Session who, String id, String text) {
+    return Poll.until(() -> http.get("/v1/bookings/" + id + "/logs", who.token()).json(),
+        logs -> logs.path("tasks").path(0).path("stdout").asText().contains(text), java.time.Duration.ofSeconds(30), "output '" + text + "'");
   }
 
   @Test

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.respool.gateway.Gateway;
 import io.respool.gateway.testing.GatewayNodes;
 import io.respool.gateway.testing.Http;
+import io.respool.gateway.testing.Poll;
 import io.respool.gateway.testing.TestHost;
 import io.respool.gateway.testing.Wallets;
 import io.respool.gateway.testing.Wallets.Session;
@@ -207,7 +208,7 @@ class BookingsApiTest {
   }
 
   @Test
-  void anUnpaidBookingExpiresAtItsDeadlineAndReleasesItsCapacity() throws Exception {
+  void anUnpaidBookingExpiresAtItsDeadlineAndReleasesItsCapacity() {
     String region = region();
     String hostId = fleet(region, 1).get(0);
     Http onHurried = new Http(hurried.port());
@@ -216,7 +217,7 @@ class BookingsApiTest {
     String id = b.path("id").asText();
     assertThat(freeCpu(hostId)).isEqualTo(2000);
 
-    JsonNode after = poll(() -> http.get("/v1/bookings/" + id, renter.token()).json(), n -> n.path("state").asText().equals("EXPIRED"));
+    JsonNode after = Poll.booking(http, id, renter.token(), n -> n.path("state").asText().equals("EXPIRED"), "expiring");
     assertThat(after.path("reason").asText()).contains("no payment");
     assertThat(freeCpu(hostId)).isEqualTo(4000);
   }
@@ -299,16 +300,5 @@ class BookingsApiTest {
     assertThat(seen).containsExactlyInAnyOrderElementsOf(ids);
     assertThat(http.get("/v1/bookings?state=SLEEPING", renter.token()).isProblem(400)).isTrue();
     ids.forEach(id -> http.post("/v1/bookings/" + id + "/stop", "", renter.token()));
-  }
-
-  static JsonNode poll(java.util.function.Supplier<JsonNode> read, java.util.function.Predicate<JsonNode> done) throws InterruptedException {
-    long deadline = System.nanoTime() + 20_000_000_000L;
-    JsonNode last = null;
-    while (System.nanoTime() < deadline) {
-      last = read.get();
-      if (done.test(last)) return last;
-      Thread.sleep(100);
-    }
-    throw new AssertionError("condition not reached; last: " + last);
   }
 }
