@@ -88,6 +88,14 @@ public final class HostWorkerMain implements Callable<Integer> {
       description = "Price per GPU-hour of a model, repeatable, e.g. \"RTX 4090=400000\" (env RESPOOL_PRICE_GPU_HOUR, comma-separated).")
   private Map<String, Long> priceGpuHour;
 
+  @Option(names = "--min-duration-seconds", paramLabel = "S", defaultValue = "${env:RESPOOL_MIN_DURATION_SECONDS}",
+      description = "Shortest rental this host takes, in seconds; none by default (env RESPOOL_MIN_DURATION_SECONDS).")
+  private Long minDurationSeconds;
+
+  @Option(names = "--max-duration-seconds", paramLabel = "S", defaultValue = "${env:RESPOOL_MAX_DURATION_SECONDS}",
+      description = "Longest rental this host takes, in seconds; none by default (env RESPOOL_MAX_DURATION_SECONDS).")
+  private Long maxDurationSeconds;
+
   @Option(names = "--payout-ethereum", paramLabel = "0xADDRESS", defaultValue = "${env:RESPOOL_PAYOUT_ETHEREUM}",
       description = "Ethereum address to be paid at (env RESPOOL_PAYOUT_ETHEREUM).")
   private String payoutEthereum;
@@ -140,7 +148,8 @@ public final class HostWorkerMain implements Callable<Integer> {
         throw new IllegalArgumentException("gateway '" + s.trim() + "' is not a URL: " + e.getReason());
       }
     }
-    Prices prices = new Prices(currency, priceCpuCoreHour, priceMemoryGbHour, priceStorageGbHour, priceGpuHour);
+    Prices prices = new Prices(currency, priceCpuCoreHour, priceMemoryGbHour, priceStorageGbHour, priceGpuHour,
+        minDurationSeconds, maxDurationSeconds);
     Payout payout = new Payout(blankToNull(payoutEthereum), blankToNull(payoutSolana));
     if (resourcesIntervalSeconds < 1) throw new IllegalArgumentException("resources interval must be at least 1 second");
     return new HostWorkerConfig(gateways, expandHome(home), region, prices, payout, Duration.ofSeconds(resourcesIntervalSeconds));

@@ -68,6 +68,8 @@ class HostWorkerMainTest {
     assertThat(config.prices().memoryGbHour()).isEqualTo(5_000);
     assertThat(config.prices().storageGbHour()).isEqualTo(100);
     assertThat(config.prices().gpuHour()).isEmpty();
+    assertThat(config.prices().minSeconds()).as("no bound on the rental's duration").isNull();
+    assertThat(config.prices().maxSeconds()).isNull();
     assertThat(config.payout().ethereum()).isNull();
     assertThat(config.payout().solana()).isNull();
     assertThat(config.resourcesInterval()).isEqualTo(Duration.ofSeconds(60));
@@ -81,7 +83,7 @@ class HostWorkerMainTest {
         "--region", "eu-west-1", "--currency", "USDT", "--price-cpu-core-hour", "1", "--price-memory-gb-hour", "2",
         "--price-storage-gb-hour", "3", "--price-gpu-hour", "RTX 4090=400000", "--price-gpu-hour", "A100=900000",
         "--payout-ethereum", "0x" + "ab".repeat(20), "--payout-solana", "7NjgaZjSSHr6SinXFgYmQT8sxCuQprsLUTeuaq1bZx5J",
-        "--resources-interval", "5");
+        "--resources-interval", "5", "--min-duration-seconds", "60", "--max-duration-seconds", "86400");
 
     assertThat(config.gateways()).containsExactly(URI.create("wss://gw.example/custom/connect"), URI.create("ws://[::1]:9000/v1/hosts/connect"));
     assertThat(config.home()).isEqualTo(Path.of("/srv/respool"));
@@ -89,6 +91,8 @@ class HostWorkerMainTest {
     assertThat(config.prices().gpuHour()).isEqualTo(Map.of("RTX 4090", 400_000L, "A100", 900_000L));
     assertThat(config.payout().ethereum()).isEqualTo("0x" + "ab".repeat(20));
     assertThat(config.resourcesInterval()).isEqualTo(Duration.ofSeconds(5));
+    assertThat(config.prices().minSeconds()).isEqualTo(60);
+    assertThat(config.prices().maxSeconds()).isEqualTo(86_400);
   }
 
   @ParameterizedTest
@@ -104,6 +108,7 @@ class HostWorkerMainTest {
     "--payout-ethereum|0x12|payout.ethereum is not an address",
     "--payout-solana|0OIl|payout.solana is not an address",
     "--resources-interval|0|resources interval must be at least 1 second",
+    "--min-duration-seconds|0|prices.minSeconds must be between 1 and",
   })
   void invalidConfigurationIsRefusedWithAClearMessageAndExitCode2(String option, String value, String message) {
     Path home = tmp.resolve("home");

@@ -281,12 +281,19 @@ public final class BookingService {
       }
       long seconds = b.durationSeconds() + req.seconds();
       if (seconds > 2 * MAX_SECONDS) return Future.failedFuture(RespoolException.invalid("a booking lasts at most two years"));
-      return store.tasks(tx, b.id(), true).compose(tasks -> {
+      return store.tasks(tx, b.id(), true).compose(tasks -> hosts.offers(b.currency()).compose(offers -> {
+        for (HostOffer o : offers) {
+          boolean used = tasks.stream().anyMatch(t -> t.hostId().equals(o.hostId()));
+          if (used && !o.prices().rentsFor(seconds)) {
+            return Future.failedFuture(new RespoolException(ErrorCode.CONFLICT, "host " + o.hostId() + " rents for at most "
+                + o.prices().maxSeconds() + " s; the booking would last " + seconds + " s"));
+          }
+        }
         Plan plan = Plan.of(placements(tasks), seconds);
         return store.reprice(tx, b.id(), plan.pricePerHour(), seconds, plan.cost(), b.cpuMillis(), b.memoryMb(), b.gpus(), b.request())
             .compose(after -> store.note(tx, after, "booking.extended", "extended by " + req.seconds() + " s; cost now " + plan.cost()
                 + " " + b.currency()).map(after));
-      });
+      }));
     }).compose(this::view);
   }
 

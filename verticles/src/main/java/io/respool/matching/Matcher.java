@@ -292,6 +292,7 @@ public final class Matcher {
     if (d.region() != null && !d.region().equalsIgnoreCase(h.region())) return Reason.REGION;
     if (d.minReputation() != null && h.reputation() < d.minReputation()) return Reason.REPUTATION;
     if (d.minUptime() != null && h.uptime() < d.minUptime()) return Reason.UPTIME;
+    if (!h.prices().rentsFor(d.seconds())) return Reason.DURATION;
     return null;
   }
 
@@ -342,6 +343,7 @@ public final class Matcher {
       Reason.REGION, "in another region",
       Reason.REPUTATION, "below the minimum reputation",
       Reason.UPTIME, "below the minimum uptime",
+      Reason.DURATION, "that do not rent for this long (or this short)",
       Reason.GPU_MODEL_UNAVAILABLE, "without a priced GPU of the model");
 
   private static String describe(Capacity c) {

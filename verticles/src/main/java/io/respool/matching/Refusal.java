@@ -12,6 +12,7 @@ public record Refusal(Reason reason, String message) implements Result {
     REGION,
     REPUTATION,
     UPTIME,
+    DURATION,
     GPU_MODEL_UNAVAILABLE,
     NO_CAPACITY,
     PRICE_CAP

@@ -13,6 +13,7 @@ import io.respool.matching.Refusal.Reason;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import io.respool.protocol.host.Prices;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -108,6 +109,22 @@ class MatcherTest {
     assertThat(hostsOf(plan(matcher.match(Demand.of(1000, 1024), List.of(busy), CHEAPEST)))).containsExactly("a");
     assertThat(refusal(matcher.match(Demand.of(1000, 1024).withStorageGb(101), List.of(busy), CHEAPEST)).reason())
         .isEqualTo(Reason.NO_CAPACITY);
+  }
+
+  @Test
+  void hostsRentOnlyForDurationsTheyTake() {
+    HostOffer shortOnly = new HostOffer("short", true, null, "amd64", java.util.Set.of("docker"), new Capacity(8000, 16384, 0, 0),
+        new Capacity(8000, 16384, 0, 0), List.of(), new Prices("USDC", 1000, 0, 0, java.util.Map.of(), 60L, 3600L), 1, 1);
+    HostOffer any = priced(host("any", 8, 16384), 5000);
+    Demand hour = Demand.of(1000, 1024);
+    assertThat(hostsOf(plan(matcher.match(hour, List.of(shortOnly, any), CHEAPEST)))).containsExactly("short");
+    Demand day = hour.withDuration(java.time.Duration.ofDays(1));
+    assertThat(hostsOf(plan(matcher.match(day, List.of(shortOnly, any), CHEAPEST)))).containsExactly("any");
+    Refusal r = refusal(matcher.match(day, List.of(shortOnly), CHEAPEST));
+    assertThat(r.reason()).isEqualTo(Reason.DURATION);
+    assertThat(r.message()).contains("1 that do not rent for this long");
+    assertThat(refusal(matcher.match(hour.withDuration(java.time.Duration.ofSeconds(30)), List.of(shortOnly), CHEAPEST)).reason())
+        .as("nor this short").isEqualTo(Reason.DURATION);
   }
 
   @Test

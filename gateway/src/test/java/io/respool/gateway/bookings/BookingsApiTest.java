@@ -208,6 +208,31 @@ class BookingsApiTest {
   }
 
   @Test
+  void aHostsLongestRentalBoundsBookingsAndExtensions() {
+    String region = region();
+    TestHost h = new TestHost(node.port());
+    hosts.add(h);
+    var base = TestHost.info(region, List.of("docker", "process"));
+    var p = base.prices();
+    var info = new io.respool.protocol.host.HostInfo(base.region(), base.inventory(),
+        new io.respool.protocol.host.Prices(p.currency(), p.cpuCoreHour(), p.memoryGbHour(), p.storageGbHour(), p.gpuHour(), null, 7200L),
+        base.payout(), base.drivers(), base.agentVersion());
+    assertThat(h.register(info).path("type").asText()).isEqualTo("registered");
+    Session renter = Wallets.signIn(http);
+
+    Http.Response tooLong = book(renter, booking(region, 1, Map.of("durationSeconds", 7201)));
+    assertThat(tooLong.isProblem(409)).as(tooLong.toString()).isTrue();
+    assertThat(tooLong.json().path("detail").asText()).contains("do not rent for this long");
+    String id = book(renter, booking(region, 1, Map.of())).json().path("id").asText();
+    assertThat(http.post("/v1/bookings/" + id + "/extend", "{\"seconds\":3600}", renter.token()).status()).isEqualTo(200);
+    Http.Response beyond = http.post("/v1/bookings/" + id + "/extend", "{\"seconds\":1}", renter.token());
+    assertThat(beyond.isProblem(409)).as(beyond.toString()).isTrue();
+    assertThat(beyond.json().path("detail").asText()).contains("at most 7200 s");
+    assertThat(http.get("/v1/bookings/" + id, renter.token()).json().path("durationSeconds").asLong()).isEqualTo(7200);
+    http.post("/v1/bookings/" + id + "/stop", "", renter.token());
+  }
+
+  @Test
   void anUnpaidBookingExpiresAtItsDeadlineAndReleasesItsCapacity() {
     String region = region();
     String hostId = fleet(region, 1).get(0);

@@ -4,11 +4,22 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * A host's asking prices in integer minor units of {@code currency} (e.g. USDC micro-units):
- * per CPU core-hour, per GiB-hour of memory and of storage, and per GPU-hour by model.
+ * A host's offer: asking prices in integer minor units of {@code currency} (e.g. USDC
+ * micro-units) per CPU core-hour, per GiB-hour of memory and of storage, and per GPU-hour by
+ * model; and the shortest and longest rental it takes ({@code minSeconds}, {@code maxSeconds},
+ * null for no bound).
  */
-public record Prices(String currency, long cpuCoreHour, long memoryGbHour, long storageGbHour, Map<String, Long> gpuHour) {
+public record Prices(String currency, long cpuCoreHour, long memoryGbHour, long storageGbHour, Map<String, Long> gpuHour,
+    Long minSeconds, Long maxSeconds) {
+
+  /** Prices with no bound on the rental's duration. */
+  public Prices(String currency, long cpuCoreHour, long memoryGbHour, long storageGbHour, Map<String, Long> gpuHour) {
+    this(currency, cpuCoreHour, memoryGbHour, storageGbHour, gpuHour, null, null);
+  }
+
   public Prices {
+    if (minSeconds != null) Checks.range("prices.minSeconds", minSeconds, 1, 10L * 366 * 24 * 3600);
+    if (maxSeconds != null) Checks.range("prices.maxSeconds", maxSeconds, minSeconds == null ? 1 : minSeconds, 10L * 366 * 24 * 3600);
     Checks.text("prices.currency", currency, 12);
     if (!currency.matches("[A-Z0-9]{2,12}")) throw new IllegalArgumentException("prices.currency must be an upper-case asset code");
     Checks.range("prices.cpuCoreHour", cpuCoreHour, 0, 1_000_000_000_000L);
@@ -22,5 +33,10 @@ public record Prices(String currency, long cpuCoreHour, long memoryGbHour, long 
       Checks.range("prices.gpuHour." + model, price, 0, 1_000_000_000_000L);
     });
     gpuHour = Map.copyOf(gpuHour);
+  }
+
+  /** Whether the host rents for {@code seconds}. */
+  public boolean rentsFor(long seconds) {
+    return (minSeconds == null || seconds >= minSeconds) && (maxSeconds == null || seconds <= maxSeconds);
   }
 }
