@@ -312,7 +312,7 @@ public final class BookingService {
       Bookings.CreateRequest next = new Bookings.CreateRequest(req.cpu() != null ? req.cpu() : old.cpu(),
           req.memoryMb() != null ? req.memoryMb() : old.memoryMb(), req.storageGb() != null ? req.storageGb() : old.storageGb(),
           old.gpus(), old.gpuModel(), old.arch(), old.region(), old.image(), old.command(), old.env(), old.ports(), old.currency(),
-          old.maxPricePerHour(), old.replicas(), old.splittable(), old.durationSeconds(), old.strategy(), old.paymentChain(),
+          old.maxPricePerHour(), old.replicas(), old.splittable(), old.durationSeconds(), old.strategy(), old.minUptime(), old.paymentChain(),
           old.teamId(), old.onHostLoss());
       Demand demand = QuoteService.demand(next.asQuote(1));
       validateWorkload(next, demand);

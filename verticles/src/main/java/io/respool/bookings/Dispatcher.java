@@ -295,7 +295,7 @@ public final class Dispatcher {
     long left = b.endsAt() == null ? b.durationSeconds() : Math.max(1, Duration.between(Instant.now(), b.endsAt()).toSeconds());
     Demand demand;
     try {
-      demand = new Demand(t.cpuMillis(), t.memoryMb(), t.storageGb(), t.gpus(), t.gpuModel(), r.arch(), r.region(), null, null, null,
+      demand = new Demand(t.cpuMillis(), t.memoryMb(), t.storageGb(), t.gpus(), t.gpuModel(), r.arch(), r.region(), null, r.minUptime(), null,
           r.image() == null ? "process" : "docker", 1, false, Duration.ofSeconds(left));
     } catch (IllegalArgumentException e) {
       return failInstead(tx, b, t, why + "; the task cannot be placed again: " + e.getMessage());

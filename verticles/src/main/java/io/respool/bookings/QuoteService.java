@@ -56,7 +56,7 @@ public final class QuoteService {
     if (r.currency() != null && !r.currency().matches("[A-Z0-9]{2,12}")) throw RespoolException.invalid("currency must be an upper-case asset code");
     try {
       return new Demand(Math.round(cpu * 1000), orZero(r.memoryMb()), orZero(r.storageGb()), r.gpus() == null ? 0 : r.gpus(),
-          r.gpuModel(), r.arch(), r.region(), r.maxPricePerHour(), null, null,
+          r.gpuModel(), r.arch(), r.region(), r.maxPricePerHour(), r.minUptime(), null,
           r.image() == null || r.image().isBlank() ? "process" : "docker",
           r.replicas() == null ? 1 : r.replicas(), Boolean.TRUE.equals(r.splittable()), Duration.ofSeconds(r.durationSeconds()));
     } catch (IllegalArgumentException e) {

@@ -187,12 +187,18 @@ public final class HostRegistry {
 
   /**
    * The matcher's snapshot: online hosts priced in {@code currency} (the matcher itself filters
-   * the rest, so a refusal can say which filter left nothing). Reputation and uptime are not
-   * tracked yet, so every host gets 1.0. Decoding one JSON document per host is CPU work that grows
+   * the rest, so a refusal can say which filter left nothing). Uptime is the share of its
+   * registered life the host was online (kept by a trigger); reputation is not tracked yet, so
+   * every host gets 1.0. Decoding one JSON document per host is CPU work that grows
    * with the fleet, so it runs on a worker thread.
    */
+  /** Online seconds over registered seconds, in [0, 1] (1 for a host registered this instant). */
+  static final String UPTIME = """
+      coalesce(least(1.0, (online_seconds + CASE WHEN online THEN greatest(0, extract(epoch FROM now() - online_since)) ELSE 0 END)
+        / nullif(extract(epoch FROM now() - registered_at), 0)), 1.0)::float8""";
+
   public Future<List<HostOffer>> offers(String currency) {
-    return pool.preparedQuery("SELECT" + COLUMNS + " FROM hosts WHERE online AND info->'prices'->>'currency' = $1")
+    return pool.preparedQuery("SELECT" + COLUMNS + ", " + UPTIME + " AS uptime FROM hosts WHERE online AND info->'prices'->>'currency' = $1")
         .execute(Tuple.of(currency))
         .compose(rows -> vertx.executeBlocking(() -> {
           List<HostOffer> out = new ArrayList<>(rows.size());
@@ -202,7 +208,8 @@ public final class HostRegistry {
             Capacity reserved = new Capacity(r.getLong("reserved_cpu_millis"), r.getLong("reserved_memory_mb"),
                 r.getLong("reserved_storage_gb"), r.getInteger("reserved_gpus"));
             out.add(new HostOffer(r.getString("id"), true, r.getString("region"), info.inventory().arch(), Set.copyOf(info.drivers()),
-                total, total.minus(reserved), info.inventory().gpus().stream().map(Inventory.Gpu::model).toList(), info.prices(), 1.0, 1.0));
+                total, total.minus(reserved), info.inventory().gpus().stream().map(Inventory.Gpu::model).toList(), info.prices(), 1.0,
+                r.getDouble("uptime")));
           }
           return out;
         }, false));

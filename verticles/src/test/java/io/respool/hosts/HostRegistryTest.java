@@ -16,6 +16,7 @@ import io.respool.testing.TestServices;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Tuple;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -135,6 +136,32 @@ class HostRegistryTest {
     await(registry.register(containerHost, withDocker, "s", "n"));
     assertThat(await(registry.list(new HostQuery(null, null, null, null, null, region, "docker", null, 100))).items())
         .extracting(HostView::id).containsExactly(containerHost);
+  }
+
+  @Test
+  void uptimeIsTheShareOfItsLifeAHostWasOnline() throws Exception {
+    String region = "up-" + UUID.randomUUID().toString().substring(0, 8);
+    String id = newHostId();
+    HostInfo priced = new HostInfo(region, info(region, 4, null).inventory(), new Prices("UPT", 1, 1, 1, Map.of()), new Payout(null, null),
+        List.of("docker"), "test");
+    await(registry.register(id, priced, "s1", "n"));
+    assertThat(uptime(id)).as("online all its life so far").isCloseTo(1.0, org.assertj.core.data.Offset.offset(0.01));
+
+    await(registry.disconnect(id, "s1"));
+    // its registered life made 100 s long, of which it was online for 25 s before this session
+    await(pool.preparedQuery("UPDATE hosts SET registered_at = now() - interval '100 seconds', online_seconds = 25 WHERE id = $1")
+        .execute(Tuple.of(id)));
+    await(registry.register(id, priced, "s2", "n"));
+    assertThat(uptime(id)).isCloseTo(0.25, org.assertj.core.data.Offset.offset(0.02));
+
+    await(pool.preparedQuery("UPDATE hosts SET online_since = now() - interval '25 seconds' WHERE id = $1").execute(Tuple.of(id)));
+    await(registry.disconnect(id, "s2"));
+    double counted = await(pool.preparedQuery("SELECT online_seconds FROM hosts WHERE id = $1").execute(Tuple.of(id))).iterator().next().getDouble(0);
+    assertThat(counted).as("the session's 25 s were counted when it went offline").isCloseTo(50.0, org.assertj.core.data.Offset.offset(1.0));
+  }
+
+  static double uptime(String id) throws Exception {
+    return await(registry.offers("UPT")).stream().filter(o -> o.hostId().equals(id)).findFirst().orElseThrow().uptime();
   }
 
   @Test

@@ -22,12 +22,12 @@ public final class Bookings {
   public record CreateRequest(Double cpu, Long memoryMb, Long storageGb, Integer gpus, String gpuModel, String arch, String region,
       String image, List<String> command, Map<String, String> env, List<Integer> ports,
       String currency, Long maxPricePerHour, Integer replicas, Boolean splittable, Long durationSeconds, String strategy,
-      String paymentChain, String teamId, String onHostLoss) {
+      Double minUptime, String paymentChain, String teamId, String onHostLoss) {
 
     /** The resource part, as a quote request for the first {@code alternatives} plans. */
     public Quotes.Request asQuote(int alternatives) {
       return new Quotes.Request(cpu, memoryMb, storageGb, gpus, gpuModel, arch, region, image, currency, maxPricePerHour,
-          replicas, splittable, durationSeconds, strategy, alternatives);
+          replicas, splittable, durationSeconds, strategy, alternatives, minUptime);
     }
   }
 

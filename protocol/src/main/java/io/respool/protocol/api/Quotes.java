@@ -14,10 +14,11 @@ public final class Quotes {
    * @param maxPricePerHour cap per replica, in minor units of {@code currency} per hour
    * @param strategy cheapest, best-fit or spread
    * @param alternatives how many alternative plans to return (1-10)
+   * @param minUptime the share of its registered life a host must have been online, in [0, 1]
    */
   public record Request(Double cpu, Long memoryMb, Long storageGb, Integer gpus, String gpuModel, String arch, String region,
       String image, String currency, Long maxPricePerHour, Integer replicas, Boolean splittable, Long durationSeconds,
-      String strategy, Integer alternatives) {}
+      String strategy, Integer alternatives, Double minUptime) {}
 
   public record Placement(String hostId, int replica, double cpu, long memoryMb, long storageGb, int gpus, String gpuModel,
       long pricePerHour) {}
