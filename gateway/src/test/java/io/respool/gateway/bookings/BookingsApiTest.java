@@ -7,6 +7,7 @@ import io.respool.gateway.Gateway;
 import io.respool.gateway.testing.GatewayNodes;
 import io.respool.gateway.testing.Http;
 import io.respool.gateway.testing.Poll;
+import io.respool.gateway.testing.Views;
 import io.respool.gateway.testing.TestHost;
 import io.respool.gateway.testing.Wallets;
 import io.respool.gateway.testing.Wallets.Session;
@@ -81,13 +82,11 @@ class BookingsApiTest {
   }
 
   static long freeCpu(String hostId) {
-    return Math.round(http.get("/v1/hosts/" + hostId).json().path("free").path("cpu").asDouble() * 1000);
+    return Views.freeCpuMillis(http, hostId);
   }
 
   static List<String> states(JsonNode booking) {
-    List<String> out = new ArrayList<>();
-    booking.path("transitions").forEach(t -> out.add(t.path("to").asText()));
-    return out;
+    return Views.transitions(booking);
   }
 
   @Test
