@@ -13,6 +13,7 @@ import io.respool.protocol.host.Inventory;
 import io.respool.hostworker.task.TaskException;
 import io.respool.hostworker.task.TaskRunner;
 import io.respool.protocol.task.TaskStatus;
+import io.respool.protocol.task.UsageSample;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
@@ -36,6 +37,10 @@ import org.slf4j.LoggerFactory;
  * takes too long) ends the attempt and dials the next gateway after a full-jitter backoff, which
  * is reset by each successful registration. The host id never changes: it is the key's.
  *
+ * <p>It answers the gateway's task requests through the {@link TaskRunner} and reports task state
+ * changes; every {@code usageInterval} it has the runner sample the running tasks and sends the
+ * samples ({@code task.usage}), keeping them until acked and sending them again after a reconnect.
+ *
  * <p>All state below is touched only on this verticle's event loop, except the registration log
  * and {@link #currentUrl()}, which tests and the composition root read from other threads.
  */
@@ -57,6 +62,8 @@ public final class ControlConnection extends VerticleBase {
   private final TaskRunner tasks;
   /** Task status reports not yet acked by a gateway, latest per task; sent again after each registration. */
   private final Map<String, HostFrame.TaskUpdate> unackedReports = new java.util.LinkedHashMap<>();
+  /** Usage samples not yet acked by a gateway. */
+  private final UsageOutbox usage = new UsageOutbox(UsageOutbox.DEFAULT_CAPACITY, HostFrames.MAX_FRAME_BYTES);
 
   private final List<Registration> registrations = new ArrayList<>(); // guarded by itself
   private final List<Waiter> waiters = new ArrayList<>(); // guarded by registrations
@@ -66,6 +73,9 @@ public final class ControlConnection extends VerticleBase {
   private Attempt attempt;
   private int urlIndex;
   private long reconnectTimer = -1;
+  private long usageTimer = -1;
+  /** The sampling under way, if any: one at a time, and a stop waits for it. */
+  private Future<?> sampling;
   private long frameIds;
   private boolean stopping;
 
@@ -87,6 +97,8 @@ public final class ControlConnection extends VerticleBase {
         .setMaxMessageSize(HostFrames.MAX_FRAME_BYTES)
         .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, config.handshakeTimeout().toMillis()))
         .setClosingTimeout(CLOSING_TIMEOUT_SECONDS));
+    // samples are taken whether connected or not: those taken while away are sent on reconnecting
+    usageTimer = vertx.setPeriodic(config.usageInterval().toMillis(), id -> sampleUsage());
     // register only with a real inventory: the first probe must succeed before the first dial
     return inventory.start(this::inventoryChanged).onSuccess(first -> connect());
   }
@@ -96,12 +108,15 @@ public final class ControlConnection extends VerticleBase {
   public Future<?> stop() {
     stopping = true;
     vertx.cancelTimer(reconnectTimer);
+    vertx.cancelTimer(usageTimer);
     inventory.stop();
     Attempt a = attempt;
     attempt = null;
     currentUrl = null;
     Future<Void> closed = a == null ? Future.succeededFuture() : a.end(NORMAL_CLOSURE, "worker stopping");
-    return closed.otherwiseEmpty().eventually(() -> client.close());
+    // a sampling under way finishes first, so the sample numbers on disk are final once stopped
+    Future<?> sampled = sampling == null ? Future.succeededFuture() : sampling.otherwiseEmpty();
+    return Future.join(closed.otherwiseEmpty(), sampled).eventually(() -> client.close());
   }
 
   public String hostId() { return hostId; }
@@ -186,6 +201,7 @@ public final class ControlConnection extends VerticleBase {
       case HostFrame.Ping p -> send(a, new HostFrame.Pong(p.id()));
       case HostFrame.TaskStart t -> answer(a, t.id(), tasks.start(t.spec()));
       case HostFrame.TaskStop t -> answer(a, t.id(), tasks.stop(t.taskId(), java.time.Duration.ofMillis(t.graceMs())));
+      case HostFrame.TaskResume t -> answer(a, t.id(), tasks.resume(t.taskId()));
       case HostFrame.TaskInspect t -> answer(a, t.id(), tasks.inspect(t.taskId()));
       case HostFrame.TaskLogs t -> tasks.output(t.id(), t.taskId(), t.maxBytes())
           .onComplete(ar -> reply(a, t.id(), ar.succeeded() ? ar.result() : null, ar.cause()));
@@ -224,6 +240,8 @@ public final class ControlConnection extends VerticleBase {
     // the inventory may have changed between the challenge and now
     if (!inventory.current().equals(a.reported)) report(a, inventory.current());
     unackedReports.values().forEach(r -> send(a, r));
+    usage.resendAll();
+    sendUsage(a);
     publish(new Registration(hostId, registered.sessionId(), a.url, interval));
   }
 
@@ -269,8 +287,34 @@ public final class ControlConnection extends VerticleBase {
     });
   }
 
+  /** Has the runner sample the running tasks (off the event loop), then sends what is unacked. */
+  private void sampleUsage() {
+    if (sampling != null || stopping) return; // a slow engine: never pile up samplings
+    Future<List<UsageSample>> taken = tasks.sampleUsage();
+    sampling = taken;
+    taken.onComplete(ar -> { // at once if already complete: after the assignment above
+      sampling = null;
+      if (ar.failed()) {
+        log.warn("cannot sample task usage: {}", ar.cause().toString());
+        return;
+      }
+      int dropped = usage.add(ar.result());
+      if (dropped > 0) {
+        log.warn("dropped the {} oldest unacked usage sample(s): at most {} are kept while no gateway acks them",
+            dropped, UsageOutbox.DEFAULT_CAPACITY);
+      }
+      Attempt a = attempt;
+      if (a != null && a.registered && !a.ended) sendUsage(a);
+    });
+  }
+
+  private void sendUsage(Attempt a) {
+    for (HostFrame.Usage frame : usage.frames(() -> nextId("usage"))) send(a, frame);
+  }
+
   private void onAck(Attempt a, HostFrame.Ack ack) {
     unackedReports.values().removeIf(r -> r.id().equals(ack.re()));
+    usage.ack(ack.re());
     Long seq = a.pendingHeartbeats.remove(ack.re());
     if (seq == null) return; // an ack of a resources report, or a late one
     // any ack proves the link alive, and covers the earlier heartbeats too
@@ -285,6 +329,11 @@ public final class ControlConnection extends VerticleBase {
     }
     log.warn("gateway {} refused {}: {}: {}", a.url, error.re(), error.code(), error.message());
     boolean transientFailure = ErrorCode.fromSlug(error.code()).status() >= 500;
+    if (usage.isUsageFrame(error.re())) {
+      // a storage failure: send those samples again with the next ones; refused as invalid: sending them again cannot help
+      if (transientFailure) usage.retry(error.re());
+      else usage.ack(error.re());
+    }
     if (transientFailure && Objects.equals(error.re(), a.resourcesId)) {
       // the gateway could not store the report: send it again later, or the gateway would keep
       // an old inventory until the next change

@@ -22,6 +22,7 @@ import java.util.Locale;
  * @param backoffCap largest reconnect delay ceiling
  * @param maxMissedAcks heartbeats left unacknowledged before the connection is declared dead
  * @param handshakeTimeout from dialing to {@code registered}; beyond it the attempt is abandoned
+ * @param usageInterval how often running tasks' resource use is sampled and sent
  */
 public record HostWorkerConfig(
     List<URI> gateways,
@@ -33,13 +34,15 @@ public record HostWorkerConfig(
     Duration backoffBase,
     Duration backoffCap,
     int maxMissedAcks,
-    Duration handshakeTimeout) {
+    Duration handshakeTimeout,
+    Duration usageInterval) {
 
   public static final String CONNECT_PATH = "/v1/hosts/connect";
   public static final Duration DEFAULT_BACKOFF_BASE = Duration.ofMillis(250);
   public static final Duration DEFAULT_BACKOFF_CAP = Duration.ofSeconds(10);
   public static final int DEFAULT_MAX_MISSED_ACKS = 3;
   public static final Duration DEFAULT_HANDSHAKE_TIMEOUT = Duration.ofSeconds(10);
+  public static final Duration DEFAULT_USAGE_INTERVAL = Duration.ofSeconds(5);
 
   public HostWorkerConfig {
     if (gateways == null || gateways.isEmpty()) throw new IllegalArgumentException("at least one gateway URL is required");
@@ -69,19 +72,24 @@ public record HostWorkerConfig(
     if (backoffCap.compareTo(backoffBase) < 0) throw new IllegalArgumentException("backoff cap must not be below the backoff base");
     if (maxMissedAcks < 1) throw new IllegalArgumentException("max missed acks must be at least 1");
     positive("handshake timeout", handshakeTimeout);
+    positive("usage interval", usageInterval);
+    if (usageInterval.compareTo(Duration.ofHours(1)) > 0) throw new IllegalArgumentException("usage interval must be at most one hour");
   }
 
-  /** The configuration with the default reconnect policy and timeouts. */
+  /** The configuration with the default reconnect policy, timeouts and usage interval. */
   public HostWorkerConfig(List<URI> gateways, Path home, String region, Prices prices, Payout payout, Duration resourcesInterval) {
     this(gateways, home, region, prices, payout, resourcesInterval,
-        DEFAULT_BACKOFF_BASE, DEFAULT_BACKOFF_CAP, DEFAULT_MAX_MISSED_ACKS, DEFAULT_HANDSHAKE_TIMEOUT);
+        DEFAULT_BACKOFF_BASE, DEFAULT_BACKOFF_CAP, DEFAULT_MAX_MISSED_ACKS, DEFAULT_HANDSHAKE_TIMEOUT, DEFAULT_USAGE_INTERVAL);
   }
 
   public HostWorkerConfig withBackoff(Duration base, Duration cap) {
-    return new HostWorkerConfig(gateways, home, region, prices, payout, resourcesInterval, base, cap, maxMissedAcks, handshakeTimeout);
+    return new HostWorkerConfig(gateways, home, region, prices, payout, resourcesInterval, base, cap, maxMissedAcks, handshakeTimeout, usageInterval);
   }
 
-  /** What the worker declares at registration: its measured inventory next to its offer. */
+  public HostWorkerConfig withUsageInterval(Duration interval) {
+    return new HostWorkerConfig(gateways, home, region, prices, payout, resourcesInterval, backoffBase, backoffCap, maxMissedAcks, handshakeTimeout, interval);
+  }
+
   /** What the host declares at registration; {@code drivers} are the task drivers it really has. */
   public HostInfo hostInfo(Inventory inventory, String agentVersion, List<String> drivers) {
     return new HostInfo(region, inventory, prices, payout, drivers, agentVersion);

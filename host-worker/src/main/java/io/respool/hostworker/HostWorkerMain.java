@@ -9,10 +9,12 @@ import java.net.URISyntaxException;
 import java.nio.file.Path;
 import io.respool.hostworker.task.TaskDriver;
 import io.respool.hostworker.task.TaskRunner;
+import io.respool.hostworker.task.UsageSampler;
 import io.respool.hostworker.task.docker.DockerDriverConfig;
 import io.respool.hostworker.task.docker.DockerTaskDriver;
 import io.respool.hostworker.task.process.ProcessTaskDriver;
 import java.nio.file.Files;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -108,6 +110,10 @@ public final class HostWorkerMain implements Callable<Integer> {
       description = "How often the inventory is probed again; changes are reported (env RESPOOL_RESOURCES_INTERVAL).")
   private long resourcesIntervalSeconds;
 
+  @Option(names = "--usage-interval", paramLabel = "SECONDS", defaultValue = "${env:RESPOOL_USAGE_INTERVAL:-5}",
+      description = "How often running tasks' resource use is sampled and sent to the gateway (env RESPOOL_USAGE_INTERVAL).")
+  private long usageIntervalSeconds;
+
   public static void main(String[] args) {
     System.exit(new CommandLine(new HostWorkerMain()).execute(args));
   }
@@ -152,7 +158,10 @@ public final class HostWorkerMain implements Callable<Integer> {
         minDurationSeconds, maxDurationSeconds);
     Payout payout = new Payout(blankToNull(payoutEthereum), blankToNull(payoutSolana));
     if (resourcesIntervalSeconds < 1) throw new IllegalArgumentException("resources interval must be at least 1 second");
-    return new HostWorkerConfig(gateways, expandHome(home), region, prices, payout, Duration.ofSeconds(resourcesIntervalSeconds));
+    if (usageIntervalSeconds < 1) throw new IllegalArgumentException("usage interval must be at least 1 second");
+    if (usageIntervalSeconds > 3600) throw new IllegalArgumentException("usage interval must be at most 3600 seconds");
+    return new HostWorkerConfig(gateways, expandHome(home), region, prices, payout, Duration.ofSeconds(resourcesIntervalSeconds))
+        .withUsageInterval(Duration.ofSeconds(usageIntervalSeconds));
   }
 
   @Option(names = "--docker-host", paramLabel = "URL", defaultValue = "${env:DOCKER_HOST}",
@@ -192,7 +201,9 @@ public final class HostWorkerMain implements Callable<Integer> {
     // the runner reports task changes through the connection, which answers task requests through the runner
     AtomicReference<ControlConnection> reports = new AtomicReference<>();
     int gpus = new NvidiaSmiProbe(System.getenv("PATH"), Duration.ofSeconds(10)).probe().size();
-    TaskRunner tasks = new TaskRunner(vertx, drivers(config, gpus, keys.publicKeyBase58()), status -> reports.get().taskChanged(status));
+    // the last usage sample number of each task lives under the home, so a restart continues it
+    UsageSampler usage = new UsageSampler(config.home().resolve("usage"), Clock.systemUTC());
+    TaskRunner tasks = new TaskRunner(vertx, drivers(config, gpus, keys.publicKeyBase58()), usage, status -> reports.get().taskChanged(status));
     ControlConnection connection = new ControlConnection(config, keys, watcher, backoff, new AgentVersion().get(), tasks);
     reports.set(connection);
 

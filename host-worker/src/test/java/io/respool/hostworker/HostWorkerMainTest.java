@@ -73,6 +73,7 @@ class HostWorkerMainTest {
     assertThat(config.payout().ethereum()).isNull();
     assertThat(config.payout().solana()).isNull();
     assertThat(config.resourcesInterval()).isEqualTo(Duration.ofSeconds(60));
+    assertThat(config.usageInterval()).isEqualTo(Duration.ofSeconds(5));
     assertThat(config.backoffBase()).isEqualTo(Duration.ofMillis(250));
     assertThat(config.backoffCap()).isEqualTo(Duration.ofSeconds(10));
   }
@@ -83,7 +84,7 @@ class HostWorkerMainTest {
         "--region", "eu-west-1", "--currency", "USDT", "--price-cpu-core-hour", "1", "--price-memory-gb-hour", "2",
         "--price-storage-gb-hour", "3", "--price-gpu-hour", "RTX 4090=400000", "--price-gpu-hour", "A100=900000",
         "--payout-ethereum", "0x" + "ab".repeat(20), "--payout-solana", "7NjgaZjSSHr6SinXFgYmQT8sxCuQprsLUTeuaq1bZx5J",
-        "--resources-interval", "5", "--min-duration-seconds", "60", "--max-duration-seconds", "86400");
+        "--resources-interval", "5", "--min-duration-seconds", "60", "--max-duration-seconds", "86400", "--usage-interval", "2");
 
     assertThat(config.gateways()).containsExactly(URI.create("wss://gw.example/custom/connect"), URI.create("ws://[::1]:9000/v1/hosts/connect"));
     assertThat(config.home()).isEqualTo(Path.of("/srv/respool"));
@@ -91,6 +92,7 @@ class HostWorkerMainTest {
     assertThat(config.prices().gpuHour()).isEqualTo(Map.of("RTX 4090", 400_000L, "A100", 900_000L));
     assertThat(config.payout().ethereum()).isEqualTo("0x" + "ab".repeat(20));
     assertThat(config.resourcesInterval()).isEqualTo(Duration.ofSeconds(5));
+    assertThat(config.usageInterval()).isEqualTo(Duration.ofSeconds(2));
     assertThat(config.prices().minSeconds()).isEqualTo(60);
     assertThat(config.prices().maxSeconds()).isEqualTo(86_400);
   }
@@ -108,6 +110,8 @@ class HostWorkerMainTest {
     "--payout-ethereum|0x12|payout.ethereum is not an address",
     "--payout-solana|0OIl|payout.solana is not an address",
     "--resources-interval|0|resources interval must be at least 1 second",
+    "--usage-interval|0|usage interval must be at least 1 second",
+    "--usage-interval|3601|usage interval must be at most 3600 seconds",
     "--min-duration-seconds|0|prices.minSeconds must be between 1 and",
   })
   void invalidConfigurationIsRefusedWithAClearMessageAndExitCode2(String option, String value, String message) {

@@ -36,6 +36,10 @@ final class TestGateway {
   volatile IntPredicate acksHeartbeats = n -> true;
   /** Which connections (1-based) get an error instead of {@code registered}, though correctly signed. */
   volatile IntPredicate refusesRegistration = n -> false;
+  /** Which usage frames get an ack, by connection number (1-based) and frame. */
+  volatile java.util.function.BiPredicate<Integer, HostFrame.Usage> acksUsage = (n, usage) -> true;
+  /** How many usage frames, from the first on, are refused as a storage failure. */
+  final AtomicInteger refusedUsage = new AtomicInteger();
   /** How many resources reports, from the first on, are refused as a storage failure. */
   final AtomicInteger refusedResources = new AtomicInteger();
 
@@ -155,6 +159,11 @@ final class TestGateway {
           if (refusedResources.getAndUpdate(n -> Math.max(0, n - 1)) > 0) send(new HostFrame.Error(r.id(), "unavailable", "update not stored; retry"));
           else send(new HostFrame.Ack(r.id()));
         }
+        case HostFrame.Usage u -> {
+          if (refusedUsage.getAndUpdate(n -> Math.max(0, n - 1)) > 0) send(new HostFrame.Error(u.id(), "unavailable", "samples not stored; retry"));
+          else if (acksUsage.test(number, u)) send(new HostFrame.Ack(u.id()));
+        }
+        case HostFrame.TaskUpdate u when u.id() != null -> send(new HostFrame.Ack(u.id())); // a report, not an answer
         default -> { }
       }
     }

@@ -30,6 +30,14 @@ public interface TaskDriver extends AutoCloseable {
    */
   TaskStatus stop(String taskId, Duration grace);
 
+  /**
+   * Runs a stopped (or otherwise ended) task's workload again, keeping its data: a container starts
+   * again with its writable layer, a process runs its command again in the same working directory,
+   * with the same limits. Returns the new run's status (a new {@code startedAt}); resuming a running
+   * task changes nothing and returns its status. NOT_FOUND for an unknown task.
+   */
+  TaskStatus resume(String taskId);
+
   /** The task's current status. */
   TaskStatus inspect(String taskId);
 

@@ -1,7 +1,9 @@
 package io.respool.hostworker.task;
 
 import io.respool.protocol.task.TaskSpec;
+import io.respool.protocol.task.TaskState;
 import io.respool.protocol.task.TaskStatus;
+import io.respool.protocol.task.UsageSample;
 
 import io.respool.protocol.host.HostFrame;
 import io.vertx.core.Future;
@@ -15,6 +17,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Consumer;
@@ -24,27 +28,41 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs the gateway's task requests on this host's drivers. A spec with an image needs containers
  * and goes to the {@code docker} driver; one without goes to {@code process}; a host lacking the
- * needed driver refuses (INVALID). Driver calls block, so they run on virtual threads; each
- * started task is watched until it ends, and every state change is reported through
- * {@code onChange}.
+ * needed driver refuses (INVALID). Driver calls block, so they run off the event loop; each
+ * task is watched while it runs (after a start, a resume or a recovery), and every state change
+ * is reported through {@code onChange}, in order: a status of an earlier run (an older
+ * {@code startedAt}) is never reported after one of a later run. {@link #sampleUsage()} reads the
+ * running tasks' resource use for the {@link UsageSampler}.
  */
 public final class TaskRunner implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(TaskRunner.class);
   private static final Duration WATCH_SLICE = Duration.ofSeconds(30);
   private static final Duration OUTPUT_TIMEOUT = Duration.ofSeconds(30);
+  /** How long a watcher waits before looking again at a task that is neither running nor ended (created, not started). */
+  private static final Duration NOT_STARTED_PAUSE = Duration.ofSeconds(1);
 
   private final Vertx vertx;
   private final Map<String, TaskDriver> drivers;
+  private final UsageSampler usage;
   private final Consumer<TaskStatus> onChange;
-  private final Map<String, TaskDriver> owners = new ConcurrentHashMap<>();
+  private final Map<String, Tracked> tasks = new ConcurrentHashMap<>();
   private final ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
   private volatile boolean closed;
 
-  /** {@code drivers} by name ("docker", "process"), in order of preference. */
-  public TaskRunner(Vertx vertx, Map<String, TaskDriver> drivers, Consumer<TaskStatus> onChange) {
+  /**
+   * {@code drivers} by name ("docker", "process"), in order of preference; {@code usage} numbers
+   * the usage samples.
+   */
+  public TaskRunner(Vertx vertx, Map<String, TaskDriver> drivers, UsageSampler usage, Consumer<TaskStatus> onChange) {
     this.vertx = vertx;
     this.drivers = new LinkedHashMap<>(drivers);
+    this.usage = usage;
     this.onChange = onChange;
+  }
+
+  /** A runner that takes no usage samples ({@link #sampleUsage()} finds none): for tools and tests that do not meter. */
+  public TaskRunner(Vertx vertx, Map<String, TaskDriver> drivers, Consumer<TaskStatus> onChange) {
+    this(vertx, drivers, null, onChange);
   }
 
   /** The drivers this host offers, as advertised at registration. */
@@ -56,10 +74,13 @@ public final class TaskRunner implements AutoCloseable {
       List<TaskStatus> found = new ArrayList<>();
       for (TaskDriver d : drivers.values()) {
         for (TaskStatus s : d.recover()) {
-          owners.put(s.taskId(), d);
+          Tracked t = tasks.computeIfAbsent(s.taskId(), id -> new Tracked(id, d));
+          if (t.driver != d) {
+            LOG.warn("task {} is known to two drivers; keeping the first", s.taskId());
+            continue;
+          }
+          observe(t, s);
           found.add(s);
-          onChange.accept(s);
-          if (!s.state().isFinal()) watch(d, s.taskId());
         }
       }
       return found;
@@ -74,29 +95,70 @@ public final class TaskRunner implements AutoCloseable {
           spec.image() != null ? "this host runs no containers" : "this host runs no plain processes"));
     }
     return call(() -> {
-      TaskDriver owner = owners.putIfAbsent(spec.taskId(), d);
-      if (owner != null && owner != d) throw new TaskException(TaskException.Kind.INVALID, "task " + spec.taskId() + " already exists");
-      boolean fresh = owner == null;
+      Tracked fresh = new Tracked(spec.taskId(), d);
+      Tracked t = tasks.putIfAbsent(spec.taskId(), fresh);
+      if (t != null && t.driver != d) throw new TaskException(TaskException.Kind.INVALID, "task " + spec.taskId() + " already exists");
+      if (t == null) t = fresh;
       try {
         TaskStatus s = d.start(spec);
-        if (fresh) {
-          onChange.accept(s);
-          if (!s.state().isFinal()) watch(d, spec.taskId());
-        }
+        observe(t, s);
         return s;
       } catch (RuntimeException e) {
-        if (fresh) owners.remove(spec.taskId(), d);
+        if (t == fresh) tasks.remove(spec.taskId(), fresh);
         throw e;
       }
     });
   }
 
   public Future<TaskStatus> stop(String taskId, Duration grace) {
-    return call(() -> owner(taskId).stop(taskId, grace));
+    return call(() -> {
+      Tracked t = tracked(taskId);
+      TaskStatus s = t.driver.stop(taskId, grace);
+      observe(t, s);
+      return s;
+    });
+  }
+
+  /**
+   * Runs a stopped task's workload again, keeping its data ({@link TaskDriver#resume}); the new run
+   * is reported and watched like a start. A running task only answers its status.
+   */
+  public Future<TaskStatus> resume(String taskId) {
+    return call(() -> {
+      Tracked t = tracked(taskId);
+      TaskStatus s = t.driver.resume(taskId);
+      observe(t, s);
+      return s;
+    });
   }
 
   public Future<TaskStatus> inspect(String taskId) {
-    return call(() -> owner(taskId).inspect(taskId));
+    return call(() -> tracked(taskId).driver.inspect(taskId));
+  }
+
+  /**
+   * Reads the resource use of every task last seen RUNNING (in parallel: a docker stats call takes
+   * a while) and numbers the readings; a task whose stats cannot be read now is skipped this time.
+   */
+  public Future<List<UsageSample>> sampleUsage() {
+    if (usage == null) return Future.succeededFuture(List.of());
+    return call(() -> {
+      List<java.util.concurrent.Future<UsageSampler.Reading>> pending = new ArrayList<>();
+      for (Tracked t : tasks.values()) {
+        TaskStatus s = t.latest();
+        if (s == null || s.state() != TaskState.RUNNING) continue;
+        pending.add(threads.submit(() -> usage.reading(t.taskId, s.startedAt(), t.driver.stats(t.taskId))));
+      }
+      List<UsageSampler.Reading> readings = new ArrayList<>();
+      for (var p : pending) {
+        try {
+          readings.add(p.get());
+        } catch (ExecutionException e) {
+          LOG.debug("no usage reading this time: {}", e.getCause().toString());
+        }
+      }
+      return usage.sample(readings);
+    });
   }
 
   /** The task's output so far, cut from the front so each stream fits {@code maxBytes / 2}. */
@@ -106,7 +168,7 @@ public final class TaskRunner implements AutoCloseable {
       ByteArrayOutputStream err = new ByteArrayOutputStream();
       java.util.concurrent.CountDownLatch ended = new java.util.concurrent.CountDownLatch(1);
       // delivery may be asynchronous (docker): wait for its end, then read what came
-      try (Closeable c = owner(taskId).logs(taskId, false, chunk -> {
+      try (Closeable c = tracked(taskId).driver.logs(taskId, false, chunk -> {
         synchronized (out) {
           (chunk.stream() == LogChunk.Stream.STDOUT ? out : err).writeBytes(chunk.data());
         }
@@ -126,28 +188,82 @@ public final class TaskRunner implements AutoCloseable {
     return new String(bytes, from, bytes.length - from, StandardCharsets.UTF_8);
   }
 
-  private TaskDriver owner(String taskId) {
-    TaskDriver d = owners.get(taskId);
-    if (d == null) throw new TaskException(TaskException.Kind.NOT_FOUND, "no task " + taskId + " on this host");
-    return d;
+  private Tracked tracked(String taskId) {
+    Tracked t = tasks.get(taskId);
+    if (t == null) throw new TaskException(TaskException.Kind.NOT_FOUND, "no task " + taskId + " on this host");
+    return t;
   }
 
-  /** Waits (off the event loop) for the task to end and reports its final status. */
-  private void watch(TaskDriver d, String taskId) {
-    threads.submit(() -> {
-      try {
-        TaskStatus s = d.await(taskId, WATCH_SLICE);
-        while (!s.state().isFinal() && !closed) s = d.await(taskId, WATCH_SLICE);
-        if (!closed) onChange.accept(s);
-      } catch (RuntimeException e) {
-        if (!closed) LOG.warn("lost track of task {}: {}", taskId, e.getMessage());
+  /**
+   * Takes in a status the driver gave: reports it if it is new (and not of an earlier run than
+   * the last one reported), and has the task watched while it is not over.
+   */
+  private void observe(Tracked t, TaskStatus s) {
+    synchronized (t) {
+      TaskStatus last = t.latest;
+      boolean earlierRun = last != null && s.startedAt() != null && last.startedAt() != null && s.startedAt().isBefore(last.startedAt());
+      if (!earlierRun && !s.equals(last)) {
+        t.latest = s;
+        onChange.accept(s);
       }
-    });
+      if (!t.latest.state().isFinal() && !t.watched && !closed) {
+        try {
+          threads.submit(() -> watch(t));
+          t.watched = true;
+        } catch (RejectedExecutionException e) {
+          // closing: the next run of the worker recovers the task
+        }
+      }
+    }
+  }
+
+  /**
+   * Waits (off the event loop) for the task to end and reports how. One watcher per task: it
+   * goes on while the last status taken in is not final, so a resume that raced with the end of
+   * the run before is watched too.
+   */
+  private void watch(Tracked t) {
+    try {
+      while (!closed) {
+        TaskStatus s = t.driver.await(t.taskId, WATCH_SLICE);
+        synchronized (t) {
+          if (closed) return;
+          observe(t, s);
+          if (t.latest.state().isFinal()) {
+            t.watched = false;
+            return;
+          }
+        }
+        if (s.state() == TaskState.STARTING) Thread.sleep(NOT_STARTED_PAUSE); // await returns at once for a task not started yet
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt(); // closing
+    } catch (RuntimeException e) {
+      synchronized (t) {
+        t.watched = false;
+      }
+      if (!closed) LOG.warn("lost track of task {}: {}", t.taskId, e.getMessage());
+    }
   }
 
   /** Runs a blocking driver call on a worker thread; its exception is the future's failure. */
   private <T> Future<T> call(java.util.concurrent.Callable<T> work) {
     return vertx.executeBlocking(work, false);
+  }
+
+  /** A task this runner knows, its driver, the last status reported and whether a watcher runs. */
+  private static final class Tracked {
+    final String taskId;
+    final TaskDriver driver;
+    TaskStatus latest; // guarded by this
+    boolean watched; // guarded by this
+
+    Tracked(String taskId, TaskDriver driver) {
+      this.taskId = taskId;
+      this.driver = driver;
+    }
+
+    synchronized TaskStatus latest() { return latest; }
   }
 
   /** Stops watching; the tasks keep running (a restarted worker recovers them). */

@@ -285,6 +285,7 @@ public abstract class TaskDriverContract {
     assertKind(TaskException.Kind.NOT_FOUND, () -> driver.logs(id, false, chunk -> {}, () -> {}));
     assertKind(TaskException.Kind.NOT_FOUND, () -> driver.exec(id, List.of("true"), false));
     assertKind(TaskException.Kind.NOT_FOUND, () -> driver.remove(id));
+    assertKind(TaskException.Kind.NOT_FOUND, () -> driver.resume(id));
   }
 
   // --- idempotent start ---
@@ -338,6 +339,68 @@ public abstract class TaskDriverContract {
     } finally {
       pool.shutdownNow();
     }
+  }
+
+  // --- resume ---
+
+  @Test
+  void resumeRunsAStoppedTaskAgainWithTheFilesItWrote() {
+    // the first run writes a file in its working directory (a container: its own filesystem)
+    String id = startScript("if [ -f kept ]; then echo \"again, kept: $(cat kept)\"; else echo written > kept; echo first; fi", "sleep 60");
+    awaitStdout(id, "first");
+    TaskStatus stopped = driver.stop(id, Duration.ZERO);
+    assertThat(stopped.state()).isEqualTo(TaskState.EXITED);
+
+    TaskStatus resumed = driver.resume(id);
+
+    assertThat(resumed.taskId()).isEqualTo(id);
+    assertThat(resumed.state()).isEqualTo(TaskState.RUNNING);
+    assertThat(resumed.startedAt()).isAfter(stopped.startedAt());
+    assertThat(resumed.exitCode()).isNull();
+    assertThat(resumed.finishedAt()).isNull();
+    awaitStdout(id, "again, kept: written");
+    assertThat(driver.inspect(id)).isEqualTo(resumed);
+    assertThat(exec(id, List.of("sh", "-c", "cat kept"), false).stdout()).isEqualTo("written\n");
+    assertThat(driver.recover()).filteredOn(s -> s.taskId().equals(id)).hasSize(1);
+
+    TaskStatus stoppedAgain = driver.stop(id, Duration.ZERO);
+    assertThat(stoppedAgain.state()).isEqualTo(TaskState.EXITED);
+    assertThat(stoppedAgain.startedAt()).isEqualTo(resumed.startedAt());
+    assertThat(stoppedAgain.finishedAt()).isAfter(stopped.finishedAt());
+    assertThat(logs(id).stdout()).isEqualTo("first\nagain, kept: written\n");
+  }
+
+  @Test
+  void aResumedTaskEndsWithItsNewExitCodeAndTime() {
+    String id = startScript("if [ -f ran ]; then exit 4; fi", ": > ran", "exit 3");
+    TaskStatus first = driver.await(id, TIMEOUT);
+    assertThat(first.exitCode()).isEqualTo(3);
+
+    TaskStatus resumed = driver.resume(id);
+    TaskStatus second = driver.await(id, TIMEOUT);
+
+    assertThat(resumed.startedAt()).isAfter(first.startedAt()); // RUNNING, or already EXITED: it ends at once
+    assertThat(second.state()).isEqualTo(TaskState.EXITED);
+    assertThat(second.exitCode()).isEqualTo(4);
+    assertThat(second.startedAt()).isEqualTo(resumed.startedAt());
+    assertThat(second.finishedAt()).isAfterOrEqualTo(second.startedAt()).isAfter(first.finishedAt());
+    assertThat(driver.inspect(id)).isEqualTo(second);
+  }
+
+  @Test
+  void resumingARunningTaskReturnsItsStatusAndRunsNothingTwice() {
+    String id = newTaskId();
+    TaskStatus first = start(spec(id, List.of("echo once", "sleep 60"), MEMORY_MB));
+    awaitStdout(id, "once");
+
+    TaskStatus again = driver.resume(id);
+    TaskStatus onceMore = driver.resume(id);
+
+    assertThat(again.state()).isEqualTo(TaskState.RUNNING);
+    assertThat(again.startedAt()).isEqualTo(first.startedAt());
+    assertThat(onceMore).isEqualTo(again);
+    driver.stop(id, Duration.ZERO);
+    assertThat(logs(id).stdout()).isEqualTo("once\n");
   }
 
   // --- exec ---

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import io.respool.protocol.task.TaskSpec;
 import io.respool.protocol.task.TaskStatus;
+import io.respool.protocol.task.UsageSample;
+import java.util.List;
 
 /**
  * A JSON text frame of the host control protocol (version {@value HostFrames#VERSION}). Requests
@@ -17,9 +19,11 @@ import io.respool.protocol.task.TaskStatus;
  * gateway → worker   ping{id}         → pong{re}
  * gateway → worker   task.start{id}   → task.status{re} | error{re}   (idempotent per taskId)
  * gateway → worker   task.stop{id}    → task.status{re} | error{re}
+ * gateway → worker   task.resume{id}  → task.status{re} | error{re}   (a running task: its status)
  * gateway → worker   task.inspect{id} → task.status{re} | error{re}
  * gateway → worker   task.logs{id}    → task.output{re} | error{re}
  * worker  → gateway  task.status{id}  → ack{re}     (every state change, unsolicited)
+ * worker  → gateway  task.usage{id}   → ack{re}     (samples of running tasks, resent until acked)
  * </pre>
  */
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
@@ -39,6 +43,8 @@ import io.respool.protocol.task.TaskStatus;
   @JsonSubTypes.Type(value = HostFrame.TaskLogs.class, name = "task.logs"),
   @JsonSubTypes.Type(value = HostFrame.TaskOutput.class, name = "task.output"),
   @JsonSubTypes.Type(value = HostFrame.TaskUpdate.class, name = "task.status"),
+  @JsonSubTypes.Type(value = HostFrame.TaskResume.class, name = "task.resume"),
+  @JsonSubTypes.Type(value = HostFrame.Usage.class, name = "task.usage"),
 })
 public sealed interface HostFrame {
 
@@ -135,6 +141,32 @@ public sealed interface HostFrame {
   record TaskUpdate(String id, String re, TaskStatus status) implements HostFrame {
     public TaskUpdate {
       if (status == null) throw new IllegalArgumentException("status is required");
+    }
+  }
+
+  /**
+   * Run a stopped task's workload again, keeping its data: the same container (its writable
+   * layer) or the same working directory. Resuming a running task answers its status.
+   */
+  record TaskResume(String id, String taskId) implements HostFrame {
+    public TaskResume {
+      Checks.text("taskId", taskId, 64);
+    }
+  }
+
+  /**
+   * Usage samples of running tasks: those taken in one tick, plus earlier ones not acked yet. At
+   * least once: a sample may arrive again (same taskId and seq) after a reconnect. Acked with
+   * {@code ack{re}} like a {@code task.status} report.
+   */
+  record Usage(String id, List<UsageSample> samples) implements HostFrame {
+    /** Most samples in one frame; the frame's byte limit may allow fewer. */
+    public static final int MAX_SAMPLES = 500;
+
+    public Usage {
+      Checks.text("id", id, 64);
+      if (samples == null || samples.isEmpty()) throw new IllegalArgumentException("samples is required");
+      samples = Checks.list("samples", samples, MAX_SAMPLES);
     }
   }
 

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.respool.protocol.ErrorCode;
 import io.respool.protocol.RespoolException;
+import io.respool.protocol.task.UsageSample;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -36,7 +38,9 @@ class HostFramesTest {
         new HostFrame.TaskLogs("t4", "task-1", 4096),
         new HostFrame.TaskOutput("t4", "task-1", "out", "err", false),
         new HostFrame.TaskUpdate(null, "t3", new io.respool.protocol.task.TaskStatus("task-1", "book-1",
-            io.respool.protocol.task.TaskState.EXITED, 3, true, "OOM", Map.of(8080, 32768), java.time.Instant.EPOCH, java.time.Instant.EPOCH)));
+            io.respool.protocol.task.TaskState.EXITED, 3, true, "OOM", Map.of(8080, 32768), java.time.Instant.EPOCH, java.time.Instant.EPOCH)),
+        new HostFrame.TaskResume("t5", "task-1"),
+        new HostFrame.Usage("u-7", List.of(sample("task-1", 1, 0.25), sample("task-2", 42, null))));
     for (HostFrame f : frames) {
       String text = HostFrames.encode(f);
       assertThat(text).startsWith("{\"v\":1,\"type\":");
@@ -54,8 +58,44 @@ class HostFramesTest {
     assertReason("[1,2]", "JSON object");
     assertReason("{\"v\":1,\"type\":\"task.stop\",\"id\":\"s\",\"taskId\":\"t\",\"graceMs\":-5}", "graceMs must be between");
     assertReason("{\"v\":1,\"type\":\"task.start\",\"id\":\"s\",\"spec\":{\"taskId\":\"a b\",\"bookingId\":\"b\",\"cpuMillis\":1,\"memoryMb\":64,\"storageGb\":0,\"gpus\":0}}", "taskId must be");
+    assertReason("{\"v\":1,\"type\":\"task.resume\",\"id\":\"r\"}", "taskId is required");
+    assertReason("{\"v\":1,\"type\":\"task.usage\",\"id\":\"u\",\"samples\":[]}", "samples is required");
+    assertReason("{\"v\":1,\"type\":\"task.usage\",\"samples\":[" + SAMPLE_JSON + "]}", "id is required");
+    assertReason("{\"v\":1,\"type\":\"task.usage\",\"id\":\"u\",\"samples\":[" + SAMPLE_JSON.replace("\"seq\":1", "\"seq\":0") + "]}", "seq must be at least 1");
+    assertReason("{\"v\":1,\"type\":\"task.usage\",\"id\":\"u\",\"samples\":[" + SAMPLE_JSON.replace("\"gpuUtilization\":0.5", "\"gpuUtilization\":1.5") + "]}", "gpuUtilization must be between 0 and 1");
     assertReason("{\"v\":1,", "malformed");
     assertReason("{\"v\":1,\"type\":\"ack\",\"re\":\"x\"} {}", "malformed");
+  }
+
+  @Test
+  void aUsageSampleRefusesWhatCannotBeAReading() {
+    assertThat(HostFrames.decode("{\"v\":1,\"type\":\"task.usage\",\"id\":\"u\",\"samples\":[" + SAMPLE_JSON + "]}"))
+        .isEqualTo(new HostFrame.Usage("u", List.of(new UsageSample("task-1", 1, Instant.parse("2025-01-01T00:00:00Z"), 1.5, 1024, 0.5, 1, 2, 3, 4))));
+    assertThatThrownBy(() -> sample("a b", 1, null)).hasMessageContaining("taskId");
+    assertThatThrownBy(() -> sample("task-1", 0, null)).hasMessageContaining("seq");
+    assertThatThrownBy(() -> sample("task-1", 1, -0.1)).hasMessageContaining("gpuUtilization");
+    assertThatThrownBy(() -> sample("task-1", 1, Double.NaN)).hasMessageContaining("gpuUtilization");
+    assertThatThrownBy(() -> new UsageSample("task-1", 1, null, 0, 0, null, 0, 0, 0, 0)).hasMessageContaining("at is required");
+    assertThatThrownBy(() -> new UsageSample("task-1", 1, Instant.EPOCH, -1, 0, null, 0, 0, 0, 0)).hasMessageContaining("cpuSeconds");
+    assertThatThrownBy(() -> new UsageSample("task-1", 1, Instant.EPOCH, Double.POSITIVE_INFINITY, 0, null, 0, 0, 0, 0)).hasMessageContaining("cpuSeconds");
+    assertThatThrownBy(() -> new UsageSample("task-1", 1, Instant.EPOCH, 0, -1, null, 0, 0, 0, 0)).hasMessageContaining("memoryBytes");
+    assertThatThrownBy(() -> new UsageSample("task-1", 1, Instant.EPOCH, 0, 0, null, 0, 0, 0, -1)).hasMessageContaining("blockWriteBytes");
+  }
+
+  @Test
+  void aUsageFrameCarriesOneToFiveHundredSamples() {
+    List<UsageSample> most = java.util.stream.LongStream.rangeClosed(1, HostFrame.Usage.MAX_SAMPLES).mapToObj(i -> sample("t", i, null)).toList();
+    assertThat(new HostFrame.Usage("u", most).samples()).hasSize(500);
+    List<UsageSample> tooMany = java.util.stream.LongStream.rangeClosed(1, 501).mapToObj(i -> sample("t", i, null)).toList();
+    assertThatThrownBy(() -> new HostFrame.Usage("u", tooMany)).hasMessageContaining("more than 500");
+    assertThatThrownBy(() -> new HostFrame.Usage("u", null)).hasMessageContaining("samples is required");
+  }
+
+  private static final String SAMPLE_JSON = "{\"taskId\":\"task-1\",\"seq\":1,\"at\":\"2025-01-01T00:00:00Z\",\"cpuSeconds\":1.5,"
+      + "\"memoryBytes\":1024,\"gpuUtilization\":0.5,\"netRxBytes\":1,\"netTxBytes\":2,\"blockReadBytes\":3,\"blockWriteBytes\":4}";
+
+  private static UsageSample sample(String taskId, long seq, Double gpu) {
+    return new UsageSample(taskId, seq, Instant.parse("2025-06-01T12:00:00.123456789Z"), 12.5, 64L << 20, gpu, 1_000, 2_000, 3_000, 4_000);
   }
 
   @Test

@@ -139,14 +139,14 @@ public final class DockerTaskDriver implements TaskDriver {
       throw new TaskException(INVALID, "task " + spec.taskId() + " asks for " + spec.memoryMb() + " MiB of memory; this host has " + facts.memoryBytes() / MIB + " MiB");
     }
     Optional<InspectContainerResponse> existing = find(spec.taskId());
-    if (existing.isPresent()) return resume(spec.taskId(), existing.get());
+    if (existing.isPresent()) return startedBefore(spec.taskId(), existing.get());
     ensureImage(spec.image());
     String containerId;
     try {
       containerId = create(spec);
     } catch (ConflictException e) {
       // a concurrent start of the same task created the container first: use that one
-      return resume(spec.taskId(), awaitNamedContainer(spec.taskId()));
+      return startedBefore(spec.taskId(), awaitNamedContainer(spec.taskId()));
     } catch (NotFoundException e) {
       throw new TaskException(INVALID, "unknown image " + spec.image() + ": " + dockerMessage(e), e);
     } catch (RuntimeException e) {
@@ -169,6 +169,15 @@ public final class DockerTaskDriver implements TaskDriver {
       }
     }
     return inspect(taskId);
+  }
+
+  /** Starts the same container again: its writable layer, limits and labels are kept; dockerd may pick new host ports. */
+  @Override
+  public TaskStatus resume(String taskId) {
+    InspectContainerResponse container = inspectContainer(taskId);
+    TaskStatus now = status(container);
+    if (now.state() == TaskState.RUNNING) return now;
+    return startCreated(taskId, container.getId(), false);
   }
 
   @Override
@@ -291,7 +300,8 @@ public final class DockerTaskDriver implements TaskDriver {
 
   // --- start --------------------------------------------------------------------------------------
 
-  private TaskStatus resume(String taskId, InspectContainerResponse container) {
+  /** A start of a task whose container exists: its status, unless it was never started. */
+  private TaskStatus startedBefore(String taskId, InspectContainerResponse container) {
     // created but never started: an earlier start died between create and start
     if ("created".equals(container.getState().getStatus())) return startCreated(taskId, container.getId(), false);
     return status(container);

@@ -142,7 +142,23 @@ public final class ProcessTaskDriver implements TaskDriver {
     synchronized (lock(spec.taskId())) {
       TaskFiles files = files(spec.taskId());
       if (files.exists()) return status(files); // idempotent: the task already started once
-      return launch(spec, files);
+      return launch(spec, files, false);
+    }
+  }
+
+  /**
+   * Runs an ended task's command again in the same directory, so what it wrote in {@code work/}
+   * is still there, with the same spec, limits (new cgroups) and environment; its output is
+   * appended to the same files.
+   */
+  @Override
+  public TaskStatus resume(String taskId) {
+    checkId(taskId);
+    synchronized (lock(taskId)) {
+      TaskFiles files = existing(taskId);
+      TaskStatus now = status(files);
+      if (!now.state().isFinal()) return now;
+      return launch(files.readSpec(), files, true);
     }
   }
 
@@ -330,12 +346,19 @@ public final class ProcessTaskDriver implements TaskDriver {
     }
   }
 
-  private TaskStatus launch(TaskSpec spec, TaskFiles files) {
+  /**
+   * Starts the task's wrapper. A first start that fails leaves nothing behind; a resume that fails
+   * keeps the task's directory (its data) and records the task as FAILED, so it can be resumed again.
+   */
+  private TaskStatus launch(TaskSpec spec, TaskFiles files, boolean resuming) {
     TaskCgroups cg = cgroups.plan("respool-" + spec.taskId() + "-" + Integer.toHexString(ThreadLocalRandom.current().nextInt(1 << 24)));
     Process wrapper = null;
     try {
       Files.createDirectories(files.work());
       files.writeSpec(spec, cg); // before the cgroups exist, so a crash right after still names them
+      // the last run's records go (its result last: a crash in between leaves a task that reads
+      // as ended, and may be resumed again)
+      if (resuming) files.clearRun();
       cg.create(spec.memoryMb() * MIB, spec.cpuMillis());
       List<String> command = new ArrayList<>(List.of(setsid, SH, "-c", WRAPPER, "respool-wrapper",
           setsid, SH, "-c", LAUNCHER, "respool-task", joined(cg), rlimitKib(spec, cg), "../pid"));
@@ -353,10 +376,10 @@ public final class ProcessTaskDriver implements TaskDriver {
       ProcessId taskId = proc.identify(pid).orElse(new ProcessId(pid, -1, proc.bootId()));
       files.writeRun(new Run(wrapperId, taskId, startedAt));
       wrapper.onExit().thenRunAsync(() -> settle(spec.taskId()), r -> Thread.ofVirtual().start(r));
-      log.info("task {} (booking {}) started as pid {}", spec.taskId(), spec.bookingId(), pid);
+      log.info("task {} (booking {}) {} as pid {}", spec.taskId(), spec.bookingId(), resuming ? "resumed" : "started", pid);
       return status(files);
     } catch (IOException | RuntimeException e) {
-      // a failed start leaves nothing behind
+      // a failed start leaves nothing behind; a failed resume leaves the task, ended, with its data
       if (wrapper != null) {
         wrapper.descendants().forEach(ProcessHandle::destroyForcibly);
         wrapper.destroyForcibly();
@@ -364,12 +387,13 @@ public final class ProcessTaskDriver implements TaskDriver {
       killAll(cg, null);
       cg.remove();
       try {
-        files.delete();
+        if (resuming) files.writeResult(new Result(TaskState.FAILED, null, false, "could not resume: " + e.getMessage(), clock.instant(), 0));
+        else files.delete();
       } catch (IOException cleanup) {
         e.addSuppressed(cleanup);
       }
       if (e instanceof TaskException te) throw te;
-      throw new TaskException(Kind.UNAVAILABLE, "could not start task " + spec.taskId() + ": " + e.getMessage(), e);
+      throw new TaskException(Kind.UNAVAILABLE, "could not " + (resuming ? "resume" : "start") + " task " + spec.taskId() + ": " + e.getMessage(), e);
     }
   }
 

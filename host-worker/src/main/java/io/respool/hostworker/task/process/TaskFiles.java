@@ -33,6 +33,7 @@ import java.util.stream.Stream;
  * exit               the exit code, written by the wrapper when the command ends (128 + signal if killed)
  * stopping           present once a stop was asked for
  * result.properties  the final status, written once the task ended and its leftovers were cleaned up
+ *                    (all but spec.properties go when the task is resumed)
  * stdout, stderr     the task's output
  * work/              the task's working directory
  * </pre>
@@ -127,6 +128,13 @@ final class TaskFiles {
       return Optional.of(Files.getLastModifiedTime(exitFile()).toInstant());
     } catch (IOException e) {
       return Optional.empty();
+    }
+  }
+
+  /** Forgets the last run (before running the task again): its processes, exit code, stop mark, then its result. */
+  void clearRun() throws IOException {
+    for (String name : List.of("run.properties", "pid", "exit.tmp", "exit", "stopping", "result.properties")) {
+      Files.deleteIfExists(dir.resolve(name));
     }
   }
 

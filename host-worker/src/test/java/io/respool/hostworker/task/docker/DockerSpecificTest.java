@@ -7,6 +7,14 @@ import static org.assertj.core.api.Assertions.tuple;
 import io.respool.hostworker.task.Capabilities;
 import io.respool.hostworker.task.ExecSession;
 import io.respool.hostworker.task.TaskException;
+import io.respool.hostworker.task.TaskRunner;
+import io.respool.hostworker.task.UsageSampler;
+import io.respool.protocol.task.UsageSample;
+import io.vertx.core.Vertx;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.io.TempDir;
 import io.respool.protocol.task.TaskSpec;
 import io.respool.protocol.task.TaskState;
 import io.respool.protocol.task.TaskStatus;
@@ -191,6 +199,42 @@ class DockerSpecificTest {
       assertThatThrownBy(() -> nowhere.start(sleeper(docker.taskId("nowhere"), "booking-nowhere")))
           .isInstanceOfSatisfying(TaskException.class, e -> assertThat(e.kind()).isEqualTo(TaskException.Kind.UNAVAILABLE))
           .hasMessageContaining("not answering");
+    }
+  }
+
+  @Test
+  void usageSamplesOfAContainerCountOnAcrossAResumeThoughDockerCountsFromZeroAgain(@TempDir Path home) throws Exception {
+    String id = docker.taskId("usage-resume");
+    // the first run spins a while; the resumed one (the file is kept) only sleeps
+    TaskSpec spec = spec(id, DockerFixture.IMAGE, List.of("/bin/sh", "-c",
+        "if [ -f /ran ]; then exec sleep 600; fi; : > /ran; i=0; while [ $i -lt 300000 ]; do i=$((i+1)); done; echo counted; exec sleep 600"),
+        1000, 64, 0);
+    Vertx vertx = Vertx.vertx();
+    TaskRunner runner = new TaskRunner(vertx, Map.of("docker", docker.driver()), new UsageSampler(home, Clock.systemUTC()), s -> { });
+    try {
+      runner.start(spec).await(60, TimeUnit.SECONDS);
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+      while (!runner.output("o", id, 1024).await(60, TimeUnit.SECONDS).stdout().contains("counted")) {
+        assertThat(System.nanoTime()).as("the first run finished spinning").isLessThan(deadline);
+        Thread.sleep(50);
+      }
+      UsageSample first = runner.sampleUsage().await(60, TimeUnit.SECONDS).getFirst();
+      runner.stop(id, Duration.ZERO).await(60, TimeUnit.SECONDS);
+
+      runner.resume(id).await(60, TimeUnit.SECONDS);
+      double rawAfterResume = driver.stats(id).cpuSeconds();
+      UsageSample second = runner.sampleUsage().await(60, TimeUnit.SECONDS).getFirst();
+
+      assertThat(first.seq()).isEqualTo(1);
+      assertThat(first.cpuSeconds()).isGreaterThan(0.1);
+      assertThat(rawAfterResume).as("dockerd counts the restarted container from zero").isLessThan(first.cpuSeconds());
+      assertThat(second.seq()).isEqualTo(2);
+      assertThat(second.cpuSeconds()).isGreaterThanOrEqualTo(first.cpuSeconds());
+      assertThat(second.netRxBytes()).isGreaterThanOrEqualTo(first.netRxBytes());
+      assertThat(second.blockReadBytes()).isGreaterThanOrEqualTo(first.blockReadBytes());
+    } finally {
+      runner.close();
+      vertx.close().await(30, TimeUnit.SECONDS);
     }
   }
 

@@ -88,6 +88,32 @@ class ProcessTaskDriverTest extends TaskDriverContract {
   }
 
   @Test
+  void aResumedTaskRunsInNewCgroupsWithTheSameLimitsInTheSameDirectory() throws IOException {
+    assumeCgroups();
+    String id = newTaskId();
+    TaskSpec base = spec(id, List.of("echo start", "pwd", "cat /proc/self/cgroup", "sleep 60"), 64);
+    start(withLimits(base, 500, 64, 0));
+    awaitStdout(id, "memory:");
+    Path firstMemory = cgroupOf(logs(id).stdout(), "memory");
+    driver.stop(id, Duration.ZERO);
+    assertThat(firstMemory).doesNotExist();
+
+    driver.resume(id);
+    eventually(() -> runOf(logs(id).stdout(), 2).contains("memory:"), "the second run lists its cgroups");
+
+    String second = runOf(logs(id).stdout(), 2);
+    Path memory = cgroupOf(second, "memory");
+    Path cpu = cgroupOf(second, "cpu");
+    assertThat(memory).isNotEqualTo(firstMemory);
+    assertThat(memory.getFileName().toString()).startsWith("respool-" + id + "-");
+    assertThat(Files.readString(memory.resolve("memory.limit_in_bytes")).strip()).isEqualTo(Long.toString(64L << 20));
+    assertThat(Files.readString(cpu.resolve("cpu.cfs_quota_us")).strip()).isEqualTo(Long.toString(Long.parseLong(Files.readString(cpu.resolve("cpu.cfs_period_us")).strip()) / 2));
+    assertThat(second.lines().findFirst().orElseThrow()).isEqualTo(tasks.resolve(id).resolve("work").toRealPath().toString());
+    driver.stop(id, Duration.ZERO);
+    assertThat(memory).doesNotExist();
+  }
+
+  @Test
   void whatATaskLeavesRunningIsKilledWhenItEnds() {
     String id = startScript("sleep 1000 &", "echo $!");
     assertThat(driver.await(id, TIMEOUT).exitCode()).isZero();
@@ -194,6 +220,12 @@ class ProcessTaskDriverTest extends TaskDriverContract {
 
   private void assumeCgroups() {
     org.junit.jupiter.api.Assumptions.assumeTrue(driver.capabilities().memoryLimit() && driver.capabilities().cpuLimit(), "no writable cgroups here");
+  }
+
+  /** What the n-th run (1-based) of a task that prints "start" first wrote after it. */
+  private static String runOf(String stdout, int n) {
+    String[] runs = stdout.split("start\n", -1);
+    return runs.length > n ? runs[n] : "";
   }
 
   /** The directory of {@code controller}'s cgroup in a {@code /proc/<pid>/cgroup} listing. */
