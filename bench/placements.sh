@@ -1,0 +1,267 @@
+#!/usr/bin/env bash
+# Placement benchmark: end-to-end committed placements per second through the HTTP API. For each
+# PostgreSQL pool size, a fresh gateway (embedded PostgreSQL and Redis), a simulated fleet of
+# hosts on the real control channel, then closed-loop POST /v1/bookings at each concurrency;
+# measures placements/s and latency, checks that no host was over-allocated and that the
+# gateway's books match every 201, and says where the CPU went.
+#
+#   bench/placements.sh                                   # 1,000 hosts, C = 8 32 64, pool 8
+#   POOL_SIZES="8 16" CONCURRENCY="1 8 32 64" bench/placements.sh
+#
+# Knobs (environment): HOSTS, CONCURRENCY, DURATION (s, window per concurrency), WARMUP (s),
+# POOL_SIZES (gateway dbPoolSize, one fresh gateway each), STRATEGY (cheapest|best-fit|spread,
+# default the gateway's), REGIONS (comma list: client i books in region i mod n; the fleet's
+# hosts are in bench-0, bench-1, bench-2), RAMP (host registrations/s), GATEWAY_HEAP, FLEET_HEAP,
+# LOAD_HEAP, PROFILE=1 (a JFR recording of the gateway during the load, kept in the work dir),
+# KEEP_WORK=1 (keep the gateway homes, not only the logs).
+# Loopback only; every wait is bounded; the EXIT trap stops every process this script started.
+set -euo pipefail
+
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+ROOT=$(dirname "$HERE")
+HOSTS=${HOSTS:-1000}
+CONCURRENCY=${CONCURRENCY:-8 32 64}
+DURATION=${DURATION:-30}
+WARMUP=${WARMUP:-5}
+POOL_SIZES=${POOL_SIZES:-8}
+STRATEGY=${STRATEGY:-}
+REGIONS=${REGIONS:-}
+RAMP=${RAMP:-150}
+GATEWAY_HEAP=${GATEWAY_HEAP:-2g}
+FLEET_HEAP=${FLEET_HEAP:-512m}
+LOAD_HEAP=${LOAD_HEAP:-512m}
+PROFILE=${PROFILE:-0}
+REQUEST_TIMEOUT_MS=30000
+
+log() { printf '%s placements.sh: %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
+
+# --- a JDK >= 21 (as fleet.sh) ------------------------------------------------------------------
+java_major() {
+  local v
+  v=$("$1" -version 2>&1 | awk -F'"' '/version/ {print $2; exit}') || true
+  v=${v#1.}
+  [[ ${v%%[.+-]*} =~ ^[0-9]+$ ]] && echo "${v%%[.+-]*}" || echo 0
+}
+pick_java() {
+  local c
+  for c in ${JAVA_HOME:+"$JAVA_HOME/bin/java"} /usr/lib/jvm/temurin-25-jdk-amd64/bin/java /usr/lib/jvm/*/bin/java; do
+    if [[ -x $c ]] && (( $(java_major "$c") >= 21 )); then echo "$c"; return 0; fi
+  done
+  return 1
+}
+JAVA=$(pick_java) || { log "no JDK >= 21 found (set JAVA_HOME)"; exit 1; }
+JAVA_VERSION=$(java_major "$JAVA")
+JDK_BIN=$(dirname "$(readlink -f "$JAVA")")
+JVM_FLAGS=()
+(( JAVA_VERSION >= 23 )) && JVM_FLAGS=(--sun-misc-unsafe-memory-access=allow --enable-native-access=ALL-UNNAMED)
+log "using $JAVA (JDK $JAVA_VERSION)"
+
+for n in $HOSTS $CONCURRENCY $DURATION $WARMUP $POOL_SIZES; do
+  [[ $n =~ ^[0-9]+$ ]] && (( n >= 0 )) || { log "HOSTS, CONCURRENCY, DURATION, WARMUP, POOL_SIZES must be whole numbers, not '$n'"; exit 2; }
+done
+
+# --- jars -----------------------------------------------------------------------------------
+GATEWAY_JAR=$ROOT/gateway/target/respool-gateway.jar
+BENCH_JAR=$ROOT/bench/target/respool-bench.jar
+if [[ ! -f $GATEWAY_JAR || ! -f $BENCH_JAR ]]; then
+  log "building the gateway and bench jars (set MAVEN_ARGS=-o to stay offline)"
+  (cd "$ROOT" && JAVA_HOME=$(dirname "$JDK_BIN") \
+    MAVEN_OPTS="${MAVEN_OPTS:-} ${JVM_FLAGS[*]:0:1}" mvn -B -q install -DskipTests -pl gateway,bench -am)
+fi
+
+# --- process bookkeeping ----------------------------------------------------------------------
+WORK=$(mktemp -d /tmp/respool-placements.XXXXXX)
+GATEWAY_BUILT=$(date -u -r "$GATEWAY_JAR" '+%Y-%m-%d %H:%M:%S UTC')
+cp "$GATEWAY_JAR" "$WORK/respool-gateway.jar"; GATEWAY_JAR=$WORK/respool-gateway.jar   # others may rebuild target/ meanwhile
+cp "$BENCH_JAR" "$WORK/respool-bench.jar"; BENCH_JAR=$WORK/respool-bench.jar
+GIT_REV=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)
+[[ -n $(git -C "$ROOT" status --porcelain 2>/dev/null | head -1) ]] && GIT_REV="$GIT_REV (with uncommitted changes in the tree)"
+GW=""; GW_HOME=""; GW_AUX=()     # gateway pid, its home, its PostgreSQL and Redis pids
+FLEET=""; LOAD=""
+
+alive() { [[ -n ${1:-} ]] && kill -0 "$1" 2>/dev/null; }
+wait_gone() { # pid seconds
+  local end=$((SECONDS + $2))
+  while alive "$1" && (( SECONDS < end )); do sleep 0.2; done
+  ! alive "$1"
+}
+stop_pid() { # pid seconds: TERM, then KILL after the bound
+  alive "${1:-}" || return 0
+  kill -TERM "$1" 2>/dev/null || true
+  wait_gone "$1" "$2" || { log "process $1 did not stop within $2 s, killing"; kill -KILL "$1" 2>/dev/null || true; wait_gone "$1" 5 || true; }
+}
+stop_gateway() {
+  [[ -n $GW ]] || return 0
+  stop_pid "$GW" 90   # graceful: marks its hosts offline, stops PostgreSQL and Redis
+  local p
+  for p in "${GW_AUX[@]}"; do   # left behind only if the gateway was killed; checked to still be ours
+    if alive "$p" && grep -qaE "postgres|redis-server" "/proc/$p/cmdline" 2>/dev/null; then stop_pid "$p" 10; fi
+  done
+  GW=""; GW_AUX=()
+  [[ ${KEEP_WORK:-0} == 1 || -z $GW_HOME ]] || rm -rf "$GW_HOME"
+}
+cleanup() {
+  local rc=$?
+  trap - EXIT INT TERM
+  stop_pid "$LOAD" 10 || true; LOAD=""
+  stop_gateway || true
+  stop_pid "$FLEET" 20 || true; FLEET=""
+  rm -f "$WORK"/*.jar
+  log "logs and result files are in $WORK"
+  exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+free_port() {
+  local p i
+  for i in $(seq 50); do
+    p=$((20000 + RANDOM % 12000))
+    ss -Htln "sport = :$p" | grep -q . || { echo "$p"; return 0; }
+  done
+  return 1
+}
+
+# --- one gateway, one pool size ------------------------------------------------------------------
+ROWS=()
+DETAILS=()
+STEPS=$(wc -w <<<"$CONCURRENCY")
+run_pool() {
+  local pool=$1 port deadline gwlog pg_port pg_pid redis_pid load_before
+  port=$(free_port) || { log "no free port"; return 1; }
+  GW_HOME=$WORK/gateway-$pool
+  gwlog=$WORK/gateway-$pool.log
+  load_before=$(cut -d' ' -f1-3 /proc/loadavg)
+  log "pool $pool: starting gateway on 127.0.0.1:$port (-Xmx$GATEWAY_HEAP, dbPoolSize $pool), load average $load_before"
+  local gw_flags=()
+  [[ $PROFILE == 1 ]] && gw_flags=(-XX:FlightRecorderOptions:stackdepth=256)   # the Vert.x stacks are deep
+  "$JAVA" "${JVM_FLAGS[@]}" "${gw_flags[@]}" -Xmx"$GATEWAY_HEAP" -Drespool.bind=127.0.0.1 -Drespool.dbPoolSize="$pool" \
+    -jar "$GATEWAY_JAR" --port "$port" --home "$GW_HOME" >"$gwlog" 2>&1 &
+  GW=$!
+  deadline=$((SECONDS + 120))
+  until curl -fsS --max-time 2 "http://127.0.0.1:$port/health" >/dev/null 2>&1; do
+    if ! alive "$GW" || (( SECONDS > deadline )); then
+      log "gateway did not come up; last log lines:"; tail -20 "$gwlog" >&2
+      ROWS+=("| $pool | – | – | – | – | – | – | – | – | gateway did not start |")
+      stop_gateway; return 1
+    fi
+    sleep 0.5
+  done
+  pg_pid=$(head -1 "$GW_HOME/pg/postmaster.pid" 2>/dev/null || true)
+  pg_port=$(sed -n 's/.*embedded PostgreSQL on port \([0-9]*\).*/\1/p' "$gwlog" | head -1)
+  redis_pid=$(pgrep -P "$GW" -f redis-server | head -1 || true)
+  GW_AUX=($(ps -o pid= --ppid "$GW" 2>/dev/null || true))
+  [[ -n $pg_pid ]] && GW_AUX+=("$pg_pid")
+
+  log "pool $pool: registering $HOSTS simulated hosts at $RAMP/s"
+  "$JAVA" "${JVM_FLAGS[@]}" -Xmx"$FLEET_HEAP" -jar "$BENCH_JAR" --gateway "ws://127.0.0.1:$port" --hosts "$HOSTS" \
+    --ramp-per-second "$RAMP" --duration 1 --settle 0 --hold-seconds 3600 --out "$WORK/fleet-$pool.json" >"$WORK/fleet-$pool.log" 2>&1 &
+  FLEET=$!
+  deadline=$((SECONDS + HOSTS / RAMP + 90))
+  while [[ ! -f $WORK/fleet-$pool.json ]] && alive "$FLEET" && (( SECONDS < deadline )); do sleep 1; done
+  local registered
+  registered=$(jq -r '.registered // 0' "$WORK/fleet-$pool.json" 2>/dev/null || echo 0)
+  if [[ $registered != "$HOSTS" ]]; then
+    log "pool $pool: only $registered/$HOSTS hosts registered; see $WORK/fleet-$pool.log"
+    ROWS+=("| $pool | – | – | – | – | – | – | – | – | fleet registered $registered/$HOSTS |")
+    stop_gateway; stop_pid "$FLEET" 20; FLEET=""; return 1
+  fi
+  sleep 3   # the last registrations' events and a round of heartbeats
+
+  local watch="gateway=$GW,fleet=$FLEET"
+  [[ -n $pg_pid ]] && watch="$watch,postgres=$pg_pid+"
+  [[ -n $redis_pid ]] && watch="$watch,redis=$redis_pid"
+  local args=(--api "http://127.0.0.1:$port" --concurrency "$(tr ' ' ',' <<<"$CONCURRENCY")" --duration "$DURATION" --warmup "$WARMUP"
+    --expect-hosts "$HOSTS" --watch "$watch" --request-timeout-ms "$REQUEST_TIMEOUT_MS" --out "$WORK/load-$pool.json")
+  [[ -n $pg_port ]] && args+=(--pg-url "postgresql://postgres@127.0.0.1:$pg_port/postgres")
+  [[ -n $STRATEGY ]] && args+=(--strategy "$STRATEGY")
+  [[ -n $REGIONS ]] && args+=(--region "$REGIONS")
+  if [[ $PROFILE == 1 ]]; then
+    "$JDK_BIN/jcmd" "$GW" JFR.start name=placements settings=profile filename="$WORK/gateway-$pool.jfr" >/dev/null || log "JFR did not start"
+  fi
+  log "pool $pool: load at C = $CONCURRENCY, ${WARMUP} s warm-up + ${DURATION} s window each"
+  "$JAVA" "${JVM_FLAGS[@]}" -Xmx"$LOAD_HEAP" -cp "$BENCH_JAR" io.respool.bench.PlacementLoad "${args[@]}" >"$WORK/load-$pool.log" 2>&1 &
+  LOAD=$!
+  deadline=$((SECONDS + STEPS * (WARMUP + DURATION + REQUEST_TIMEOUT_MS / 1000 + 30) + 240))
+  while alive "$LOAD" && (( SECONDS < deadline )); do sleep 1; done
+  local load_rc=0
+  if alive "$LOAD"; then
+    log "pool $pool: the load generator did not finish in time"; stop_pid "$LOAD" 10; load_rc=124
+  else
+    wait "$LOAD" || load_rc=$?
+  fi
+  LOAD=""
+  [[ $PROFILE == 1 ]] && { "$JDK_BIN/jcmd" "$GW" JFR.stop name=placements >/dev/null 2>&1 || true; }
+  local warns
+  warns=$(grep -cE ' (WARN|ERROR) ' "$gwlog" || true)
+
+  stop_gateway
+  stop_pid "$FLEET" 20; FLEET=""
+
+  local m=$WORK/load-$pool.json
+  if [[ ! -f $m ]]; then
+    log "pool $pool: no results (exit $load_rc); last lines of the load generator:"; tail -20 "$WORK/load-$pool.log" >&2
+    ROWS+=("| $pool | – | – | – | – | – | – | – | – | no results (exit $load_rc) |")
+    return 1
+  fi
+  local check
+  check=$(jq -r '.verification | "\(if .noOverAllocation then "none" else "**\(.overAllocatedHosts) hosts over**" end);"
+    + " books \(if .booksAgree then "agree" else "**disagree on \(.disagreeingHosts) hosts**" end)"' "$m")
+  while IFS= read -r row; do ROWS+=("$row"); done < <(jq -r --arg pool "$pool" --arg check "$check" '.steps[] |
+    def ms: . * 10 | round / 10;
+    "| \($pool) | \(.concurrency) | \(.placementsPerSecond) | \(.p50Ms | ms) | \(.p99Ms | ms) | \(.maxMs | ms) | \(.noCapacity) |"
+    + " \(((.otherStatus | to_entries | map(.value) | add) // 0) + ((.errors | to_entries | map(.value) | add) // 0)) |"
+    + " \(.cores.gateway) / \(.cores.postgres // "?") / \(((.cores["load generator"] // 0) + (.cores.fleet // 0) + (.cores.redis // 0)) * 100 | round / 100) / \(.cores["other processes"]) |"
+    + " \($check) |"' "$m")
+  DETAILS+=("$(jq -r --arg pool "$pool" --arg load "$load_before" --arg warns "$warns" '
+    "- **pool \($pool)**: fleet \(.fleetAtStart.online) online hosts, \(.fleetAtStart.totalCpu) cores, room for \(.fleetAtStart.bookingsThatFit) bookings;"
+    + " after the run \(.verification.bookingsHeld) bookings held on \(.verification.hostsUsed) hosts, \(.verification.placedCpu) cores placed by 201s,"
+    + " \(.verification.reservedCpu) cores reserved by the gateway, \(.verification.overAllocatedHosts) hosts over-allocated,"
+    + " \(.verification.disagreeingHosts) hosts whose books disagree, \(.verification.unknownOutcomes) requests of unknown outcome;"
+    + " PostgreSQL \(.postgresVersion // "?"); \($warns) WARN/ERROR lines in the gateway log; load average before: \($load)"' "$m")")
+  while IFS= read -r d; do DETAILS+=("$d"); done < <(jq -r --arg pool "$pool" '.steps[] |
+    "  - C=\(.concurrency): \(.requestsPerSecond) requests/s, p99.9 \(.p999Ms) ms, mean \(.meanMs) ms, \(.placedOutsideWindow) placed in warm-up and tail;"
+    + " 409 reasons \(.noCapacityReasons | tostring); other \(.otherStatus | tostring); errors \(.errors | tostring);"
+    + " cores \(.cores | tostring); PostgreSQL backends on average \(.postgres.averageBackends // {} | tostring)"' "$m")
+  if [[ $PROFILE == 1 && -f $WORK/gateway-$pool.jfr ]]; then
+    DETAILS+=("  - gateway CPU profile over the whole load (\`JfrProfile gateway-$pool.jfr\`):" "" '    ```'
+      "$("$JAVA" -cp "$BENCH_JAR" io.respool.bench.JfrProfile "$WORK/gateway-$pool.jfr" 12 2>&1 | sed 's/^/    /')" '    ```' "")
+  fi
+  log "pool $pool: done (load generator exit $load_rc)"
+  [[ $load_rc == 0 ]]
+}
+
+BAD=0
+for pool in $POOL_SIZES; do
+  run_pool "$pool" || { BAD=1; log "pool $pool failed (recorded in the table)"; }
+done
+
+# --- report ---------------------------------------------------------------------------------
+mkdir -p "$HERE/results"
+OUT=$HERE/results/placements-$(date +%Y-%m-%d-%H%M).md
+{
+  echo "# Placement benchmark, $(date -u '+%Y-%m-%d %H:%M UTC')"
+  echo
+  echo "Machine: $(nproc) CPUs ($(lscpu | awk -F': *' '/^Model name/ {print $2; exit}')), $(free -g | awk '/^Mem:/ {print $2}') GiB RAM,"
+  echo "$(uname -sr); JDK: $("$JAVA" -version 2>&1 | head -1)."
+  echo "Code: $GIT_REV; gateway jar built $GATEWAY_BUILT."
+  echo "Gateway: one node, -Xmx$GATEWAY_HEAP, embedded PostgreSQL (fsync on) and Redis; $HOSTS simulated hosts on the control channel"
+  echo "(\`HostFleet\`, real ed25519 registration, heartbeats every 5 s), all on this machine."
+  echo "Load: \`PlacementLoad\`, closed loop, ${WARMUP} s warm-up then a ${DURATION}-s window per concurrency; each booking"
+  echo "\`{cpu: 0.5, memoryMb: 256, durationSeconds: 3600, image, command}\`${STRATEGY:+, strategy $STRATEGY}${REGIONS:+, regions $REGIONS}; payment not waived, so a 201 is a"
+  echo "booking in PENDING_PAYMENT with its capacity committed in PostgreSQL."
+  echo
+  echo "| DB pool | C | placements/s | p50 ms | p99 ms | max ms | 409s | other errors | cores: gateway / PostgreSQL / load gen + fleet + Redis / other | over-allocation check |"
+  echo "|---:|---:|---:|---:|---:|---:|---:|---:|---|---|"
+  printf '%s\n' "${ROWS[@]}"
+  echo
+  echo "placements/s = 201s completed in the window / window length; latency is request written → whole answer read, over the 201s."
+  echo "cores = CPU time used in the window / window length, from /proc; \"other\" is the rest of the machine's busy time"
+  echo "(the kernel's network work, and anything else running meanwhile). The check runs once per gateway, after all its"
+  echo "concurrencies: no host holds more than its total (by the 201s received and by the gateway's free capacity), and every"
+  echo "host's reserved capacity equals what the 201s handed out on it."
+  echo
+  printf '%s\n' "${DETAILS[@]}"
+} | tee "$OUT"
+log "wrote $OUT"
+exit "$BAD"
