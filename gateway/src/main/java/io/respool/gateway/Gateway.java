@@ -13,6 +13,9 @@ import io.respool.gateway.http.HttpApiVerticle;
 import io.respool.bookings.BookingService;
 import io.respool.bookings.BookingStore;
 import io.respool.bookings.Dispatcher;
+import io.respool.bookings.Invoices;
+import io.respool.bookings.Metering;
+import io.respool.bookings.UsageLedger;
 import io.respool.bookings.PaymentPort;
 import io.respool.bookings.QuoteService;
 import io.respool.teams.TeamService;
@@ -106,27 +109,40 @@ public final class Gateway implements AutoCloseable {
       TeamService teams = new TeamService(pool);
       Matcher matcher = new Matcher();
       HostCommands commands = new HostCommands(vertx.eventBus());
-      BookingStore bookingStore = new BookingStore(pool, events, teams);
+      UsageLedger ledger = new UsageLedger(config.bookings().feeBasisPoints());
+      BookingStore bookingStore = new BookingStore(pool, events, teams, ledger, config.bookings().pauseGrace());
       Dispatcher dispatcher = new Dispatcher(vertx, bookingStore, hosts, commands, matcher, config.bookings());
+      Metering metering = new Metering(vertx, bookingStore, dispatcher, config.bookings());
       if (config.allowUnpaidBookings()) LOG.warn("unpaid bookings are enabled: bookings run without payment");
       BookingService bookings = new BookingService(vertx, bookingStore, dispatcher, hosts, commands, teams, matcher,
-          PaymentPort.unpaidBookings(config.allowUnpaidBookings()), config.bookings(), Clock.systemUTC());
-      HostConnections connections = new HostConnections(vertx, hosts, dispatcher::onReport, config.nodeId(),
-          config.heartbeatInterval(), config.heartbeatTimeout());
+          PaymentPort.unpaidBookings(config.allowUnpaidBookings()), metering, config.bookings(), Clock.systemUTC());
+      HostConnections connections = new HostConnections(vertx, hosts, new HostConnections.TaskReports() {
+        @Override
+        public io.vertx.core.Future<Void> onReport(String hostId, io.respool.protocol.task.TaskStatus status) {
+          return dispatcher.onReport(hostId, status);
+        }
+
+        @Override
+        public io.vertx.core.Future<Void> onUsage(String hostId, List<io.respool.protocol.task.UsageSample> samples) {
+          return metering.ingest(hostId, samples);
+        }
+      }, config.nodeId(), config.heartbeatInterval(), config.heartbeatTimeout());
       EventsHub hub = new EventsHub(vertx, events, auth, teams);
       Gauge.builder("respool_hosts_connected", connections, HostConnections::connectedHosts)
           .description("host control connections held by this node").register(metrics);
 
       HttpApiVerticle http = new HttpApiVerticle(
           new HttpApiVerticle.Services(auth, hosts, connections, hub, pool, redis, commands,
-              new QuoteService(vertx, hosts, matcher), teams, bookings, metrics,
+              new QuoteService(vertx, hosts, matcher), teams, bookings, new Invoices(pool, bookings, ledger), metrics,
               resource("openapi.yaml")),
           config.bind(), config.port());
       String deployment = vertx.deployVerticle(http).await(60, TimeUnit.SECONDS);
       // undeploy first, while PostgreSQL is still reachable: the node hands its hosts over as it stops
       closeables.add(() -> vertx.undeploy(deployment).await(30, TimeUnit.SECONDS));
       dispatcher.startReconciling();
+      metering.start();
       closeables.add(dispatcher::stopReconciling);
+      closeables.add(metering::stop);
       Gateway g = new Gateway(config, vertx, http, closeables);
       LOG.info("gateway {} serving on port {}", config.nodeId(), http.actualPort());
       return g;

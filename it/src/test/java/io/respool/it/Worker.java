@@ -9,6 +9,7 @@ import io.respool.hostworker.NvidiaSmiProbe;
 import io.respool.hostworker.OshiInventoryProbe;
 import io.respool.hostworker.task.TaskDriver;
 import io.respool.hostworker.task.TaskRunner;
+import io.respool.hostworker.task.UsageSampler;
 import io.respool.hostworker.task.docker.DockerDriverConfig;
 import io.respool.hostworker.task.docker.DockerTaskDriver;
 import io.respool.hostworker.task.process.ProcessTaskDriver;
@@ -18,6 +19,7 @@ import io.vertx.core.Vertx;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -45,17 +47,23 @@ final class Worker implements AutoCloseable {
   }
 
   static Worker start(int port, String region, String dockerHost) throws Exception {
+    return start(port, region, dockerHost, Duration.ofSeconds(5));
+  }
+
+  /** A worker sending usage samples every {@code usageInterval}. */
+  static Worker start(int port, String region, String dockerHost, Duration usageInterval) throws Exception {
     Vertx vertx = Vertx.vertx();
     Path home = Files.createTempDirectory("respool-worker-");
     HostWorkerConfig config = new HostWorkerConfig(List.of(URI.create("ws://127.0.0.1:" + port)), home, region,
-        new Prices("USDC", 20_000, 5_000, 100, Map.of()), new Payout(null, null), Duration.ofSeconds(60));
+        new Prices("USDC", 20_000, 5_000, 100, Map.of()), new Payout(null, null), Duration.ofSeconds(60)).withUsageInterval(usageInterval);
     var keys = new HostKeyStore(home).loadOrCreate();
     Map<String, TaskDriver> drivers = new LinkedHashMap<>();
     if (dockerHost != null) drivers.put("docker", new DockerTaskDriver(DockerDriverConfig.forWorker(dockerHost, 0, keys.publicKeyBase58())));
     ProcessTaskDriver processes = new ProcessTaskDriver(home.resolve("tasks"));
     drivers.put("process", processes);
     ControlConnection[] connection = new ControlConnection[1];
-    TaskRunner runner = new TaskRunner(vertx, drivers, s -> connection[0].taskChanged(s));
+    TaskRunner runner = new TaskRunner(vertx, drivers, new UsageSampler(home.resolve("usage"), Clock.systemUTC()),
+        s -> connection[0].taskChanged(s));
     connection[0] = new ControlConnection(config, keys,
         new InventoryWatcher(vertx, new OshiInventoryProbe(new SystemInfo(), new NvidiaSmiProbe(System.getenv("PATH"), Duration.ofSeconds(5)), home),
             config.resourcesInterval()),

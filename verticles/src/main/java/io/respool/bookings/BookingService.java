@@ -55,12 +55,13 @@ public final class BookingService {
   private final TeamService teams;
   private final Matcher matcher;
   private final PaymentPort payments;
+  private final Metering metering;
   private final BookingSettings settings;
   private final Clock clock;
   private final SecureRandom random = new SecureRandom();
 
   public BookingService(Vertx vertx, BookingStore store, Dispatcher dispatcher, HostRegistry hosts, HostCommands commands,
-      TeamService teams, Matcher matcher, PaymentPort payments, BookingSettings settings, Clock clock) {
+      TeamService teams, Matcher matcher, PaymentPort payments, Metering metering, BookingSettings settings, Clock clock) {
     this.vertx = vertx;
     this.store = store;
     this.dispatcher = dispatcher;
@@ -69,6 +70,7 @@ public final class BookingService {
     this.teams = teams;
     this.matcher = matcher;
     this.payments = payments;
+    this.metering = metering;
     this.settings = settings;
     this.clock = clock;
   }
@@ -202,10 +204,14 @@ public final class BookingService {
   // --- read ---------------------------------------------------------------------------------
 
   public Future<Bookings.Booking> get(String accountId, String id) {
+    return readable(accountId, id).compose(this::view);
+  }
+
+  /** The booking if the caller may see it (owner or team member); 404 otherwise. */
+  Future<BookingRow> readable(String accountId, String id) {
     return store.pool().preparedQuery("SELECT * FROM bookings WHERE id = $1").execute(Tuple.of(id))
         .compose(rows -> rows.size() == 0 ? Future.failedFuture(RespoolException.notFound("no booking " + id))
-            : visible(accountId, BookingStore.booking(rows.iterator().next())))
-        .compose(this::view);
+            : visible(accountId, BookingStore.booking(rows.iterator().next())));
   }
 
   /** The caller's bookings and their teams' (or one team's), newest first. */
@@ -241,10 +247,7 @@ public final class BookingService {
     if (maxBytes < 1 || maxBytes > HostFrame.MAX_OUTPUT_BYTES) {
       throw RespoolException.invalid("maxBytes must be between 1 and " + HostFrame.MAX_OUTPUT_BYTES);
     }
-    return store.pool().withConnection(c -> store.pool().preparedQuery("SELECT * FROM bookings WHERE id = $1").execute(Tuple.of(id))
-            .compose(rows -> rows.size() == 0 ? Future.failedFuture(RespoolException.notFound("no booking " + id))
-                : visible(accountId, BookingStore.booking(rows.iterator().next())))
-            .compose(b -> store.tasks(c, b.id(), true)))
+    return readable(accountId, id).compose(b -> store.pool().withConnection(c -> store.tasks(c, b.id(), true)))
         .compose(tasks -> {
           List<Future<Bookings.TaskLogs>> each = new ArrayList<>();
           for (TaskRow t : tasks) {
@@ -267,6 +270,7 @@ public final class BookingService {
   public Future<Bookings.Booking> stop(String accountId, String id) {
     return locked(accountId, id, (tx, b) -> switch (b.state()) {
       case PENDING_PAYMENT, FUNDED -> store.move(tx, b, BookingState.STOPPED, null, "stopped by the renter before it started");
+      case PAUSED -> store.move(tx, b, BookingState.STOPPED, null, "stopped by the renter while paused");
       case STARTING, RUNNING -> dispatcher.windDown(tx, b, BookingState.STOPPED, "stopped by the renter");
       case STOPPING -> Future.succeededFuture(b);
       default -> Future.failedFuture(new RespoolException(ErrorCode.CONFLICT, "booking " + id + " already ended (" + b.state() + ")"));
@@ -290,9 +294,15 @@ public final class BookingService {
           }
         }
         Plan plan = Plan.of(placements(tasks), seconds);
-        return store.reprice(tx, b.id(), plan.pricePerHour(), seconds, plan.cost(), b.cpuMillis(), b.memoryMb(), b.gpus(), b.request())
-            .compose(after -> store.note(tx, after, "booking.extended", "extended by " + req.seconds() + " s; cost now " + plan.cost()
-                + " " + b.currency()).map(after));
+        // unpaid: the whole booking is priced again; paid: the top-up adds the extra time at today's prices
+        long deposit = b.state() == BookingState.PENDING_PAYMENT ? plan.cost()
+            : Math.addExact(b.cost(), Plan.of(placements(tasks), req.seconds()).cost());
+        return store.reprice(tx, b.id(), plan.pricePerHour(), seconds, deposit, b.cpuMillis(), b.memoryMb(), b.gpus(), b.request())
+            .compose(after -> {
+              String what = "extended by " + req.seconds() + " s; deposit now " + deposit + " " + b.currency();
+              return b.state() == BookingState.PAUSED ? metering.resume(tx, after, "topped up: " + what + "; resuming")
+                  : store.note(tx, after, "booking.extended", what).map(after);
+            });
       }));
     }).compose(this::view);
   }
@@ -368,7 +378,8 @@ public final class BookingService {
           return retire;
         })
         .compose(x -> store.insertTasks(tx, replacements))
-        .compose(x -> store.reprice(tx, b.id(), plan.pricePerHour(), b.durationSeconds(), plan.cost(), cpu, memory, b.gpus(), next))
+        .compose(x -> store.reprice(tx, b.id(), plan.pricePerHour(), b.durationSeconds(), depositAfterRepricing(b, plan), cpu, memory,
+            b.gpus(), next))
         .compose(after -> b.state() == BookingState.RUNNING
             ? store.move(tx, after, BookingState.STARTING, null, what + "; restarting the tasks with the new limits")
             : store.note(tx, after, "booking.resized", what).map(after))
@@ -378,6 +389,14 @@ public final class BookingService {
           });
           return after;
         }));
+  }
+
+  /**
+   * What the renter owes after a price change: an unpaid booking is priced again; a paid one keeps
+   * its deposit (the new price only changes how fast it is used up).
+   */
+  static long depositAfterRepricing(BookingRow b, Plan plan) {
+    return b.state() == BookingState.PENDING_PAYMENT ? plan.cost() : b.cost();
   }
 
   private static List<Placement> placements(List<TaskRow> tasks) {

@@ -12,6 +12,9 @@ import java.time.Duration;
  * @param stopGrace how long a task gets between SIGTERM and SIGKILL
  * @param reconcileInterval how often each node catches up on deadlines, lost hosts and unanswered commands
  * @param resendAfter how long a start or stop may go unconfirmed before it is sent again
+ * @param meterInterval how often a running booking's bill is brought up to date (and a {@code booking.cost} event sent)
+ * @param pauseGrace how long a paused booking keeps its capacity and data, waiting for a top-up, before it expires
+ * @param feeBasisPoints the gateway's fee on what is billed, in hundredths of a percent
  */
 public record BookingSettings(Duration paymentWindow, Duration hostLossGrace, Duration startTimeout, Duration stopGrace,
-    Duration reconcileInterval, Duration resendAfter) {}
+    Duration reconcileInterval, Duration resendAfter, Duration meterInterval, Duration pauseGrace, int feeBasisPoints) {}

@@ -13,6 +13,8 @@ public enum BookingState {
   STARTING,
   RUNNING,
   STOPPING,
+  /** The deposit ran out: the tasks are stopped, their capacity and data kept until a top-up or the grace ends. */
+  PAUSED,
   STOPPED,
   FAILED,
   EXPIRED,
@@ -31,7 +33,8 @@ public enum BookingState {
       case FUNDED -> EnumSet.of(STARTING, STOPPED, FAILED, EXPIRED).contains(next);
       // RUNNING → STARTING: a part is being replaced (rescheduled after a host loss, or resized)
       case STARTING, RUNNING -> EnumSet.of(STARTING, RUNNING, STOPPING, STOPPED, FAILED).contains(next) && next != this;
-      case STOPPING -> EnumSet.of(STOPPED, FAILED, EXPIRED).contains(next);
+      case STOPPING -> EnumSet.of(STOPPED, FAILED, EXPIRED, PAUSED).contains(next);
+      case PAUSED -> EnumSet.of(STARTING, STOPPED, FAILED, EXPIRED).contains(next);
       case STOPPED, FAILED, EXPIRED -> next == SETTLED;
       case SETTLED -> false;
     };

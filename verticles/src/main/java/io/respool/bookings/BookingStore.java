@@ -13,6 +13,7 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
@@ -35,12 +36,18 @@ public final class BookingStore {
   private final Pool pool;
   private final EventLog events;
   private final TeamService teams;
+  private final UsageLedger ledger;
+  private final Duration pauseGrace;
 
-  public BookingStore(Pool pool, EventLog events, TeamService teams) {
+  public BookingStore(Pool pool, EventLog events, TeamService teams, UsageLedger ledger, Duration pauseGrace) {
     this.pool = pool;
     this.events = events;
     this.teams = teams;
+    this.ledger = ledger;
+    this.pauseGrace = pauseGrace;
   }
+
+  public UsageLedger ledger() { return ledger; }
 
   public Pool pool() { return pool; }
 
@@ -106,8 +113,11 @@ public final class BookingStore {
           "booking " + b.id() + " is " + b.state() + " and cannot become " + to));
     }
     Future<?> release = Future.succeededFuture();
+    if (to.isFinal() && b.state().holdsCapacity() && b.state() != BookingState.PENDING_PAYMENT) {
+      release = ledger.settle(tx, b); // it was funded: what it ran is billed, the rest refunded
+    }
     if (to.isFinal() && b.state().holdsCapacity()) {
-      release = PgReservations.release(tx, b.id())
+      release = release.compose(x -> PgReservations.release(tx, b.id()))
           .compose(x -> b.teamId() == null ? Future.succeededFuture() : teams.give(tx, b.teamId(), b.cpuMillis(), b.memoryMb(), b.gpus()))
           // tasks never sent to a host will never run: they end with the booking
           .compose(x -> tx.preparedQuery("UPDATE booking_tasks SET state = 'FAILED', reason = $2, finished_at = now()"
@@ -118,9 +128,10 @@ public final class BookingStore {
                 UPDATE bookings SET state = $2, ending = $3, reason = $4, updated_at = now(),
                   started_at = CASE WHEN $2 = 'RUNNING' THEN coalesce(started_at, now()) ELSE started_at END,
                   ends_at = CASE WHEN $2 = 'RUNNING' AND ends_at IS NULL THEN now() + make_interval(secs => duration_seconds) ELSE ends_at END,
-                  ended_at = CASE WHEN $5 THEN now() ELSE ended_at END
+                  ended_at = CASE WHEN $5 THEN now() ELSE ended_at END,
+                  paused_until = CASE WHEN $2 = 'PAUSED' THEN now() + make_interval(secs => $6) ELSE NULL END
                 WHERE id = $1 RETURNING *""")
-            .execute(Tuple.of(b.id(), to.name(), ending == null ? null : ending.name(), reason, to.isFinal())))
+            .execute(Tuple.of(b.id(), to.name(), ending == null ? null : ending.name(), reason, to.isFinal(), (double) pauseGrace.toSeconds())))
         .compose(rows -> transition(tx, b.id(), b.state(), to, reason).map(rows.iterator().next()))
         .compose(row -> emit(tx, b, to, reason, null).map(booking(row)));
   }
@@ -142,8 +153,27 @@ public final class BookingStore {
         .execute(Tuple.tuple().addString(t.taskId()).addString(state).addInteger(exitCode).addString(reason)
             .addString(ports == null || ports.isEmpty() ? null : Json.encode(ports)).addOffsetDateTime(utc(startedAt))
             .addOffsetDateTime(utc(finishedAt)))
+        .compose(x -> "RUNNING".equals(state) ? runStarted(tx, t.taskId()) : "EXITED".equals(state) || "FAILED".equals(state)
+            ? runEnded(tx, t.taskId()) : Future.succeededFuture())
         .compose(x -> emit(tx, b, b.state(), null, new TaskNews(t, state, exitCode, reason)))
         .map(true);
+  }
+
+  /** A task began a period of running, by the gateway's clock (what is billed). */
+  private Future<Void> runStarted(SqlConnection tx, String taskId) {
+    return tx.preparedQuery("INSERT INTO task_runs (task_id, started_at) SELECT $1, now()"
+        + " WHERE NOT EXISTS (SELECT 1 FROM task_runs WHERE task_id = $1 AND ended_at IS NULL)").execute(Tuple.of(taskId)).mapEmpty();
+  }
+
+  private Future<Void> runEnded(SqlConnection tx, String taskId) {
+    return tx.preparedQuery("UPDATE task_runs SET ended_at = now() WHERE task_id = $1 AND ended_at IS NULL").execute(Tuple.of(taskId)).mapEmpty();
+  }
+
+  /** An ended task of a paused booking is to run again (task.resume): PENDING until the host confirms. */
+  public Future<Void> reopen(SqlConnection tx, TaskRow t) {
+    return tx.preparedQuery("""
+            UPDATE booking_tasks SET state = 'PENDING', exit_code = NULL, reason = NULL, finished_at = NULL, resumes = resumes + 1,
+              sent_at = now() WHERE task_id = $1""").execute(Tuple.of(t.taskId())).mapEmpty();
   }
 
   /** Takes a task out of the booking (a later attempt replaces it), keeping it as history. */
@@ -153,7 +183,9 @@ public final class BookingStore {
               state = CASE WHEN state IN ('EXITED', 'FAILED') OR $2::text IS NULL THEN state ELSE 'FAILED' END,
               reason = CASE WHEN state IN ('EXITED', 'FAILED') OR $2::text IS NULL THEN reason ELSE $2 END,
               finished_at = CASE WHEN state IN ('EXITED', 'FAILED') OR $2::text IS NULL THEN finished_at ELSE now() END
-            WHERE task_id = $1""").execute(Tuple.of(t.taskId(), failedReason)).mapEmpty();
+            WHERE task_id = $1""").execute(Tuple.of(t.taskId(), failedReason))
+        .compose(x -> failedReason == null ? Future.succeededFuture() : runEnded(tx, t.taskId()))
+        .mapEmpty();
   }
 
   public Future<Void> markSent(SqlConnection tx, List<TaskRow> tasks) {
@@ -177,11 +209,15 @@ public final class BookingStore {
 
   /** Records a change that is not a state change (resized, extended) as an event with its reason. */
   public Future<Void> note(SqlConnection tx, BookingRow b, String type, String reason) {
-    return events.append(tx, STREAM, type, new BookingEvent(b.id(), b.accountId(), b.teamId(), b.state().name(), reason, null, null, null, null))
-        .map(e -> {
-          tx.transaction().completion().onSuccess(v -> events.publish(List.of(e)));
-          return null;
-        });
+    return event(tx, type, new BookingEvent(b.id(), b.accountId(), b.teamId(), b.state().name(), reason, null, null, null, null));
+  }
+
+  /** Appends a {@code booking.*} event (its data names accountId and teamId), published after commit. */
+  public Future<Void> event(SqlConnection tx, String type, Object data) {
+    return events.append(tx, STREAM, type, data).map(e -> {
+      tx.transaction().completion().onSuccess(v -> events.publish(List.of(e)));
+      return null;
+    });
   }
 
   private record TaskNews(TaskRow task, String state, Integer exitCode, String reason) {}
@@ -192,10 +228,7 @@ public final class BookingStore {
         ? new BookingEvent(b.id(), b.accountId(), b.teamId(), state.name(), reason, null, null, null, null)
         : new BookingEvent(b.id(), b.accountId(), b.teamId(), state.name(), task.reason(), task.task().taskId(), task.task().hostId(),
             task.state(), task.exitCode());
-    return events.append(tx, STREAM, type, data).map(e -> {
-      tx.transaction().completion().onSuccess(v -> events.publish(List.of(e)));
-      return null;
-    });
+    return event(tx, type, data);
   }
 
   // --- reads --------------------------------------------------------------------------------

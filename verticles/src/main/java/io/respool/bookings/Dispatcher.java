@@ -34,7 +34,7 @@ import org.slf4j.LoggerFactory;
  * Moves bookings' tasks to and from the hosts: sends task.start / task.stop over the control
  * channel (from whichever node to whichever node holds the host), applies the hosts' status
  * reports, and — on every node, every {@code reconcileInterval} — catches up on what a message
- * alone cannot guarantee: payment deadlines, booked time running out, starts and stops that got
+ * alone cannot guarantee: payment deadlines, paused bookings never topped up, starts and stops that got
  * no answer, and hosts gone for longer than the grace period (rescheduled or failed, per the
  * booking's policy). Rows are claimed with {@code SKIP LOCKED}, so nodes share the work.
  */
@@ -102,6 +102,21 @@ public final class Dispatcher {
             fail(t, "the host refused the task: " + err.getMessage());
           } else {
             LOG.info("start of task {} on host {} not confirmed ({}); retried by the reconciler", t.taskId(), t.hostId(), err.getMessage());
+          }
+        });
+  }
+
+  /** The same task runs again, with its data (a paused booking topped up). */
+  void sendResume(TaskRow t) {
+    commands.send(t.hostId(), new HostFrame.TaskResume(null, t.taskId()), settings.startTimeout())
+        .onSuccess(answer -> {
+          if (answer.frame() instanceof HostFrame.TaskUpdate u) onReport(t.hostId(), u.status());
+        })
+        .onFailure(err -> {
+          if (permanent(err) || err instanceof ReplyException re && re.failureCode() == ErrorCode.NOT_FOUND.status()) {
+            fail(t, "the host could not resume the task: " + err.getMessage());
+          } else {
+            LOG.info("resume of task {} on host {} not confirmed ({}); retried by the reconciler", t.taskId(), t.hostId(), err.getMessage());
           }
         });
   }
@@ -231,7 +246,7 @@ public final class Dispatcher {
   /** One round of catching up (every node runs it; claimed rows keep them from doing the same work). */
   public Future<Void> reconcile() {
     return expireUnpaid()
-        .compose(x -> expireBookedTime())
+        .compose(x -> expirePaused())
         .compose(x -> handleLostHosts())
         .compose(x -> resend());
   }
@@ -243,10 +258,10 @@ public final class Dispatcher {
             : Future.succeededFuture());
   }
 
-  private Future<Void> expireBookedTime() {
-    return eachBooking("SELECT id FROM bookings WHERE state IN ('STARTING', 'RUNNING') AND ends_at < now() LIMIT " + BATCH,
-        (tx, b) -> b.state().isActive() && b.endsAt() != null && b.endsAt().isBefore(Instant.now())
-            ? windDown(tx, b, BookingState.EXPIRED, "the booked time ran out").mapEmpty()
+  private Future<Void> expirePaused() {
+    return eachBooking("SELECT id FROM bookings WHERE state = 'PAUSED' AND paused_until < now() LIMIT " + BATCH,
+        (tx, b) -> b.state() == BookingState.PAUSED
+            ? store.move(tx, b, BookingState.EXPIRED, null, "paused for longer than the grace period without a top-up").mapEmpty()
             : Future.succeededFuture());
   }
 
@@ -356,7 +371,8 @@ public final class Dispatcher {
       List<Placement> parts = tasks.stream().map(t -> new Placement(t.hostId(), t.replica(), t.cpuMillis(), t.memoryMb(), t.storageGb(),
           t.gpus(), t.gpuModel(), t.pricePerHour())).toList();
       Plan plan = Plan.of(parts, b.durationSeconds());
-      return store.reprice(tx, b.id(), plan.pricePerHour(), b.durationSeconds(), plan.cost(), b.cpuMillis(), b.memoryMb(), b.gpus(), b.request());
+      return store.reprice(tx, b.id(), plan.pricePerHour(), b.durationSeconds(), BookingService.depositAfterRepricing(b, plan),
+          b.cpuMillis(), b.memoryMb(), b.gpus(), b.request());
     });
   }
 
@@ -377,8 +393,10 @@ public final class Dispatcher {
           for (Row r : rows) {
             TaskRow t = BookingStore.task(r);
             boolean start = t.current() && "PENDING".equals(t.state()) && BookingState.valueOf(r.getString("booking_state")).isActive();
+            boolean resume = start && r.getInteger("resumes") > 0;
             afterCommit(tx, () -> {
-              if (start) sendStart(io.respool.protocol.Json.decode(r.getString("booking_request"), Bookings.CreateRequest.class), t);
+              if (resume) sendResume(t);
+              else if (start) sendStart(io.respool.protocol.Json.decode(r.getString("booking_request"), Bookings.CreateRequest.class), t);
               else sendStop(t);
             });
           }
@@ -386,12 +404,12 @@ public final class Dispatcher {
         }));
   }
 
-  private interface BookingWork {
+  interface BookingWork {
     Future<?> run(SqlConnection tx, BookingRow locked);
   }
 
   /** Runs {@code work} on each booking the query names, each in its own transaction, skipping those another node holds. */
-  private Future<Void> eachBooking(String query, BookingWork work) {
+  Future<Void> eachBooking(String query, BookingWork work) {
     return store.pool().query(query).execute().compose(rows -> {
       Future<Void> chain = Future.succeededFuture();
       for (Row r : rows) {

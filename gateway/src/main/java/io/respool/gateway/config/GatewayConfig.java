@@ -43,7 +43,8 @@ public record GatewayConfig(
   public static final List<String> KEYS = List.of("port", "bind", "home", "pgUrl", "redisUrl", "dbPoolSize", "publicUrl",
       "nodeId", "cluster", "clusterMembers", "clusterHost", "clusterPort", "clusterConfig", "jwtSecret", "tokenTtlSeconds",
       "nonceTtlSeconds", "heartbeatIntervalMs", "heartbeatTimeoutMs", "admins", "challengesPerMinute", "allowUnpaidBookings", "paymentWindowSeconds",
-      "hostLossGraceSeconds", "stopGraceSeconds", "reconcileIntervalMs", "resendAfterSeconds");
+      "hostLossGraceSeconds", "stopGraceSeconds", "reconcileIntervalMs", "resendAfterSeconds", "meterIntervalMs", "pauseGraceSeconds",
+      "feeBasisPoints");
 
   /** How long a host may take to answer task.start (an image pull included). */
   public static final Duration TASK_START_TIMEOUT = Duration.ofMinutes(5);
@@ -107,7 +108,10 @@ public record GatewayConfig(
             TASK_START_TIMEOUT,
             Duration.ofSeconds(r.get("stopGraceSeconds", "10", v -> Reader.range(v, 0, 3600))),
             Duration.ofMillis(r.get("reconcileIntervalMs", "1000", v -> Reader.range(v, 50, 600_000))),
-            Duration.ofSeconds(r.get("resendAfterSeconds", "15", v -> Reader.range(v, 1, 3600)))));
+            Duration.ofSeconds(r.get("resendAfterSeconds", "15", v -> Reader.range(v, 1, 3600))),
+            Duration.ofMillis(r.get("meterIntervalMs", "2000", v -> Reader.range(v, 100, 60_000))),
+            Duration.ofSeconds(r.get("pauseGraceSeconds", "86400", v -> Reader.range(v, 0, 30L * 24 * 3600))),
+            (int) (long) r.get("feeBasisPoints", "250", v -> Reader.range(v, 0, 10_000))));
     r.throwIfAny();
     return c;
   }

@@ -10,6 +10,7 @@ import io.respool.protocol.crypto.Base58;
 import io.respool.protocol.crypto.Ed25519;
 import io.respool.protocol.host.HostFrame;
 import io.respool.protocol.task.TaskStatus;
+import io.respool.protocol.task.UsageSample;
 import io.respool.protocol.host.HostFrames;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -69,6 +70,9 @@ public final class HostConnections {
   /** Where hosts' task reports go; the report is acked once the returned future succeeds (else the worker resends it). */
   public interface TaskReports {
     Future<Void> onReport(String hostId, TaskStatus status);
+
+    /** Stores usage samples; the frame is acked once this succeeds. */
+    Future<Void> onUsage(String hostId, List<UsageSample> samples);
   }
 
   public HostConnections(Vertx vertx, HostRegistry registry, TaskReports reports, String node, Duration heartbeatInterval,
@@ -178,6 +182,7 @@ public final class HostConnections {
         case HostFrame.Resources u -> onResources(u);
         case HostFrame.Pong a -> onAnswer(a.re(), a);
         case HostFrame.TaskOutput a -> onAnswer(a.re(), a);
+        case HostFrame.Usage u -> onUsage(u);
         case HostFrame.Error a when a.re() != null && pending.containsKey(a.re()) -> onAnswer(a.re(), a);
         case HostFrame.TaskUpdate u -> onTaskUpdate(u);
         default -> refuse(null, RespoolException.invalid("unexpected frame from a host"));
@@ -289,6 +294,7 @@ public final class HostConnections {
         case HostFrame.TaskStop t -> new HostFrame.TaskStop(id, t.taskId(), t.graceMs());
         case HostFrame.TaskInspect t -> new HostFrame.TaskInspect(id, t.taskId());
         case HostFrame.TaskLogs t -> new HostFrame.TaskLogs(id, t.taskId(), t.maxBytes());
+        case HostFrame.TaskResume t -> new HostFrame.TaskResume(id, t.taskId());
         default -> null;
       };
       if (numbered == null) {
@@ -296,7 +302,7 @@ public final class HostConnections {
         return;
       }
       // starting may pull an image; everything else answers quickly
-      Duration limit = numbered instanceof HostFrame.TaskStart ? START_TIMEOUT
+      Duration limit = numbered instanceof HostFrame.TaskStart || numbered instanceof HostFrame.TaskResume ? START_TIMEOUT
           : numbered instanceof HostFrame.TaskStop s ? COMMAND_TIMEOUT.plusMillis(s.graceMs()) : COMMAND_TIMEOUT;
       Promise<HostFrame> answer = Promise.promise();
       pending.put(id, answer);
@@ -337,6 +343,23 @@ public final class HostConnections {
         }
         vertx.eventBus().publish(Addresses.TASK_STATUS, HostFrames.encode(u), new DeliveryOptions().addHeader(HOST_HEADER, from));
         send(new HostFrame.Ack(u.id()));
+      });
+    }
+
+    /** Usage samples: acked once stored (duplicates are ignored there); a failure asks the worker to send them again. */
+    void onUsage(HostFrame.Usage u) {
+      if (hostId == null) {
+        refuse(u.id(), RespoolException.unauthorized("register first"));
+        return;
+      }
+      String from = hostId;
+      reports.onUsage(from, u.samples()).onComplete(ar -> {
+        if (ar.succeeded()) {
+          send(new HostFrame.Ack(u.id()));
+        } else {
+          LOG.warn("usage frame {} from host {} not stored ({}); the host will resend it", u.id(), from, ar.cause().toString());
+          send(new HostFrame.Error(u.id(), ErrorCode.UNAVAILABLE.slug(), "samples not stored; send them again"));
+        }
       });
     }
 

@@ -16,6 +16,7 @@ import io.respool.protocol.api.Bookings;
 import io.respool.protocol.api.Quotes;
 import io.respool.protocol.api.Teams;
 import io.respool.bookings.BookingService;
+import io.respool.bookings.Invoices;
 import io.respool.bookings.QuoteService;
 import io.respool.teams.TeamService;
 import io.respool.protocol.host.HostFrame;
@@ -35,6 +36,7 @@ import io.vertx.openapi.contract.OpenAPIContract;
 import io.vertx.redis.client.RedisAPI;
 import io.vertx.sqlclient.Pool;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -52,7 +54,7 @@ public final class HttpApiVerticle extends VerticleBase {
 
   /** The services the edge calls. */
   public record Services(AuthService auth, HostRegistry hosts, HostConnections hostConnections, EventsHub events,
-      Pool pool, RedisAPI redis, HostCommands commands, QuoteService quotes, TeamService teams, BookingService bookings, PrometheusMeterRegistry metrics,
+      Pool pool, RedisAPI redis, HostCommands commands, QuoteService quotes, TeamService teams, BookingService bookings, Invoices invoices, PrometheusMeterRegistry metrics,
       String contract) {}
 
   private final Services s;
@@ -106,6 +108,11 @@ public final class HttpApiVerticle extends VerticleBase {
       rb.getRoute("stopBooking").addHandler(authenticated(200, (ctx, who) -> s.bookings().stop(who.accountId(), ctx.pathParam("id"))));
       rb.getRoute("extendBooking").addHandler(authenticated(200,
           (ctx, who) -> s.bookings().extend(who.accountId(), ctx.pathParam("id"), decode(ctx, Bookings.ExtendRequest.class))));
+      rb.getRoute("getBookingUsage").addHandler(authenticated(200, (ctx, who) -> s.invoices().usage(who.accountId(), ctx.pathParam("id"),
+          param(ctx, "from", Instant::parse), param(ctx, "to", Instant::parse), Objects.requireNonNullElse(param(ctx, "step", Long::valueOf), 60L))));
+      rb.getRoute("getBookingInvoice").addHandler(this::invoice);
+      rb.getRoute("getHostEarnings").addHandler(authenticated(200,
+          (ctx, who) -> s.invoices().earnings(who.accountId(), who.has(Principal.ADMIN), ctx.pathParam("id"))));
       rb.getRoute("getBookingLogs").addHandler(authenticated(200, (ctx, who) -> s.bookings().logs(who.accountId(), ctx.pathParam("id"),
           Objects.requireNonNullElse(param(ctx, "maxBytes", Integer::valueOf), 16 * 1024))));
       Router router = rb.createRouter();
@@ -170,6 +177,22 @@ public final class HttpApiVerticle extends VerticleBase {
         param(ctx, "minGpus", Integer::valueOf), ctx.queryParams().get("gpuModel"), ctx.queryParams().get("region"),
         ctx.queryParams().get("driver"), ctx.queryParams().get("after"), Objects.requireNonNullElse(param(ctx, "limit", Integer::valueOf), 100));
     reply(ctx, 200, s.hosts().list(q));
+  }
+
+  /** JSON, or CSV when the client accepts text/csv (and not JSON). */
+  private void invoice(RoutingContext ctx) {
+    String accept = Objects.requireNonNullElse(ctx.request().getHeader("Accept"), "");
+    boolean csv = accept.contains("text/csv") && !accept.contains("application/json");
+    Future<Invoices.Invoice> invoice = s.auth().authenticate(ctx.request().getHeader("Authorization"))
+        .compose(who -> s.invoices().invoice(who.accountId(), ctx.pathParam("id")));
+    if (!csv) {
+      reply(ctx, 200, invoice);
+      return;
+    }
+    invoice.onComplete(ar -> {
+      if (ar.failed()) ctx.fail(ar.cause());
+      else ctx.response().putHeader("Content-Type", "text/csv; charset=utf-8").end(Invoices.csv(ar.result()));
+    });
   }
 
   private Future<?> account(RoutingContext ctx, Principal who) {
@@ -238,7 +261,7 @@ public final class HttpApiVerticle extends VerticleBase {
     if (v == null) return null;
     try {
       return parse.apply(v);
-    } catch (IllegalArgumentException e) {
+    } catch (IllegalArgumentException | java.time.format.DateTimeParseException e) {
       throw RespoolException.invalid("query parameter " + name + " is malformed");
     }
   }

@@ -1,0 +1,161 @@
+package io.respool.bookings;
+
+import io.respool.bookings.BookingStore.BookingRow;
+import io.respool.protocol.task.UsageSample;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.sqlclient.Tuple;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Session metering. Usage samples from the hosts are stored idempotently (a replayed sample
+ * changes nothing; a skipped sequence number is recorded as a gap, and forgotten if it arrives
+ * later). On every node, every {@code meterInterval}, each running booking's bill is brought up to
+ * date from the {@link UsageLedger}: a {@code booking.cost} event, a {@code booking.low-balance}
+ * warning at 80 % and 95 % of the deposit, and at exhaustion the booking is paused — its tasks
+ * stopped, its capacity and data kept until a top-up resumes it or the grace period ends.
+ */
+public final class Metering {
+  private static final Logger LOG = LoggerFactory.getLogger(Metering.class);
+  private static final int MAX_GAP = 100_000;
+
+  private final Vertx vertx;
+  private final BookingStore store;
+  private final Dispatcher dispatcher;
+  private final BookingSettings settings;
+  private long timer = -1;
+  private boolean metering;
+
+  public Metering(Vertx vertx, BookingStore store, Dispatcher dispatcher, BookingSettings settings) {
+    this.vertx = vertx;
+    this.store = store;
+    this.dispatcher = dispatcher;
+    this.settings = settings;
+  }
+
+  /** The data of {@code booking.cost} and {@code booking.low-balance} events. */
+  public record CostEvent(String bookingId, String accountId, String teamId, String state, long billed, long deposit, String currency,
+      int percent) {}
+
+  // --- samples ------------------------------------------------------------------------------
+
+  /** Stores a host's samples (those of tasks it runs for bookings; others are dropped); the frame is acked after this commits. */
+  public Future<Void> ingest(String hostId, List<UsageSample> samples) {
+    int n = samples.size();
+    String[] tasks = new String[n];
+    Long[] seqs = new Long[n];
+    OffsetDateTime[] at = new OffsetDateTime[n];
+    Double[] cpu = new Double[n];
+    Long[] memory = new Long[n];
+    Double[] gpu = new Double[n];
+    Long[] rx = new Long[n];
+    Long[] tx = new Long[n];
+    Long[] read = new Long[n];
+    Long[] write = new Long[n];
+    for (int i = 0; i < n; i++) {
+      UsageSample s = samples.get(i);
+      tasks[i] = s.taskId();
+      seqs[i] = s.seq();
+      at[i] = s.at().atOffset(ZoneOffset.UTC);
+      cpu[i] = s.cpuSeconds();
+      memory[i] = s.memoryBytes();
+      gpu[i] = s.gpuUtilization();
+      rx[i] = s.netRxBytes();
+      tx[i] = s.netTxBytes();
+      read[i] = s.blockReadBytes();
+      write[i] = s.blockWriteBytes();
+    }
+    return store.pool().withTransaction(c -> c.preparedQuery("""
+                INSERT INTO usage_samples (task_id, seq, booking_id, host_id, at, cpu_seconds, memory_bytes, gpu_util, net_rx, net_tx,
+                                           blk_read, blk_write)
+                SELECT s.task_id, s.seq, t.booking_id, $1, s.at, s.cpu, s.mem, s.gpu, s.rx, s.tx, s.br, s.bw
+                  FROM unnest($2::text[], $3::bigint[], $4::timestamptz[], $5::float8[], $6::bigint[], $7::float8[], $8::bigint[],
+                              $9::bigint[], $10::bigint[], $11::bigint[]) AS s(task_id, seq, at, cpu, mem, gpu, rx, tx, br, bw)
+                  JOIN booking_tasks t ON t.task_id = s.task_id AND t.host_id = $1
+                ON CONFLICT (task_id, seq) DO NOTHING""")
+            .execute(Tuple.tuple().addString(hostId).addArrayOfString(tasks).addArrayOfLong(seqs).addArrayOfOffsetDateTime(at)
+                .addArrayOfDouble(cpu).addArrayOfLong(memory).addArrayOfDouble(gpu).addArrayOfLong(rx).addArrayOfLong(tx)
+                .addArrayOfLong(read).addArrayOfLong(write))
+            .compose(x -> c.preparedQuery("""
+                    DELETE FROM usage_gaps g USING unnest($1::text[], $2::bigint[]) AS x(task_id, seq)
+                     WHERE g.task_id = x.task_id AND g.seq = x.seq""")
+                .execute(Tuple.tuple().addArrayOfString(tasks).addArrayOfLong(seqs)))
+            .compose(x -> c.preparedQuery("""
+                    WITH m AS (SELECT task_id, max(seq) AS hi FROM unnest($1::text[], $2::bigint[]) AS x(task_id, seq) GROUP BY task_id),
+                    old AS (SELECT t.task_id, t.booking_id, t.last_seq AS lo, m.hi FROM booking_tasks t JOIN m ON m.task_id = t.task_id
+                             WHERE t.host_id = $3 FOR UPDATE OF t),
+                    bump AS (UPDATE booking_tasks t SET last_seq = old.hi FROM old WHERE t.task_id = old.task_id AND old.hi > old.lo)
+                    INSERT INTO usage_gaps (task_id, seq, booking_id)
+                    SELECT old.task_id, g, old.booking_id FROM old, generate_series(old.lo + 1, least(old.hi - 1, old.lo + $4)) AS g
+                     WHERE old.hi > old.lo + 1
+                       AND NOT EXISTS (SELECT 1 FROM usage_samples u WHERE u.task_id = old.task_id AND u.seq = g)
+                    ON CONFLICT DO NOTHING""")
+                .execute(Tuple.tuple().addArrayOfString(tasks).addArrayOfLong(seqs).addString(hostId).addLong((long) MAX_GAP)))
+            .mapEmpty());
+  }
+
+  // --- the bill -----------------------------------------------------------------------------
+
+  public void start() {
+    timer = vertx.setPeriodic(settings.meterInterval().toMillis(), t -> {
+      if (metering) return;
+      metering = true;
+      meter().onComplete(ar -> {
+        metering = false;
+        if (ar.failed()) LOG.warn("metering failed: {}", ar.cause().toString());
+      });
+    });
+  }
+
+  public void stop() {
+    if (timer >= 0) vertx.cancelTimer(timer);
+    timer = -1;
+  }
+
+  /** One round: every running booking not metered within the interval (claimed, so nodes share the work). */
+  public Future<Void> meter() {
+    return dispatcher.eachBooking("""
+            SELECT id FROM bookings WHERE state IN ('STARTING', 'RUNNING')
+               AND (metered_at IS NULL OR metered_at < now() - make_interval(secs => %s)) LIMIT 500"""
+            .formatted(settings.meterInterval().toMillis() / 2000.0),
+        (tx, b) -> b.state().isActive() ? store.ledger().bill(tx, b.id()).compose(priced -> {
+          long deposit = b.cost();
+          long billed = Math.min(priced.bill().total(), deposit);
+          int percent = deposit == 0 ? 100 : (int) Math.min(100, billed * 100 / deposit);
+          return tx.preparedQuery("UPDATE bookings SET billed = greatest(billed, $2), metered_at = now() WHERE id = $1 RETURNING billed, warned_percent")
+              .execute(Tuple.of(b.id(), billed))
+              .compose(rows -> {
+                long recorded = rows.iterator().next().getLong("billed");
+                int warned = rows.iterator().next().getInteger("warned_percent");
+                CostEvent cost = new CostEvent(b.id(), b.accountId(), b.teamId(), b.state().name(), recorded, deposit, b.currency(), percent);
+                Future<Void> chain = store.event(tx, "booking.cost", cost);
+                int threshold = percent >= 95 ? 95 : percent >= 80 ? 80 : 0;
+                if (threshold > warned) {
+                  chain = chain.compose(x -> tx.preparedQuery("UPDATE bookings SET warned_percent = $2 WHERE id = $1").execute(Tuple.of(b.id(), threshold)))
+                      .compose(x -> store.event(tx, "booking.low-balance", cost));
+                }
+                if (recorded >= deposit) {
+                  chain = chain.compose(x -> dispatcher.windDown(tx, b, BookingState.PAUSED,
+                      "the deposit of " + deposit + " " + b.currency() + " is used up; top up (extend) to resume").mapEmpty());
+                }
+                return chain;
+              });
+        }) : Future.succeededFuture());
+  }
+
+  /** A top-up of a paused booking: its tasks run again on their hosts, with their data. */
+  Future<BookingRow> resume(io.vertx.sqlclient.SqlConnection tx, BookingRow b, String reason) {
+    return store.tasks(tx, b.id(), true).compose(tasks -> {
+      Future<Void> chain = tx.preparedQuery("UPDATE bookings SET warned_percent = 0 WHERE id = $1").execute(Tuple.of(b.id())).mapEmpty();
+      for (BookingStore.TaskRow t : tasks) chain = chain.compose(x -> store.reopen(tx, t));
+      return chain.compose(x -> store.move(tx, b, BookingState.STARTING, null, reason)).map(moved -> {
+        Dispatcher.afterCommit(tx, () -> tasks.forEach(dispatcher::sendResume));
+        return moved;
+      });
+    });
+  }
+}

@@ -1,0 +1,114 @@
+package io.respool.bookings;
+
+import io.respool.bookings.BookingStore.BookingRow;
+import io.respool.metering.Billing;
+import io.respool.metering.Bill;
+import io.respool.metering.Interval;
+import io.respool.metering.Outage;
+import io.respool.metering.Settlement;
+import io.respool.metering.TaskTimeline;
+import io.respool.protocol.Json;
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.Tuple;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A booking's bill from the usage ledger: the periods its tasks ran and the periods their hosts
+ * were unreachable, both by the gateway's clock (PostgreSQL's {@code now()}, never a host's),
+ * priced by the pure {@link Billing}. When a funded booking ends, its {@link Settlement} is
+ * computed once and stored, so the settlement adapters only move the money.
+ */
+public final class UsageLedger {
+  private final int feeBasisPoints;
+
+  public UsageLedger(int feeBasisPoints) {
+    this.feeBasisPoints = feeBasisPoints;
+  }
+
+  /** The bill and the instant it is computed at. */
+  public record Priced(Bill bill, Instant asOf) {}
+
+  public Future<Priced> bill(SqlClient c, String bookingId) {
+    return c.preparedQuery("""
+            SELECT t.task_id, t.host_id, t.price_per_hour, r.started_at, r.ended_at, now() AS as_of
+              FROM booking_tasks t LEFT JOIN task_runs r ON r.task_id = t.task_id
+             WHERE t.booking_id = $1 ORDER BY t.task_id, r.started_at""")
+        .execute(Tuple.of(bookingId))
+        .compose(rows -> {
+          Map<String, TaskParts> tasks = new LinkedHashMap<>();
+          Instant asOf = null;
+          for (Row r : rows) {
+            asOf = instant(r, "as_of");
+            TaskParts p = tasks.computeIfAbsent(r.getString("task_id"), id -> new TaskParts(id, r.getString("host_id"), r.getLong("price_per_hour")));
+            Instant from = instant(r, "started_at");
+            if (from != null) p.running.add(new Interval(from, instant(r, "ended_at")));
+          }
+          if (tasks.isEmpty()) return Future.succeededFuture(new Priced(Billing.bill(List.of(), List.of(), Instant.EPOCH), Instant.EPOCH));
+          Instant at = asOf;
+          String[] hostIds = tasks.values().stream().map(p -> p.hostId).distinct().toArray(String[]::new);
+          return c.preparedQuery("SELECT host_id, from_at, to_at FROM host_outages WHERE host_id = ANY($1)")
+              .execute(Tuple.tuple().addArrayOfString(hostIds))
+              .map(outageRows -> {
+                List<Outage> outages = new ArrayList<>();
+                for (Row o : outageRows) outages.add(new Outage(o.getString("host_id"), new Interval(instant(o, "from_at"), instant(o, "to_at"))));
+                List<TaskTimeline> timelines = tasks.values().stream()
+                    .map(p -> new TaskTimeline(p.taskId, p.hostId, p.pricePerHour, List.copyOf(p.running))).toList();
+                return new Priced(Billing.bill(timelines, outages, at), at);
+              });
+        });
+  }
+
+  /** Settles a funded booking that is ending, in the ending transaction. */
+  Future<Void> settle(SqlClient tx, BookingRow b) {
+    return bill(tx, b.id()).compose(priced -> {
+      Settlement s = Settlement.of(b.cost(), priced.bill(), feeBasisPoints);
+      return tx.preparedQuery("""
+              INSERT INTO settlements (booking_id, currency, deposit, billed, fee, refund, host_shares)
+              VALUES ($1, $2, $3, $4, $5, $6, $7::text::jsonb) ON CONFLICT (booking_id) DO NOTHING""")
+          .execute(Tuple.tuple().addString(b.id()).addString(b.currency()).addLong(s.deposit()).addLong(s.billed()).addLong(s.fee())
+              .addLong(s.refund()).addString(Json.encode(s.hostShares())))
+          .compose(x -> tx.preparedQuery("UPDATE bookings SET billed = greatest(billed, $2) WHERE id = $1").execute(Tuple.of(b.id(), s.billed())))
+          .mapEmpty();
+    });
+  }
+
+  /** What a booking settles to now (its stored settlement once ended; a preview while it runs). */
+  public Future<Settlement> settlement(SqlClient c, BookingRow b) {
+    return c.preparedQuery("SELECT * FROM settlements WHERE booking_id = $1").execute(Tuple.of(b.id())).compose(rows -> {
+      if (rows.size() > 0) {
+        Row r = rows.iterator().next();
+        Map<String, Long> shares = new LinkedHashMap<>();
+        Json.tree(r.getJson("host_shares").toString()).properties().forEach(e -> shares.put(e.getKey(), e.getValue().asLong()));
+        return Future.succeededFuture(new Settlement(r.getLong("deposit"), r.getLong("billed"), r.getLong("fee"), r.getLong("refund"), shares));
+      }
+      return bill(c, b.id()).map(p -> Settlement.of(b.cost(), p.bill(), feeBasisPoints));
+    });
+  }
+
+  public int feeBasisPoints() { return feeBasisPoints; }
+
+  private static final class TaskParts {
+    final String taskId;
+    final String hostId;
+    final long pricePerHour;
+    final List<Interval> running = new ArrayList<>();
+
+    TaskParts(String taskId, String hostId, long pricePerHour) {
+      this.taskId = taskId;
+      this.hostId = hostId;
+      this.pricePerHour = pricePerHour;
+    }
+  }
+
+  private static Instant instant(Row r, String column) {
+    OffsetDateTime t = r.getOffsetDateTime(column);
+    return t == null ? null : t.toInstant();
+  }
+}
