@@ -47,9 +47,15 @@ public final class Http {
   public Response post(String path, String body) { return post(path, body, null); }
 
   public Response send(String method, String path, String body, String token, String contentType) {
+    return send(method, path, body, token, contentType, null);
+  }
+
+  /** With an {@code Accept} header (null: none). */
+  public Response send(String method, String path, String body, String token, String contentType, String accept) {
     HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(15))
         .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
     if (body != null) b.header("Content-Type", contentType);
+    if (accept != null) b.header("Accept", accept);
     if (token != null) b.header("Authorization", "Bearer " + token);
     try {
       HttpResponse<String> r = client.send(b.build(), HttpResponse.BodyHandlers.ofString());
