@@ -8,8 +8,9 @@
 #   bench/placements.sh                                   # 1,000 hosts, C = 8 32 64, pool 8
 #   POOL_SIZES="8 16" CONCURRENCY="1 8 32 64" bench/placements.sh
 #
-# Knobs (environment): HOSTS, CONCURRENCY, DURATION (s, window per concurrency), WARMUP (s),
-# POOL_SIZES (gateway dbPoolSize, one fresh gateway each), STRATEGY (cheapest|best-fit|spread,
+# Knobs (environment): HOSTS, CONCURRENCY, DURATION (s, window per concurrency), WARMUP (s, before
+# each window), PRIME (s of unmeasured load on a fresh gateway before the first step, for its JIT),
+# QUIET_WAIT (s to wait at most for the machine to be idle before each gateway), POOL_SIZES (gateway dbPoolSize, one fresh gateway each), STRATEGY (cheapest|best-fit|spread,
 # default the gateway's), REGIONS (comma list: client i books in region i mod n; the fleet's
 # hosts are in bench-0, bench-1, bench-2), RAMP (host registrations/s), GATEWAY_HEAP, FLEET_HEAP,
 # LOAD_HEAP, PROFILE=1 (a JFR recording of the gateway during the load, kept in the work dir),
@@ -23,6 +24,8 @@ HOSTS=${HOSTS:-1000}
 CONCURRENCY=${CONCURRENCY:-8 32 64}
 DURATION=${DURATION:-30}
 WARMUP=${WARMUP:-5}
+PRIME=${PRIME:-20}
+QUIET_WAIT=${QUIET_WAIT:-300}
 POOL_SIZES=${POOL_SIZES:-8}
 STRATEGY=${STRATEGY:-}
 REGIONS=${REGIONS:-}
@@ -56,8 +59,8 @@ JVM_FLAGS=()
 (( JAVA_VERSION >= 23 )) && JVM_FLAGS=(--sun-misc-unsafe-memory-access=allow --enable-native-access=ALL-UNNAMED)
 log "using $JAVA (JDK $JAVA_VERSION)"
 
-for n in $HOSTS $CONCURRENCY $DURATION $WARMUP $POOL_SIZES; do
-  [[ $n =~ ^[0-9]+$ ]] && (( n >= 0 )) || { log "HOSTS, CONCURRENCY, DURATION, WARMUP, POOL_SIZES must be whole numbers, not '$n'"; exit 2; }
+for n in $HOSTS $CONCURRENCY $DURATION $WARMUP $PRIME $QUIET_WAIT $POOL_SIZES; do
+  [[ $n =~ ^[0-9]+$ ]] && (( n >= 0 )) || { log "HOSTS, CONCURRENCY, DURATION, WARMUP, PRIME, QUIET_WAIT, POOL_SIZES must be whole numbers, not '$n'"; exit 2; }
 done
 
 # --- jars -----------------------------------------------------------------------------------
@@ -122,12 +125,32 @@ free_port() {
   return 1
 }
 
+# The machine is shared (and has only two cores): every window's CPU use by other processes is
+# reported, but start only once the machine has been idle for a few seconds, or after QUIET_WAIT.
+busy_cores() { # CPU busy over $1 seconds, in cores (user+nice+system+irq+softirq+steal from /proc/stat)
+  local a b
+  a=$(awk '/^cpu / {print $2+$3+$4+$7+$8+$9; exit}' /proc/stat); sleep "$1"
+  b=$(awk '/^cpu / {print $2+$3+$4+$7+$8+$9; exit}' /proc/stat)
+  awk -v a="$a" -v b="$b" -v s="$1" 'BEGIN { printf "%.2f", (b - a) / 100 / s }'
+}
+wait_quiet() {
+  local end=$((SECONDS + QUIET_WAIT)) busy
+  while :; do
+    busy=$(busy_cores 5)
+    awk -v b="$busy" 'BEGIN { exit !(b < 0.3) }' && { echo "$busy"; return 0; }
+    (( SECONDS < end )) || { log "the machine is still busy ($busy cores): starting anyway"; echo "$busy (busy)"; return 0; }
+    log "the machine is busy ($busy cores in use by others): waiting (at most $QUIET_WAIT s in all)"
+    sleep 10
+  done
+}
+
 # --- one gateway, one pool size ------------------------------------------------------------------
 ROWS=()
 DETAILS=()
 STEPS=$(wc -w <<<"$CONCURRENCY")
 run_pool() {
-  local pool=$1 port deadline gwlog pg_port pg_pid redis_pid load_before
+  local pool=$1 port deadline gwlog pg_port pg_pid redis_pid load_before idle_before
+  idle_before=$(wait_quiet)
   port=$(free_port) || { log "no free port"; return 1; }
   GW_HOME=$WORK/gateway-$pool
   gwlog=$WORK/gateway-$pool.log
@@ -171,7 +194,7 @@ run_pool() {
   local watch="gateway=$GW,fleet=$FLEET"
   [[ -n $pg_pid ]] && watch="$watch,postgres=$pg_pid+"
   [[ -n $redis_pid ]] && watch="$watch,redis=$redis_pid"
-  local args=(--api "http://127.0.0.1:$port" --concurrency "$(tr ' ' ',' <<<"$CONCURRENCY")" --duration "$DURATION" --warmup "$WARMUP"
+  local args=(--api "http://127.0.0.1:$port" --concurrency "$(tr ' ' ',' <<<"$CONCURRENCY")" --duration "$DURATION" --warmup "$WARMUP" --prime "$PRIME"
     --expect-hosts "$HOSTS" --watch "$watch" --request-timeout-ms "$REQUEST_TIMEOUT_MS" --out "$WORK/load-$pool.json")
   [[ -n $pg_port ]] && args+=(--pg-url "postgresql://postgres@127.0.0.1:$pg_port/postgres")
   [[ -n $STRATEGY ]] && args+=(--strategy "$STRATEGY")
@@ -179,10 +202,10 @@ run_pool() {
   if [[ $PROFILE == 1 ]]; then
     "$JDK_BIN/jcmd" "$GW" JFR.start name=placements settings=profile filename="$WORK/gateway-$pool.jfr" >/dev/null || log "JFR did not start"
   fi
-  log "pool $pool: load at C = $CONCURRENCY, ${WARMUP} s warm-up + ${DURATION} s window each"
+  log "pool $pool: load at C = $CONCURRENCY, ${WARMUP} s warm-up + ${DURATION} s window each, after ${PRIME} s of priming"
   "$JAVA" "${JVM_FLAGS[@]}" -Xmx"$LOAD_HEAP" -cp "$BENCH_JAR" io.respool.bench.PlacementLoad "${args[@]}" >"$WORK/load-$pool.log" 2>&1 &
   LOAD=$!
-  deadline=$((SECONDS + STEPS * (WARMUP + DURATION + REQUEST_TIMEOUT_MS / 1000 + 30) + 240))
+  deadline=$((SECONDS + PRIME + (STEPS + 1) * (WARMUP + DURATION + REQUEST_TIMEOUT_MS / 1000 + 30) + 240))
   while alive "$LOAD" && (( SECONDS < deadline )); do sleep 1; done
   local load_rc=0
   if alive "$LOAD"; then
@@ -213,12 +236,13 @@ run_pool() {
     + " \(((.otherStatus | to_entries | map(.value) | add) // 0) + ((.errors | to_entries | map(.value) | add) // 0)) |"
     + " \(.cores.gateway) / \(.cores.postgres // "?") / \(((.cores["load generator"] // 0) + (.cores.fleet // 0) + (.cores.redis // 0)) * 100 | round / 100) / \(.cores["other processes"]) |"
     + " \($check) |"' "$m")
-  DETAILS+=("$(jq -r --arg pool "$pool" --arg load "$load_before" --arg warns "$warns" '
+  DETAILS+=("$(jq -r --arg pool "$pool" --arg load "$load_before" --arg idle "$idle_before" --arg warns "$warns" '
     "- **pool \($pool)**: fleet \(.fleetAtStart.online) online hosts, \(.fleetAtStart.totalCpu) cores, room for \(.fleetAtStart.bookingsThatFit) bookings;"
     + " after the run \(.verification.bookingsHeld) bookings held on \(.verification.hostsUsed) hosts, \(.verification.placedCpu) cores placed by 201s,"
     + " \(.verification.reservedCpu) cores reserved by the gateway, \(.verification.overAllocatedHosts) hosts over-allocated,"
     + " \(.verification.disagreeingHosts) hosts whose books disagree, \(.verification.unknownOutcomes) requests of unknown outcome;"
-    + " PostgreSQL \(.postgresVersion // "?"); \($warns) WARN/ERROR lines in the gateway log; load average before: \($load)"' "$m")")
+    + " PostgreSQL \(.postgresVersion // "?"); \($warns) WARN/ERROR lines in the gateway log; before the gateway started the machine was busy"
+    + " \($idle) cores (5-s sample), load average \($load); priming \(.prime.seconds // 0) s at C=\(.prime.concurrency // "–"): \(.prime.placementsPerSecond // "–") placements/s"' "$m")")
   while IFS= read -r d; do DETAILS+=("$d"); done < <(jq -r --arg pool "$pool" '.steps[] |
     "  - C=\(.concurrency): \(.requestsPerSecond) requests/s, p99.9 \(.p999Ms) ms, mean \(.meanMs) ms, \(.placedOutsideWindow) placed in warm-up and tail;"
     + " 409 reasons \(.noCapacityReasons | tostring); other \(.otherStatus | tostring); errors \(.errors | tostring);"
@@ -247,7 +271,7 @@ OUT=$HERE/results/placements-$(date +%Y-%m-%d-%H%M).md
   echo "Code: $GIT_REV; gateway jar built $GATEWAY_BUILT."
   echo "Gateway: one node, -Xmx$GATEWAY_HEAP, embedded PostgreSQL (fsync on) and Redis; $HOSTS simulated hosts on the control channel"
   echo "(\`HostFleet\`, real ed25519 registration, heartbeats every 5 s), all on this machine."
-  echo "Load: \`PlacementLoad\`, closed loop, ${WARMUP} s warm-up then a ${DURATION}-s window per concurrency; each booking"
+  echo "Load: \`PlacementLoad\`, closed loop, ${PRIME} s of priming on each fresh gateway, then per concurrency ${WARMUP} s warm-up and a ${DURATION}-s window; each booking"
   echo "\`{cpu: 0.5, memoryMb: 256, durationSeconds: 3600, image, command}\`${STRATEGY:+, strategy $STRATEGY}${REGIONS:+, regions $REGIONS}; payment not waived, so a 201 is a"
   echo "booking in PENDING_PAYMENT with its capacity committed in PostgreSQL."
   echo

@@ -61,6 +61,11 @@ public final class PlacementLoad implements Callable<Integer> {
   int durationSeconds;
   @Option(names = "--warmup", defaultValue = "5", description = "seconds of load before each window, not measured (default ${DEFAULT-VALUE})")
   int warmupSeconds;
+  @Option(names = "--prime", defaultValue = "20",
+      description = "seconds of load before the first step, not measured: a cold gateway's JIT would otherwise weigh on it (default ${DEFAULT-VALUE})")
+  int primeSeconds;
+  @Option(names = "--prime-concurrency", defaultValue = "16", description = "clients during --prime (default ${DEFAULT-VALUE})")
+  int primeConcurrency;
   @Option(names = "--accounts", defaultValue = "4",
       description = "accounts signed in with fresh Solana keys; clients use them in turn (default ${DEFAULT-VALUE}; sign-in is rate-limited)")
   int accounts;
@@ -119,8 +124,9 @@ public final class PlacementLoad implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     if (concurrency.isEmpty() || concurrency.stream().anyMatch(c -> c < 1 || c > 4096) || durationSeconds < 1 || warmupSeconds < 0
+        || primeSeconds < 0 || primeConcurrency < 1 || primeConcurrency > 4096
         || accounts < 1 || accounts > 50 || !(cpu > 0) || memoryMb < 4 || bookingSeconds < 1 || requestTimeoutMs < 100) {
-      System.err.println("--concurrency 1..4096 each, --duration >= 1, --warmup >= 0, --accounts 1..50, --cpu > 0, --memory-mb >= 4,"
+      System.err.println("--concurrency and --prime-concurrency 1..4096 each, --duration >= 1, --warmup and --prime >= 0, --accounts 1..50, --cpu > 0, --memory-mb >= 4,"
           + " --booking-seconds >= 1, --request-timeout-ms >= 100");
       return 2;
     }
@@ -140,7 +146,7 @@ public final class PlacementLoad implements Callable<Integer> {
     }
     cpuGroups.addSelf("load generator");
 
-    int maxC = concurrency.stream().mapToInt(Integer::intValue).max().orElse(1);
+    int maxC = Math.max(primeConcurrency, concurrency.stream().mapToInt(Integer::intValue).max().orElse(1));
     vertx = Vertx.builder().with(new VertxOptions().setEventLoopPoolSize(1)).build();
     try {
       http = vertx.createHttpClient(new HttpClientOptions().setDefaultHost(api.getHost()).setDefaultPort(api.getPort()).setKeepAlive(true),
@@ -160,9 +166,15 @@ public final class PlacementLoad implements Callable<Integer> {
         return 1;
       }
 
+      JsonObject prime = null;
+      if (primeSeconds > 0) {
+        log("priming: %d clients for %d s, not measured", primeConcurrency, primeSeconds);
+        prime = runStep(primeConcurrency, signedIn, 0, primeSeconds);
+        log("primed: %.1f placements/s", prime.getDouble("placementsPerSecond"));
+      }
       JsonArray steps = new JsonArray();
       for (int c : concurrency) {
-        JsonObject step = runStep(c, signedIn);
+        JsonObject step = runStep(c, signedIn, warmupSeconds, durationSeconds);
         steps.add(step);
         log("C=%d: %.1f placements/s, p50 %.2f ms, p99 %.2f ms, max %.2f ms, %d × 409, other %s, errors %s, cores %s", c,
             step.getDouble("placementsPerSecond"), step.getDouble("p50Ms"), step.getDouble("p99Ms"), step.getDouble("maxMs"),
@@ -195,6 +207,8 @@ public final class PlacementLoad implements Callable<Integer> {
           .put("postgresVersion", pg == null ? null : onContext(() -> pg.version().otherwise("?")).await(10, TimeUnit.SECONDS))
           .put("settings", settings())
           .put("fleetAtStart", fleet)
+          .put("prime", prime == null ? null : new JsonObject().put("concurrency", primeConcurrency).put("seconds", primeSeconds)
+              .put("placementsPerSecond", prime.getDouble("placementsPerSecond")).put("cores", prime.getJsonObject("cores")))
           .put("fleetAtEnd", fleet(after))
           .put("steps", steps)
           .put("verification", verification)
@@ -240,11 +254,11 @@ public final class PlacementLoad implements Callable<Integer> {
     long cpuEndNanos;
     JsonObject postgres;
 
-    Step(int c, List<Account> accounts, long start) {
+    Step(int c, List<Account> accounts, long start, int warmup, int window) {
       this.c = c;
       this.accounts = accounts;
-      this.windowStart = start + TimeUnit.SECONDS.toNanos(warmupSeconds);
-      this.windowEnd = windowStart + TimeUnit.SECONDS.toNanos(durationSeconds);
+      this.windowStart = start + TimeUnit.SECONDS.toNanos(warmup);
+      this.windowEnd = windowStart + TimeUnit.SECONDS.toNanos(window);
     }
 
     boolean inWindow(long t) { return t >= windowStart && t < windowEnd; }
@@ -255,10 +269,10 @@ public final class PlacementLoad implements Callable<Integer> {
     }
   }
 
-  private JsonObject runStep(int c, List<Account> signedIn) throws TimeoutException {
-    log("C=%d: %d s warm-up, %d s window", c, warmupSeconds, durationSeconds);
+  private JsonObject runStep(int c, List<Account> signedIn, int warmup, int window) throws TimeoutException {
+    log("C=%d: %d s warm-up, %d s window", c, warmup, window);
     Step s = onContext(() -> {
-      Step step = new Step(c, signedIn, System.nanoTime());
+      Step step = new Step(c, signedIn, System.nanoTime(), warmup, window);
       long toWindow = Math.max(1, TimeUnit.NANOSECONDS.toMillis(step.windowStart - System.nanoTime()));
       vertx.setTimer(toWindow, t -> {
         step.cpuStartNanos = System.nanoTime();
@@ -279,18 +293,18 @@ public final class PlacementLoad implements Callable<Integer> {
       return Future.succeededFuture(step);
     }).await(10, TimeUnit.SECONDS);
     // every client stops sending at the window's end; the last answers may take up to the timeout
-    onContext(() -> s.done.future()).await(warmupSeconds + durationSeconds + requestTimeoutMs / 1000 + 30, TimeUnit.SECONDS);
+    onContext(() -> s.done.future()).await(warmup + window + requestTimeoutMs / 1000 + 30, TimeUnit.SECONDS);
 
-    double window = (s.cpuEndNanos - s.cpuStartNanos) / 1e9;
+    double measured = (s.cpuEndNanos - s.cpuStartNanos) / 1e9;
     JsonObject step = new JsonObject()
         .put("concurrency", c)
-        .put("warmupSeconds", warmupSeconds)
-        .put("windowSeconds", durationSeconds)
+        .put("warmupSeconds", warmup)
+        .put("windowSeconds", window)
         .put("placed", s.created)
         .put("noCapacity", s.noCapacity)
         .put("requests", s.requests)
-        .put("placementsPerSecond", Math.round(s.created * 10.0 / durationSeconds) / 10.0)
-        .put("requestsPerSecond", Math.round(s.requests * 10.0 / durationSeconds) / 10.0)
+        .put("placementsPerSecond", Math.round(s.created * 10.0 / window) / 10.0)
+        .put("requestsPerSecond", Math.round(s.requests * 10.0 / window) / 10.0)
         .put("placedOutsideWindow", s.createdOutside)
         .put("noCapacityReasons", s.noCapacityReasons)
         .put("otherStatus", s.otherStatus)
@@ -303,7 +317,7 @@ public final class PlacementLoad implements Callable<Integer> {
         .put("allP99Ms", ms(s.all.percentile(99)))
         .put("latencyPlacedNanos", s.placed.toJson())
         .put("latencyAllNanos", s.all.toJson())
-        .put("cores", new JsonObject(new java.util.LinkedHashMap<>(ProcessCpu.cores(s.cpuAtStart, s.cpuAtEnd, window))));
+        .put("cores", new JsonObject(new java.util.LinkedHashMap<>(ProcessCpu.cores(s.cpuAtStart, s.cpuAtEnd, measured))));
     if (s.postgres != null) step.put("postgres", s.postgres);
     if (releaseBetweenSteps) step.put("release", onContext(() -> release(s)).await(600, TimeUnit.SECONDS));
     return step;
@@ -474,7 +488,8 @@ public final class PlacementLoad implements Callable<Integer> {
   }
 
   private JsonObject settings() {
-    return new JsonObject().put("concurrency", new JsonArray(concurrency)).put("warmupSeconds", warmupSeconds)
+    return new JsonObject().put("concurrency", new JsonArray(concurrency)).put("primeSeconds", primeSeconds)
+        .put("primeConcurrency", primeConcurrency).put("warmupSeconds", warmupSeconds)
         .put("windowSeconds", durationSeconds).put("accounts", accounts).put("booking", bookingBody(0).toJsonObject()).put("regions", new JsonArray(regions))
         .put("requestTimeoutMs", requestTimeoutMs).put("releaseBetweenSteps", releaseBetweenSteps);
   }
