@@ -39,7 +39,8 @@ class BookingsEndToEndIT {
     String dockerHost = System.getenv("DOCKER_HOST");
     assertThat(dockerHost).as("DOCKER_HOST must point at the test dockerd: run ops/docker/test-dockerd.sh (ops/respool test does)").isNotBlank();
     node = GatewayNodes.start(Map.of("allowUnpaidBookings", "true", "reconcileIntervalMs", "200", "hostLossGraceSeconds", "1",
-        "stopGraceSeconds", "2", "resendAfterSeconds", "2", "heartbeatIntervalMs", "500", "heartbeatTimeoutMs", "2000"));
+        "stopGraceSeconds", "2", "resendAfterSeconds", "2", "heartbeatIntervalMs", "500", "heartbeatTimeoutMs", "2000",
+        "meterIntervalMs", "200"));
     http = new Http(node.port());
     containers = Worker.start(node.port(), DOCKER_REGION, dockerHost);
   }
@@ -187,5 +188,65 @@ class BookingsEndToEndIT {
   static JsonNode taskOn(JsonNode booking, String hostId) {
     for (JsonNode t : booking.path("tasks")) if (t.path("hostId").asText().equals(hostId)) return t;
     return com.fasterxml.jackson.databind.node.MissingNode.getInstance();
+  }
+
+  @Test
+  void aShortDepositRunsOutTheBookingPausesAndATopUpResumesTheSameContainerWithItsData() throws Exception {
+    Session renter = Wallets.signIn(http);
+    String counter = "n=$(cat /state 2>/dev/null || echo 0); while true; do n=$((n+1)); echo $n > /state; echo tick $n; sleep 1; done";
+    JsonNode created = book(renter, body(DOCKER_REGION, Map.of("image", IMAGE, "command", List.of("/bin/sh", "-c", counter),
+        "durationSeconds", 4)));
+    String id = created.path("id").asText();
+    long deposit = created.path("cost").asLong();
+
+    JsonNode paused = await(renter, id, state("PAUSED"), "PAUSED");
+    assertThat(paused.path("reason").asText()).contains("used up");
+    assertThat(freeCpu(containers.hostId)).as("the paused booking keeps its capacity")
+        .isEqualTo(Math.round(http.get("/v1/hosts/" + containers.hostId).json().path("total").path("cpu").asDouble() * 1000) - 500);
+    int firstRun = lastTick(awaitLogs(renter, id, "tick"));
+
+    Http.Response topUp = http.post("/v1/bookings/" + id + "/extend", "{\"seconds\":4}", renter.token());
+    assertThat(topUp.status()).as(topUp.toString()).isEqualTo(200);
+    await(renter, id, state("RUNNING"), "RUNNING again");
+    JsonNode pausedAgain = await(renter, id, b -> state("PAUSED").test(b) && Views.transitions(b).stream().filter("PAUSED"::equals).count() == 2,
+        "PAUSED again");
+    String stdout = awaitLogs(renter, id, "tick " + (firstRun + 1)).path("tasks").get(0).path("stdout").asText();
+    assertThat(stdout).as("the same container ran again with its file: counting went on, it did not start over")
+        .contains("tick " + (firstRun + 1)).containsOnlyOnce("tick 1\n");
+    assertThat(pausedAgain.path("tasks")).hasSize(1);
+
+    http.post("/v1/bookings/" + id + "/stop", "", renter.token());
+    JsonNode stopped = await(renter, id, state("STOPPED"), "STOPPED");
+    JsonNode invoice = http.get("/v1/bookings/" + id + "/invoice", renter.token()).json();
+    assertThat(invoice.path("settled").asBoolean()).isTrue();
+    assertThat(invoice.path("deposit").asLong()).isEqualTo(2 * deposit);
+    assertThat(invoice.path("billed").asLong()).as("both deposits were used up").isEqualTo(2 * deposit);
+    long shares = 0;
+    for (JsonNode s : invoice.path("hostShares")) shares += s.asLong();
+    assertThat(shares + invoice.path("fee").asLong() + invoice.path("refund").asLong()).isEqualTo(invoice.path("deposit").asLong());
+    // the invoice matches the timeline: the task ran about 4 s, was paused, ran about 4 s more
+    long running = runningSeconds(stopped);
+    assertThat(invoice.path("lines").get(0).path("billedSeconds").asLong()).isBetween(running - 2, running + 1).isBetween(7L, 12L);
+  }
+
+  static int lastTick(JsonNode logs) {
+    String[] lines = logs.path("tasks").get(0).path("stdout").asText().strip().split("\n");
+    return Integer.parseInt(lines[lines.length - 1].replace("tick ", "").strip());
+  }
+
+  /** Whole seconds the booking spent RUNNING or STOPPING (its tasks run until stopped), by its transitions. */
+  static long runningSeconds(JsonNode booking) {
+    long total = 0;
+    java.time.Instant since = null;
+    for (JsonNode t : booking.path("transitions")) {
+      java.time.Instant at = java.time.Instant.parse(t.path("at").asText());
+      String to = t.path("to").asText();
+      if (since != null && !to.equals("STOPPING")) {
+        total += java.time.Duration.between(since, at).toMillis();
+        since = null;
+      }
+      if (to.equals("RUNNING")) since = at;
+    }
+    return Math.round(total / 1000.0);
   }
 }

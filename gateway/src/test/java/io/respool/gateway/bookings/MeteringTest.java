@@ -48,7 +48,11 @@ class MeteringTest {
   }
 
   static ScriptedHost host(String region) {
-    ScriptedHost h = new ScriptedHost(node.port(), TestHost.info(region, List.of("process")));
+    return host(TestHost.info(region, List.of("process")));
+  }
+
+  static ScriptedHost host(io.respool.protocol.host.HostInfo info) {
+    ScriptedHost h = new ScriptedHost(node.port(), info);
     hosts.add(h);
     return h;
   }
@@ -174,5 +178,32 @@ class MeteringTest {
       assertThat(csv.text()).startsWith("booking,task,host,billed_seconds,price_per_hour,amount,currency\n" + id + "," + task + ",")
           .contains(id + ",deposit,,,," + deposit + ",USDC");
     }
+  }
+
+  @Test
+  void aHostsEarningsAreItsSharesAndOnlyItsOwnerSeesThem() {
+    String region = region();
+    Session owner = Wallets.signIn(http);
+    var base = TestHost.info(region, List.of("process"));
+    ScriptedHost h = host(new io.respool.protocol.host.HostInfo(region, base.inventory(), base.prices(),
+        new io.respool.protocol.host.Payout(null, owner.address()), base.drivers(), base.agentVersion()));
+    Session renter = Wallets.signIn(http);
+    String id = bookRunning(renter, region, h, 3600).path("id").asText();
+    Poll.until(() -> http.get("/v1/bookings/" + id + "/invoice", renter.token()).json(), inv -> inv.path("billed").asLong() > 0,
+        java.time.Duration.ofSeconds(10), "something billed");
+
+    JsonNode running = http.get("/v1/hosts/" + h.id() + "/earnings", owner.token()).json();
+    assertThat(running.path("accruing").get(0).path("amount").asLong()).isPositive();
+    assertThat(running.path("accruing").get(0).path("currency").asText()).isEqualTo("USDC");
+    http.post("/v1/bookings/" + id + "/stop", "", renter.token());
+    Poll.booking(http, id, renter.token(), x -> x.path("state").asText().equals("STOPPED"), "stopping");
+
+    JsonNode invoice = http.get("/v1/bookings/" + id + "/invoice", renter.token()).json();
+    JsonNode earned = http.get("/v1/hosts/" + h.id() + "/earnings", owner.token()).json();
+    assertThat(earned.path("settled").get(0).path("amount").asLong()).as("its share of the settled booking")
+        .isEqualTo(invoice.path("hostShares").path(h.id()).asLong());
+    assertThat(earned.path("accruing")).isEmpty();
+    assertThat(http.get("/v1/hosts/" + h.id() + "/earnings", renter.token()).isProblem(404)).as("the renter does not see it").isTrue();
+    assertThat(http.get("/v1/hosts/" + h.id() + "/earnings", null).isProblem(401)).isTrue();
   }
 }

@@ -11,10 +11,13 @@ import java.util.Map;
 public final class Wallets {
   private Wallets() {}
 
-  public record Session(String token, String accountId) {}
+  public record Session(String token, String accountId, String address) {}
 
   public static Session signIn(Http http) {
-    Ed25519.Keys keys = Ed25519.generate();
+    return signIn(http, Ed25519.generate());
+  }
+
+  public static Session signIn(Http http, Ed25519.Keys keys) {
     String address = keys.publicKeyBase58();
     Http.Response c = http.post("/v1/auth/challenge", Http.json(Map.of("chain", "solana", "address", address)));
     assertThat(c.status()).as(c.toString()).isEqualTo(200);
@@ -23,6 +26,6 @@ public final class Wallets {
     Http.Response v = http.post("/v1/auth/verify",
         Http.json(Map.of("chain", "solana", "address", address, "message", message, "signature", signature)));
     assertThat(v.status()).as(v.toString()).isEqualTo(200);
-    return new Session(v.json().path("token").asText(), v.json().path("accountId").asText());
+    return new Session(v.json().path("token").asText(), v.json().path("accountId").asText(), address);
   }
 }
