@@ -50,11 +50,15 @@ final class Worker implements AutoCloseable {
     return start(port, region, dockerHost, Duration.ofSeconds(5));
   }
 
-  /** A worker sending usage samples every {@code usageInterval}. */
   static Worker start(int port, String region, String dockerHost, Duration usageInterval) throws Exception {
+    return start(List.of(port), region, dockerHost, usageInterval);
+  }
+
+  /** A worker knowing the gateways at {@code ports} (it dials the first, fails over to the next), sending usage samples every {@code usageInterval}. */
+  static Worker start(List<Integer> ports, String region, String dockerHost, Duration usageInterval) throws Exception {
     Vertx vertx = Vertx.vertx();
     Path home = Files.createTempDirectory("respool-worker-");
-    HostWorkerConfig config = new HostWorkerConfig(List.of(URI.create("ws://127.0.0.1:" + port)), home, region,
+    HostWorkerConfig config = new HostWorkerConfig(ports.stream().map(p -> URI.create("ws://127.0.0.1:" + p)).toList(), home, region,
         new Prices("USDC", 20_000, 5_000, 100, Map.of()), new Payout(null, null), Duration.ofSeconds(60)).withUsageInterval(usageInterval);
     var keys = new HostKeyStore(home).loadOrCreate();
     Map<String, TaskDriver> drivers = new LinkedHashMap<>();
