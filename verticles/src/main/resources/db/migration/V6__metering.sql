@@ -30,6 +30,8 @@ CREATE TABLE usage_gaps (
 
 ALTER TABLE booking_tasks ADD COLUMN last_seq bigint NOT NULL DEFAULT 0;
 ALTER TABLE booking_tasks ADD COLUMN resumes int NOT NULL DEFAULT 0;
+-- when the host removed an ended task's container or working directory (task.remove)
+ALTER TABLE booking_tasks ADD COLUMN removed_at timestamptz;
 
 -- The periods a task was RUNNING by the gateway's clock (several after pause and resume).
 CREATE TABLE task_runs (

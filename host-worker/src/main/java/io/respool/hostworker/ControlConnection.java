@@ -202,6 +202,7 @@ public final class ControlConnection extends VerticleBase {
       case HostFrame.TaskStart t -> answer(a, t.id(), tasks.start(t.spec()));
       case HostFrame.TaskStop t -> answer(a, t.id(), tasks.stop(t.taskId(), java.time.Duration.ofMillis(t.graceMs())));
       case HostFrame.TaskResume t -> answer(a, t.id(), tasks.resume(t.taskId()));
+      case HostFrame.TaskRemove t -> answer(a, t.id(), tasks.remove(t.taskId()));
       case HostFrame.TaskInspect t -> answer(a, t.id(), tasks.inspect(t.taskId()));
       case HostFrame.TaskLogs t -> tasks.output(t.id(), t.taskId(), t.maxBytes())
           .onComplete(ar -> reply(a, t.id(), ar.succeeded() ? ar.result() : null, ar.cause()));
@@ -272,6 +273,7 @@ public final class ControlConnection extends VerticleBase {
       case INVALID -> ErrorCode.INVALID_REQUEST;
       case NOT_FOUND -> ErrorCode.NOT_FOUND;
       case UNAVAILABLE -> ErrorCode.UNAVAILABLE;
+      case CONFLICT -> ErrorCode.CONFLICT;
     } : failure instanceof IllegalArgumentException ? ErrorCode.INVALID_REQUEST : ErrorCode.UNAVAILABLE;
     if (code == ErrorCode.UNAVAILABLE) log.warn("task request {} failed: {}", re, failure.toString());
     send(a, new HostFrame.Error(re, code.slug(), String.valueOf(failure.getMessage())));

@@ -3,18 +3,24 @@ package io.respool.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.BooleanNode;
 import io.respool.gateway.Gateway;
 import io.respool.gateway.testing.GatewayNodes;
 import io.respool.gateway.testing.Http;
 import io.respool.gateway.testing.Poll;
 import io.respool.gateway.testing.Views;
-import io.respool.gateway.testing.Wallets;
 import io.respool.gateway.testing.Wallets.Session;
+import io.respool.gateway.testing.Wallets;
 import io.respool.gateway.testing.Ws;
+import io.respool.hosts.HostCommands;
+import io.respool.protocol.host.HostFrame;
+import io.vertx.core.eventbus.ReplyException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -117,6 +123,16 @@ class BookingsEndToEndIT {
       assertThat(transitions(stopped)).endsWith("RUNNING", "STOPPING", "STOPPED");
       assertThat(freeCpu(containers.hostId)).as("capacity restored").isEqualTo(freeBefore);
       events.until(n -> n.path("event").path("type").asText().equals("booking.stopped"), 30);
+      String task = stopped.path("tasks").get(0).path("taskId").asText();
+      HostCommands commands = new HostCommands(node.vertx().eventBus());
+      Poll.until(() -> {
+        try {
+          commands.send(containers.hostId, new HostFrame.TaskInspect(null, task), Duration.ofSeconds(10)).await(15, TimeUnit.SECONDS);
+          return BooleanNode.FALSE;
+        } catch (Exception e) {
+          return BooleanNode.valueOf(e instanceof ReplyException re && re.failureCode() == 404);
+        }
+      }, JsonNode::asBoolean, Duration.ofSeconds(30), "the ended container removed from the host");
     }
   }
 

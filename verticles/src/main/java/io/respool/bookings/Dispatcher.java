@@ -248,7 +248,8 @@ public final class Dispatcher {
     return expireUnpaid()
         .compose(x -> expirePaused())
         .compose(x -> handleLostHosts())
-        .compose(x -> resend());
+        .compose(x -> resend())
+        .compose(x -> removeEnded());
   }
 
   private Future<Void> expireUnpaid() {
@@ -402,6 +403,48 @@ public final class Dispatcher {
           }
           return null;
         }));
+  }
+
+  /**
+   * Ended tasks that no longer serve a booking (it ended, or a later attempt replaced them) are
+   * removed from their hosts with what they kept; one a returning host still runs (it was given up
+   * for lost) is stopped first. Nothing is removed while its booking may still resume it.
+   */
+  private Future<Void> removeEnded() {
+    long after = settings.resendAfter().toSeconds();
+    return store.pool().withTransaction(tx -> tx.preparedQuery("""
+            UPDATE booking_tasks SET sent_at = now() WHERE task_id IN (
+              SELECT t.task_id FROM booking_tasks t JOIN bookings b ON b.id = t.booking_id JOIN hosts h ON h.id = t.host_id
+               WHERE t.removed_at IS NULL AND t.state IN ('EXITED', 'FAILED') AND h.online
+                 AND (NOT t.current OR b.state IN ('STOPPED', 'FAILED', 'EXPIRED', 'SETTLED'))
+                 AND (t.sent_at IS NULL OR t.sent_at < now() - make_interval(secs => $1))
+               LIMIT %d FOR UPDATE OF t SKIP LOCKED)
+            RETURNING *""".formatted(BATCH))
+        .execute(Tuple.of(after))
+        .map(rows -> {
+          for (Row r : rows) {
+            TaskRow t = BookingStore.task(r);
+            afterCommit(tx, () -> sendRemove(t));
+          }
+          return null;
+        }));
+  }
+
+  void sendRemove(TaskRow t) {
+    commands.send(t.hostId(), new HostFrame.TaskRemove(null, t.taskId()), settings.startTimeout())
+        .compose(answer -> markRemoved(t))
+        .recover(err -> {
+          if (err instanceof ReplyException re && re.failureCode() == ErrorCode.NOT_FOUND.status()) return markRemoved(t);
+          if (err instanceof ReplyException re && re.failureCode() == ErrorCode.CONFLICT.status()) {
+            LOG.info("task {} still runs on host {} though it was given up; stopping it", t.taskId(), t.hostId());
+            sendStop(t);
+          }
+          return Future.succeededFuture();
+        });
+  }
+
+  private Future<Void> markRemoved(TaskRow t) {
+    return store.pool().preparedQuery("UPDATE booking_tasks SET removed_at = now() WHERE task_id = $1").execute(Tuple.of(t.taskId())).mapEmpty();
   }
 
   interface BookingWork {

@@ -295,6 +295,7 @@ public final class HostConnections {
         case HostFrame.TaskInspect t -> new HostFrame.TaskInspect(id, t.taskId());
         case HostFrame.TaskLogs t -> new HostFrame.TaskLogs(id, t.taskId(), t.maxBytes());
         case HostFrame.TaskResume t -> new HostFrame.TaskResume(id, t.taskId());
+        case HostFrame.TaskRemove t -> new HostFrame.TaskRemove(id, t.taskId());
         default -> null;
       };
       if (numbered == null) {

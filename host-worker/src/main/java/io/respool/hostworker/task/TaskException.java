@@ -8,7 +8,9 @@ public final class TaskException extends RuntimeException {
     /** No task with that id. */
     NOT_FOUND,
     /** The runtime failed (dockerd down, fork failed); retrying may help. */
-    UNAVAILABLE
+    UNAVAILABLE,
+    /** The task's state does not allow it (e.g. removing a task that still runs). */
+    CONFLICT
   }
 
   private final Kind kind;

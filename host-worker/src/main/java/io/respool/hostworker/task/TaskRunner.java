@@ -132,6 +132,21 @@ public final class TaskRunner implements AutoCloseable {
     });
   }
 
+  /**
+   * Removes an ended task with what it kept (container, working directory) and forgets it;
+   * answers its last status. A running task is refused: it must be stopped first.
+   */
+  public Future<TaskStatus> remove(String taskId) {
+    return call(() -> {
+      Tracked t = tracked(taskId);
+      TaskStatus s = t.driver.inspect(taskId);
+      if (!s.state().isFinal()) throw new TaskException(TaskException.Kind.CONFLICT, "task " + taskId + " is " + s.state() + "; stop it first");
+      t.driver.remove(taskId);
+      tasks.remove(taskId);
+      return s;
+    });
+  }
+
   public Future<TaskStatus> inspect(String taskId) {
     return call(() -> tracked(taskId).driver.inspect(taskId));
   }

@@ -110,6 +110,23 @@ class TaskRunnerTest {
     });
   }
 
+  @Test
+  void onlyAnEndedTaskIsRemovedAndThenItIsGoneWithItsDirectory() throws Exception {
+    String id = start(": > kept", "sleep 60");
+    until(() -> !reports.isEmpty() && last(id).state() == TaskState.RUNNING, "the start is reported");
+    assertThatThrownBy(() -> runner.remove(id).await(T, TimeUnit.SECONDS))
+        .isInstanceOfSatisfying(TaskException.class, e -> assertThat(e.kind()).isEqualTo(TaskException.Kind.CONFLICT));
+
+    runner.stop(id, Duration.ZERO).await(T, TimeUnit.SECONDS);
+    TaskStatus removed = runner.remove(id).await(T, TimeUnit.SECONDS);
+
+    assertThat(removed.state()).isEqualTo(TaskState.EXITED);
+    assertThat(home.resolve("tasks").resolve(id)).as("its working directory is gone").doesNotExist();
+    assertThatThrownBy(() -> runner.inspect(id).await(T, TimeUnit.SECONDS))
+        .isInstanceOfSatisfying(TaskException.class, e -> assertThat(e.kind()).isEqualTo(TaskException.Kind.NOT_FOUND));
+    started.remove(id);
+  }
+
   private String start(String... script) throws Exception {
     String id = "tr-" + UUID.randomUUID().toString().substring(0, 12);
     started.add(id);

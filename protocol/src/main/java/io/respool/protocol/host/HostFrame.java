@@ -44,6 +44,7 @@ import java.util.List;
   @JsonSubTypes.Type(value = HostFrame.TaskOutput.class, name = "task.output"),
   @JsonSubTypes.Type(value = HostFrame.TaskUpdate.class, name = "task.status"),
   @JsonSubTypes.Type(value = HostFrame.TaskResume.class, name = "task.resume"),
+  @JsonSubTypes.Type(value = HostFrame.TaskRemove.class, name = "task.remove"),
   @JsonSubTypes.Type(value = HostFrame.Usage.class, name = "task.usage"),
 })
 public sealed interface HostFrame {
@@ -150,6 +151,16 @@ public sealed interface HostFrame {
    */
   record TaskResume(String id, String taskId) implements HostFrame {
     public TaskResume {
+      Checks.text("taskId", taskId, 64);
+    }
+  }
+
+  /**
+   * Removes an ended task and what it kept (container, working directory); answered with its
+   * last status. A task still running is refused (conflict): stop it first.
+   */
+  record TaskRemove(String id, String taskId) implements HostFrame {
+    public TaskRemove {
       Checks.text("taskId", taskId, 64);
     }
   }

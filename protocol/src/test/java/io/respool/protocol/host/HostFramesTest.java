@@ -40,6 +40,7 @@ class HostFramesTest {
         new HostFrame.TaskUpdate(null, "t3", new io.respool.protocol.task.TaskStatus("task-1", "book-1",
             io.respool.protocol.task.TaskState.EXITED, 3, true, "OOM", Map.of(8080, 32768), java.time.Instant.EPOCH, java.time.Instant.EPOCH)),
         new HostFrame.TaskResume("t5", "task-1"),
+        new HostFrame.TaskRemove("t6", "task-1"),
         new HostFrame.Usage("u-7", List.of(sample("task-1", 1, 0.25), sample("task-2", 42, null))));
     for (HostFrame f : frames) {
       String text = HostFrames.encode(f);
