@@ -10,7 +10,9 @@
 #
 # Knobs (environment): HOSTS, CONCURRENCY, DURATION (s, window per concurrency), WARMUP (s, before
 # each window), PRIME (s of unmeasured load on a fresh gateway before the first step, for its JIT),
-# QUIET_WAIT (s to wait at most for the machine to be idle before each gateway), POOL_SIZES (gateway dbPoolSize, one fresh gateway each), STRATEGY (cheapest|best-fit|spread,
+# MAX_OTHER, QUIET_WAIT, STEP_RETRIES (the machine is shared: before each gateway and each step wait
+# at most QUIET_WAIT s for other processes to use less than MAX_OTHER cores, and repeat a step they
+# disturbed more than that, at most STEP_RETRIES times; the discarded attempts are listed), POOL_SIZES (gateway dbPoolSize, one fresh gateway each), STRATEGY (cheapest|best-fit|spread,
 # default the gateway's), REGIONS (comma list: client i books in region i mod n; the fleet's
 # hosts are in bench-0, bench-1, bench-2), RAMP (host registrations/s), GATEWAY_HEAP, FLEET_HEAP,
 # LOAD_HEAP, PROFILE=1 (a JFR recording of the gateway during the load, kept in the work dir),
@@ -25,7 +27,9 @@ CONCURRENCY=${CONCURRENCY:-8 32 64}
 DURATION=${DURATION:-30}
 WARMUP=${WARMUP:-5}
 PRIME=${PRIME:-20}
-QUIET_WAIT=${QUIET_WAIT:-300}
+QUIET_WAIT=${QUIET_WAIT:-120}
+MAX_OTHER=${MAX_OTHER:-0.3}     # cores; a quiet machine shows ~0.15 (the kernel's share of the loopback traffic and so on)
+STEP_RETRIES=${STEP_RETRIES:-2}
 POOL_SIZES=${POOL_SIZES:-8}
 STRATEGY=${STRATEGY:-}
 REGIONS=${REGIONS:-}
@@ -59,8 +63,8 @@ JVM_FLAGS=()
 (( JAVA_VERSION >= 23 )) && JVM_FLAGS=(--sun-misc-unsafe-memory-access=allow --enable-native-access=ALL-UNNAMED)
 log "using $JAVA (JDK $JAVA_VERSION)"
 
-for n in $HOSTS $CONCURRENCY $DURATION $WARMUP $PRIME $QUIET_WAIT $POOL_SIZES; do
-  [[ $n =~ ^[0-9]+$ ]] && (( n >= 0 )) || { log "HOSTS, CONCURRENCY, DURATION, WARMUP, PRIME, QUIET_WAIT, POOL_SIZES must be whole numbers, not '$n'"; exit 2; }
+for n in $HOSTS $CONCURRENCY $DURATION $WARMUP $PRIME $QUIET_WAIT $STEP_RETRIES $POOL_SIZES; do
+  [[ $n =~ ^[0-9]+$ ]] && (( n >= 0 )) || { log "HOSTS, CONCURRENCY, DURATION, WARMUP, PRIME, QUIET_WAIT, STEP_RETRIES, POOL_SIZES must be whole numbers, not '$n'"; exit 2; }
 done
 
 # --- jars -----------------------------------------------------------------------------------
@@ -137,7 +141,7 @@ wait_quiet() {
   local end=$((SECONDS + QUIET_WAIT)) busy
   while :; do
     busy=$(busy_cores 5)
-    awk -v b="$busy" 'BEGIN { exit !(b < 0.3) }' && { echo "$busy"; return 0; }
+    awk -v b="$busy" -v m="$MAX_OTHER" 'BEGIN { exit !(b < m) }' && { echo "$busy"; return 0; }
     (( SECONDS < end )) || { log "the machine is still busy ($busy cores): starting anyway"; echo "$busy (busy)"; return 0; }
     log "the machine is busy ($busy cores in use by others): waiting (at most $QUIET_WAIT s in all)"
     sleep 10
@@ -197,6 +201,8 @@ run_pool() {
   local args=(--api "http://127.0.0.1:$port" --concurrency "$(tr ' ' ',' <<<"$CONCURRENCY")" --duration "$DURATION" --warmup "$WARMUP" --prime "$PRIME"
     --expect-hosts "$HOSTS" --watch "$watch" --request-timeout-ms "$REQUEST_TIMEOUT_MS" --out "$WORK/load-$pool.json")
   [[ -n $pg_port ]] && args+=(--pg-url "postgresql://postgres@127.0.0.1:$pg_port/postgres")
+  # a step disturbed by other processes (> MAX_OTHER cores) is repeated, at most STEP_RETRIES times
+  args+=(--max-other-cores "$MAX_OTHER" --step-retries "$STEP_RETRIES" --quiet-wait "$QUIET_WAIT")
   [[ -n $STRATEGY ]] && args+=(--strategy "$STRATEGY")
   [[ -n $REGIONS ]] && args+=(--region "$REGIONS")
   if [[ $PROFILE == 1 ]]; then
@@ -205,7 +211,7 @@ run_pool() {
   log "pool $pool: load at C = $CONCURRENCY, ${WARMUP} s warm-up + ${DURATION} s window each, after ${PRIME} s of priming"
   "$JAVA" "${JVM_FLAGS[@]}" -Xmx"$LOAD_HEAP" -cp "$BENCH_JAR" io.respool.bench.PlacementLoad "${args[@]}" >"$WORK/load-$pool.log" 2>&1 &
   LOAD=$!
-  deadline=$((SECONDS + PRIME + (STEPS + 1) * (WARMUP + DURATION + REQUEST_TIMEOUT_MS / 1000 + 30) + 240))
+  deadline=$((SECONDS + PRIME + (STEPS * (STEP_RETRIES + 1) + 1) * (WARMUP + DURATION + QUIET_WAIT + REQUEST_TIMEOUT_MS / 1000 + 30) + 240))
   while alive "$LOAD" && (( SECONDS < deadline )); do sleep 1; done
   local load_rc=0
   if alive "$LOAD"; then
@@ -246,7 +252,8 @@ run_pool() {
   while IFS= read -r d; do DETAILS+=("$d"); done < <(jq -r --arg pool "$pool" '.steps[] |
     "  - C=\(.concurrency): \(.requestsPerSecond) requests/s, p99.9 \(.p999Ms) ms, mean \(.meanMs) ms, \(.placedOutsideWindow) placed in warm-up and tail;"
     + " 409 reasons \(.noCapacityReasons | tostring); other \(.otherStatus | tostring); errors \(.errors | tostring);"
-    + " cores \(.cores | tostring); PostgreSQL backends on average \(.postgres.averageBackends // {} | tostring)"' "$m")
+    + " cores \(.cores | tostring); PostgreSQL backends on average \(.postgres.averageBackends // {} | tostring)"
+    + (if (.discardedAttempts | length) > 0 then "; repeated: discarded attempts (disturbed by other processes) \(.discardedAttempts | tostring)" else "" end)' "$m")
   if [[ $PROFILE == 1 && -f $WORK/gateway-$pool.jfr ]]; then
     DETAILS+=("  - gateway CPU profile over the whole load (\`JfrProfile gateway-$pool.jfr\`):" "" '    ```'
       "$("$JAVA" -cp "$BENCH_JAR" io.respool.bench.JfrProfile "$WORK/gateway-$pool.jfr" 12 2>&1 | sed 's/^/    /')" '    ```' "")
