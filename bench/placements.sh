@@ -236,11 +236,11 @@ run_pool() {
   local check
   check=$(jq -r '.verification | "\(if .noOverAllocation then "none" else "**\(.overAllocatedHosts) hosts over**" end);"
     + " books \(if .booksAgree then "agree" else "**disagree on \(.disagreeingHosts) hosts**" end)"' "$m")
-  while IFS= read -r row; do ROWS+=("$row"); done < <(jq -r --arg pool "$pool" --arg check "$check" '.steps[] |
+  while IFS= read -r row; do ROWS+=("$row"); done < <(jq -r --arg pool "$pool" --arg check "$check" --argjson max "$MAX_OTHER" '.steps[] |
     def ms: . * 10 | round / 10;
     "| \($pool) | \(.concurrency) | \(.placementsPerSecond) | \(.p50Ms | ms) | \(.p99Ms | ms) | \(.maxMs | ms) | \(.noCapacity) |"
     + " \(((.otherStatus | to_entries | map(.value) | add) // 0) + ((.errors | to_entries | map(.value) | add) // 0)) |"
-    + " \(.cores.gateway) / \(.cores.postgres // "?") / \(((.cores["load generator"] // 0) + (.cores.fleet // 0) + (.cores.redis // 0)) * 100 | round / 100) / \(.cores["other processes"]) |"
+    + " \(.cores.gateway) / \(.cores.postgres // "?") / \(((.cores["load generator"] // 0) + (.cores.fleet // 0) + (.cores.redis // 0)) * 100 | round / 100) / \(.cores["other processes"])\(if .cores["other processes"] > $max then " (disturbed)" else "" end) |"
     + " \($check) |"' "$m")
   DETAILS+=("$(jq -r --arg pool "$pool" --arg load "$load_before" --arg idle "$idle_before" --arg warns "$warns" '
     "- **pool \($pool)**: fleet \(.fleetAtStart.online) online hosts, \(.fleetAtStart.totalCpu) cores, room for \(.fleetAtStart.bookingsThatFit) bookings;"
@@ -288,7 +288,8 @@ OUT=$HERE/results/placements-$(date +%Y-%m-%d-%H%M).md
   echo
   echo "placements/s = 201s completed in the window / window length; latency is request written → whole answer read, over the 201s."
   echo "cores = CPU time used in the window / window length, from /proc; \"other\" is the rest of the machine's busy time"
-  echo "(the kernel's network work, and anything else running meanwhile). The check runs once per gateway, after all its"
+  echo "(the kernel's network work, and anything else running meanwhile); a step during which other processes used more than"
+  echo "$MAX_OTHER cores was repeated up to $STEP_RETRIES times, and \"(disturbed)\" marks one where every attempt was. The check runs once per gateway, after all its"
   echo "concurrencies: no host holds more than its total (by the 201s received and by the gateway's free capacity), and every"
   echo "host's reserved capacity equals what the 201s handed out on it."
   echo

@@ -55,7 +55,8 @@ final class PgActivity {
     vertx.cancelTimer(timer);
     JsonObject avg = new JsonObject();
     counts.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed())
-        .forEach(e -> avg.put(e.getKey(), samples == 0 ? 0.0 : Math.round(e.getValue() * 100.0 / samples) / 100.0));
+        .filter(e -> samples > 0 && e.getValue() * 200 >= samples) // states seen less than 0.005 of the time are noise
+        .forEach(e -> avg.put(e.getKey(), Math.round(e.getValue() * 100.0 / samples) / 100.0));
     return new JsonObject().put("samples", samples).put("failures", failures).put("averageBackends", avg);
   }
 
