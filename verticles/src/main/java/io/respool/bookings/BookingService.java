@@ -176,9 +176,8 @@ public final class BookingService {
     Map<Integer, Integer> parts = new HashMap<>();
     for (Placement p : placements) {
       int part = parts.merge(p.replica(), 1, Integer::sum) - 1;
-      out.add(new TaskRow(Dispatcher.taskId(bookingId, p.replica(), part, 1), bookingId, p.hostId(), p.replica(), part, 1, true,
-          p.cpuMillis(), p.memoryMb(), p.storageGb(), p.gpus(), p.gpuModel(), p.pricePerHour(), "PENDING", null, null, Map.of(),
-          null, null, null));
+      out.add(TaskRow.pending(Dispatcher.taskId(bookingId, p.replica(), part, 1), bookingId, p.hostId(), p.replica(), part, 1,
+          p.cpuMillis(), p.memoryMb(), p.storageGb(), p.gpus(), p.gpuModel(), p.pricePerHour()));
     }
     return out;
   }
@@ -349,9 +348,8 @@ public final class BookingService {
         return Future.failedFuture(new RespoolException(ErrorCode.NO_CAPACITY,
             "the new size costs " + price + " per hour on host " + t.hostId() + ", above your cap of " + d.maxPricePerHour()));
       }
-      replacements.add(new TaskRow(Dispatcher.taskId(b.id(), t.replica(), t.part(), t.attempt() + 1), b.id(), t.hostId(), t.replica(),
-          t.part(), t.attempt() + 1, true, d.cpuMillis(), d.memoryMb(), d.storageGb(), t.gpus(), t.gpuModel(), price, "PENDING",
-          null, null, Map.of(), null, null, null));
+      replacements.add(TaskRow.pending(Dispatcher.taskId(b.id(), t.replica(), t.part(), t.attempt() + 1), b.id(), t.hostId(), t.replica(),
+          t.part(), t.attempt() + 1, d.cpuMillis(), d.memoryMb(), d.storageGb(), t.gpus(), t.gpuModel(), price));
     }
     long cpu = d.cpuMillis() * tasks.size();
     long memory = d.memoryMb() * tasks.size();

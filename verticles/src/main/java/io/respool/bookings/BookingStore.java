@@ -60,7 +60,22 @@ public final class BookingStore {
   /** A task row: one placement of one attempt. {@code state} is PENDING until the host accepted it, then a TaskState. */
   public record TaskRow(String taskId, String bookingId, String hostId, int replica, int part, int attempt, boolean current,
       long cpuMillis, long memoryMb, long storageGb, int gpus, String gpuModel, long pricePerHour, String state, Integer exitCode,
-      String reason, Map<Integer, Integer> ports, Instant sentAt, Instant startedAt, Instant finishedAt) {
+      String reason, Map<Integer, Integer> ports, Instant sentAt, Instant startedAt, Instant finishedAt, int resumes) {
+
+    /** A new task, not yet sent to its host. */
+    public static TaskRow pending(String taskId, String bookingId, String hostId, int replica, int part, int attempt, long cpuMillis,
+        long memoryMb, long storageGb, int gpus, String gpuModel, long pricePerHour) {
+      return new TaskRow(taskId, bookingId, hostId, replica, part, attempt, true, cpuMillis, memoryMb, storageGb, gpus, gpuModel,
+          pricePerHour, "PENDING", null, null, Map.of(), null, null, null, 0);
+    }
+
+    /**
+     * A report that this task ended, arriving while a resume is awaited, is about the run before
+     * the pause (a late or resent report): the resumed run has not answered yet.
+     */
+    boolean staleEnd(String reportedState) {
+      return resumes > 0 && "PENDING".equals(state) && ("EXITED".equals(reportedState) || "FAILED".equals(reportedState));
+    }
 
     public Capacity capacity() { return new Capacity(cpuMillis, memoryMb, storageGb, gpus); }
 
@@ -320,7 +335,7 @@ public final class BookingStore {
         r.getLong("storage_gb"), r.getInteger("gpus"), r.getString("gpu_model"), r.getLong("price_per_hour"), r.getString("state"),
         r.getInteger("exit_code"), r.getString("reason"),
         ports == null ? Map.of() : new LinkedHashMap<>(Json.mapper().convertValue(Json.tree(ports.toString()), PORTS)),
-        instant(r, "sent_at"), instant(r, "started_at"), instant(r, "finished_at"));
+        instant(r, "sent_at"), instant(r, "started_at"), instant(r, "finished_at"), r.getInteger("resumes"));
   }
 
   private static Instant instant(Row r, String column) {

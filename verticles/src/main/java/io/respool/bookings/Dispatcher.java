@@ -153,7 +153,7 @@ public final class Dispatcher {
 
   private void fail(TaskRow t, String reason) {
     Instant now = Instant.now();
-    apply(t.hostId(), t.taskId(), "FAILED", null, reason, Map.of(), null, now)
+    apply(t.hostId(), t.taskId(), false, "FAILED", null, reason, Map.of(), null, now)
         .onFailure(e -> LOG.warn("cannot record the failure of task {}: {}", t.taskId(), e.toString()));
   }
 
@@ -174,15 +174,17 @@ public final class Dispatcher {
    */
   public Future<Void> onReport(String hostId, TaskStatus s) {
     String reason = s.reason() != null ? s.reason() : s.oomKilled() ? "killed: out of memory" : null;
-    return apply(hostId, s.taskId(), s.state().name(), s.exitCode(), reason, s.ports(), s.startedAt(), s.finishedAt());
+    return apply(hostId, s.taskId(), true, s.state().name(), s.exitCode(), reason, s.ports(), s.startedAt(), s.finishedAt());
   }
 
-  private Future<Void> apply(String hostId, String taskId, String state, Integer exitCode, String reason, Map<Integer, Integer> ports,
-      Instant startedAt, Instant finishedAt) {
+  /** {@code fromHost}: a host's report (else the gateway's own conclusion, e.g. the host refused the task). */
+  private Future<Void> apply(String hostId, String taskId, boolean fromHost, String state, Integer exitCode, String reason,
+      Map<Integer, Integer> ports, Instant startedAt, Instant finishedAt) {
     return store.pool().withTransaction(tx -> store.task(tx, taskId).compose(t -> {
       if (t == null || !t.hostId().equals(hostId)) return Future.succeededFuture();
       return store.lockBooking(tx, t.bookingId())
-          .compose(b -> store.task(tx, taskId).compose(fresh -> applyLocked(tx, b, fresh, state, exitCode, reason, ports, startedAt, finishedAt)));
+          .compose(b -> store.task(tx, taskId).compose(fresh -> fromHost && fresh.staleEnd(state) ? Future.<Void>succeededFuture()
+              : applyLocked(tx, b, fresh, state, exitCode, reason, ports, startedAt, finishedAt)));
     }));
   }
 
@@ -330,9 +332,8 @@ public final class Dispatcher {
               .compose(x -> placeFirst(tx, b, q.plans(), 0))
               .compose(p -> {
                 if (p == null) return failInstead(tx, b, t, why + " and the hosts that could take task " + t.taskId() + " filled up");
-                TaskRow next = new TaskRow(taskId(b.id(), t.replica(), t.part(), t.attempt() + 1), b.id(), p.hostId(), t.replica(),
-                    t.part(), t.attempt() + 1, true, p.cpuMillis(), p.memoryMb(), p.storageGb(), p.gpus(), p.gpuModel(), p.pricePerHour(),
-                    "PENDING", null, null, Map.of(), null, null, null);
+                TaskRow next = TaskRow.pending(taskId(b.id(), t.replica(), t.part(), t.attempt() + 1), b.id(), p.hostId(), t.replica(),
+                    t.part(), t.attempt() + 1, p.cpuMillis(), p.memoryMb(), p.storageGb(), p.gpus(), p.gpuModel(), p.pricePerHour());
                 String moved = why + "; task " + t.taskId() + " rescheduled on host " + p.hostId() + " as " + next.taskId();
                 return store.insertTasks(tx, List.of(next))
                     .compose(x -> repriceFromTasks(tx, b))

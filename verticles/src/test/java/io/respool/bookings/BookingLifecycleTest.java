@@ -94,4 +94,15 @@ class BookingLifecycleTest {
     assertThat(BookingLifecycle.afterTasks(PENDING_PAYMENT, null, null, List.of(task("FAILED", null)))).isEmpty();
     assertThat(BookingLifecycle.afterTasks(FUNDED, null, null, List.of(task("EXITED", 0)))).isEmpty();
   }
+
+  @Test
+  void whileAResumeIsAwaitedAReportedEndIsAboutTheRunBeforeThePause() {
+    BookingStore.TaskRow reopened = new BookingStore.TaskRow("t", "b", "h", 0, 0, 1, true, 1000, 64, 0, 0, null, 1, "PENDING", null, null,
+        java.util.Map.of(), null, null, null, 1);
+    assertThat(reopened.staleEnd("EXITED")).isTrue();
+    assertThat(reopened.staleEnd("FAILED")).isTrue();
+    assertThat(reopened.staleEnd("RUNNING")).as("the resumed run answering").isFalse();
+    BookingStore.TaskRow fresh = BookingStore.TaskRow.pending("t", "b", "h", 0, 0, 1, 1000, 64, 0, 0, null, 1);
+    assertThat(fresh.staleEnd("FAILED")).as("a task never resumed may fail before it runs").isFalse();
+  }
 }
