@@ -247,7 +247,8 @@ run_pool() {
     + " after the run \(.verification.bookingsHeld) bookings held on \(.verification.hostsUsed) hosts, \(.verification.placedCpu) cores placed by 201s,"
     + " \(.verification.reservedCpu) cores reserved by the gateway, \(.verification.overAllocatedHosts) hosts over-allocated,"
     + " \(.verification.disagreeingHosts) hosts whose books disagree, \(.verification.unknownOutcomes) requests of unknown outcome;"
-    + " PostgreSQL \(.postgresVersion // "?"); \($warns) WARN/ERROR lines in the gateway log; before the gateway started the machine was busy"
+    + " PostgreSQL \(.postgresVersion // "?"); hosts table before → after the load: \(.hostsTableBefore // {} | tostring) → \(.hostsTableAfter // {} | tostring);"
+    + " \($warns) WARN/ERROR lines in the gateway log; before the gateway started the machine was busy"
     + " \($idle) cores (5-s sample), load average \($load); priming \(.prime.seconds // 0) s at C=\(.prime.concurrency // "–"): \(.prime.placementsPerSecond // "–") placements/s"' "$m")")
   while IFS= read -r d; do DETAILS+=("$d"); done < <(jq -r --arg pool "$pool" '.steps[] |
     "  - C=\(.concurrency): \(.requestsPerSecond) requests/s, p99.9 \(.p999Ms) ms, mean \(.meanMs) ms, \(.placedOutsideWindow) placed in warm-up and tail;"

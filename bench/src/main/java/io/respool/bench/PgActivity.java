@@ -60,6 +60,32 @@ final class PgActivity {
     return new JsonObject().put("samples", samples).put("failures", failures).put("averageBackends", avg);
   }
 
+  /**
+   * The state of the {@code hosts} table, which every booking reads whole (the matcher's
+   * snapshot): live and dead rows, updates and how many of them were HOT, its size, and the
+   * execution time of a query of the snapshot's shape (that of {@code HostRegistry.offers}, kept
+   * in step by hand) as PostgreSQL's EXPLAIN ANALYZE reports it.
+   */
+  Future<JsonObject> hostsTable() {
+    return pool.query("""
+            SELECT n_live_tup, n_dead_tup, n_tup_upd, n_tup_hot_upd, autovacuum_count, pg_relation_size('hosts') AS bytes
+              FROM pg_stat_user_tables WHERE relname = 'hosts'""").execute()
+        .compose(rows -> {
+          Row r = rows.iterator().next();
+          JsonObject out = new JsonObject().put("liveRows", r.getLong("n_live_tup")).put("deadRows", r.getLong("n_dead_tup"))
+              .put("updates", r.getLong("n_tup_upd")).put("hotUpdates", r.getLong("n_tup_hot_upd"))
+              .put("autovacuums", r.getLong("autovacuum_count")).put("sizeKiB", r.getLong("bytes") / 1024);
+          return pool.query("""
+                  EXPLAIN (ANALYZE, FORMAT JSON) SELECT id, region, info::text AS info, cpu_millis, memory_mb, storage_gb, gpus,
+                    reserved_cpu_millis, reserved_memory_mb, reserved_storage_gb, reserved_gpus, online, last_seen, registered_at,
+                    coalesce(least(1.0, (online_seconds + CASE WHEN online THEN greatest(0, extract(epoch FROM now() - online_since)) ELSE 0 END)
+                      / nullif(extract(epoch FROM now() - registered_at), 0)), 1.0)::float8 AS uptime
+                    FROM hosts WHERE online AND info->'prices'->>'currency' = 'USDC'""").execute()
+              .map(plan -> out.put("snapshotQueryMs",
+                  new io.vertx.core.json.JsonArray(plan.iterator().next().getValue(0).toString()).getJsonObject(0).getDouble("Execution Time")));
+        });
+  }
+
   /** The server's version string, e.g. "18.6". */
   Future<String> version() {
     return pool.query("SHOW server_version").execute().map(rows -> rows.iterator().next().getString(0));

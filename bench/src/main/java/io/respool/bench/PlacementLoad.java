@@ -167,6 +167,7 @@ public final class PlacementLoad implements Callable<Integer> {
       log("signed in %d accounts", signedIn.size());
 
       List<PlacementLedger.HostState> before = onContext(this::listHosts).await(120, TimeUnit.SECONDS);
+      JsonObject hostsTableBefore = hostsTable();
       JsonObject fleet = fleet(before);
       log("fleet: %s", fleet.encode());
       if (expectHosts > 0 && fleet.getInteger("online") != expectHosts) {
@@ -192,6 +193,7 @@ public final class PlacementLoad implements Callable<Integer> {
       }
 
       List<PlacementLedger.HostState> after = onContext(this::listHosts).await(120, TimeUnit.SECONDS);
+      JsonObject hostsTableAfter = hostsTable();
       PlacementLedger.Verdict v = ledger.verify(before, after);
       JsonObject verification = new JsonObject()
           .put("hostsListed", v.hosts())
@@ -213,6 +215,8 @@ public final class PlacementLoad implements Callable<Integer> {
       JsonObject result = new JsonObject()
           .put("api", api.toString())
           .put("postgresVersion", pg == null ? null : onContext(() -> pg.version().otherwise("?")).await(10, TimeUnit.SECONDS))
+          .put("hostsTableBefore", hostsTableBefore)
+          .put("hostsTableAfter", hostsTableAfter)
           .put("settings", settings())
           .put("fleetAtStart", fleet)
           .put("prime", prime == null ? null : new JsonObject().put("concurrency", primeConcurrency).put("seconds", primeSeconds)
@@ -452,6 +456,14 @@ public final class PlacementLoad implements Callable<Integer> {
     };
     for (int i = 0; i < running[0]; i++) loop[0].run();
     return done.future();
+  }
+
+  /** {@link PgActivity#hostsTable}, or null without {@code --pg-url} or if it fails (it is a diagnostic only). */
+  private JsonObject hostsTable() throws TimeoutException {
+    if (pg == null) return null;
+    JsonObject t = onContext(() -> pg.hostsTable().otherwise(err -> new JsonObject().put("error", describe(err)))).await(30, TimeUnit.SECONDS);
+    log("hosts table: %s", t.encode());
+    return t;
   }
 
   // --- API ------------------------------------------------------------------------------------
