@@ -5,8 +5,8 @@
 # measures placements/s and latency, checks that no host was over-allocated and that the
 # gateway's books match every 201, and says where the CPU went.
 #
-#   bench/placements.sh                                   # 1,000 hosts, C = 8 32 64, pool 8
-#   POOL_SIZES="8 16" CONCURRENCY="1 8 32 64" bench/placements.sh
+#   bench/placements.sh                                   # 1,000 hosts, C = 1 8 32 64, pools 8 and 16: ~7 min
+#   HOSTS=250 POOL_SIZES=8 CONCURRENCY=32 DURATION=20 bench/placements.sh
 #
 # Knobs (environment): HOSTS, CONCURRENCY, DURATION (s, window per concurrency), WARMUP (s, before
 # each window), PRIME (s of unmeasured load on a fresh gateway before the first step, for its JIT),
@@ -23,14 +23,14 @@ set -euo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(dirname "$HERE")
 HOSTS=${HOSTS:-1000}
-CONCURRENCY=${CONCURRENCY:-8 32 64}
+CONCURRENCY=${CONCURRENCY:-1 8 32 64}
 DURATION=${DURATION:-30}
 WARMUP=${WARMUP:-5}
 PRIME=${PRIME:-20}
 QUIET_WAIT=${QUIET_WAIT:-120}
 MAX_OTHER=${MAX_OTHER:-0.3}     # cores; a quiet machine shows ~0.15 (the kernel's share of the loopback traffic and so on)
 STEP_RETRIES=${STEP_RETRIES:-2}
-POOL_SIZES=${POOL_SIZES:-8}
+POOL_SIZES=${POOL_SIZES:-8 16}
 STRATEGY=${STRATEGY:-}
 REGIONS=${REGIONS:-}
 RAMP=${RAMP:-150}
