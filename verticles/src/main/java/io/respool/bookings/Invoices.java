@@ -4,6 +4,7 @@ import io.respool.bookings.BookingStore.BookingRow;
 import io.respool.metering.Bill;
 import io.respool.metering.Settlement;
 import io.respool.metering.UsageSeries;
+import io.respool.protocol.task.UsageSample;
 import io.respool.protocol.RespoolException;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
@@ -52,15 +53,15 @@ public final class Invoices {
         return Future.failedFuture(RespoolException.invalid("at most " + UsageSeries.MAX_POINTS + " points: use a larger step"));
       }
       // the samples in the window, and each task's last one before it (the baseline of its first delta)
-      Future<List<UsageSeries.Sample>> samples = pool.preparedQuery("""
+      Future<List<UsageSample>> samples = pool.preparedQuery("""
               SELECT * FROM usage_samples WHERE booking_id = $1 AND at >= $2 AND at <= $3
               UNION ALL
               (SELECT DISTINCT ON (task_id) * FROM usage_samples WHERE booking_id = $1 AND at < $2 ORDER BY task_id, seq DESC)""")
           .execute(Tuple.of(b.id(), utc(start), utc(end)))
           .map(rows -> {
-            List<UsageSeries.Sample> out = new ArrayList<>();
+            List<UsageSample> out = new ArrayList<>();
             for (Row r : rows) {
-              out.add(new UsageSeries.Sample(r.getString("task_id"), r.getLong("seq"), r.getOffsetDateTime("at").toInstant(),
+              out.add(new UsageSample(r.getString("task_id"), r.getLong("seq"), r.getOffsetDateTime("at").toInstant(),
                   r.getDouble("cpu_seconds"), r.getLong("memory_bytes"), r.getDouble("gpu_util"), r.getLong("net_rx"), r.getLong("net_tx"),
                   r.getLong("blk_read"), r.getLong("blk_write")));
             }

@@ -1,5 +1,6 @@
 package io.respool.metering;
 
+import io.respool.protocol.task.UsageSample;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -42,33 +43,6 @@ public final class UsageSeries {
   /** The most points one series may have. */
   public static final int MAX_POINTS = 10_000;
 
-  /** One reading of a task (counters cumulative, memory and GPU gauges), as the host reports it. */
-  public record Sample(
-      String taskId,
-      long seq,
-      Instant at,
-      double cpuSeconds,
-      long memoryBytes,
-      Double gpuUtilization,
-      long netRxBytes,
-      long netTxBytes,
-      long blockReadBytes,
-      long blockWriteBytes) {
-
-    public Sample {
-      if (taskId == null || taskId.isEmpty()) throw new IllegalArgumentException("taskId is required");
-      if (seq < 1) throw new IllegalArgumentException("seq must be at least 1, was " + seq);
-      if (at == null) throw new IllegalArgumentException("at is required");
-      if (!Double.isFinite(cpuSeconds) || cpuSeconds < 0) throw new IllegalArgumentException("cpuSeconds must be a non-negative number, was " + cpuSeconds);
-      if (gpuUtilization != null && !(gpuUtilization >= 0 && gpuUtilization <= 1)) {
-        throw new IllegalArgumentException("gpuUtilization must be between 0 and 1, was " + gpuUtilization);
-      }
-      if (memoryBytes < 0 || netRxBytes < 0 || netTxBytes < 0 || blockReadBytes < 0 || blockWriteBytes < 0) {
-        throw new IllegalArgumentException("byte counts must not be negative");
-      }
-    }
-  }
-
   /** One step of the series, starting {@code at}; see the class comment for each value. */
   public record Point(
       Instant at,
@@ -86,7 +60,7 @@ public final class UsageSeries {
    * @throws IllegalArgumentException if from is not before to, the step is shorter than a second, or
    *     the window holds more than {@link #MAX_POINTS} steps
    */
-  public static List<Point> of(List<Sample> samples, Instant from, Instant to, Duration step) {
+  public static List<Point> of(List<UsageSample> samples, Instant from, Instant to, Duration step) {
     if (samples == null || from == null || to == null || step == null) throw new IllegalArgumentException("samples, from, to and step are required");
     if (!from.isBefore(to)) throw new IllegalArgumentException("from (" + from + ") must be before to (" + to + ")");
     if (step.compareTo(Duration.ofSeconds(1)) < 0) throw new IllegalArgumentException("step must be at least 1 s, was " + step);
@@ -106,12 +80,12 @@ public final class UsageSeries {
     long[] read = new long[n];
     long[] write = new long[n];
 
-    for (List<Sample> task : byTask(samples)) {
+    for (List<UsageSample> task : byTask(samples)) {
       long[] taskMemory = new long[n];
       double[] gpuSum = new double[n];
       int[] gpuCount = new int[n];
-      Sample prev = null;
-      for (Sample cur : task) {
+      UsageSample prev = null;
+      for (UsageSample cur : task) {
         int k = steps.indexOf(cur.at());
         if (k >= 0) {
           taskMemory[k] = Math.max(taskMemory[k], cur.memoryBytes());
@@ -156,13 +130,13 @@ public final class UsageSeries {
   }
 
   /** Each task's samples, first of each seq kept, in seq order. */
-  private static List<List<Sample>> byTask(List<Sample> samples) {
-    Map<String, Map<Long, Sample>> tasks = new LinkedHashMap<>();
-    for (Sample s : samples) tasks.computeIfAbsent(s.taskId(), t -> new LinkedHashMap<>()).putIfAbsent(s.seq(), s);
-    List<List<Sample>> out = new ArrayList<>(tasks.size());
-    for (Map<Long, Sample> bySeq : tasks.values()) {
-      List<Sample> list = new ArrayList<>(bySeq.values());
-      list.sort(Comparator.comparingLong(Sample::seq));
+  private static List<List<UsageSample>> byTask(List<UsageSample> samples) {
+    Map<String, Map<Long, UsageSample>> tasks = new LinkedHashMap<>();
+    for (UsageSample s : samples) tasks.computeIfAbsent(s.taskId(), t -> new LinkedHashMap<>()).putIfAbsent(s.seq(), s);
+    List<List<UsageSample>> out = new ArrayList<>(tasks.size());
+    for (Map<Long, UsageSample> bySeq : tasks.values()) {
+      List<UsageSample> list = new ArrayList<>(bySeq.values());
+      list.sort(Comparator.comparingLong(UsageSample::seq));
       out.add(list);
     }
     return out;

@@ -7,7 +7,7 @@ import static org.quicktheories.QuickTheory.qt;
 import static org.quicktheories.generators.SourceDSL.longs;
 
 import io.respool.metering.UsageSeries.Point;
-import io.respool.metering.UsageSeries.Sample;
+import io.respool.protocol.task.UsageSample;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -24,17 +24,17 @@ class UsageSeriesTest {
   }
 
   /** A sample whose every counter is {@code counter} (cpuSeconds = counter / 10). */
-  static Sample s(String task, long seq, long at, long counter, long memory, Double gpu) {
-    return new Sample(task, seq, t(at), counter / 10.0, memory, gpu, counter, 2 * counter, 3 * counter, 4 * counter);
+  static UsageSample s(String task, long seq, long at, long counter, long memory, Double gpu) {
+    return new UsageSample(task, seq, t(at), counter / 10.0, memory, gpu, counter, 2 * counter, 3 * counter, 4 * counter);
   }
 
-  static List<Point> series(List<Sample> samples, long from, long to, long stepSeconds) {
+  static List<Point> series(List<UsageSample> samples, long from, long to, long stepSeconds) {
     return UsageSeries.of(samples, t(from), t(to), Duration.ofSeconds(stepSeconds));
   }
 
   @Test
   void cpuRateIsTheDeltaOverTheTimeBetweenSamples() {
-    List<Sample> samples = List.of(s("a", 1, 0, 0, 100, null), s("a", 2, 10, 200, 300, null));
+    List<UsageSample> samples = List.of(s("a", 1, 0, 0, 100, null), s("a", 2, 10, 200, 300, null));
     List<Point> one = series(samples, 0, 10, 10);
     assertThat(one).hasSize(1);
     assertThat(one.getFirst().cpuCores()).isCloseTo(2.0, within(1e-9));
@@ -46,7 +46,7 @@ class UsageSeriesTest {
 
   @Test
   void countersAreDeltasInTheStepOfTheLaterSampleSummedOverTasks() {
-    List<Sample> samples = List.of(
+    List<UsageSample> samples = List.of(
         s("a", 1, 0, 0, 100, 0.5), s("a", 2, 10, 200, 300, 1.0), s("a", 3, 20, 300, 200, null),
         s("b", 1, 5, 1000, 50, 0.2), s("b", 2, 15, 1100, 70, null));
     List<Point> p = series(samples, 0, 30, 10);
@@ -72,7 +72,7 @@ class UsageSeriesTest {
 
   @Test
   void aCounterThatGoesDownRestartedFromZero() {
-    List<Sample> samples = List.of(s("a", 1, 0, 1000, 0, null), s("a", 2, 10, 1500, 0, null),
+    List<UsageSample> samples = List.of(s("a", 1, 0, 1000, 0, null), s("a", 2, 10, 1500, 0, null),
         s("a", 3, 20, 200, 0, null), s("a", 4, 30, 260, 0, null));
     List<Point> p = series(samples, 0, 40, 10);
     assertThat(p).extracting(Point::netRxBytes).containsExactly(0L, 500L, 200L, 60L);
@@ -82,21 +82,21 @@ class UsageSeriesTest {
 
   @Test
   void duplicatesAreIgnoredAndGapsBridged() {
-    List<Sample> samples = List.of(s("a", 1, 0, 0, 0, null), s("a", 3, 20, 400, 0, null),
+    List<UsageSample> samples = List.of(s("a", 1, 0, 0, 0, null), s("a", 3, 20, 400, 0, null),
         s("a", 3, 20, 999_999, 0, null), s("a", 1, 0, 77, 0, null));
     List<Point> p = series(samples, 0, 30, 10);
     assertThat(p).extracting(Point::netRxBytes).containsExactly(0L, 0L, 400L);
     assertThat(p.get(0).cpuCores()).isCloseTo(2.0, within(1e-9));
     assertThat(p.get(1).cpuCores()).isCloseTo(2.0, within(1e-9));
     // input order does not matter beyond which duplicate comes first
-    List<Sample> shuffled = new ArrayList<>(samples.subList(0, 2));
+    List<UsageSample> shuffled = new ArrayList<>(samples.subList(0, 2));
     Collections.reverse(shuffled);
     assertThat(series(shuffled, 0, 30, 10)).isEqualTo(series(samples.subList(0, 2), 0, 30, 10));
   }
 
   @Test
   void aSampleBeforeTheWindowIsTheBaseline() {
-    List<Sample> samples = List.of(s("a", 1, -10, 100, 999, 0.9), s("a", 2, 5, 250, 10, null));
+    List<UsageSample> samples = List.of(s("a", 1, -10, 100, 999, 0.9), s("a", 2, 5, 250, 10, null));
     List<Point> p = series(samples, 0, 10, 10);
     assertThat(p.getFirst().netRxBytes()).isEqualTo(150);
     assertThat(p.getFirst().memoryBytes()).isEqualTo(10); // the gauge outside the window is not shown
@@ -106,7 +106,7 @@ class UsageSeriesTest {
 
   @Test
   void theLastStepIsCutAtTheEndOfTheWindow() {
-    List<Sample> samples = List.of(s("a", 1, 0, 0, 0, null), s("a", 2, 30, 300, 0, null));
+    List<UsageSample> samples = List.of(s("a", 1, 0, 0, 0, null), s("a", 2, 30, 300, 0, null));
     List<Point> p = series(samples, 0, 25, 10);
     assertThat(p).extracting(Point::at).containsExactly(t(0), t(10), t(20));
     assertThat(p).extracting(Point::cpuCores).allSatisfy(c -> assertThat(c).isCloseTo(1.0, within(1e-9)));
@@ -128,10 +128,10 @@ class UsageSeriesTest {
 
   @Test
   void rejectsBadSamples() {
-    assertThatThrownBy(() -> new Sample("a", 0, T0, 0, 0, null, 0, 0, 0, 0)).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> new Sample("a", 1, T0, Double.NaN, 0, null, 0, 0, 0, 0)).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> new Sample("a", 1, T0, 0, 0, 1.5, 0, 0, 0, 0)).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> new Sample("a", 1, T0, 0, -1, null, 0, 0, 0, 0)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new UsageSample("a", 0, T0, 0, 0, null, 0, 0, 0, 0)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new UsageSample("a", 1, T0, Double.NaN, 0, null, 0, 0, 0, 0)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new UsageSample("a", 1, T0, 0, 0, 1.5, 0, 0, 0, 0)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new UsageSample("a", 1, T0, 0, -1, null, 0, 0, 0, 0)).isInstanceOf(IllegalArgumentException.class);
   }
 
   /** Random samples inside the window: nothing is negative, and every delta lands in exactly one step. */
@@ -141,7 +141,7 @@ class UsageSeriesTest {
       Random r = new Random(seed);
       long window = 1 + r.nextInt(600);
       long step = 1 + r.nextInt(60);
-      List<Sample> samples = new ArrayList<>();
+      List<UsageSample> samples = new ArrayList<>();
       long expectedRx = 0;
       double expectedCpu = 0;
       int tasks = 1 + r.nextInt(3);
@@ -150,7 +150,7 @@ class UsageSeriesTest {
         long rx = r.nextInt(1000);
         double cpu = r.nextInt(100);
         long seq = 1;
-        samples.add(new Sample("t" + task, seq, T0.plusMillis(at), cpu, 0, null, rx, 0, 0, 0));
+        samples.add(new UsageSample("t" + task, seq, T0.plusMillis(at), cpu, 0, null, rx, 0, 0, 0));
         while (true) {
           at += 1 + r.nextInt(20_000);
           if (at >= window * 1000) break;
@@ -161,7 +161,7 @@ class UsageSeriesTest {
           expectedCpu += nextCpu >= cpu ? nextCpu - cpu : nextCpu;
           rx = nextRx;
           cpu = nextCpu;
-          Sample sample = new Sample("t" + task, seq, T0.plusMillis(at), cpu, 0, null, rx, 0, 0, 0);
+          UsageSample sample = new UsageSample("t" + task, seq, T0.plusMillis(at), cpu, 0, null, rx, 0, 0, 0);
           samples.add(sample);
           if (r.nextInt(8) == 0) samples.add(sample); // resent
         }
