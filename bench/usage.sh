@@ -258,7 +258,8 @@ run_interval() {
     + " drained \(.drainMs) ms after the window; errors \(.errors | tostring), \(.retries) resent, \(.lostFrames) lost;"
     + " ack → cost p50/p99 \(.ackToCostP50Ms | round)/\(.ackToCostP99Ms | round) ms; interval between two cost events of a booking p50/p99/max"
     + " \(.costIntervalP50Ms | round)/\(.costIntervalP99Ms | round)/\(.costIntervalMaxMs | round) ms; event time → received p50/p99 \(.eventLagP50Ms)/\(.eventLagP99Ms) ms;"
-    + " PostgreSQL backends on average \(.postgres.averageBackends // {} | to_entries | map(select(.value >= 0.05)) | map("\(.key) \(.value)") | join(", "))"' "$m")
+    + " PostgreSQL backends on average \(.postgres.averageBackends // {} | to_entries | map(select(.value >= 0.05)) | map("\(.key) \(.value)") | join(", "));"
+    + " busiest other processes (pid, command: cores) \(if (.otherBusiest | length) == 0 then "none above 0.05" else (.otherBusiest | join("; ")) end)"' "$m")
   if [[ $PROFILE == 1 && -f $WORK/gateway-$interval.jfr ]]; then
     DETAILS+=("  - gateway CPU profile over the steps (\`JfrProfile gateway-$interval.jfr\`):" "" '    ```'
       "$("$JAVA" -cp "$BENCH_JAR" io.respool.bench.JfrProfile "$WORK/gateway-$interval.jfr" 12 2>&1 | sed 's/^/    /')" '    ```' "")

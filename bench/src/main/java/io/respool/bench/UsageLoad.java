@@ -311,11 +311,13 @@ public final class UsageLoad implements Callable<Integer> {
     sleepUntil(s.windowStart);
     Map<String, Double> cpuStart = cpuGroups.sample();
     long[] kernelStart = interruptAndStealTicks();
+    Map<Long, long[]> processesStart = processTicks();
     long cpuStartNanos = System.nanoTime();
     if (pg != null) onContext(() -> { pg.start(); return Future.succeededFuture(); }).await(5, TimeUnit.SECONDS);
     sleepUntil(s.windowEnd);
     Map<String, Double> cpuEnd = cpuGroups.sample();
     long[] kernelEnd = interruptAndStealTicks();
+    Map<Long, long[]> processesEnd = processTicks();
     long cpuEndNanos = System.nanoTime();
     JsonObject postgres = pg == null ? null : onContext(() -> Future.succeededFuture(pg.stop())).await(5, TimeUnit.SECONDS);
     onContext(() -> { f.stopSending(); return Future.succeededFuture(); }).await(5, TimeUnit.SECONDS);
@@ -384,6 +386,7 @@ public final class UsageLoad implements Callable<Integer> {
     double other = cores.getDouble(ProcessCpu.OTHER, 0.0);
     cores.put("irq+softirq", irq).put("steal", steal).put(ProcessCpu.OTHER, Math.max(0, Math.round((other - irq - steal) * 100) / 100.0));
     r.put("cores", cores);
+    r.put("otherBusiest", busiestOthers(processesStart, processesEnd, seconds));
     if (postgres != null) r.put("postgres", postgres);
     return r;
   }
@@ -581,6 +584,75 @@ public final class UsageLoad implements Callable<Integer> {
   private static void sleepUntil(long nanoTime) throws InterruptedException {
     long left;
     while ((left = nanoTime - System.nanoTime()) > 0) TimeUnit.NANOSECONDS.sleep(Math.min(left, 200_000_000L));
+  }
+
+  /** Every process's CPU ticks (utime + stime) and parent: pid → {ticks, ppid}. */
+  private static Map<Long, long[]> processTicks() {
+    Map<Long, long[]> out = new HashMap<>();
+    try (java.nio.file.DirectoryStream<Path> procs = Files.newDirectoryStream(Path.of("/proc"), p -> p.getFileName().toString().matches("\\d+"))) {
+      for (Path p : procs) {
+        try {
+          String stat = Files.readString(p.resolve("stat"));
+          String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+          out.put(Long.parseLong(p.getFileName().toString()), new long[] {Long.parseLong(f[11]) + Long.parseLong(f[12]), Long.parseLong(f[1])});
+        } catch (IOException | RuntimeException gone) {
+          // the process ended meanwhile
+        }
+      }
+    } catch (IOException e) {
+      // no /proc: nothing to say
+    }
+    return out;
+  }
+
+  /**
+   * The processes outside the watched groups (and this one) that used the most CPU between two
+   * {@link #processTicks} samples, so "other" in a report names what else ran on the machine.
+   */
+  private JsonArray busiestOthers(Map<Long, long[]> before, Map<Long, long[]> after, double seconds) {
+    java.util.Set<Long> mine = new java.util.HashSet<>();
+    java.util.Set<Long> trees = new java.util.HashSet<>();
+    mine.add(ProcessHandle.current().pid());
+    for (String w : watch) {
+      String pid = w.substring(w.indexOf('=') + 1);
+      if (pid.endsWith("+")) trees.add(Long.parseLong(pid.substring(0, pid.length() - 1)));
+      else mine.add(Long.parseLong(pid));
+    }
+    List<Map.Entry<Long, Double>> used = new ArrayList<>();
+    for (Map.Entry<Long, long[]> e : after.entrySet()) {
+      long pid = e.getKey();
+      if (mine.contains(pid) || inTree(pid, trees, after)) continue;
+      long[] b = before.get(pid);
+      double cores = (e.getValue()[0] - (b == null ? 0 : b[0])) / 100.0 / seconds;
+      if (cores >= 0.05) used.add(Map.entry(pid, cores));
+    }
+    used.sort(Map.Entry.<Long, Double>comparingByValue().reversed());
+    JsonArray out = new JsonArray();
+    for (Map.Entry<Long, Double> e : used.subList(0, Math.min(4, used.size()))) {
+      StringBuilder cmd = new StringBuilder();
+      try {
+        // the program's name and its arguments, without the JVM's own flags
+        String[] args = Files.readString(Path.of("/proc", e.getKey().toString(), "cmdline")).split("\0");
+        cmd.append(args[0].substring(args[0].lastIndexOf('/') + 1));
+        for (int i = 1; i < args.length; i++) {
+          if (!args[i].matches("-X.*|-D.*|--sun-misc.*|--enable-native.*")) cmd.append(' ').append(args[i]);
+        }
+      } catch (IOException | RuntimeException gone) {
+        cmd.append('?');
+      }
+      out.add(String.format("%s (%s): %.2f", e.getKey(), cmd.length() > 90 ? cmd.substring(0, 90) + "…" : cmd, e.getValue()));
+    }
+    return out;
+  }
+
+  private static boolean inTree(long pid, java.util.Set<Long> roots, Map<Long, long[]> procs) {
+    for (int depth = 0; depth < 16 && pid > 1; depth++) {
+      if (roots.contains(pid)) return true;
+      long[] p = procs.get(pid);
+      if (p == null) return false;
+      pid = p[1];
+    }
+    return false;
   }
 
   /** irq + softirq and steal ticks of all CPUs so far, from /proc/stat (zeros where it cannot be read). */
