@@ -43,7 +43,11 @@ public final class Metering {
 
   // --- samples ------------------------------------------------------------------------------
 
-  /** Stores a host's samples (those of tasks it runs for bookings; others are dropped); the frame is acked after this commits. */
+  /**
+   * Stores a host's samples (those of tasks it runs for bookings; others are dropped); the frame
+   * is acked after this commits. The tasks' rows are locked in task-id order, so two frames of the
+   * same host in flight at once cannot deadlock.
+   */
   public Future<Void> ingest(String hostId, List<UsageSample> samples) {
     int n = samples.size();
     String[] tasks = new String[n];
@@ -87,7 +91,7 @@ public final class Metering {
             .compose(x -> c.preparedQuery("""
                     WITH m AS (SELECT task_id, max(seq) AS hi FROM unnest($1::text[], $2::bigint[]) AS x(task_id, seq) GROUP BY task_id),
                     old AS (SELECT t.task_id, t.booking_id, t.last_seq AS lo, m.hi FROM booking_tasks t JOIN m ON m.task_id = t.task_id
-                             WHERE t.host_id = $3 FOR UPDATE OF t),
+                             WHERE t.host_id = $3 ORDER BY t.task_id FOR UPDATE OF t),
                     bump AS (UPDATE booking_tasks t SET last_seq = old.hi FROM old WHERE t.task_id = old.task_id AND old.hi > old.lo)
                     INSERT INTO usage_gaps (task_id, seq, booking_id)
                     SELECT old.task_id, g, old.booking_id FROM old, generate_series(old.lo + 1, least(old.hi - 1, old.lo + $4)) AS g
