@@ -15,7 +15,8 @@
 # disturbed more than that, at most STEP_RETRIES times; the discarded attempts are listed), POOL_SIZES (gateway dbPoolSize, one fresh gateway each), STRATEGY (cheapest|best-fit|spread,
 # default the gateway's), REGIONS (comma list: client i books in region i mod n; the fleet's
 # hosts are in bench-0, bench-1, bench-2), RAMP (host registrations/s), GATEWAY_HEAP, FLEET_HEAP,
-# LOAD_HEAP, PROFILE=1 (a JFR recording of the gateway during the load, kept in the work dir),
+# LOAD_HEAP, RELEASE=1 (after each step stop every booking it placed, C at a time, and report the
+# stops per second: the same kind of transaction without the matcher's snapshot), PROFILE=1 (a JFR recording of the gateway during the load, kept in the work dir),
 # KEEP_WORK=1 (keep the gateway homes, not only the logs).
 # Loopback only; every wait is bounded; the EXIT trap stops every process this script started.
 set -euo pipefail
@@ -38,6 +39,7 @@ GATEWAY_HEAP=${GATEWAY_HEAP:-2g}
 FLEET_HEAP=${FLEET_HEAP:-512m}
 LOAD_HEAP=${LOAD_HEAP:-512m}
 PROFILE=${PROFILE:-0}
+RELEASE=${RELEASE:-0}
 REQUEST_TIMEOUT_MS=30000
 
 log() { printf '%s placements.sh: %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
@@ -205,6 +207,7 @@ run_pool() {
   args+=(--max-other-cores "$MAX_OTHER" --step-retries "$STEP_RETRIES" --quiet-wait "$QUIET_WAIT")
   [[ -n $STRATEGY ]] && args+=(--strategy "$STRATEGY")
   [[ -n $REGIONS ]] && args+=(--region "$REGIONS")
+  [[ $RELEASE == 1 ]] && args+=(--release-between-steps)
   if [[ $PROFILE == 1 ]]; then
     "$JDK_BIN/jcmd" "$GW" JFR.start name=placements settings=profile filename="$WORK/gateway-$pool.jfr" >/dev/null || log "JFR did not start"
   fi
@@ -254,6 +257,7 @@ run_pool() {
     "  - C=\(.concurrency): \(.requestsPerSecond) requests/s, p99.9 \(.p999Ms) ms, mean \(.meanMs) ms, \(.placedOutsideWindow) placed in warm-up and tail;"
     + " 409 reasons \(.noCapacityReasons | tostring); other \(.otherStatus | tostring); errors \(.errors | tostring);"
     + " cores \(.cores | tostring); PostgreSQL backends on average \(.postgres.averageBackends // {} | tostring)"
+    + (if .release then "; then stopped \(.release.stopped) bookings in \(.release.seconds) s (\(if .release.seconds > 0 then (.release.stopped / .release.seconds | round) else "–" end) stops/s), failures \(.release.failures // {} | tostring)" else "" end)
     + (if (.discardedAttempts | length) > 0 then "; repeated: discarded attempts (disturbed by other processes) \(.discardedAttempts | tostring)" else "" end)' "$m")
   if [[ $PROFILE == 1 && -f $WORK/gateway-$pool.jfr ]]; then
     DETAILS+=("  - gateway CPU profile over the whole load (\`JfrProfile gateway-$pool.jfr\`):" "" '    ```'
