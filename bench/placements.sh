@@ -84,7 +84,8 @@ GATEWAY_BUILT=$(date -u -r "$GATEWAY_JAR" '+%Y-%m-%d %H:%M:%S UTC')
 cp "$GATEWAY_JAR" "$WORK/respool-gateway.jar"; GATEWAY_JAR=$WORK/respool-gateway.jar   # others may rebuild target/ meanwhile
 cp "$BENCH_JAR" "$WORK/respool-bench.jar"; BENCH_JAR=$WORK/respool-bench.jar
 GIT_REV=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)
-[[ -n $(git -C "$ROOT" status --porcelain 2>/dev/null | head -1) ]] && GIT_REV="$GIT_REV (with uncommitted changes in the tree)"
+# earlier results files do not change the code under test
+[[ -n $(git -C "$ROOT" status --porcelain -- . ':!bench/results' 2>/dev/null | head -1) ]] && GIT_REV="$GIT_REV (with uncommitted changes in the tree)"
 GW=""; GW_HOME=""; GW_AUX=()     # gateway pid, its home, its PostgreSQL and Redis pids
 FLEET=""; LOAD=""
 
