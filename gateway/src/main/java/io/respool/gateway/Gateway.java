@@ -15,6 +15,7 @@ import io.respool.bookings.BookingStore;
 import io.respool.bookings.Dispatcher;
 import io.respool.bookings.Invoices;
 import io.respool.bookings.Metering;
+import io.respool.bookings.OfferSnapshots;
 import io.respool.bookings.UsageLedger;
 import io.respool.bookings.PaymentPort;
 import io.respool.bookings.QuoteService;
@@ -114,7 +115,8 @@ public final class Gateway implements AutoCloseable {
       Dispatcher dispatcher = new Dispatcher(vertx, bookingStore, hosts, commands, matcher, config.bookings());
       Metering metering = new Metering(vertx, bookingStore, dispatcher, config.bookings());
       if (config.allowUnpaidBookings()) LOG.warn("unpaid bookings are enabled: bookings run without payment");
-      BookingService bookings = new BookingService(vertx, bookingStore, dispatcher, hosts, commands, teams, matcher,
+      BookingService bookings = new BookingService(vertx, bookingStore, dispatcher, hosts,
+          new OfferSnapshots(hosts, config.bookings().snapshotMaxAge()), commands, teams, matcher,
           PaymentPort.unpaidBookings(config.allowUnpaidBookings()), metering, config.bookings(), Clock.systemUTC());
       HostConnections connections = new HostConnections(vertx, hosts, new HostConnections.TaskReports() {
         @Override

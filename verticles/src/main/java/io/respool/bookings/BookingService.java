@@ -51,6 +51,7 @@ public final class BookingService {
   private final BookingStore store;
   private final Dispatcher dispatcher;
   private final HostRegistry hosts;
+  private final OfferSnapshots snapshots;
   private final HostCommands commands;
   private final TeamService teams;
   private final Matcher matcher;
@@ -60,12 +61,13 @@ public final class BookingService {
   private final Clock clock;
   private final SecureRandom random = new SecureRandom();
 
-  public BookingService(Vertx vertx, BookingStore store, Dispatcher dispatcher, HostRegistry hosts, HostCommands commands,
+  public BookingService(Vertx vertx, BookingStore store, Dispatcher dispatcher, HostRegistry hosts, OfferSnapshots snapshots, HostCommands commands,
       TeamService teams, Matcher matcher, PaymentPort payments, Metering metering, BookingSettings settings, Clock clock) {
     this.vertx = vertx;
     this.store = store;
     this.dispatcher = dispatcher;
     this.hosts = hosts;
+    this.snapshots = snapshots;
     this.commands = commands;
     this.teams = teams;
     this.matcher = matcher;
@@ -95,7 +97,7 @@ public final class BookingService {
     Future<Void> member = req.teamId() == null ? Future.succeededFuture()
         : teams.isMember(req.teamId(), accountId).compose(yes -> yes ? Future.<Void>succeededFuture()
             : Future.failedFuture(RespoolException.notFound("no team " + req.teamId())));
-    return member.compose(x -> place(accountId, id, req, demand, strategy, currency, chain, 0))
+    return member.compose(x -> place(accountId, id, req, demand, strategy, currency, chain, 0, false))
         .compose(row -> {
           if (row.state() == BookingState.FUNDED) dispatcher.begin(row.id());
           return view(row);
@@ -115,22 +117,29 @@ public final class BookingService {
     if (req.env() != null && req.env().toString().length() > 16_384) throw RespoolException.invalid("env is larger than 16 KiB");
   }
 
+  /**
+   * Matches on this node's view of the offers and places; a refusal is only given after a fresh
+   * read, and when concurrent bookings took the room of every alternative, the view is read again
+   * (at most {@link #ROUNDS} times).
+   */
   private Future<BookingRow> place(String accountId, String id, Bookings.CreateRequest req, Demand demand, ScoringStrategy strategy,
-      String currency, String chain, int round) {
-    return hosts.offers(currency)
+      String currency, String chain, int round, boolean fresh) {
+    return snapshots.offers(currency, fresh)
         .compose(snapshot -> vertx.executeBlocking(() -> matcher.quote(demand, snapshot, strategy, ALTERNATIVES), false))
         .compose(q -> {
           if (q.plans().isEmpty()) {
+            if (!fresh) return place(accountId, id, req, demand, strategy, currency, chain, round, true);
             String why = q.refusal() == null ? "no host can take this booking" : q.refusal().message();
             return Future.failedFuture(new RespoolException(ErrorCode.NO_CAPACITY, why));
           }
           return tryPlans(accountId, id, req, demand, currency, chain, q.plans(), 0).compose(row -> {
             if (row != null) return Future.succeededFuture(row);
+            snapshots.drop(currency);
             if (round + 1 >= ROUNDS) {
               return Future.failedFuture(new RespoolException(ErrorCode.NO_CAPACITY,
                   "every host that could take this booking was filled by concurrent bookings; try again"));
             }
-            return place(accountId, id, req, demand, strategy, currency, chain, round + 1);
+            return place(accountId, id, req, demand, strategy, currency, chain, round + 1, true);
           });
         });
   }
@@ -141,6 +150,7 @@ public final class BookingService {
     if (i >= plans.size()) return Future.succeededFuture(null);
     Plan plan = plans.get(i);
     return store.pool().withTransaction(tx -> insert(tx, accountId, id, req, demand, currency, chain, plan))
+        .onSuccess(row -> snapshots.taken(currency, plan.placements()))
         .recover(err -> err instanceof PgReservations.Conflict
             ? tryPlans(accountId, id, req, demand, currency, chain, plans, i + 1) : Future.failedFuture(err));
   }

@@ -15,6 +15,9 @@ import java.time.Duration;
  * @param meterInterval how often a running booking's bill is brought up to date (and a {@code booking.cost} event sent)
  * @param pauseGrace how long a paused booking keeps its capacity and data, waiting for a top-up, before it expires
  * @param feeBasisPoints the gateway's fee on what is billed, in hundredths of a percent
+ * @param snapshotMaxAge how old this node's view of the offers may be when it matches a booking
+ *     (the reservation in PostgreSQL stays the judge; a refusal is only given after a fresh read)
  */
 public record BookingSettings(Duration paymentWindow, Duration hostLossGrace, Duration startTimeout, Duration stopGrace,
-    Duration reconcileInterval, Duration resendAfter, Duration meterInterval, Duration pauseGrace, int feeBasisPoints) {}
+    Duration reconcileInterval, Duration resendAfter, Duration meterInterval, Duration pauseGrace, int feeBasisPoints,
+    Duration snapshotMaxAge) {}

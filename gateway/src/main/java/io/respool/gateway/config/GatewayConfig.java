@@ -44,7 +44,7 @@ public record GatewayConfig(
       "nodeId", "cluster", "clusterMembers", "clusterHost", "clusterPort", "clusterConfig", "jwtSecret", "tokenTtlSeconds",
       "nonceTtlSeconds", "heartbeatIntervalMs", "heartbeatTimeoutMs", "admins", "challengesPerMinute", "allowUnpaidBookings", "paymentWindowSeconds",
       "hostLossGraceSeconds", "stopGraceSeconds", "reconcileIntervalMs", "resendAfterSeconds", "meterIntervalMs", "pauseGraceSeconds",
-      "feeBasisPoints");
+      "feeBasisPoints", "snapshotMaxAgeMs");
 
   /** How long a host may take to answer task.start (an image pull included). */
   public static final Duration TASK_START_TIMEOUT = Duration.ofMinutes(5);
@@ -111,7 +111,8 @@ public record GatewayConfig(
             Duration.ofSeconds(r.get("resendAfterSeconds", "15", v -> Reader.range(v, 1, 3600))),
             Duration.ofMillis(r.get("meterIntervalMs", "2000", v -> Reader.range(v, 100, 60_000))),
             Duration.ofSeconds(r.get("pauseGraceSeconds", "86400", v -> Reader.range(v, 0, 30L * 24 * 3600))),
-            (int) (long) r.get("feeBasisPoints", "250", v -> Reader.range(v, 0, 10_000))));
+            (int) (long) r.get("feeBasisPoints", "250", v -> Reader.range(v, 0, 10_000)),
+            Duration.ofMillis(r.get("snapshotMaxAgeMs", "500", v -> Reader.range(v, 0, 60_000)))));
     r.throwIfAny();
     return c;
   }

@@ -1,0 +1,62 @@
+package io.respool.bookings;
+
+import io.respool.hosts.HostRegistry;
+import io.respool.matching.Capacity;
+import io.respool.matching.HostOffer;
+import io.respool.matching.Ledger;
+import io.respool.matching.Placement;
+import io.vertx.core.Future;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * This node's recent view of the online hosts' offers, per currency, for the matcher: read from
+ * PostgreSQL at most once per {@code maxAge} (concurrent readers share one read), and lowered by
+ * what this node reserves meanwhile, so its next bookings look elsewhere. The view may be stale —
+ * it only guides the choice: PostgreSQL's conditional reservation stays the judge, a conflict
+ * drops the view, and a refusal is only given after a fresh read.
+ */
+public final class OfferSnapshots {
+  private final HostRegistry hosts;
+  private final long maxAgeNanos;
+  private final Map<String, View> views = new HashMap<>();
+
+  public OfferSnapshots(HostRegistry hosts, Duration maxAge) {
+    this.hosts = hosts;
+    this.maxAgeNanos = maxAge.toNanos();
+  }
+
+  private record View(Future<List<HostOffer>> offers, long readAt) {}
+
+  /** The offers in {@code currency}: the recent view, or a fresh read when it is older than maxAge (or {@code fresh}). */
+  public synchronized Future<List<HostOffer>> offers(String currency, boolean fresh) {
+    View v = views.get(currency);
+    long now = System.nanoTime();
+    if (fresh || v == null || now - v.readAt() > maxAgeNanos || v.offers().failed()) {
+      v = new View(hosts.offers(currency), now);
+      views.put(currency, v);
+    }
+    return v.offers();
+  }
+
+  /** This node reserved {@code placements}: the view shows that much less free on those hosts. */
+  public synchronized void taken(String currency, List<Placement> placements) {
+    View v = views.get(currency);
+    if (v == null || !v.offers().succeeded()) return;
+    Map<String, Capacity> taken = Ledger.perHost(placements);
+    List<HostOffer> next = new ArrayList<>(v.offers().result().size());
+    for (HostOffer o : v.offers().result()) {
+      Capacity t = taken.get(o.hostId());
+      next.add(t == null ? o : o.withFree(o.free().fits(t) ? o.free().minus(t) : Capacity.ZERO));
+    }
+    views.put(currency, new View(Future.succeededFuture(List.copyOf(next)), v.readAt()));
+  }
+
+  /** The view proved wrong (a conflict): the next reader reads again. */
+  public synchronized void drop(String currency) {
+    views.remove(currency);
+  }
+}
