@@ -45,8 +45,8 @@ public final class Metering {
 
   /**
    * Stores a host's samples (those of tasks it runs for bookings; others are dropped); the frame
-   * is acked after this commits. The tasks' rows are locked in task-id order, so two frames of the
-   * same host in flight at once cannot deadlock.
+   * is acked after this commits. The tasks' rows are locked first, in task-id order, so two frames
+   * of the same host in flight at once neither deadlock nor record each other's samples as gaps.
    */
   public Future<Void> ingest(String hostId, List<UsageSample> samples) {
     int n = samples.size();
@@ -73,7 +73,12 @@ public final class Metering {
       read[i] = s.blockReadBytes();
       write[i] = s.blockWriteBytes();
     }
-    return store.pool().withTransaction(c -> c.preparedQuery("""
+    // the tasks' rows first, in task-id order: a second frame of the same host waits for this one to
+    // commit, so it sees these samples and never takes them for gaps (nor deadlocks with it)
+    return store.pool().withTransaction(c -> c.preparedQuery(
+                "SELECT 1 FROM booking_tasks WHERE host_id = $1 AND task_id = ANY($2) ORDER BY task_id FOR UPDATE")
+            .execute(Tuple.tuple().addString(hostId).addArrayOfString(tasks))
+            .compose(locked -> c.preparedQuery("""
                 INSERT INTO usage_samples (task_id, seq, booking_id, host_id, at, cpu_seconds, memory_bytes, gpu_util, net_rx, net_tx,
                                            blk_read, blk_write)
                 SELECT s.task_id, s.seq, t.booking_id, $1, s.at, s.cpu, s.mem, s.gpu, s.rx, s.tx, s.br, s.bw
@@ -83,7 +88,7 @@ public final class Metering {
                 ON CONFLICT (task_id, seq) DO NOTHING""")
             .execute(Tuple.tuple().addString(hostId).addArrayOfString(tasks).addArrayOfLong(seqs).addArrayOfOffsetDateTime(at)
                 .addArrayOfDouble(cpu).addArrayOfLong(memory).addArrayOfDouble(gpu).addArrayOfLong(rx).addArrayOfLong(tx)
-                .addArrayOfLong(read).addArrayOfLong(write))
+                .addArrayOfLong(read).addArrayOfLong(write)))
             .compose(x -> c.preparedQuery("""
                     DELETE FROM usage_gaps g USING unnest($1::text[], $2::bigint[]) AS x(task_id, seq)
                      WHERE g.task_id = x.task_id AND g.seq = x.seq""")
@@ -91,7 +96,7 @@ public final class Metering {
             .compose(x -> c.preparedQuery("""
                     WITH m AS (SELECT task_id, max(seq) AS hi FROM unnest($1::text[], $2::bigint[]) AS x(task_id, seq) GROUP BY task_id),
                     old AS (SELECT t.task_id, t.booking_id, t.last_seq AS lo, m.hi FROM booking_tasks t JOIN m ON m.task_id = t.task_id
-                             WHERE t.host_id = $3 ORDER BY t.task_id FOR UPDATE OF t),
+                             WHERE t.host_id = $3),
                     bump AS (UPDATE booking_tasks t SET last_seq = old.hi FROM old WHERE t.task_id = old.task_id AND old.hi > old.lo)
                     INSERT INTO usage_gaps (task_id, seq, booking_id)
                     SELECT old.task_id, g, old.booking_id FROM old, generate_series(old.lo + 1, least(old.hi - 1, old.lo + $4)) AS g

@@ -105,6 +105,19 @@ class MeteringTest {
     for (JsonNode p : usage.path("points")) cpuSeconds += p.path("cpuCores").asDouble() * usage.path("stepSeconds").asLong();
     assertThat(cpuSeconds).as("the first stored value (0.5) is kept, not the duplicate's 9.9: 2.5 - 0.5 CPU-seconds used")
         .isCloseTo(2.0, org.assertj.core.data.Offset.offset(0.01));
+    // frames in flight together (a worker sending its backlog): none takes the other's samples for gaps
+    for (int f = 0; f < 20; f++) {
+      List<UsageSample> frame = new ArrayList<>();
+      for (int k = 0; k < 5; k++) frame.add(sample(task, 6 + f * 5L + k, 3.0 + f));
+      h.send(new HostFrame.Usage("burst" + f, frame));
+    }
+    java.util.Set<String> unacked = new java.util.HashSet<>();
+    for (int f = 0; f < 20; f++) unacked.add("burst" + f);
+    while (!unacked.isEmpty()) { // acks may come in any order: frames commit concurrently
+      unacked.remove(h.await(x -> "ack".equals(x.path("type").asText()) && unacked.contains(x.path("re").asText()), 10).path("re").asText());
+    }
+    usage = http.get(window, renter.token()).json();
+    assertThat(usage.path("gaps").findValuesAsText("seq")).as("only 4 was ever missing").containsExactly("4");
     assertThat(http.get("/v1/bookings/" + id + "/usage?step=0", renter.token()).isProblem(400)).isTrue();
     assertThat(http.get("/v1/bookings/" + id + "/usage?from=yesterday", renter.token()).isProblem(400)).isTrue();
     assertThat(http.get("/v1/bookings/" + id + "/usage", Wallets.signIn(http).token()).isProblem(404)).as("nobody else's").isTrue();
