@@ -27,21 +27,9 @@ REGISTER_TIMEOUT_MS=30000
 ACK_TIMEOUT_MS=10000
 
 log() { printf '%s fleet.sh: %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
+source "$HERE/lib.sh"
 
 # --- a JDK >= 21 ----------------------------------------------------------------------------
-java_major() { # prints the major version of the java binary $1, or 0
-  local v
-  v=$("$1" -version 2>&1 | awk -F'"' '/version/ {print $2; exit}') || true
-  v=${v#1.}                       # 1.8.0 -> 8.0
-  [[ ${v%%[.+-]*} =~ ^[0-9]+$ ]] && echo "${v%%[.+-]*}" || echo 0
-}
-pick_java() {
-  local c
-  for c in ${JAVA_HOME:+"$JAVA_HOME/bin/java"} /usr/lib/jvm/temurin-25-jdk-amd64/bin/java /usr/lib/jvm/*/bin/java; do
-    if [[ -x $c ]] && (( $(java_major "$c") >= 21 )); then echo "$c"; return 0; fi
-  done
-  return 1
-}
 JAVA=$(pick_java) || { log "no JDK >= 21 found (set JAVA_HOME)"; exit 1; }
 JAVA_VERSION=$(java_major "$JAVA")
 JVM_FLAGS=()
@@ -72,12 +60,6 @@ GIT_REV=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)
 GW=""; GW_HOME=""; GW_AUX=()     # gateway pid, its home, its PostgreSQL and Redis pids
 FLEET=()                         # load-generator pids
 
-alive() { [[ -n ${1:-} ]] && kill -0 "$1" 2>/dev/null; }
-wait_gone() { # pid seconds
-  local end=$((SECONDS + $2))
-  while alive "$1" && (( SECONDS < end )); do sleep 0.2; done
-  ! alive "$1"
-}
 stop_fleet() {
   local p
   for p in "${FLEET[@]}"; do alive "$p" && kill -TERM "$p" 2>/dev/null || true; done
@@ -113,14 +95,6 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-free_port() { # below the ephemeral range, so the fleet's own outgoing ports never collide
-  local p i
-  for i in $(seq 50); do
-    p=$((20000 + RANDOM % 12000))
-    ss -Htln "sport = :$p" | grep -q . || { echo "$p"; return 0; }
-  done
-  return 1
-}
 
 # --- one fleet size -----------------------------------------------------------------------------
 ROWS=()

@@ -141,10 +141,8 @@ public final class Gateway implements AutoCloseable {
       String deployment = vertx.deployVerticle(http).await(60, TimeUnit.SECONDS);
       // undeploy first, while PostgreSQL is still reachable: the node hands its hosts over as it stops
       closeables.add(() -> vertx.undeploy(deployment).await(30, TimeUnit.SECONDS));
-      dispatcher.startReconciling();
-      metering.start();
-      closeables.add(dispatcher::stopReconciling);
-      closeables.add(metering::stop);
+      closeables.add(dispatcher.startReconciling()); // closed before the undeploy and the pool: a running round ends first
+      closeables.add(metering.start());
       Gateway g = new Gateway(config, vertx, http, closeables);
       LOG.info("gateway {} serving on port {}", config.nodeId(), http.actualPort());
       return g;

@@ -4,6 +4,7 @@ import io.respool.bookings.BookingStore.BookingRow;
 import io.respool.bookings.BookingStore.TaskRow;
 import io.respool.hosts.HostCommands;
 import io.respool.hosts.HostRegistry;
+import io.respool.infra.PeriodicRound;
 import io.respool.matching.Demand;
 import io.respool.matching.Matcher;
 import io.respool.matching.Placement;
@@ -49,8 +50,6 @@ public final class Dispatcher {
   private final HostCommands commands;
   private final Matcher matcher;
   private final BookingSettings settings;
-  private long timer = -1;
-  private boolean reconciling;
 
   public Dispatcher(Vertx vertx, BookingStore store, HostRegistry hosts, HostCommands commands, Matcher matcher, BookingSettings settings) {
     this.vertx = vertx;
@@ -61,20 +60,9 @@ public final class Dispatcher {
     this.settings = settings;
   }
 
-  public void startReconciling() {
-    timer = vertx.setPeriodic(settings.reconcileInterval().toMillis(), t -> {
-      if (reconciling) return;
-      reconciling = true;
-      reconcile().onComplete(ar -> {
-        reconciling = false;
-        if (ar.failed()) LOG.warn("reconciling bookings failed: {}", ar.cause().toString());
-      });
-    });
-  }
-
-  public void stopReconciling() {
-    if (timer >= 0) vertx.cancelTimer(timer);
-    timer = -1;
+  /** Reconciles every {@code reconcileInterval} until the returned round is closed. */
+  public PeriodicRound startReconciling() {
+    return PeriodicRound.start(vertx, "reconciling bookings", settings.reconcileInterval(), this::reconcile);
   }
 
   // --- starting and stopping --------------------------------------------------------------

@@ -1,6 +1,7 @@
 package io.respool.bookings;
 
 import io.respool.bookings.BookingStore.BookingRow;
+import io.respool.infra.PeriodicRound;
 import io.respool.protocol.task.UsageSample;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -8,8 +9,6 @@ import io.vertx.sqlclient.Tuple;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Session metering. Usage samples from the hosts are stored idempotently (a replayed sample
@@ -20,15 +19,12 @@ import org.slf4j.LoggerFactory;
  * stopped, its capacity and data kept until a top-up resumes it or the grace period ends.
  */
 public final class Metering {
-  private static final Logger LOG = LoggerFactory.getLogger(Metering.class);
   private static final int MAX_GAP = 100_000;
 
   private final Vertx vertx;
   private final BookingStore store;
   private final Dispatcher dispatcher;
   private final BookingSettings settings;
-  private long timer = -1;
-  private boolean metering;
 
   public Metering(Vertx vertx, BookingStore store, Dispatcher dispatcher, BookingSettings settings) {
     this.vertx = vertx;
@@ -109,20 +105,9 @@ public final class Metering {
 
   // --- the bill -----------------------------------------------------------------------------
 
-  public void start() {
-    timer = vertx.setPeriodic(settings.meterInterval().toMillis(), t -> {
-      if (metering) return;
-      metering = true;
-      meter().onComplete(ar -> {
-        metering = false;
-        if (ar.failed()) LOG.warn("metering failed: {}", ar.cause().toString());
-      });
-    });
-  }
-
-  public void stop() {
-    if (timer >= 0) vertx.cancelTimer(timer);
-    timer = -1;
+  /** Meters every {@code meterInterval} until the returned round is closed. */
+  public PeriodicRound start() {
+    return PeriodicRound.start(vertx, "metering", settings.meterInterval(), this::meter);
   }
 
   /** One round: every running booking not metered within the interval (claimed, so nodes share the work). */
