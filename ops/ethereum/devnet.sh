@@ -8,7 +8,7 @@
 #
 # Environment (defaults): RESPOOL_ETH_STATE (${RESPOOL_HOME:-~/.respool}/devnet), RESPOOL_ETH_PORT
 # (8545), RESPOOL_ETH_CHAIN_ID (31337), RESPOOL_ETH_FEE_BPS (250), RESPOOL_ETH_GRACE seconds (3600),
-# RESPOOL_ETH_UNSTAKE_DELAY seconds (3600).
+# RESPOOL_ETH_UNSTAKE_DELAY seconds (3600), RESPOOL_ETH_BLOCK_TIME seconds (unset: a block per transaction).
 # Accounts come from anvil's public test mnemonic: #0 deploys and is owner and operator, #1 is the
 # treasury, the others are free for renters and hosts. The same inputs give the same addresses.
 set -euo pipefail

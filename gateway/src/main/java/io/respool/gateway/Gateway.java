@@ -18,6 +18,9 @@ import io.respool.bookings.Metering;
 import io.respool.bookings.OfferSnapshots;
 import io.respool.bookings.UsageLedger;
 import io.respool.bookings.PaymentPort;
+import io.respool.settlement.evm.EvmConfig;
+import io.respool.settlement.evm.EvmSettlement;
+import io.respool.settlement.evm.Web3jEscrowChain;
 import io.respool.bookings.QuoteService;
 import io.respool.teams.TeamService;
 import io.respool.hosts.HostCommands;
@@ -115,9 +118,17 @@ public final class Gateway implements AutoCloseable {
       Dispatcher dispatcher = new Dispatcher(vertx, bookingStore, hosts, commands, matcher, config.bookings());
       Metering metering = new Metering(vertx, bookingStore, dispatcher, config.bookings());
       if (config.allowUnpaidBookings()) LOG.warn("unpaid bookings are enabled: bookings run without payment");
+      EvmSettlement ethereum = null;
+      if (config.ethereum() != null) {
+        EvmConfig eth = config.ethereum();
+        ethereum = EvmSettlement.connect(eth, new Web3jEscrowChain(eth.rpcUrl(), eth.chainId(), eth.operatorKey(), eth.rpcTimeout()),
+            config.bookings().feeBasisPoints(), config.allowUnpaidBookings());
+        closeables.add(ethereum);
+      }
+      PaymentPort payments = ethereum != null ? ethereum.payments() : PaymentPort.unpaidBookings(config.allowUnpaidBookings());
       BookingService bookings = new BookingService(vertx, bookingStore, dispatcher, hosts,
           new OfferSnapshots(hosts, config.bookings().snapshotMaxAge()), commands, teams, matcher,
-          PaymentPort.unpaidBookings(config.allowUnpaidBookings()), metering, config.bookings(), Clock.systemUTC());
+          payments, metering, config.bookings(), Clock.systemUTC());
       HostConnections connections = new HostConnections(vertx, hosts, new HostConnections.TaskReports() {
         @Override
         public io.vertx.core.Future<Void> onReport(String hostId, io.respool.protocol.task.TaskStatus status) {
@@ -143,6 +154,7 @@ public final class Gateway implements AutoCloseable {
       closeables.add(() -> vertx.undeploy(deployment).await(30, TimeUnit.SECONDS));
       closeables.add(dispatcher.startReconciling()); // closed before the undeploy and the pool: a running round ends first
       closeables.add(metering.start());
+      if (ethereum != null) ethereum.start(vertx, pool, bookings, bookingStore);
       Gateway g = new Gateway(config, vertx, http, closeables);
       LOG.info("gateway {} serving on port {}", config.nodeId(), http.actualPort());
       return g;

@@ -14,6 +14,7 @@ import io.respool.matching.ScoringStrategy;
 import io.respool.protocol.ErrorCode;
 import io.respool.protocol.RespoolException;
 import io.respool.protocol.api.Bookings;
+import io.respool.protocol.api.Payments;
 import io.respool.protocol.api.Page;
 import io.respool.protocol.host.HostFrame;
 import io.respool.protocol.task.TaskSpec;
@@ -178,7 +179,8 @@ public final class BookingService {
     return quota
         .compose(x -> PgReservations.reserve(tx, id, plan.placements()))
         .compose(x -> store.insert(tx, row, tasks))
-        .compose(x -> waived ? store.move(tx, row, BookingState.FUNDED, null, payments.waiverReason()) : Future.succeededFuture(row));
+        .compose(x -> waived ? store.move(tx, row, BookingState.FUNDED, null, payments.waiverReason())
+            : payments.prepare(tx, row, tasks).map(row));
   }
 
   private static List<TaskRow> tasks(String bookingId, List<Placement> placements) {
@@ -208,6 +210,11 @@ public final class BookingService {
           dispatcher.begin(row.id());
           return view(row);
         });
+  }
+
+  /** What the renter signs to pay for the booking, and where each deposit stands. */
+  public Future<Payments.Instructions> payment(String accountId, String id) {
+    return readable(accountId, id).compose(b -> payments.instructions(store.pool(), b));
   }
 
   // --- read ---------------------------------------------------------------------------------
@@ -294,7 +301,7 @@ public final class BookingService {
       }
       long seconds = b.durationSeconds() + req.seconds();
       if (seconds > 2 * MAX_SECONDS) return Future.failedFuture(RespoolException.invalid("a booking lasts at most two years"));
-      return store.tasks(tx, b.id(), true).compose(tasks -> hosts.offers(b.currency()).compose(offers -> {
+      return notEscrowed(tx, b, "extended").compose(y -> store.tasks(tx, b.id(), true).compose(tasks -> hosts.offers(b.currency()).compose(offers -> {
         for (HostOffer o : offers) {
           boolean used = tasks.stream().anyMatch(t -> t.hostId().equals(o.hostId()));
           if (used && !o.prices().rentsFor(seconds)) {
@@ -312,8 +319,16 @@ public final class BookingService {
               return b.state() == BookingState.PAUSED ? metering.resume(tx, after, "topped up: " + what + "; resuming")
                   : store.note(tx, after, "booking.extended", what).map(after);
             });
-      }));
+      })));
     }).compose(this::view);
+  }
+
+  /** 409 for a booking paid through an escrow: its deposits on chain are fixed (no top-up through the gateway yet). */
+  private Future<Void> notEscrowed(SqlConnection tx, BookingRow b, String what) {
+    return store.escrowed(tx, b.id()).compose(yes -> yes
+        ? Future.failedFuture(new RespoolException(ErrorCode.CONFLICT, "booking " + b.id() + " is paid through an escrow whose deposits are fixed"
+            + " and cannot be " + what + "; stop it and book again"))
+        : Future.<Void>succeededFuture());
   }
 
   /**
@@ -335,7 +350,7 @@ public final class BookingService {
           old.teamId(), old.onHostLoss());
       Demand demand = QuoteService.demand(next.asQuote(1));
       validateWorkload(next, demand);
-      return store.tasks(tx, b.id(), true).compose(tasks -> {
+      return notEscrowed(tx, b, "resized").compose(y -> store.tasks(tx, b.id(), true)).compose(tasks -> {
         if (tasks.stream().anyMatch(t -> t.part() > 0)) {
           return Future.failedFuture(new RespoolException(ErrorCode.CONFLICT, "a booking split across hosts cannot be resized; book again"));
         }

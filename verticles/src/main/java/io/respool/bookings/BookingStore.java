@@ -11,6 +11,7 @@ import io.respool.teams.TeamService;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.time.Duration;
@@ -118,6 +119,12 @@ public final class BookingStore {
             VALUES ($1, $2, $3, $4, $5, $6, true, $7, $8, $9, $10, $11, $12, 'PENDING')""").executeBatch(batch).mapEmpty();
   }
 
+  /** Whether the booking is paid through an escrow (it has deposits). */
+  public Future<Boolean> escrowed(SqlClient c, String bookingId) {
+    return c.preparedQuery("SELECT EXISTS (SELECT 1 FROM deposits WHERE booking_id = $1) AS yes").execute(Tuple.of(bookingId))
+        .map(rows -> rows.iterator().next().getBoolean("yes"));
+  }
+
   /**
    * Moves a booking (locked by the caller) to {@code to}; 409 if its state does not allow it.
    * Ending it releases its capacity and its team quota.
@@ -128,11 +135,10 @@ public final class BookingStore {
           "booking " + b.id() + " is " + b.state() + " and cannot become " + to));
     }
     Future<?> release = Future.succeededFuture();
-    if (to.isFinal() && b.state().holdsCapacity() && b.state() != BookingState.PENDING_PAYMENT) {
-      release = ledger.settle(tx, b); // it was funded: what it ran is billed, the rest refunded
-    }
     if (to.isFinal() && b.state().holdsCapacity()) {
-      release = release.compose(x -> PgReservations.release(tx, b.id()))
+      // if it was funded, what it ran is billed and the rest refunded; if not, any deposit goes back whole
+      release = ledger.settle(tx, b, b.state() != BookingState.PENDING_PAYMENT)
+          .compose(x -> PgReservations.release(tx, b.id()))
           .compose(x -> b.teamId() == null ? Future.succeededFuture() : teams.give(tx, b.teamId(), b.cpuMillis(), b.memoryMb(), b.gpus()))
           // tasks never sent to a host will never run: they end with the booking
           .compose(x -> tx.preparedQuery("UPDATE booking_tasks SET state = 'FAILED', reason = $2, finished_at = now()"

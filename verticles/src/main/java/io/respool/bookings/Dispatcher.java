@@ -283,16 +283,22 @@ public final class Dispatcher {
   }
 
   private Future<BookingRow> onHostLost(SqlConnection tx, BookingRow b, TaskRow t) {
-    String why = "host " + t.hostId() + " went offline";
-    boolean reschedule = !"fail".equals(b.request().onHostLoss()) && !b.state().isFinal() && b.state() != BookingState.STOPPING;
-    if (!reschedule) {
+    boolean movable = !"fail".equals(b.request().onHostLoss()) && !b.state().isFinal() && b.state() != BookingState.STOPPING;
+    return (movable ? store.escrowed(tx, b.id()) : Future.succeededFuture(false)).compose(escrowed -> {
+      // an escrow pays only the hosts its deposits name: a booking paid that way cannot move to another host
+      String why = "host " + t.hostId() + " went offline" + (escrowed ? " (an escrow-paid booking is not moved to another host)" : "");
+      return movable && !escrowed ? reschedule(tx, b, t, why) : giveUp(tx, b, t, why);
+    });
+  }
+
+  private Future<BookingRow> giveUp(SqlConnection tx, BookingRow b, TaskRow t, String why) {
+    {
       return store.updateTask(tx, b, t, "FAILED", null, why, Map.of(), null, Instant.now()).compose(x -> {
         if (b.state().isActive() || b.state() == BookingState.STOPPING) return settle(tx, b).compose(y -> store.lockBooking(tx, b.id()));
         if (b.state().isFinal()) return Future.succeededFuture(b);
         return store.move(tx, b, BookingState.FAILED, null, why + " before the booking started");
       });
     }
-    return reschedule(tx, b, t, why);
   }
 
   /** Moves a lost task to another host, or fails the booking saying why none could take it. */

@@ -1,10 +1,20 @@
 package io.respool.bookings;
 
+import io.respool.bookings.BookingStore.BookingRow;
+import io.respool.bookings.BookingStore.TaskRow;
+import io.respool.protocol.api.Payments;
+import io.vertx.core.Future;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.SqlConnection;
+import java.util.List;
+
 /**
- * How a booking gets paid for. The settlement issues fill this port with on-chain escrow (the
- * renter funds it, the gateway confirms, then calls {@link BookingService#funded}); until then a
- * booking waits in PENDING_PAYMENT and expires at its deadline — unless the operator explicitly
- * runs the gateway with unpaid bookings enabled.
+ * How a booking gets paid for. An escrow adapter records, in the transaction that creates the
+ * booking, the deposits it needs ({@code deposits}: one per host), tells the renter what to sign,
+ * watches the chain and calls {@link BookingService#funded}; the {@link UsageLedger} turns the
+ * deposits into settlement intents when the booking ends, and the adapter moves the money. Without
+ * an adapter a booking waits in PENDING_PAYMENT and expires at its deadline — unless the operator
+ * explicitly runs the gateway with unpaid bookings enabled.
  */
 public interface PaymentPort {
   /** Whether a new booking skips payment (the operator's choice; off by default). */
@@ -13,7 +23,16 @@ public interface PaymentPort {
   /** The reason recorded when a booking skips payment. */
   String waiverReason();
 
-  /** The port as configured: unpaid bookings allowed or not. */
+  /**
+   * In the transaction that creates a booking that is not waived: records its deposits, or fails
+   * with a {@link io.respool.protocol.RespoolException} (nothing is then created).
+   */
+  Future<Void> prepare(SqlConnection tx, BookingRow booking, List<TaskRow> tasks);
+
+  /** What the renter signs to pay, and where each deposit stands. */
+  Future<Payments.Instructions> instructions(SqlClient c, BookingRow booking);
+
+  /** The port without an escrow: unpaid bookings allowed or not. */
   static PaymentPort unpaidBookings(boolean allowed) {
     return new PaymentPort() {
       @Override
@@ -21,6 +40,20 @@ public interface PaymentPort {
 
       @Override
       public String waiverReason() { return "unpaid bookings are enabled by the operator"; }
+
+      @Override
+      public Future<Void> prepare(SqlConnection tx, BookingRow booking, List<TaskRow> tasks) { return Future.succeededFuture(); }
+
+      @Override
+      public Future<Payments.Instructions> instructions(SqlClient c, BookingRow b) {
+        return Future.succeededFuture(unpaid(b));
+      }
     };
+  }
+
+  /** Instructions for a booking no escrow takes payment for. */
+  static Payments.Instructions unpaid(BookingRow b) {
+    String state = b.state() == BookingState.PENDING_PAYMENT ? "awaiting-payment" : "unpaid";
+    return new Payments.Instructions(b.id(), b.paymentChain(), b.currency(), b.cost(), b.paymentDeadline(), state, List.of());
   }
 }

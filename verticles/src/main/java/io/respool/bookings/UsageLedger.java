@@ -2,6 +2,7 @@ package io.respool.bookings;
 
 import io.respool.bookings.BookingStore.BookingRow;
 import io.respool.metering.Billing;
+import io.respool.metering.EscrowSplit;
 import io.respool.metering.Bill;
 import io.respool.metering.Interval;
 import io.respool.metering.Outage;
@@ -65,18 +66,44 @@ public final class UsageLedger {
         });
   }
 
-  /** Settles a funded booking that is ending, in the ending transaction. */
-  Future<Void> settle(SqlClient tx, BookingRow b) {
-    return bill(tx, b.id()).compose(priced -> {
-      Settlement s = Settlement.of(b.cost(), priced.bill(), feeBasisPoints);
-      return tx.preparedQuery("""
-              INSERT INTO settlements (booking_id, currency, deposit, billed, fee, refund, host_shares)
-              VALUES ($1, $2, $3, $4, $5, $6, $7::text::jsonb) ON CONFLICT (booking_id) DO NOTHING""")
-          .execute(Tuple.tuple().addString(b.id()).addString(b.currency()).addLong(s.deposit()).addLong(s.billed()).addLong(s.fee())
-              .addLong(s.refund()).addString(Json.encode(s.hostShares())))
-          .compose(x -> tx.preparedQuery("UPDATE bookings SET billed = greatest(billed, $2) WHERE id = $1").execute(Tuple.of(b.id(), s.billed())))
-          .mapEmpty();
-    });
+  /**
+   * Settles a booking that is ending, in the ending transaction. A booking paid through an escrow
+   * has deposits: each one the chain holds becomes a settlement intent (state SETTLING with its
+   * used, fee, host and refund amounts, as the contract will compute them) for the adapter to
+   * submit — the outbox. A booking that never ran ({@code ran} false) settles its deposits on 0:
+   * everything goes back to the renter.
+   */
+  Future<Void> settle(SqlClient tx, BookingRow b, boolean ran) {
+    return tx.preparedQuery("""
+            SELECT host_id, deposited FROM deposits
+             WHERE booking_id = $1 AND state IN ('OPEN', 'UNDERFUNDED', 'REJECTED') ORDER BY host_id FOR UPDATE""")
+        .execute(Tuple.of(b.id()))
+        .compose(rows -> {
+          boolean escrowed = rows.size() > 0;
+          if (!escrowed && !ran) return Future.succeededFuture();
+          Future<Bill> bill = ran ? bill(tx, b.id()).map(Priced::bill) : Future.succeededFuture(Billing.bill(List.of(), List.of(), Instant.EPOCH));
+          return bill.compose(billed -> {
+            if (!escrowed) return record(tx, b, Settlement.of(b.cost(), billed, feeBasisPoints));
+            Map<String, Long> deposited = new LinkedHashMap<>();
+            for (Row r : rows) deposited.put(r.getString("host_id"), r.getLong("deposited"));
+            List<EscrowSplit.Part> parts = EscrowSplit.settle(deposited, billed, feeBasisPoints);
+            List<Tuple> intents = parts.stream().map(p -> Tuple.of(b.id(), p.hostId(), p.used(), p.fee(), p.hostAmount(), p.refund())).toList();
+            Future<Void> recorded = ran ? record(tx, b, EscrowSplit.total(parts)) : Future.succeededFuture();
+            return recorded.compose(x -> tx.preparedQuery("""
+                    UPDATE deposits SET state = 'SETTLING', used = $3, fee = $4, host_amount = $5, refund = $6, intent_at = now(),
+                      next_attempt_at = now() WHERE booking_id = $1 AND host_id = $2""").executeBatch(intents)).mapEmpty();
+          });
+        });
+  }
+
+  private Future<Void> record(SqlClient tx, BookingRow b, Settlement s) {
+    return tx.preparedQuery("""
+            INSERT INTO settlements (booking_id, currency, deposit, billed, fee, refund, host_shares)
+            VALUES ($1, $2, $3, $4, $5, $6, $7::text::jsonb) ON CONFLICT (booking_id) DO NOTHING""")
+        .execute(Tuple.tuple().addString(b.id()).addString(b.currency()).addLong(s.deposit()).addLong(s.billed()).addLong(s.fee())
+            .addLong(s.refund()).addString(Json.encode(s.hostShares())))
+        .compose(x -> tx.preparedQuery("UPDATE bookings SET billed = greatest(billed, $2) WHERE id = $1").execute(Tuple.of(b.id(), s.billed())))
+        .mapEmpty();
   }
 
   /** What a booking settles to now (its stored settlement once ended; a preview while it runs). */

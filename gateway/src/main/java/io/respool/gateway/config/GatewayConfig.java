@@ -1,6 +1,11 @@
 package io.respool.gateway.config;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.respool.bookings.BookingSettings;
+import io.respool.settlement.evm.EvmConfig;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -8,6 +13,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.function.Function;
 
@@ -37,14 +44,16 @@ public record GatewayConfig(
     List<String> admins,
     int challengesPerMinute,
     boolean allowUnpaidBookings,
-    BookingSettings bookings) {
+    BookingSettings bookings,
+    EvmConfig ethereum) {
 
   /** The settings' keys; env var {@code RESPOOL_<UPPER_SNAKE>}, system property {@code respool.<key>}. */
   public static final List<String> KEYS = List.of("port", "bind", "home", "pgUrl", "redisUrl", "dbPoolSize", "publicUrl",
       "nodeId", "cluster", "clusterMembers", "clusterHost", "clusterPort", "clusterConfig", "jwtSecret", "tokenTtlSeconds",
       "nonceTtlSeconds", "heartbeatIntervalMs", "heartbeatTimeoutMs", "admins", "challengesPerMinute", "allowUnpaidBookings", "paymentWindowSeconds",
       "hostLossGraceSeconds", "stopGraceSeconds", "reconcileIntervalMs", "resendAfterSeconds", "meterIntervalMs", "pauseGraceSeconds",
-      "feeBasisPoints", "snapshotMaxAgeMs");
+      "feeBasisPoints", "snapshotMaxAgeMs", "ethDevnet", "ethRpcUrl", "ethChainId", "ethEscrows", "ethOperatorKey", "ethOperatorKeyFile",
+      "ethConfirmations", "ethPollIntervalMs", "ethExpiryMarginSeconds", "ethBatchSize", "ethResendAfterSeconds", "ethStartBlock");
 
   /** How long a host may take to answer task.start (an image pull included). */
   public static final Duration TASK_START_TIMEOUT = Duration.ofMinutes(5);
@@ -53,7 +62,7 @@ public record GatewayConfig(
   public String toString() { // never print the secret
     return "GatewayConfig[port=" + port + ", home=" + home + ", pg=" + (pgUrl == null ? "embedded" : redact(pgUrl))
         + ", redis=" + (redisUrl == null ? "embedded" : redact(redisUrl)) + ", node=" + nodeId + ", cluster=" + cluster
-        + (cluster ? " " + clusterMembers + " via " + clusterHost + ":" + clusterPort : "") + "]";
+        + (cluster ? " " + clusterMembers + " via " + clusterHost + ":" + clusterPort : "") + (ethereum == null ? "" : ", " + ethereum) + "]";
   }
 
   private static String redact(String url) {
@@ -112,9 +121,75 @@ public record GatewayConfig(
             Duration.ofMillis(r.get("meterIntervalMs", "2000", v -> Reader.range(v, 100, 60_000))),
             Duration.ofSeconds(r.get("pauseGraceSeconds", "86400", v -> Reader.range(v, 0, 30L * 24 * 3600))),
             (int) (long) r.get("feeBasisPoints", "250", v -> Reader.range(v, 0, 10_000)),
-            Duration.ofMillis(r.get("snapshotMaxAgeMs", "500", v -> Reader.range(v, 0, 60_000)))));
+            Duration.ofMillis(r.get("snapshotMaxAgeMs", "500", v -> Reader.range(v, 0, 60_000)))),
+        ethereum(r));
     r.throwIfAny();
     return c;
+  }
+
+  /**
+   * Ethereum settlement, off unless an RPC URL is given (directly or by {@code ethDevnet}, the
+   * {@code ethereum.json} that {@code ops/ethereum/devnet.sh} writes: its RPC URL, chain id, escrows
+   * by asset, operator key file and deploy block; explicit keys win). The operator key comes from
+   * {@code ethOperatorKey} (env {@code RESPOOL_ETH_OPERATOR_KEY}) or {@code ethOperatorKeyFile}; it is
+   * never printed.
+   */
+  private static EvmConfig ethereum(Reader r) {
+    JsonNode devnet = r.get("ethDevnet", null, GatewayConfig::readJson);
+    String rpcUrl = r.get("ethRpcUrl", devnet == null ? null : devnet.path("rpcUrl").asText(null), Function.identity());
+    if (rpcUrl == null) return null;
+    r.check("ethRpcUrl", rpcUrl, validHttpUrl(rpcUrl), "must be an http(s) URL");
+    String chainId = devnet == null ? null : devnet.path("chainId").asText(null);
+    Long chain = r.get("ethChainId", chainId, v -> Reader.range(v, 1, Long.MAX_VALUE));
+    if (chain == null) r.check("ethChainId", "", false, "is required with ethRpcUrl");
+    String escrows = null;
+    if (devnet != null) {
+      StringBuilder b = new StringBuilder();
+      for (JsonNode e : devnet.path("escrows")) b.append(b.length() == 0 ? "" : ",").append(e.path("asset").asText()).append('=').append(e.path("address").asText());
+      escrows = b.toString();
+    }
+    Map<String, String> byCurrency = r.get("ethEscrows", escrows, GatewayConfig::escrows);
+    if (byCurrency == null || byCurrency.isEmpty()) r.check("ethEscrows", "", false, "must name at least one escrow: CURRENCY=0xADDRESS,...");
+    String keyFile = r.get("ethOperatorKeyFile", devnet == null ? null : devnet.path("operatorKeyFile").asText(null), Function.identity());
+    String key = r.secret("ethOperatorKey");
+    if (key == null && keyFile != null) {
+      try {
+        key = Files.readString(Path.of(keyFile)).trim();
+      } catch (IOException e) {
+        r.check("ethOperatorKeyFile", keyFile, false, "cannot be read: " + e.getMessage());
+      }
+    }
+    if (key != null) r.check("ethOperatorKey", "(hidden)", key.matches("(0x)?[0-9a-fA-F]{64}"), "must be 32 bytes in hex");
+    String deployBlock = devnet == null || !devnet.has("deployBlock") ? null : devnet.path("deployBlock").asText();
+    Long startBlock = r.get("ethStartBlock", deployBlock, v -> Reader.range(v, 0, Long.MAX_VALUE));
+    return new EvmConfig(rpcUrl, chain == null ? 0 : chain, byCurrency == null ? Map.of() : byCurrency, key,
+        (int) (long) r.get("ethConfirmations", "2", v -> Reader.range(v, 1, 1_000)),
+        Duration.ofMillis(r.get("ethPollIntervalMs", "1000", v -> Reader.range(v, 50, 600_000))),
+        Duration.ofSeconds(10),
+        Duration.ofSeconds(r.get("ethExpiryMarginSeconds", "172800", v -> Reader.range(v, 60, 365L * 24 * 3600))),
+        (int) (long) r.get("ethBatchSize", "20", v -> Reader.range(v, 1, 200)),
+        Duration.ofSeconds(r.get("ethResendAfterSeconds", "30", v -> Reader.range(v, 1, 3600))),
+        startBlock);
+  }
+
+  private static JsonNode readJson(String file) {
+    try {
+      return new ObjectMapper().readTree(Files.readString(Path.of(file)));
+    } catch (IOException e) {
+      throw new IllegalArgumentException("cannot be read as JSON: " + e.getMessage());
+    }
+  }
+
+  private static Map<String, String> escrows(String v) {
+    Map<String, String> out = new TreeMap<>();
+    for (String pair : Reader.list(v)) {
+      String[] kv = pair.split("=", 2);
+      if (kv.length != 2 || !kv[0].matches("[A-Za-z0-9]{1,16}") || !kv[1].matches("0x[0-9a-fA-F]{40}")) {
+        throw new IllegalArgumentException("must be CURRENCY=0xADDRESS pairs separated by commas");
+      }
+      out.put(kv[0].toUpperCase(Locale.ROOT), kv[1].toLowerCase(Locale.ROOT)); // currency codes are upper-case (the devnet's tUSD is TUSD)
+    }
+    return out;
   }
 
   private static boolean validHttpUrl(String s) {
@@ -143,6 +218,12 @@ public record GatewayConfig(
         problems.add(describe(key, value, e.getMessage()));
         return fallback == null ? null : parse.apply(fallback);
       }
+    }
+
+    /** A value that is never echoed in an error. */
+    String secret(String key) {
+      String v = src.get(key);
+      return v == null || v.isBlank() ? null : v.trim();
     }
 
     void check(String key, String value, boolean ok, String why) {

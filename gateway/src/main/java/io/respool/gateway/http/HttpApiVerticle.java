@@ -111,6 +111,7 @@ public final class HttpApiVerticle extends VerticleBase {
       rb.getRoute("getBookingUsage").addHandler(authenticated(200, (ctx, who) -> s.invoices().usage(who.accountId(), ctx.pathParam("id"),
           param(ctx, "from", Instant::parse), param(ctx, "to", Instant::parse), Objects.requireNonNullElse(param(ctx, "step", Long::valueOf), 60L))));
       rb.getRoute("getBookingInvoice").addHandler(this::invoice);
+      rb.getRoute("getBookingPayment").addHandler(authenticated(200, (ctx, who) -> s.bookings().payment(who.accountId(), ctx.pathParam("id"))));
       rb.getRoute("getHostEarnings").addHandler(authenticated(200,
           (ctx, who) -> s.invoices().earnings(who.accountId(), who.has(Principal.ADMIN), ctx.pathParam("id"))));
       rb.getRoute("getBookingLogs").addHandler(authenticated(200, (ctx, who) -> s.bookings().logs(who.accountId(), ctx.pathParam("id"),

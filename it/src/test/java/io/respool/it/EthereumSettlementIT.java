@@ -1,0 +1,358 @@
+package io.respool.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.respool.gateway.Gateway;
+import io.respool.gateway.testing.GatewayNodes;
+import io.respool.gateway.testing.Http;
+import io.respool.gateway.testing.Poll;
+import io.respool.gateway.testing.Views;
+import io.respool.gateway.testing.Wallets;
+import io.respool.gateway.testing.Wallets.Session;
+import io.respool.infra.Databases;
+import io.respool.protocol.host.Prices;
+import io.respool.settlement.EscrowChain.WalletCall;
+import io.respool.settlement.evm.AnvilDevnet;
+import io.respool.settlement.evm.generated.RentalEscrow;
+import io.respool.testing.TestServices;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+import java.math.BigInteger;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.web3j.crypto.Credentials;
+import org.web3j.protocol.core.DefaultBlockParameterName;
+import org.web3j.protocol.core.methods.request.EthFilter;
+import org.web3j.protocol.core.methods.response.EthLog;
+import org.web3j.tx.gas.DefaultGasProvider;
+import org.web3j.utils.Numeric;
+
+/**
+ * Ethereum payment and settlement end to end, on a real anvil (a block a second, as a chain mines)
+ * with the real escrow: the renter's wallet signs what the API returns, the booking is FUNDED once
+ * the rental has its confirmations, a container runs on a real host-worker, and after the stop the
+ * operator's settlement moves exactly what was metered — host, fee, refund — once, even when the
+ * RPC node goes away in the middle. Forged, underfunded and misdirected rentals never fund a booking.
+ * The gateway reaches the node through {@link RpcProxy}, so the test can take the node away from it.
+ */
+class EthereumSettlementIT {
+  static final String IMAGE = "respool/busybox:test";
+  static final String REGION = "eth-" + Long.toString(System.nanoTime(), 36);
+  /** 36 tUSD per core-hour: 0.5 core costs 5,000 base units (0.005 tUSD) a second, so a few seconds carry a fee. */
+  static final Prices PRICES = new Prices("TUSD", 36_000_000, 0, 0, Map.of());
+
+  static AnvilDevnet chain;
+  static RpcProxy rpc;
+  static Gateway node;
+  static Http http;
+  static Worker host;
+  static String payout;
+  static Pool db;
+
+  @BeforeAll
+  static void start() throws Exception {
+    String dockerHost = System.getenv("DOCKER_HOST");
+    assertThat(dockerHost).as("DOCKER_HOST must point at the test dockerd: run ops/docker/test-dockerd.sh (ops/respool test does)").isNotBlank();
+    chain = AnvilDevnet.start(Map.of("RESPOOL_ETH_BLOCK_TIME", "1"));
+    rpc = RpcProxy.start(chain.rpcUrl());
+    Map<String, String> settings = new HashMap<>(Map.of("ethRpcUrl", rpc.url(), "ethChainId", Long.toString(chain.chainId()),
+        "ethEscrows", "TUSD=" + chain.escrow("tUSD") + ",ETH=" + chain.escrow("ETH"), "ethOperatorKey", chain.operatorKey(),
+        "ethConfirmations", "2", "ethPollIntervalMs", "200", "ethResendAfterSeconds", "1", "ethStartBlock", Long.toString(chain.deployBlock())));
+    settings.putAll(Map.of("reconcileIntervalMs", "200", "stopGraceSeconds", "1", "resendAfterSeconds", "2", "heartbeatIntervalMs", "500",
+        "heartbeatTimeoutMs", "2000", "meterIntervalMs", "200", "paymentWindowSeconds", "600"));
+    node = GatewayNodes.start(settings);
+    http = new Http(node.port());
+    payout = chain.account(3).address();
+    host = Worker.start(List.of(node.port()), REGION, dockerHost, Duration.ofSeconds(1), PRICES, payout);
+    db = Databases.pool(node.vertx(), TestServices.get().pgUrl, 2);
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    if (host != null) host.close();
+    if (node != null) node.close();
+    if (rpc != null) rpc.close();
+    if (chain != null) chain.close();
+  }
+
+  // --- helpers --------------------------------------------------------------------------------
+
+  /** A renter signed in with anvil account {@code i}, holding 1,000 tUSD. */
+  static Session renter(int i) {
+    chain.mint(chain.account(i).address(), BigInteger.valueOf(1_000_000_000L));
+    return Wallets.signInEthereum(http, chain.account(i).privateKey());
+  }
+
+  static JsonNode book(Session who, long seconds) {
+    Map<String, Object> b = new LinkedHashMap<>();
+    b.put("cpu", 0.5);
+    b.put("memoryMb", 64);
+    b.put("durationSeconds", seconds);
+    b.put("region", REGION);
+    b.put("currency", "TUSD");
+    b.put("paymentChain", "ethereum");
+    b.put("image", IMAGE);
+    b.put("command", List.of("/bin/sh", "-c", "exec sleep 600"));
+    Http.Response r = http.post("/v1/bookings", Http.json(b), who.token());
+    assertThat(r.status()).as(r.toString()).isEqualTo(201);
+    assertThat(r.json().path("state").asText()).isEqualTo("PENDING_PAYMENT");
+    return r.json();
+  }
+
+  static JsonNode payment(Session who, String id) {
+    Http.Response r = http.get("/v1/bookings/" + id + "/payment", who.token());
+    assertThat(r.status()).as(r.toString()).isEqualTo(200);
+    return r.json();
+  }
+
+  static JsonNode deposit(Session who, String id) {
+    JsonNode deposits = payment(who, id).path("deposits");
+    assertThat(deposits.size()).as("one host, one deposit").isEqualTo(1);
+    return deposits.get(0);
+  }
+
+  static JsonNode awaitDeposit(Session who, String id, Predicate<JsonNode> done, String what) {
+    return Poll.until(() -> deposit(who, id), done, Duration.ofSeconds(60), "deposit of " + id + " " + what);
+  }
+
+  static JsonNode await(Session who, String id, String state) {
+    return Poll.booking(http, id, who.token(), b -> b.path("state").asText().equals(state), state);
+  }
+
+  /** Sends the wallet calls an API answer lists, from {@code key}. */
+  static void sign(JsonNode calls, String key) {
+    for (JsonNode c : calls) {
+      chain.send(key, new WalletCall(c.path("description").asText(), c.path("to").asText(), new BigInteger(c.path("value").asText()),
+          c.path("data").asText()));
+    }
+  }
+
+  static RentalEscrow escrow() {
+    return RentalEscrow.load(chain.escrow("tUSD"), chain.web3j(), Credentials.create(chain.account(9).privateKey()), new DefaultGasProvider());
+  }
+
+  static BigInteger credit(String account) throws Exception {
+    return escrow().creditOf(account).send();
+  }
+
+  static long fee(long used) {
+    return used * chain.feeBps() / 10_000;
+  }
+
+  /** Every Settled event the escrow ever logged for {@code rentalId}. */
+  static List<EthLog.LogResult> settledLogs(String rentalId) throws Exception {
+    EthFilter filter = new EthFilter(DefaultBlockParameterName.EARLIEST, DefaultBlockParameterName.LATEST, chain.escrow("tUSD"));
+    filter.addSingleTopic(org.web3j.abi.EventEncoder.encode(RentalEscrow.SETTLED_EVENT));
+    filter.addOptionalTopics(rentalId);
+    return new ArrayList<>(chain.web3j().ethGetLogs(filter).send().getLogs());
+  }
+
+  static List<Row> rows(String sql, Object... params) throws Exception {
+    List<Row> out = new ArrayList<>();
+    db.preparedQuery(sql).execute(Tuple.from(params)).await(10, TimeUnit.SECONDS).forEach(out::add);
+    return out;
+  }
+
+  /** Runs a booking until the host has billed something, stops it; returns the stopped booking. */
+  static JsonNode runAndStop(Session renter, String id) {
+    await(renter, id, "RUNNING");
+    Poll.until(() -> http.get("/v1/bookings/" + id + "/invoice", renter.token()).json(), i -> i.path("total").asLong() >= 20_000,
+        Duration.ofSeconds(60), "a few seconds billed");
+    Http.Response stop = http.post("/v1/bookings/" + id + "/stop", "", renter.token());
+    assertThat(stop.status()).as(stop.toString()).isEqualTo(200);
+    return await(renter, id, "STOPPED");
+  }
+
+  // --- tests ----------------------------------------------------------------------------------
+
+  @Test
+  void aPaidBookingRunsAndSettlesExactlyAsMetered() throws Exception {
+    Session renter = renter(2);
+    String renterAddress = chain.account(2).address();
+    JsonNode booking = book(renter, 600);
+    String id = booking.path("id").asText();
+    long cost = booking.path("cost").asLong();
+
+    JsonNode due = deposit(renter, id);
+    assertThat(due.path("state").asText()).isEqualTo("AWAITING");
+    assertThat(due.path("payee").asText()).isEqualTo(payout);
+    assertThat(due.path("amount").asLong()).isEqualTo(cost);
+    assertThat(due.path("escrow").asText()).isEqualTo(chain.escrow("tUSD").toLowerCase());
+    assertThat(due.path("calls")).extracting(c -> c.path("description").asText()).hasSize(2);
+    assertThat(due.path("calls").get(0).path("to").asText()).as("approve on the token first").isEqualToIgnoringCase(chain.stablecoin());
+    BigInteger treasuryBefore = credit(chain.treasury());
+    BigInteger hostBefore = credit(payout); // the other tests pay the same host
+    BigInteger renterBefore = chain.tokenBalance(chain.stablecoin(), renterAddress);
+
+    sign(due.path("calls"), chain.account(2).privateKey());
+    JsonNode running = await(renter, id, "RUNNING");
+    assertThat(Views.transitions(running)).startsWith("PENDING_PAYMENT", "FUNDED", "STARTING", "RUNNING");
+    JsonNode open = deposit(renter, id);
+    assertThat(open.path("state").asText()).isEqualTo("OPEN");
+    assertThat(open.path("renter").asText()).isEqualTo(renterAddress);
+    assertThat(open.path("deposited").asLong()).isEqualTo(cost);
+
+    runAndStop(renter, id);
+    long stoppedAt = System.nanoTime();
+    JsonNode settledBooking = await(renter, id, "SETTLED");
+    long latencyMs = (System.nanoTime() - stoppedAt) / 1_000_000;
+    System.out.printf("settlement latency after stop on anvil (1 s blocks, 2 confirmations): %d ms%n", latencyMs);
+    assertThat(Views.transitions(settledBooking)).endsWith("STOPPED", "SETTLED");
+
+    JsonNode settled = deposit(renter, id);
+    JsonNode invoice = http.get("/v1/bookings/" + id + "/invoice", renter.token()).json();
+    long used = settled.path("used").asLong();
+    assertThat(used).as("what was metered, and nothing more").isEqualTo(invoice.path("billed").asLong()).isEqualTo(invoice.path("total").asLong())
+        .isGreaterThanOrEqualTo(20_000).isLessThan(cost);
+    assertThat(settled.path("fee").asLong()).isEqualTo(fee(used)).isEqualTo(invoice.path("fee").asLong()).isPositive();
+    assertThat(settled.path("hostAmount").asLong()).isEqualTo(used - fee(used));
+    assertThat(settled.path("refund").asLong()).isEqualTo(cost - used).isEqualTo(invoice.path("refund").asLong());
+    assertThat(settled.path("settleTx").asText()).startsWith("0x");
+
+    // the chain agrees: credited to the host and the treasury, the rest kept for the renter
+    assertThat(credit(payout).subtract(hostBefore)).isEqualTo(BigInteger.valueOf(used - fee(used)));
+    assertThat(credit(chain.treasury()).subtract(treasuryBefore)).isEqualTo(BigInteger.valueOf(fee(used)));
+    String rentalId = settled.path("rentalId").asText();
+    assertThat(settledLogs(rentalId)).hasSize(1);
+    escrow().refund(Numeric.hexStringToByteArray(rentalId)).send(); // anyone may: it pays the renter only
+    assertThat(chain.tokenBalance(chain.stablecoin(), renterAddress)).isEqualTo(renterBefore.subtract(BigInteger.valueOf(used)));
+    RentalEscrow asHost = RentalEscrow.load(chain.escrow("tUSD"), chain.web3j(), Credentials.create(chain.account(3).privateKey()),
+        new DefaultGasProvider());
+    BigInteger hostCredit = credit(payout);
+    BigInteger hostWallet = chain.tokenBalance(chain.stablecoin(), payout);
+    asHost.withdraw().send();
+    assertThat(chain.tokenBalance(chain.stablecoin(), payout).subtract(hostWallet)).isEqualTo(hostCredit);
+    assertThat(credit(payout)).isZero();
+  }
+
+  @Test
+  void forgedMisdirectedAndUnderfundedRentalsNeverFundABooking() throws Exception {
+    Session renter = renter(4);
+    String key = chain.account(4).privateKey();
+
+    // 1. a copy of the escrow deployed by an attacker, operated by the attacker: its Opened names the same rental
+    JsonNode forgedBooking = book(renter, 600);
+    String forgedId = forgedBooking.path("id").asText();
+    JsonNode due = deposit(renter, forgedId);
+    String attacker = chain.account(5).address();
+    String fake = chain.deployEscrow(chain.account(5).privateKey(), chain.stablecoin(), attacker, attacker, chain.feeBps(), chain.graceSeconds());
+    List<JsonNode> calls = new ArrayList<>();
+    due.path("calls").forEach(calls::add);
+    for (JsonNode c : calls) {
+      String to = c.path("to").asText().equalsIgnoreCase(chain.stablecoin()) ? chain.stablecoin() : fake;
+      String data = c.path("data").asText();
+      if (to.equals(chain.stablecoin())) { // approve the fake escrow instead: same selector, spender replaced
+        data = data.substring(0, 10) + "000000000000000000000000" + fake.substring(2).toLowerCase() + data.substring(74);
+      }
+      chain.send(key, new WalletCall(c.path("description").asText(), to, new BigInteger(c.path("value").asText()), data));
+    }
+
+    // 2. the real escrow, underfunded by one unit: seen, not funded; a top-up mends it
+    JsonNode shortBooking = book(renter, 600);
+    String shortId = shortBooking.path("id").asText();
+    JsonNode shortDue = deposit(renter, shortId);
+    long amount = shortDue.path("amount").asLong();
+    JsonNode open = shortDue.path("calls").get(1);
+    String shortData = open.path("data").asText();
+    String amountWord = String.format("%064x", amount);
+    assertThat(shortData).endsWith(amountWord);
+    chain.send(key, new WalletCall("approve", chain.stablecoin(), BigInteger.ZERO, shortDue.path("calls").get(0).path("data").asText()));
+    chain.send(key, new WalletCall("open underfunded", open.path("to").asText(), BigInteger.ZERO,
+        shortData.substring(0, shortData.length() - 64) + String.format("%064x", amount - 1)));
+    JsonNode under = awaitDeposit(renter, shortId, d -> d.path("state").asText().equals("UNDERFUNDED"), "UNDERFUNDED");
+    assertThat(under.path("deposited").asLong()).isEqualTo(amount - 1);
+    assertThat(under.path("note").asText()).contains("holds " + (amount - 1) + " of the " + amount);
+
+    // 3. the real escrow, opened by the renter but paying someone else than the booked host
+    JsonNode wrongBooking = book(renter, 600);
+    String wrongId = wrongBooking.path("id").asText();
+    JsonNode wrongDue = deposit(renter, wrongId);
+    String wrongOpen = wrongDue.path("calls").get(1).path("data").asText();
+    String payeeWord = "000000000000000000000000" + payout.substring(2);
+    assertThat(wrongOpen).contains(payeeWord);
+    chain.send(key, new WalletCall("approve", chain.stablecoin(), BigInteger.ZERO, wrongDue.path("calls").get(0).path("data").asText()));
+    chain.send(key, new WalletCall("open for another payee", wrongDue.path("calls").get(1).path("to").asText(), BigInteger.ZERO,
+        wrongOpen.replace(payeeWord, "000000000000000000000000" + attacker.substring(2))));
+    JsonNode rejected = awaitDeposit(renter, wrongId, d -> d.path("state").asText().equals("REJECTED"), "REJECTED");
+    assertThat(rejected.path("note").asText()).contains("pays " + attacker);
+
+    // the watcher has read past all three (the cursor only moves forward): none of them was funded
+    assertThat(http.get("/v1/bookings/" + forgedId, renter.token()).json().path("state").asText()).isEqualTo("PENDING_PAYMENT");
+    assertThat(deposit(renter, forgedId).path("state").asText()).as("a log of another contract is not read").isEqualTo("AWAITING");
+    assertThat(http.get("/v1/bookings/" + shortId, renter.token()).json().path("state").asText()).isEqualTo("PENDING_PAYMENT");
+    assertThat(http.get("/v1/bookings/" + wrongId, renter.token()).json().path("state").asText()).isEqualTo("PENDING_PAYMENT");
+
+    // the top-up of the missing unit makes the underfunded rental whole: now it funds
+    chain.send(key, new WalletCall("approve 1", chain.stablecoin(), BigInteger.ZERO,
+        shortDue.path("calls").get(0).path("data").asText().substring(0, 74) + String.format("%064x", 1)));
+    chain.send(key, new WalletCall("top up 1", chain.escrow("tUSD"), BigInteger.ZERO,
+        RentalEscrow.getABI_topUp(Numeric.hexStringToByteArray(shortDue.path("rentalId").asText()), BigInteger.ONE, BigInteger.ZERO, BigInteger.ZERO)));
+    await(renter, shortId, "RUNNING");
+
+    // stopping the unfunded ones gives back what the rejected rental holds, at once and in full
+    for (String id : List.of(forgedId, wrongId, shortId)) assertThat(http.post("/v1/bookings/" + id + "/stop", "", renter.token()).status()).isEqualTo(200);
+    JsonNode returned = awaitDeposit(renter, wrongId, d -> d.path("state").asText().equals("SETTLED"), "settled on 0");
+    assertThat(returned.path("used").asLong()).isZero();
+    assertThat(returned.path("refund").asLong()).isEqualTo(wrongDue.path("amount").asLong());
+    await(renter, wrongId, "SETTLED");
+    assertThat(deposit(renter, forgedId).path("state").asText()).isEqualTo("AWAITING");
+    assertThat(http.get("/v1/bookings/" + forgedId, renter.token()).json().path("state").asText()).as("nothing to settle").isEqualTo("STOPPED");
+  }
+
+  @Test
+  void theRpcNodeGoingAwayDuringSettlementStillSettlesExactlyOnce() throws Exception {
+    Session renter = renter(6);
+    JsonNode booking = book(renter, 600);
+    String id = booking.path("id").asText();
+    long cost = booking.path("cost").asLong();
+    JsonNode due = deposit(renter, id);
+    sign(due.path("calls"), chain.account(6).privateKey());
+    await(renter, id, "RUNNING");
+    long nonceBefore = chain.web3j().ethGetTransactionCount(chain.operatorAddress(), DefaultBlockParameterName.LATEST).send()
+        .getTransactionCount().longValueExact();
+
+    // the node takes the settlement, but its answer never reaches the gateway, and then it is gone
+    rpc.mode(RpcProxy.Mode.SWALLOW_NEXT_SEND);
+    runAndStop(renter, id);
+    Poll.until(() -> com.fasterxml.jackson.databind.node.IntNode.valueOf(rpc.swallowed()), n -> n.asInt() == 1, Duration.ofSeconds(60),
+        "the settlement sent to the node");
+    // while it is gone, the gateway keeps trying (and is refused) and the booking is not SETTLED
+    int refusedBefore = rpc.refused();
+    Poll.until(() -> com.fasterxml.jackson.databind.node.IntNode.valueOf(rpc.refused()), n -> n.asInt() > refusedBefore + 5, Duration.ofSeconds(60),
+        "the gateway retrying");
+    assertThat(http.get("/v1/bookings/" + id, renter.token()).json().path("state").asText()).isEqualTo("STOPPED");
+    assertThat(deposit(renter, id).path("state").asText()).isEqualTo("SETTLING");
+
+    // the node itself restarts (its chain kept), then the gateway reaches it again
+    chain.stopNode();
+    chain.restartNode();
+    rpc.mode(RpcProxy.Mode.PASS);
+    await(renter, id, "SETTLED");
+
+    JsonNode settled = deposit(renter, id);
+    long used = settled.path("used").asLong();
+    assertThat(settled.path("hostAmount").asLong()).isEqualTo(used - fee(used));
+    assertThat(settled.path("refund").asLong()).isEqualTo(cost - used);
+    assertThat(settledLogs(settled.path("rentalId").asText())).as("settled once on chain").hasSize(1);
+    List<Row> txs = rows("SELECT tx_hash, state, broadcasts FROM chain_txs WHERE $1 = ANY(rental_ids)", settled.path("rentalId").asText());
+    assertThat(txs).as("one transaction, sent again rather than signed again").hasSize(1);
+    assertThat(txs.get(0).getString("state")).isEqualTo("MINED");
+    assertThat(txs.get(0).getString("tx_hash")).isEqualTo(settled.path("settleTx").asText());
+    long nonceAfter = chain.web3j().ethGetTransactionCount(chain.operatorAddress(), DefaultBlockParameterName.LATEST).send()
+        .getTransactionCount().longValueExact();
+    assertThat(nonceAfter - nonceBefore).as("the operator sent one transaction for it").isEqualTo(1);
+    List<String> history = Views.transitions(http.get("/v1/bookings/" + id, renter.token()).json());
+    assertThat(history.stream().filter("SETTLED"::equals)).hasSize(1);
+  }
+}

@@ -1,0 +1,138 @@
+package io.respool.settlement.evm;
+
+import io.respool.bookings.BookingState;
+import io.respool.bookings.BookingStore.BookingRow;
+import io.respool.bookings.BookingStore.TaskRow;
+import io.respool.bookings.PaymentPort;
+import io.respool.metering.EscrowSplit;
+import io.respool.protocol.ErrorCode;
+import io.respool.protocol.RespoolException;
+import io.respool.protocol.api.Payments;
+import io.respool.settlement.EscrowChain;
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
+import java.math.BigInteger;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.web3j.crypto.Hash;
+import org.web3j.utils.Numeric;
+
+/**
+ * The payment port on an EVM escrow. A booking on {@code ethereum} gets one deposit per host it runs
+ * on (the contract pays one host per rental): rental id {@code keccak256("respool:<chainId>:<bookingId>:<hostId>")},
+ * payee the host's payout address, the cost divided by the hosts' prices, an expiry after the
+ * latest moment the booking could still run. The renter's wallet signs what {@link #instructions}
+ * returns; {@link EvmWatcher} sees the rentals open.
+ */
+public final class EvmPayments implements PaymentPort {
+  static final String CHAIN = "ethereum";
+
+  private final EvmConfig config;
+  private final Map<String, EscrowChain.Terms> terms;
+  private final EscrowChain chain;
+  private final boolean allowUnpaid;
+
+  /**
+   * @param terms each escrow's terms as read from the chain at start, by address
+   */
+  public EvmPayments(EvmConfig config, Map<String, EscrowChain.Terms> terms, EscrowChain chain, boolean allowUnpaid) {
+    this.config = config;
+    this.terms = Map.copyOf(terms);
+    this.chain = chain;
+    this.allowUnpaid = allowUnpaid;
+  }
+
+  @Override
+  public boolean waived() { return allowUnpaid; }
+
+  @Override
+  public String waiverReason() { return "unpaid bookings are enabled by the operator"; }
+
+  /** How deposits, transactions and cursors name this chain: {@code ethereum:<chain id>}. */
+  static String chainName(EvmConfig config) {
+    return CHAIN + ":" + config.chainId();
+  }
+
+  /** The rental id of a booking's deposit for one host. */
+  static String rentalId(long chainId, String bookingId, String hostId) {
+    return Hash.sha3String("respool:" + chainId + ":" + bookingId + ":" + hostId).toLowerCase();
+  }
+
+  @Override
+  public Future<Void> prepare(SqlConnection tx, BookingRow b, List<TaskRow> tasks) {
+    if (!CHAIN.equals(b.paymentChain())) return Future.succeededFuture(); // another chain's adapter, or none: it waits
+    String escrow = config.escrows().get(b.currency());
+    if (escrow == null) {
+      return Future.failedFuture(RespoolException.invalid("bookings in " + b.currency() + " cannot be paid on ethereum here; currencies with an escrow: "
+          + String.join(", ", new TreeMap<>(config.escrows()).keySet())));
+    }
+    Map<String, Long> pricePerHour = new TreeMap<>();
+    for (TaskRow t : tasks) pricePerHour.merge(t.hostId(), t.pricePerHour(), Math::addExact);
+    String[] hostIds = pricePerHour.keySet().toArray(String[]::new);
+    Future<Void> wallet = tx.preparedQuery("SELECT 1 FROM wallets WHERE account_id = $1 AND chain = 'ethereum' LIMIT 1")
+        .execute(Tuple.of(b.accountId()))
+        .compose(rows -> rows.size() > 0 ? Future.<Void>succeededFuture()
+            : Future.failedFuture(RespoolException.invalid("paying on ethereum needs an ethereum wallet on your account: sign in with one")));
+    return wallet
+        .compose(x -> tx.preparedQuery("SELECT id, payout_ethereum FROM hosts WHERE id = ANY($1)").execute(Tuple.tuple().addArrayOfString(hostIds)))
+        .compose(rows -> {
+          Map<String, String> payees = new TreeMap<>();
+          for (Row r : rows) {
+            String payout = r.getString("payout_ethereum");
+            if (payout == null) {
+              return Future.failedFuture(new RespoolException(ErrorCode.NO_CAPACITY,
+                  "host " + r.getString("id") + " has no ethereum payout address and cannot be paid through the escrow"));
+            }
+            payees.put(r.getString("id"), payout.toLowerCase());
+          }
+          Instant expiresAt = b.paymentDeadline().plusSeconds(b.durationSeconds()).plus(config.expiryMargin())
+              .truncatedTo(ChronoUnit.SECONDS);
+          List<Tuple> rowsToInsert = new ArrayList<>();
+          EscrowSplit.deposits(pricePerHour, b.cost()).forEach((hostId, amount) -> rowsToInsert.add(Tuple.tuple().addString(b.id()).addString(hostId)
+              .addString(chainName(config)).addString(escrow.toLowerCase()).addString(rentalId(config.chainId(), b.id(), hostId)).addString(payees.get(hostId))
+              .addLong(amount).addOffsetDateTime(OffsetDateTime.ofInstant(expiresAt, ZoneOffset.UTC))));
+          if (rowsToInsert.isEmpty()) return Future.succeededFuture(); // a free booking: nothing to deposit
+          return tx.preparedQuery("""
+                  INSERT INTO deposits (booking_id, host_id, chain, escrow, rental_id, payee, amount, expires_at, state)
+                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'AWAITING')""").executeBatch(rowsToInsert).mapEmpty();
+        });
+  }
+
+  @Override
+  public Future<Payments.Instructions> instructions(SqlClient c, BookingRow b) {
+    return c.preparedQuery("SELECT * FROM deposits WHERE booking_id = $1 ORDER BY host_id").execute(Tuple.of(b.id())).map(rows -> {
+      if (rows.size() == 0) return PaymentPort.unpaid(b);
+      List<Payments.Deposit> deposits = new ArrayList<>();
+      boolean settling = false;
+      boolean settled = true;
+      for (Row r : rows) {
+        String state = r.getString("state");
+        settling |= "SETTLING".equals(state);
+        settled &= "SETTLED".equals(state) || "RECLAIMED".equals(state);
+        List<Payments.Call> calls = List.of();
+        if ("AWAITING".equals(state) && b.state() == BookingState.PENDING_PAYMENT) {
+          EscrowChain.Terms t = terms.get(r.getString("escrow"));
+          calls = chain.openCalls(r.getString("escrow"), t.token(), Numeric.hexStringToByteArray(r.getString("rental_id")), r.getString("payee"),
+                  r.getOffsetDateTime("expires_at").toEpochSecond(), BigInteger.valueOf(r.getLong("amount"))).stream()
+              .map(w -> new Payments.Call(w.description(), (int) config.chainId(), w.to(), w.value().toString(), w.data())).toList();
+        }
+        deposits.add(new Payments.Deposit(r.getString("host_id"), r.getString("escrow"), r.getString("rental_id"), r.getString("payee"),
+            r.getLong("amount"), r.getOffsetDateTime("expires_at").toInstant(), state, r.getString("note"), r.getString("renter"),
+            r.getLong("deposited"), r.getString("opened_tx"), r.getLong("used"), r.getLong("fee"), r.getLong("host_amount"), r.getLong("refund"),
+            r.getString("settle_tx"), calls));
+      }
+      String state = b.state() == BookingState.PENDING_PAYMENT ? "awaiting-payment"
+          : settled ? "settled" : settling ? "settling" : "funded";
+      return new Payments.Instructions(b.id(), b.paymentChain(), b.currency(), b.cost(), b.paymentDeadline(), state, deposits);
+    });
+  }
+}

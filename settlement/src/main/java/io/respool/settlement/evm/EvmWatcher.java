@@ -1,0 +1,244 @@
+package io.respool.settlement.evm;
+
+import io.respool.bookings.BookingService;
+import io.respool.bookings.BookingState;
+import io.respool.bookings.BookingStore;
+import io.respool.protocol.ErrorCode;
+import io.respool.protocol.RespoolException;
+import io.respool.settlement.EscrowChain;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
+import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.web3j.utils.Numeric;
+
+/**
+ * Reads each escrow's events once they have {@code confirmations} blocks and applies them to the
+ * deposits, in the transaction that moves the escrow's cursor (so an event is applied exactly once,
+ * and a node that dies mid-way leaves the cursor where it was). Only logs of the configured escrow
+ * addresses are read; an {@code Opened} funds a deposit only if the renter is a wallet of the
+ * booking's account and the payee, amount, expiry, fee and token are the ones the gateway asked
+ * for. Every node runs it; one node reads an escrow at a time (the cursor row is locked, others skip).
+ */
+public final class EvmWatcher {
+  private static final Logger LOG = LoggerFactory.getLogger(EvmWatcher.class);
+  private static final long MAX_RANGE = 2_000;
+  private static final int BATCH = 100;
+
+  private final Vertx vertx;
+  private final Pool pool;
+  private final EscrowChain chain;
+  private final EvmConfig config;
+  private final Map<String, EscrowChain.Terms> terms;
+  private final BookingService bookings;
+  private final BookingStore store;
+  private final String chainName;
+
+  public EvmWatcher(Vertx vertx, Pool pool, EscrowChain chain, EvmConfig config, Map<String, EscrowChain.Terms> terms, BookingService bookings,
+      BookingStore store) {
+    this.vertx = vertx;
+    this.pool = pool;
+    this.chain = chain;
+    this.config = config;
+    this.terms = Map.copyOf(terms);
+    this.bookings = bookings;
+    this.store = store;
+    this.chainName = EvmPayments.chainName(config);
+  }
+
+  /** One round: every escrow's new confirmed events, then the bookings whose deposits are all open are funded. */
+  public Future<Void> round() {
+    return blocking(chain::headBlock).compose(head -> {
+      Future<Void> f = Future.succeededFuture();
+      for (String escrow : terms.keySet()) f = f.compose(x -> scan(escrow, head));
+      return f;
+    }).compose(x -> fundReady());
+  }
+
+  private Future<Void> scan(String escrow, long head) {
+    long safe = head - (config.confirmations() - 1);
+    long start = config.startBlock() != null ? config.startBlock() : Math.max(0, safe);
+    return pool.withTransaction(tx -> tx.preparedQuery("INSERT INTO chain_cursors (chain, escrow, next_block) VALUES ($3, $1, $2) ON CONFLICT DO NOTHING")
+        .execute(Tuple.of(escrow, start, chainName))
+        .compose(x -> tx.preparedQuery("SELECT next_block FROM chain_cursors WHERE chain = $2 AND escrow = $1 FOR UPDATE SKIP LOCKED")
+            .execute(Tuple.of(escrow, chainName)))
+        .compose(rows -> {
+          if (rows.size() == 0) return Future.succeededFuture(); // another node is reading this escrow
+          long cursor = rows.iterator().next().getLong("next_block");
+          // a chain behind what was read already was reset (a devnet started afresh): read it from the start
+          long from = cursor > head + 1 ? Math.min(start, head) : cursor;
+          if (from != cursor) LOG.warn("escrow {}: the chain's head {} is behind the blocks already read ({}); reading again from {}", escrow, head, cursor, from);
+          if (from > safe) {
+            return from == cursor ? Future.succeededFuture()
+                : tx.preparedQuery("UPDATE chain_cursors SET next_block = $2, updated_at = now() WHERE chain = $3 AND escrow = $1")
+                    .execute(Tuple.of(escrow, from, chainName)).mapEmpty();
+          }
+          long to = Math.min(safe, from + MAX_RANGE - 1);
+          return blocking(() -> chain.logs(escrow, from, to))
+              .compose(logs -> applyAll(tx, logs, 0))
+              .compose(x -> tx.preparedQuery("UPDATE chain_cursors SET next_block = $2, updated_at = now() WHERE chain = $3 AND escrow = $1")
+                  .execute(Tuple.of(escrow, to + 1, chainName)))
+              .mapEmpty();
+        }));
+  }
+
+  private Future<Void> applyAll(SqlConnection tx, List<EscrowChain.Log> logs, int i) {
+    if (i >= logs.size()) return Future.succeededFuture();
+    EscrowChain.Log log = logs.get(i);
+    Future<Void> applied = switch (log.kind()) {
+      case "Opened" -> opened(tx, log);
+      case "ToppedUp" -> toppedUp(tx, log);
+      case "Settled" -> ended(tx, log, "SETTLED", null);
+      case "Reclaimed" -> ended(tx, log, "RECLAIMED", "reclaimed by the renter after expiry: the host was not paid through the escrow");
+      default -> Future.succeededFuture(); // SettleSkipped, Refunded: nothing to record
+    };
+    return applied.compose(x -> applyAll(tx, logs, i + 1));
+  }
+
+  private Future<Row> deposit(SqlConnection tx, EscrowChain.Log log) {
+    return tx.preparedQuery("""
+            SELECT d.*, b.account_id, b.state AS booking_state FROM deposits d JOIN bookings b ON b.id = d.booking_id
+             WHERE d.rental_id = $1 AND d.escrow = $2 FOR UPDATE OF d""")
+        .execute(Tuple.of(hex(log.rentalId()), log.escrow()))
+        .map(rows -> rows.size() == 0 ? null : rows.iterator().next());
+  }
+
+  private Future<Void> opened(SqlConnection tx, EscrowChain.Log log) {
+    return deposit(tx, log).compose(d -> {
+      if (d == null || !"AWAITING".equals(d.getString("state"))) return Future.succeededFuture(); // not ours, or seen already
+      return tx.preparedQuery("SELECT 1 FROM wallets WHERE chain = 'ethereum' AND address = $1 AND account_id = $2")
+          .execute(Tuple.of(log.renter(), d.getString("account_id")))
+          .compose(wallet -> {
+            EscrowChain.Terms t = terms.get(log.escrow());
+            List<String> wrong = new ArrayList<>();
+            if (wallet.size() == 0) wrong.add("opened by " + log.renter() + ", not a wallet of the booking's account");
+            if (!d.getString("payee").equals(log.host())) wrong.add("pays " + log.host() + " instead of the host's payout address " + d.getString("payee"));
+            long expiresAt = d.getOffsetDateTime("expires_at").toEpochSecond();
+            if (log.expiresAt() < expiresAt) wrong.add("expires at " + log.expiresAt() + ", before the required " + expiresAt);
+            if (log.feeBps() != t.feeBps()) wrong.add("fee " + log.feeBps() + " bps instead of " + t.feeBps());
+            if (!t.token().equals(log.token())) wrong.add("token " + log.token() + " instead of " + t.token());
+            long amount = d.getLong("amount");
+            long deposited = log.amount().min(BigInteger.valueOf(Long.MAX_VALUE)).longValueExact();
+            String state;
+            String note = null;
+            if (!wrong.isEmpty()) {
+              state = "REJECTED";
+              note = "rental not accepted: " + String.join("; ", wrong);
+            } else if (deposited < amount) {
+              state = "UNDERFUNDED";
+              note = "holds " + deposited + " of the " + amount + " required; top it up";
+            } else {
+              state = "OPEN";
+            }
+            LOG.info("deposit {} of booking {}: Opened in block {} → {}{}", hex(log.rentalId()), d.getString("booking_id"), log.blockNumber(), state,
+                note == null ? "" : " (" + note + ")");
+            Future<Void> update = tx.preparedQuery("""
+                    UPDATE deposits SET state = $2, note = $3, renter = $4, deposited = $5, opened_tx = $6, opened_block = $7
+                     WHERE rental_id = $1""")
+                .execute(Tuple.of(hex(log.rentalId()), state, note, log.renter(), deposited, log.txHash(), log.blockNumber())).mapEmpty();
+            return BookingState.valueOf(d.getString("booking_state")).isFinal() ? update.compose(x -> refundWhole(tx, log, d)) : update;
+          });
+    });
+  }
+
+  /** A rental opened for a booking that has already ended: settled on 0, the renter gets it all back at once. */
+  private Future<Void> refundWhole(SqlConnection tx, EscrowChain.Log log, Row d) {
+    return tx.preparedQuery("""
+            UPDATE deposits SET state = 'SETTLING', used = 0, fee = 0, host_amount = 0, refund = deposited, intent_at = now(), next_attempt_at = now(),
+              note = coalesce(note || '; ', '') || $2 WHERE rental_id = $1""")
+        .execute(Tuple.of(hex(log.rentalId()), "opened after the booking ended (" + d.getString("booking_state") + "): returned in full"))
+        .mapEmpty();
+  }
+
+  private Future<Void> toppedUp(SqlConnection tx, EscrowChain.Log log) {
+    return deposit(tx, log).compose(d -> {
+      if (d == null) return Future.succeededFuture();
+      long deposited = log.amount().min(BigInteger.valueOf(Long.MAX_VALUE)).longValueExact();
+      String state = d.getString("state");
+      boolean mended = "UNDERFUNDED".equals(state) && deposited >= d.getLong("amount")
+          && log.expiresAt() >= d.getOffsetDateTime("expires_at").toEpochSecond();
+      return tx.preparedQuery("""
+              UPDATE deposits SET deposited = $2, state = $3, note = CASE WHEN $4 THEN NULL ELSE note END,
+                refund = CASE WHEN state = 'SETTLING' THEN $2 - used ELSE refund END WHERE rental_id = $1""")
+          .execute(Tuple.of(hex(log.rentalId()), deposited, mended ? "OPEN" : state, mended)).mapEmpty();
+    });
+  }
+
+  /** Settled or Reclaimed: the deposit is final as the chain says; its booking is SETTLED once every deposit is. */
+  private Future<Void> ended(SqlConnection tx, EscrowChain.Log log, String state, String note) {
+    return deposit(tx, log).compose(d -> {
+      if (d == null || state.equals(d.getString("state"))) return Future.succeededFuture();
+      Future<?> update;
+      if ("SETTLED".equals(state)) {
+        long host = log.amount().longValueExact();
+        long fee = log.fee().longValueExact();
+        long refund = log.refund().longValueExact();
+        if (d.getLong("host_amount") == null || d.getLong("host_amount") != host || d.getLong("fee") != fee || d.getLong("refund") != refund) {
+          LOG.warn("deposit {} settled on chain as host {}, fee {}, refund {}; the gateway's intent was host {}, fee {}, refund {}", hex(log.rentalId()),
+              host, fee, refund, d.getLong("host_amount"), d.getLong("fee"), d.getLong("refund"));
+        }
+        update = tx.preparedQuery("""
+                UPDATE deposits SET state = 'SETTLED', used = $2, fee = $3, host_amount = $4, refund = $5, settle_tx = $6, settled_block = $7,
+                  settled_at = now() WHERE rental_id = $1""")
+            .execute(Tuple.of(hex(log.rentalId()), host + fee, fee, host, refund, log.txHash(), log.blockNumber()));
+      } else {
+        update = tx.preparedQuery("""
+                UPDATE deposits SET state = $2, note = $3, settle_tx = $4, settled_block = $5, settled_at = now() WHERE rental_id = $1""")
+            .execute(Tuple.of(hex(log.rentalId()), state, note, log.txHash(), log.blockNumber()));
+      }
+      String bookingId = d.getString("booking_id");
+      return update.compose(x -> tx.preparedQuery("""
+                  SELECT count(*) FILTER (WHERE state NOT IN ('SETTLED', 'RECLAIMED', 'AWAITING')) AS open,
+                         count(*) FILTER (WHERE state = 'SETTLED') AS settled, count(*) FILTER (WHERE state = 'RECLAIMED') AS reclaimed,
+                         coalesce(sum(host_amount) FILTER (WHERE state = 'SETTLED'), 0) AS host, coalesce(sum(fee) FILTER (WHERE state = 'SETTLED'), 0) AS fee,
+                         coalesce(sum(refund) FILTER (WHERE state = 'SETTLED'), 0) AS refund
+                    FROM deposits WHERE booking_id = $1""").execute(Tuple.of(bookingId)))
+          .compose(rows -> {
+            Row c = rows.iterator().next();
+            if (c.getLong("open") > 0) return Future.succeededFuture();
+            return store.lockBooking(tx, bookingId).compose(b -> {
+              if (!b.state().isFinal() || b.state() == BookingState.SETTLED) return Future.succeededFuture();
+              String why = "settled on ethereum: hosts " + c.getLong("host") + ", fee " + c.getLong("fee") + ", refund " + c.getLong("refund") + " "
+                  + b.currency() + (c.getLong("reclaimed") > 0 ? "; " + c.getLong("reclaimed") + " deposit(s) reclaimed by the renter" : "")
+                  + " (tx " + log.txHash() + ")";
+              return store.move(tx, b, BookingState.SETTLED, null, why).mapEmpty();
+            });
+          });
+    });
+  }
+
+  /** Bookings waiting for payment whose deposits are all open: FUNDED (then dispatched). */
+  private Future<Void> fundReady() {
+    return pool.preparedQuery("""
+            SELECT b.id, count(d.*) AS n FROM bookings b JOIN deposits d ON d.booking_id = b.id WHERE b.state = 'PENDING_PAYMENT'
+             GROUP BY b.id HAVING bool_and(d.state = 'OPEN') LIMIT $1""")
+        .execute(Tuple.of(BATCH))
+        .compose(rows -> {
+          List<Future<?>> each = new ArrayList<>();
+          for (Row r : rows) {
+            String id = r.getString("id");
+            each.add(bookings.funded(id, "paid: " + r.getLong("n") + " deposit(s) open in the ethereum escrow with " + config.confirmations()
+                    + " confirmation(s)")
+                .recover(e -> e instanceof RespoolException re && re.code() == ErrorCode.CONFLICT ? Future.succeededFuture() : Future.failedFuture(e)));
+          }
+          return Future.all(each).mapEmpty();
+        });
+  }
+
+  private <T> Future<T> blocking(Callable<T> call) {
+    return vertx.executeBlocking(call, false);
+  }
+
+  static String hex(byte[] b) {
+    return Numeric.toHexString(b).toLowerCase();
+  }
+}
