@@ -160,7 +160,8 @@ class BookingsApiTest {
         http.post("/v1/bookings/" + id + "/stop", "", stranger.token()),
         http.post("/v1/bookings/" + id + "/extend", "{\"seconds\":60}", stranger.token()),
         patch("/v1/bookings/" + id, "{\"cpu\":2}", stranger),
-        http.get("/v1/bookings/" + id + "/logs", stranger.token()))) {
+        http.get("/v1/bookings/" + id + "/logs", stranger.token()),
+        http.get("/v1/bookings/" + id + "/payment", stranger.token()))) {
       assertThat(r.isProblem(404)).as(r.toString()).isTrue();
     }
     assertThat(http.get("/v1/bookings", stranger.token()).json().path("items")).isEmpty();
@@ -169,6 +170,11 @@ class BookingsApiTest {
     assertThat(mine.path("state").asText()).as("untouched").isEqualTo("PENDING_PAYMENT");
     assertThat(mine.path("cpu").asDouble()).isEqualTo(1.0);
     assertThat(freeCpu(hostId)).isEqualTo(3000);
+    // no escrow on this node: the booking waits for a payment nobody takes, and says so
+    JsonNode payment = http.get("/v1/bookings/" + id + "/payment", owner.token()).json();
+    assertThat(payment.path("state").asText()).isEqualTo("awaiting-payment");
+    assertThat(payment.path("amount").asLong()).isEqualTo(mine.path("cost").asLong());
+    assertThat(payment.path("deposits")).isEmpty();
   }
 
   @Test

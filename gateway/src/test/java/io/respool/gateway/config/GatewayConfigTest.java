@@ -61,4 +61,44 @@ class GatewayConfigTest {
         new Properties(), Map.of()));
     assertThat(c.toString()).doesNotContain("s3cr3t").doesNotContain("hunter2");
   }
+
+  static final String KEY = "ac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
+
+  @Test
+  void ethereumIsOffUnlessAnRpcUrlIsGivenAndItsKeyIsNeverShown() throws Exception {
+    assertThat(GatewayConfig.from(ConfigSource.load(null, Map.of(), new Properties(), Map.of())).ethereum()).isNull();
+    GatewayConfig c = GatewayConfig.from(ConfigSource.load(null, Map.of("RESPOOL_ETH_OPERATOR_KEY", KEY), new Properties(),
+        Map.of("ethRpcUrl", "http://127.0.0.1:8545/secret-path", "ethChainId", "31337", "ethEscrows", "tusd=0x5FbDB2315678afecb367f032d93F642f64180aa3")));
+    assertThat(c.ethereum().escrows()).containsExactly(Map.entry("TUSD", "0x5fbdb2315678afecb367f032d93f642f64180aa3"));
+    assertThat(c.ethereum().operatorKey()).isEqualTo(KEY);
+    assertThat(c.ethereum().confirmations()).isEqualTo(2);
+    assertThat(c.toString()).doesNotContain(KEY).doesNotContain("secret-path").contains("(hidden)");
+  }
+
+  @Test
+  void aBadEthereumSettingIsReportedWithoutEchoingTheKey() {
+    assertThatThrownBy(() -> GatewayConfig.from(ConfigSource.load(null, Map.of("RESPOOL_ETH_OPERATOR_KEY", "0xnot-a-key-but-secret"), new Properties(),
+        Map.of("ethRpcUrl", "http://127.0.0.1:8545", "ethEscrows", "TUSD=0x12"))))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("ethChainId").hasMessageContaining("ethEscrows").hasMessageContaining("ethOperatorKey")
+        .hasMessageNotContaining("not-a-key-but-secret");
+  }
+
+  @Test
+  void theDevnetFileSuppliesTheChain() throws Exception {
+    Path keyFile = Files.createTempFile("op", ".key");
+    Files.writeString(keyFile, KEY + "\n");
+    Path json = Files.createTempFile("ethereum", ".json");
+    Files.writeString(json, """
+        {"chainId": 31337, "rpcUrl": "http://127.0.0.1:8545", "deployBlock": 3, "operatorKeyFile": "%s",
+         "escrows": [{"asset": "ETH", "address": "0x0000000000000000000000000000000000000001"},
+                     {"asset": "tUSD", "address": "0x0000000000000000000000000000000000000002"}]}""".formatted(keyFile));
+    GatewayConfig c = GatewayConfig.from(ConfigSource.load(null, Map.of("RESPOOL_ETH_DEVNET", json.toString()), new Properties(),
+        Map.of("ethConfirmations", "5")));
+    assertThat(c.ethereum().chainId()).isEqualTo(31337);
+    assertThat(c.ethereum().startBlock()).isEqualTo(3);
+    assertThat(c.ethereum().escrows()).containsOnlyKeys("ETH", "TUSD");
+    assertThat(c.ethereum().operatorKey()).isEqualTo(KEY);
+    assertThat(c.ethereum().confirmations()).isEqualTo(5);
+  }
 }

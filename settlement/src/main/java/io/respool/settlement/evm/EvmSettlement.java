@@ -41,9 +41,19 @@ public final class EvmSettlement implements AutoCloseable {
    * gateway's {@code feeBasisPoints}, which the usage ledger settles with) and operator (must be the
    * configured key's address, if a key is configured).
    *
-   * @throws IllegalStateException naming what does not match
+   * @throws IllegalStateException naming what does not match (the chain is closed then)
+   * @throws EscrowChain.ChainUnavailable if the node cannot be reached
    */
   public static EvmSettlement connect(EvmConfig config, EscrowChain chain, int feeBasisPoints, boolean allowUnpaid) {
+    try {
+      return check(config, chain, feeBasisPoints, allowUnpaid);
+    } catch (RuntimeException e) {
+      chain.close();
+      throw e;
+    }
+  }
+
+  private static EvmSettlement check(EvmConfig config, EscrowChain chain, int feeBasisPoints, boolean allowUnpaid) {
     long id = chain.chainId();
     if (id != config.chainId()) throw new IllegalStateException("the node at " + config + " is chain " + id + ", not the configured " + config.chainId());
     Map<String, EscrowChain.Terms> terms = new TreeMap<>();
