@@ -9,9 +9,7 @@ import io.respool.gateway.testing.GatewayNodes;
 import io.respool.gateway.testing.Http;
 import io.respool.gateway.testing.Poll;
 import io.respool.gateway.testing.Views;
-import io.respool.gateway.testing.Wallets;
 import io.respool.gateway.testing.Wallets.Session;
-import io.respool.protocol.host.Prices;
 import io.respool.settlement.EscrowChain.WalletCall;
 import io.respool.settlement.evm.AnvilDevnet;
 import io.respool.settlement.evm.generated.RentalEscrow;
@@ -40,7 +38,6 @@ import org.web3j.utils.Numeric;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class EthereumRecoveryIT {
   static final String REGION = "eth-recovery-" + Long.toString(System.nanoTime(), 36);
-  static final Prices PRICES = new Prices("TUSD", 36_000_000, 0, 0, Map.of());
 
   static AnvilDevnet chain;
   static RpcProxy rpc;
@@ -74,7 +71,7 @@ class EthereumRecoveryIT {
         "meterIntervalMs", "200"));
     node = GatewayNodes.start(settings);
     http = new Http(node.port());
-    host = Worker.start(List.of(node.port()), REGION, null, Duration.ofSeconds(1), PRICES, chain.account(3).address());
+    host = Worker.start(List.of(node.port()), REGION, null, Duration.ofSeconds(1), Eth.PRICES, chain.account(3).address());
   }
 
   static void closeNode() throws Exception {
@@ -85,8 +82,7 @@ class EthereumRecoveryIT {
   }
 
   static Session renter(int i) {
-    chain.mint(chain.account(i).address(), BigInteger.valueOf(1_000_000_000L));
-    return Wallets.signInEthereum(http, chain.account(i).privateKey());
+    return Eth.renter(chain, http, i);
   }
 
   /** Books a plain process for {@code seconds}, pays it from account {@code i}, waits until it runs. */
@@ -97,10 +93,7 @@ class EthereumRecoveryIT {
     assertThat(r.status()).as(r.toString()).isEqualTo(201);
     String id = r.json().path("id").asText();
     JsonNode due = http.get("/v1/bookings/" + id + "/payment", renter.token()).json().path("deposits").get(0);
-    for (JsonNode c : due.path("calls")) {
-      chain.send(chain.account(i).privateKey(), new WalletCall(c.path("description").asText(), c.path("to").asText(),
-          new BigInteger(c.path("value").asText()), c.path("data").asText()));
-    }
+    Eth.send(chain, due.path("calls"), chain.account(i).privateKey());
     Poll.booking(http, id, renter.token(), x -> x.path("state").asText().equals("RUNNING"), "RUNNING");
     return r.json();
   }
@@ -165,7 +158,7 @@ class EthereumRecoveryIT {
     String id = booking.path("id").asText();
     long cost = booking.path("cost").asLong();
 
-    long nonceBefore = operatorNonce();
+    long nonceBefore = Eth.operatorNonce(chain);
     rpc.mode(RpcProxy.Mode.SWALLOW_NEXT_SEND); // the node gets the settlement, the gateway never hears back
     stopped(renter, id);
     Poll.until(() -> IntNode.valueOf(rpc.swallowed()), n -> n.asInt() == 1, Duration.ofSeconds(60), "the settlement sent");
@@ -183,11 +176,7 @@ class EthereumRecoveryIT {
     assertThat(used).isPositive();
     assertThat(d.path("refund").asLong()).isEqualTo(cost - used);
     assertThat(d.path("fee").asLong()).isEqualTo(used * chain.feeBps() / 10_000);
-    assertThat(operatorNonce() - nonceBefore).as("the next node sent no second settlement").isEqualTo(1);
+    assertThat(Eth.operatorNonce(chain) - nonceBefore).as("the next node sent no second settlement").isEqualTo(1);
   }
 
-  static long operatorNonce() throws Exception {
-    return chain.web3j().ethGetTransactionCount(chain.operatorAddress(), org.web3j.protocol.core.DefaultBlockParameterName.LATEST).send()
-        .getTransactionCount().longValueExact();
-  }
 }

@@ -8,10 +8,8 @@ import io.respool.gateway.testing.GatewayNodes;
 import io.respool.gateway.testing.Http;
 import io.respool.gateway.testing.Poll;
 import io.respool.gateway.testing.Views;
-import io.respool.gateway.testing.Wallets;
 import io.respool.gateway.testing.Wallets.Session;
 import io.respool.infra.Databases;
-import io.respool.protocol.host.Prices;
 import io.respool.settlement.EscrowChain.WalletCall;
 import io.respool.settlement.evm.AnvilDevnet;
 import io.respool.settlement.evm.generated.RentalEscrow;
@@ -49,8 +47,6 @@ import org.web3j.utils.Numeric;
 class EthereumSettlementIT {
   static final String IMAGE = "respool/busybox:test";
   static final String REGION = "eth-" + Long.toString(System.nanoTime(), 36);
-  /** 36 tUSD per core-hour: 0.5 core costs 5,000 base units (0.005 tUSD) a second, so a few seconds carry a fee. */
-  static final Prices PRICES = new Prices("TUSD", 36_000_000, 0, 0, Map.of());
 
   static AnvilDevnet chain;
   static RpcProxy rpc;
@@ -74,7 +70,7 @@ class EthereumSettlementIT {
     node = GatewayNodes.start(settings);
     http = new Http(node.port());
     payout = chain.account(3).address();
-    host = Worker.start(List.of(node.port()), REGION, dockerHost, Duration.ofSeconds(1), PRICES, payout);
+    host = Worker.start(List.of(node.port()), REGION, dockerHost, Duration.ofSeconds(1), Eth.PRICES, payout);
     db = Databases.pool(node.vertx(), TestServices.get().pgUrl, 2);
   }
 
@@ -88,10 +84,8 @@ class EthereumSettlementIT {
 
   // --- helpers --------------------------------------------------------------------------------
 
-  /** A renter signed in with anvil account {@code i}, holding 1,000 tUSD. */
   static Session renter(int i) {
-    chain.mint(chain.account(i).address(), BigInteger.valueOf(1_000_000_000L));
-    return Wallets.signInEthereum(http, chain.account(i).privateKey());
+    return Eth.renter(chain, http, i);
   }
 
   static JsonNode book(Session who, long seconds) {
@@ -130,12 +124,8 @@ class EthereumSettlementIT {
     return Poll.booking(http, id, who.token(), b -> b.path("state").asText().equals(state), state);
   }
 
-  /** Sends the wallet calls an API answer lists, from {@code key}. */
   static void sign(JsonNode calls, String key) {
-    for (JsonNode c : calls) {
-      chain.send(key, new WalletCall(c.path("description").asText(), c.path("to").asText(), new BigInteger(c.path("value").asText()),
-          c.path("data").asText()));
-    }
+    Eth.send(chain, calls, key);
   }
 
   static RentalEscrow escrow() {
@@ -319,8 +309,7 @@ class EthereumSettlementIT {
     JsonNode due = deposit(renter, id);
     sign(due.path("calls"), chain.account(6).privateKey());
     await(renter, id, "RUNNING");
-    long nonceBefore = chain.web3j().ethGetTransactionCount(chain.operatorAddress(), DefaultBlockParameterName.LATEST).send()
-        .getTransactionCount().longValueExact();
+    long nonceBefore = Eth.operatorNonce(chain);
 
     // the node takes the settlement, but its answer never reaches the gateway, and then it is gone
     rpc.mode(RpcProxy.Mode.SWALLOW_NEXT_SEND);
@@ -349,9 +338,7 @@ class EthereumSettlementIT {
     assertThat(txs).as("one transaction, sent again rather than signed again").hasSize(1);
     assertThat(txs.get(0).getString("state")).isEqualTo("MINED");
     assertThat(txs.get(0).getString("tx_hash")).isEqualTo(settled.path("settleTx").asText());
-    long nonceAfter = chain.web3j().ethGetTransactionCount(chain.operatorAddress(), DefaultBlockParameterName.LATEST).send()
-        .getTransactionCount().longValueExact();
-    assertThat(nonceAfter - nonceBefore).as("the operator sent one transaction for it").isEqualTo(1);
+    assertThat(Eth.operatorNonce(chain) - nonceBefore).as("the operator sent one transaction for it").isEqualTo(1);
     List<String> history = Views.transitions(http.get("/v1/bookings/" + id, renter.token()).json());
     assertThat(history.stream().filter("SETTLED"::equals)).hasSize(1);
   }
