@@ -5,12 +5,15 @@ import io.respool.bookings.BookingStore;
 import io.respool.bookings.PaymentPort;
 import io.respool.infra.PeriodicRound;
 import io.respool.settlement.EscrowChain;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,6 +25,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class EvmSettlement implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(EvmSettlement.class);
+  private static final Duration MAX_PAUSE = Duration.ofSeconds(30);
 
   private final EvmConfig config;
   private final EscrowChain chain;
@@ -77,11 +81,35 @@ public final class EvmSettlement implements AutoCloseable {
   /** Starts watching (and submitting, with the key) on this node. */
   public void start(Vertx vertx, Pool pool, BookingService bookings, BookingStore store) {
     EvmWatcher watcher = new EvmWatcher(vertx, pool, chain, config, terms, bookings, store);
-    rounds.add(PeriodicRound.start(vertx, "ethereum watcher", config.pollInterval(), watcher::round));
+    rounds.add(PeriodicRound.start(vertx, "ethereum watcher", config.pollInterval(), paced("ethereum watcher", watcher::round)));
     if (config.operatorKey() != null) {
       EvmSubmitter submitter = new EvmSubmitter(vertx, pool, chain, config);
-      rounds.add(PeriodicRound.start(vertx, "ethereum settlements", config.pollInterval(), submitter::round));
+      rounds.add(PeriodicRound.start(vertx, "ethereum settlements", config.pollInterval(), paced("ethereum settlements", submitter::round)));
     }
+  }
+
+  /**
+   * While the node cannot be reached, a round is tried again later each time (the poll interval
+   * doubled per failure, at most 32 intervals or 30 s), logged when it starts failing and when it
+   * recovers rather than at every attempt.
+   */
+  private Supplier<Future<Void>> paced(String name, Supplier<Future<Void>> round) {
+    Duration max = config.pollInterval().multipliedBy(32).compareTo(MAX_PAUSE) < 0 ? config.pollInterval().multipliedBy(32) : MAX_PAUSE;
+    RetryPacing pacing = new RetryPacing(config.pollInterval(), max);
+    return () -> {
+      if (!pacing.due(System.nanoTime())) return Future.succeededFuture();
+      return round.get().transform(ar -> {
+        if (ar.succeeded()) {
+          if (pacing.failures() > 0) LOG.info("{}: the chain answers again after {} failed round(s)", name, pacing.failures());
+          pacing.succeeded();
+          return Future.succeededFuture();
+        }
+        if (!(ar.cause() instanceof EscrowChain.ChainUnavailable)) return Future.failedFuture(ar.cause());
+        Duration pause = pacing.failed(System.nanoTime());
+        if (pacing.failures() == 1) LOG.warn("{}: {}; trying again with growing pauses (now {} ms)", name, ar.cause().getMessage(), pause.toMillis());
+        return Future.succeededFuture();
+      });
+    };
   }
 
   @Override
