@@ -12,9 +12,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,8 +26,8 @@ import org.web3j.utils.Numeric;
  * The settlement outbox: sends the intents the usage ledger wrote (deposits in SETTLING) as
  * {@code settleBatch} transactions of the operator key. A transaction is signed and stored with its
  * nonce ({@code chain_txs}) before it is sent, and sent again — the very same bytes — until the node
- * has it and it is mined, through RPC outages and gateway restarts; a new transaction takes the next
- * nonce after every stored one. One node submits for a key at a time (a transaction-scoped advisory
+ * has it and it is mined, through RPC outages and gateway restarts; a new transaction takes the
+ * lowest nonce from the chain's next one that no transaction in flight holds. One node submits for a key at a time (a transaction-scoped advisory
  * lock). The contract settles a rental once at most, and {@link EvmWatcher} marks a deposit SETTLED
  * only from the confirmed {@code Settled} event: exactly once, whatever is resent.
  */
@@ -105,27 +107,29 @@ public final class EvmSubmitter {
   // --- new intents ----------------------------------------------------------------------------
 
   private Future<Void> submitNew(SqlConnection tx, List<EscrowChain.SignedTx> toSend) {
+    // the oldest intents of every escrow, at most a batch each (one escrow's backlog never starves another's)
     return tx.preparedQuery("""
-            SELECT d.escrow, d.rental_id, d.used FROM deposits d
-             WHERE d.state = 'SETTLING' AND d.chain = $1 AND d.next_attempt_at <= now()
-               AND NOT EXISTS (SELECT 1 FROM chain_txs c WHERE c.chain = $1 AND c.state IN ('SENT', 'MINED') AND d.rental_id = ANY(c.rental_ids))
-             ORDER BY d.escrow, d.intent_at LIMIT $2""")
-        .execute(Tuple.of(chainName, config.batchSize() * 4))
+            SELECT escrow, rental_id, used FROM (
+              SELECT d.escrow, d.rental_id, d.used, d.intent_at, row_number() OVER (PARTITION BY d.escrow ORDER BY d.intent_at, d.rental_id) AS n
+                FROM deposits d
+               WHERE d.state = 'SETTLING' AND d.chain = $1 AND d.next_attempt_at <= now()
+                 AND NOT EXISTS (SELECT 1 FROM chain_txs c WHERE c.chain = $1 AND c.state IN ('SENT', 'MINED') AND d.rental_id = ANY(c.rental_ids))
+            ) due WHERE n <= $2 ORDER BY escrow, intent_at, rental_id""")
+        .execute(Tuple.of(chainName, config.batchSize()))
         .compose(rows -> {
           Map<String, List<EscrowChain.SettleItem>> byEscrow = new LinkedHashMap<>();
           Map<String, List<String>> idsByEscrow = new LinkedHashMap<>();
           for (Row r : rows) {
-            List<EscrowChain.SettleItem> items = byEscrow.computeIfAbsent(r.getString("escrow"), k -> new ArrayList<>());
-            if (items.size() >= config.batchSize()) continue;
-            items.add(new EscrowChain.SettleItem(Numeric.hexStringToByteArray(r.getString("rental_id")), BigInteger.valueOf(r.getLong("used"))));
+            byEscrow.computeIfAbsent(r.getString("escrow"), k -> new ArrayList<>())
+                .add(new EscrowChain.SettleItem(Numeric.hexStringToByteArray(r.getString("rental_id")), BigInteger.valueOf(r.getLong("used"))));
             idsByEscrow.computeIfAbsent(r.getString("escrow"), k -> new ArrayList<>()).add(r.getString("rental_id"));
           }
           if (byEscrow.isEmpty()) return Future.succeededFuture();
-          return nextNonce(tx).compose(first -> {
+          return freeNonces(tx, byEscrow.size()).compose(nonces -> {
             Future<Void> f = Future.succeededFuture();
-            long nonce = first;
+            int i = 0;
             for (Map.Entry<String, List<EscrowChain.SettleItem>> e : byEscrow.entrySet()) {
-              long n = nonce++;
+              long n = nonces.get(i++);
               List<String> ids = idsByEscrow.get(e.getKey());
               f = f.compose(x -> blocking(() -> chain.signSettleBatch(e.getKey(), e.getValue(), n)))
                   .compose(signed -> tx.preparedQuery("""
@@ -144,14 +148,22 @@ public final class EvmSubmitter {
         });
   }
 
-  /** After every nonce this key has stored and after what the node counts (pending included). */
-  private Future<Long> nextNonce(SqlConnection tx) {
-    return tx.preparedQuery("SELECT max(nonce) AS n FROM chain_txs WHERE chain = $1 AND sender = $2 AND state <> 'DROPPED'")
-        .execute(Tuple.of(chainName, sender))
-        .compose(rows -> {
-          Long stored = rows.iterator().next().getLong("n");
-          return blocking(() -> chain.operatorNonce(true)).map(pending -> stored == null ? pending : Math.max(pending, stored + 1));
-        });
+  /**
+   * The {@code count} lowest nonces from the chain's next one (mined transactions counted) that no
+   * transaction in flight holds. A gap left by a transaction the node refused is filled first, so
+   * the transactions after it are never stuck behind it.
+   */
+  private Future<List<Long>> freeNonces(SqlConnection tx, int count) {
+    return blocking(() -> chain.operatorNonce(false)).compose(next -> tx.preparedQuery(
+            "SELECT nonce FROM chain_txs WHERE chain = $1 AND sender = $2 AND state = 'SENT' AND nonce >= $3")
+        .execute(Tuple.of(chainName, sender, next))
+        .map(rows -> {
+          Set<Long> held = new HashSet<>();
+          for (Row r : rows) held.add(r.getLong("nonce"));
+          List<Long> free = new ArrayList<>();
+          for (long n = next; free.size() < count; n++) if (!held.contains(n)) free.add(n);
+          return free;
+        }));
   }
 
   // --- sending (outside the transaction) -----------------------------------------------------
