@@ -227,6 +227,40 @@ class EthereumSettlementIT {
   }
 
   @Test
+  void anEscrowPaidBookingIsExtendedOnceItsDepositIsToppedUp() throws Exception {
+    Session renter = renter(7);
+    String key = chain.account(7).privateKey();
+    JsonNode booking = book(renter, 600);
+    String id = booking.path("id").asText();
+    long cost = booking.path("cost").asLong();
+    sign(deposit(renter, id).path("calls"), key);
+    await(renter, id, "RUNNING");
+
+    Http.Response asked = http.post("/v1/bookings/" + id + "/extend", "{\"seconds\":300}", renter.token());
+    assertThat(asked.status()).as(asked.toString()).isEqualTo(200);
+    assertThat(asked.json().path("durationSeconds").asLong()).as("nothing changes before the money is there").isEqualTo(600);
+    Http.Response again = http.post("/v1/bookings/" + id + "/extend", "{\"seconds\":60}", renter.token());
+    assertThat(again.isProblem(409)).as(again.toString()).isTrue();
+    JsonNode due = deposit(renter, id);
+    assertThat(due.path("calls")).hasSize(2);
+    assertThat(due.path("calls").get(1).path("description").asText()).startsWith("top up rental");
+
+    sign(due.path("calls"), key);
+    JsonNode extended = Poll.booking(http, id, renter.token(), b -> b.path("durationSeconds").asLong() == 900, "extended to 900 s");
+    long newCost = extended.path("cost").asLong();
+    assertThat(newCost).isGreaterThan(cost);
+    JsonNode topped = deposit(renter, id);
+    assertThat(topped.path("amount").asLong()).isEqualTo(newCost);
+    assertThat(topped.path("deposited").asLong()).isEqualTo(newCost);
+    assertThat(topped.path("calls")).isEmpty();
+
+    runAndStop(renter, id);
+    await(renter, id, "SETTLED");
+    JsonNode settled = deposit(renter, id);
+    assertThat(settled.path("refund").asLong()).isEqualTo(newCost - settled.path("used").asLong());
+  }
+
+  @Test
   void forgedMisdirectedAndUnderfundedRentalsNeverFundABooking() throws Exception {
     Session renter = renter(4);
     String key = chain.account(4).privateKey();

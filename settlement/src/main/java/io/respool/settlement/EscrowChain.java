@@ -66,6 +66,13 @@ public interface EscrowChain extends AutoCloseable {
    */
   List<WalletCall> openCalls(String escrow, String token, byte[] rentalId, String host, long expiresAt, BigInteger amount);
 
+  /**
+   * What the renter signs to add {@code amount} to rental {@code rentalId} and move its expiry to
+   * {@code newExpiresAt}: {@code approve} first for an ERC-20 escrow, then {@code topUp} (with the
+   * value for ETH). Pure encoding, no RPC.
+   */
+  List<WalletCall> topUpCalls(String escrow, String token, byte[] rentalId, long newExpiresAt, BigInteger amount);
+
   /** One rental to settle for {@code used} (≤ its deposit). */
   record SettleItem(byte[] rentalId, BigInteger used) {}
 

@@ -301,7 +301,7 @@ public final class BookingService {
       }
       long seconds = b.durationSeconds() + req.seconds();
       if (seconds > 2 * MAX_SECONDS) return Future.failedFuture(RespoolException.invalid("a booking lasts at most two years"));
-      return notEscrowed(tx, b, "extended").compose(y -> store.tasks(tx, b.id(), true).compose(tasks -> hosts.offers(b.currency()).compose(offers -> {
+      return store.escrowed(tx, b.id()).compose(escrowed -> store.tasks(tx, b.id(), true).compose(tasks -> hosts.offers(b.currency()).compose(offers -> {
         for (HostOffer o : offers) {
           boolean used = tasks.stream().anyMatch(t -> t.hostId().equals(o.hostId()));
           if (used && !o.prices().rentsFor(seconds)) {
@@ -310,9 +310,18 @@ public final class BookingService {
           }
         }
         Plan plan = Plan.of(placements(tasks), seconds);
+        long extra = Plan.of(placements(tasks), req.seconds()).cost();
+        if (escrowed && extra > 0) {
+          // the deposits on chain grow first (the renter signs the top-ups); the booking follows once they have
+          if (b.state() == BookingState.PENDING_PAYMENT) {
+            return Future.failedFuture(new RespoolException(ErrorCode.CONFLICT, "booking " + id + " is not paid yet: pay it, then extend it"));
+          }
+          return payments.requestTopUp(tx, b, req.seconds(), extra).compose(x -> store.note(tx, b, "booking.extension-requested",
+              "extension by " + req.seconds() + " s requested: top the deposits up by " + extra + " " + b.currency() + " (GET /v1/bookings/"
+                  + id + "/payment)")).map(b);
+        }
         // unpaid: the whole booking is priced again; paid: the top-up adds the extra time at today's prices
-        long deposit = b.state() == BookingState.PENDING_PAYMENT ? plan.cost()
-            : Math.addExact(b.cost(), Plan.of(placements(tasks), req.seconds()).cost());
+        long deposit = b.state() == BookingState.PENDING_PAYMENT ? plan.cost() : Math.addExact(b.cost(), extra);
         return store.reprice(tx, b.id(), plan.pricePerHour(), seconds, deposit, b.cpuMillis(), b.memoryMb(), b.gpus(), b.request())
             .compose(after -> {
               String what = "extended by " + req.seconds() + " s; deposit now " + deposit + " " + b.currency();
@@ -321,6 +330,28 @@ public final class BookingService {
             });
       })));
     }).compose(this::view);
+  }
+
+  /**
+   * An escrow adapter saw every deposit of the booking topped up for its pending extension (in the
+   * adapter's transaction): the booking gets the extra time and deposit, and resumes if it was paused.
+   */
+  public Future<Void> extensionPaid(SqlConnection tx, String bookingId) {
+    return tx.preparedQuery("DELETE FROM booking_extensions WHERE booking_id = $1 RETURNING seconds, cost").execute(Tuple.of(bookingId))
+        .compose(rows -> {
+          if (rows.size() == 0) return Future.succeededFuture();
+          long seconds = rows.iterator().next().getLong("seconds");
+          long cost = rows.iterator().next().getLong("cost");
+          return store.lockBooking(tx, bookingId).compose(b -> {
+            if (b.state().isFinal()) return Future.succeededFuture(); // ended meanwhile: the top-up is refunded at settlement
+            return store.reprice(tx, b.id(), b.pricePerHour(), b.durationSeconds() + seconds, cost, b.cpuMillis(), b.memoryMb(), b.gpus(), b.request())
+                .compose(after -> {
+                  String what = "extended by " + seconds + " s, paid on chain; deposit now " + cost + " " + b.currency();
+                  return b.state() == BookingState.PAUSED ? metering.resume(tx, after, "topped up: " + what + "; resuming").mapEmpty()
+                      : store.note(tx, after, "booking.extended", what);
+                });
+          });
+        });
   }
 
   /** 409 for a booking paid through an escrow: its deposits on chain are fixed (no top-up through the gateway yet). */

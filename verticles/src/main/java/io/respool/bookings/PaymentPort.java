@@ -32,6 +32,16 @@ public interface PaymentPort {
   /** What the renter signs to pay, and where each deposit stands. */
   Future<Payments.Instructions> instructions(SqlClient c, BookingRow booking);
 
+  /**
+   * In the transaction of an extension of a booking paid through an escrow: records that its
+   * deposits must grow by {@code extraCost} and last {@code seconds} longer. The booking changes
+   * only once they have (the adapter then calls {@link BookingService#extensionPaid}).
+   */
+  default Future<Void> requestTopUp(SqlConnection tx, BookingRow booking, long seconds, long extraCost) {
+    return Future.failedFuture(new io.respool.protocol.RespoolException(io.respool.protocol.ErrorCode.CONFLICT,
+        "booking " + booking.id() + " is paid through an escrow this gateway cannot top up"));
+  }
+
   /** The port without an escrow: unpaid bookings allowed or not. */
   static PaymentPort unpaidBookings(boolean allowed) {
     return new PaymentPort() {

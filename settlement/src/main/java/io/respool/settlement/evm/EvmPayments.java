@@ -107,6 +107,37 @@ public final class EvmPayments implements PaymentPort {
         });
   }
 
+  /**
+   * The extra cost divided over the deposits in proportion to what they hold for the booking; each
+   * must reach its new amount and an expiry {@code seconds} later. One extension waits at a time.
+   */
+  @Override
+  public Future<Void> requestTopUp(SqlConnection tx, BookingRow b, long seconds, long extraCost) {
+    return tx.preparedQuery("SELECT host_id, amount, state FROM deposits WHERE booking_id = $1 ORDER BY host_id FOR UPDATE").execute(Tuple.of(b.id()))
+        .compose(rows -> {
+          Map<String, Long> weights = new TreeMap<>();
+          for (Row r : rows) {
+            if (!"OPEN".equals(r.getString("state"))) {
+              return Future.<Void>failedFuture(new RespoolException(ErrorCode.CONFLICT, "deposit of host " + r.getString("host_id") + " is "
+                  + r.getString("state") + "; only open deposits can be topped up"));
+            }
+            weights.put(r.getString("host_id"), r.getLong("amount"));
+          }
+          Map<String, Long> parts = EscrowSplit.deposits(weights, extraCost);
+          List<Tuple> updates = new ArrayList<>();
+          parts.forEach((hostId, amount) -> updates.add(Tuple.tuple().addString(b.id()).addString(hostId).addLong(amount).addLong(seconds)));
+          return tx.preparedQuery("INSERT INTO booking_extensions (booking_id, seconds, cost) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING 1")
+              .execute(Tuple.of(b.id(), seconds, Math.addExact(b.cost(), extraCost)))
+              .compose(inserted -> inserted.size() == 0
+                  ? Future.<Void>failedFuture(new RespoolException(ErrorCode.CONFLICT,
+                      "an extension of booking " + b.id() + " is already waiting for its top-up (GET /v1/bookings/" + b.id() + "/payment)"))
+                  : updates.isEmpty() ? Future.<Void>succeededFuture()
+                  : tx.preparedQuery("""
+                      UPDATE deposits SET topup_amount = $3, topup_expires_at = expires_at + make_interval(secs => $4::bigint)
+                       WHERE booking_id = $1 AND host_id = $2""").executeBatch(updates).<Void>mapEmpty());
+        });
+  }
+
   @Override
   public Future<Payments.Instructions> instructions(SqlClient c, BookingRow b) {
     return c.preparedQuery("SELECT * FROM deposits WHERE booking_id = $1 ORDER BY host_id").execute(Tuple.of(b.id())).map(rows -> {
@@ -118,13 +149,18 @@ public final class EvmPayments implements PaymentPort {
         String state = r.getString("state");
         settling |= "SETTLING".equals(state);
         settled &= "SETTLED".equals(state) || "RECLAIMED".equals(state);
-        List<Payments.Call> calls = List.of();
+        List<EscrowChain.WalletCall> due = List.of();
+        String escrow = r.getString("escrow");
+        byte[] rentalId = Numeric.hexStringToByteArray(r.getString("rental_id"));
         if ("AWAITING".equals(state) && b.state() == BookingState.PENDING_PAYMENT) {
-          EscrowChain.Terms t = terms.get(r.getString("escrow"));
-          calls = chain.openCalls(r.getString("escrow"), t.token(), Numeric.hexStringToByteArray(r.getString("rental_id")), r.getString("payee"),
-                  r.getOffsetDateTime("expires_at").toEpochSecond(), BigInteger.valueOf(r.getLong("amount"))).stream()
-              .map(w -> new Payments.Call(w.description(), (int) config.chainId(), w.to(), w.value().toString(), w.data())).toList();
+          due = chain.openCalls(escrow, terms.get(escrow).token(), rentalId, r.getString("payee"), r.getOffsetDateTime("expires_at").toEpochSecond(),
+              BigInteger.valueOf(r.getLong("amount")));
+        } else if ("OPEN".equals(state) && r.getLong("topup_amount") != null) {
+          due = chain.topUpCalls(escrow, terms.get(escrow).token(), rentalId, r.getOffsetDateTime("topup_expires_at").toEpochSecond(),
+              BigInteger.valueOf(r.getLong("topup_amount")));
         }
+        List<Payments.Call> calls = due.stream().map(w -> new Payments.Call(w.description(), (int) config.chainId(), w.to(), w.value().toString(), w.data()))
+            .toList();
         deposits.add(new Payments.Deposit(r.getString("host_id"), r.getString("escrow"), r.getString("rental_id"), r.getString("payee"),
             r.getLong("amount"), r.getOffsetDateTime("expires_at").toInstant(), state, r.getString("note"), r.getString("renter"),
             r.getLong("deposited"), r.getString("opened_tx"), r.getLong("used"), r.getLong("fee"), r.getLong("host_amount"), r.getLong("refund"),

@@ -159,6 +159,11 @@ public final class EvmWatcher {
         .mapEmpty();
   }
 
+  /**
+   * A top-up: an underfunded deposit may become open; an open one with an extension pending gets its
+   * new amount and expiry once it holds them, and when every deposit of the booking has, the booking
+   * is extended; a deposit already being settled returns the extra with its refund.
+   */
   private Future<Void> toppedUp(SqlConnection tx, EscrowChain.Log log) {
     return deposit(tx, log).compose(d -> {
       if (d == null) return Future.succeededFuture();
@@ -166,10 +171,24 @@ public final class EvmWatcher {
       String state = d.getString("state");
       boolean mended = "UNDERFUNDED".equals(state) && deposited >= d.getLong("amount")
           && log.expiresAt() >= d.getOffsetDateTime("expires_at").toEpochSecond();
-      return tx.preparedQuery("""
+      Long topUp = d.getLong("topup_amount");
+      boolean extended = "OPEN".equals(state) && topUp != null && deposited >= d.getLong("amount") + topUp
+          && log.expiresAt() >= d.getOffsetDateTime("topup_expires_at").toEpochSecond();
+      Future<Void> update = tx.preparedQuery("""
               UPDATE deposits SET deposited = $2, state = $3, note = CASE WHEN $4 THEN NULL ELSE note END,
-                refund = CASE WHEN state = 'SETTLING' THEN $2 - used ELSE refund END WHERE rental_id = $1""")
-          .execute(Tuple.of(hex(log.rentalId()), deposited, mended ? "OPEN" : state, mended)).mapEmpty();
+                refund = CASE WHEN state = 'SETTLING' THEN $2 - used ELSE refund END,
+                amount = CASE WHEN $5 THEN amount + topup_amount ELSE amount END,
+                expires_at = CASE WHEN $5 THEN topup_expires_at ELSE expires_at END,
+                topup_amount = CASE WHEN $5 THEN NULL ELSE topup_amount END,
+                topup_expires_at = CASE WHEN $5 THEN NULL ELSE topup_expires_at END
+              WHERE rental_id = $1""")
+          .execute(Tuple.of(hex(log.rentalId()), deposited, mended ? "OPEN" : state, mended, extended)).mapEmpty();
+      if (!extended) return update;
+      String bookingId = d.getString("booking_id");
+      return update
+          .compose(x -> tx.preparedQuery("SELECT count(*) AS waiting FROM deposits WHERE booking_id = $1 AND topup_amount IS NOT NULL")
+              .execute(Tuple.of(bookingId)))
+          .compose(rows -> rows.iterator().next().getLong("waiting") > 0 ? Future.succeededFuture() : bookings.extensionPaid(tx, bookingId));
     });
   }
 

@@ -255,15 +255,27 @@ public final class Web3jEscrowChain implements EscrowChain {
     // the wrapper takes the payable value too but does not encode it (it is not calldata)
     String open = RentalEscrow.getABI_open(id, hostAddress, BigInteger.valueOf(expiresAt), amount, BigInteger.ZERO);
     String openWhat = "open rental " + Numeric.toHexString(id) + " for host " + hostAddress + " on escrow " + to;
-    if (ZERO_ADDRESS.equals(tokenAddress)) {
-      return List.of(new WalletCall(openWhat + ", paying " + amount + " wei", to, amount, open));
-    }
-    String approve = FunctionEncoder.encode(new Function("approve",
-        List.<Type>of(new Address(to), new Uint256(amount)), List.of()));
+    return paying(to, tokenAddress, amount, openWhat, open);
+  }
+
+  @Override
+  public List<WalletCall> topUpCalls(String escrow, String token, byte[] rentalId, long newExpiresAt, BigInteger amount) {
+    String to = address(escrow, "escrow");
+    String tokenAddress = address(token, "token");
+    byte[] id = rentalId32(rentalId);
+    if (amount == null || amount.signum() <= 0) throw new IllegalArgumentException("amount must be positive");
+    if (newExpiresAt <= 0) throw new IllegalArgumentException("newExpiresAt must be positive");
+    String topUp = RentalEscrow.getABI_topUp(id, amount, BigInteger.valueOf(newExpiresAt), BigInteger.ZERO);
+    return paying(to, tokenAddress, amount, "top up rental " + Numeric.toHexString(id) + " on escrow " + to + " until " + newExpiresAt, topUp);
+  }
+
+  /** {@code call} on the escrow carrying {@code amount}: as value for ETH, after an {@code approve} for a token. */
+  private static List<WalletCall> paying(String escrow, String token, BigInteger amount, String what, String call) {
+    if (ZERO_ADDRESS.equals(token)) return List.of(new WalletCall(what + ", paying " + amount + " wei", escrow, amount, call));
+    String approve = FunctionEncoder.encode(new Function("approve", List.<Type>of(new Address(escrow), new Uint256(amount)), List.of()));
     return List.of(
-        new WalletCall("approve escrow " + to + " to take " + amount + " of token " + tokenAddress,
-            tokenAddress, BigInteger.ZERO, approve),
-        new WalletCall(openWhat, to, BigInteger.ZERO, open));
+        new WalletCall("approve escrow " + escrow + " to take " + amount + " of token " + token, token, BigInteger.ZERO, approve),
+        new WalletCall(what, escrow, BigInteger.ZERO, call));
   }
 
   // --- the operator's settlements ----------------------------------------------------------------
