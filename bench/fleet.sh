@@ -37,26 +37,10 @@ JVM_FLAGS=()
 (( JAVA_VERSION >= 23 )) && JVM_FLAGS=(--sun-misc-unsafe-memory-access=allow --enable-native-access=ALL-UNNAMED)
 log "using $JAVA (JDK $JAVA_VERSION)"
 
-# --- jars -----------------------------------------------------------------------------------
-GATEWAY_JAR=$ROOT/gateway/target/respool-gateway.jar
-BENCH_JAR=$ROOT/bench/target/respool-bench.jar
-if [[ ! -f $GATEWAY_JAR || ! -f $BENCH_JAR ]]; then
-  log "building the gateway and bench jars (set MAVEN_ARGS=-o to stay offline)"
-  # Maven itself runs on the chosen JDK (release 21 needs it); on 23+ without its Unsafe warnings
-  (cd "$ROOT" && JAVA_HOME=$(dirname "$(dirname "$(readlink -f "$JAVA")")") \
-    MAVEN_OPTS="${MAVEN_OPTS:-} ${JVM_FLAGS[*]:0:1}" mvn -B -q install -DskipTests -pl gateway,bench -am)
-fi
-
-# --- process bookkeeping ----------------------------------------------------------------------
+# --- jars, the work directory, process bookkeeping -----------------------------------------
 ulimit -n "$(ulimit -Hn)"       # the soft limit may be 1024; children inherit the raised one
 FD_LIMIT=$(ulimit -Hn)
-WORK=$(mktemp -d /tmp/respool-fleet.XXXXXX)
-# others may rebuild gateway/target while this runs: every size uses this one copy
-GATEWAY_BUILT=$(date -u -r "$GATEWAY_JAR" '+%Y-%m-%d %H:%M:%S UTC')   # HEAD alone does not say which code the jar holds
-cp "$GATEWAY_JAR" "$WORK/respool-gateway.jar"; GATEWAY_JAR=$WORK/respool-gateway.jar
-cp "$BENCH_JAR" "$WORK/respool-bench.jar"; BENCH_JAR=$WORK/respool-bench.jar
-GIT_REV=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)
-[[ -n $(git -C "$ROOT" status --porcelain 2>/dev/null | head -1) ]] && GIT_REV="$GIT_REV (with uncommitted changes)"
+bench_jars fleet
 GW=""; GW_HOME=""; GW_AUX=()     # gateway pid, its home, its PostgreSQL and Redis pids
 FLEET=()                         # load-generator pids
 

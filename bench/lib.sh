@@ -50,3 +50,27 @@ busy_cores() { # CPU busy over $1 seconds, in cores (user+nice+system+irq+softir
   b=$(awk '/^cpu / {print $2+$3+$4+$7+$8+$9; exit}' /proc/stat)
   awk -v a="$a" -v b="$b" -v s="$1" 'BEGIN { printf "%.2f", (b - a) / 100 / s }'
 }
+
+# bench_jars NAME: builds the gateway and bench jars when missing, copies them into a fresh
+# WORK=/tmp/respool-NAME.XXXXXX (others may rebuild target/ while a benchmark runs: it uses these
+# copies) and sets GATEWAY_JAR, BENCH_JAR, WORK, GATEWAY_BUILT (HEAD alone does not say which code a
+# jar holds) and GIT_REV (marked when the tree, earlier results aside, has uncommitted changes).
+# Needs ROOT, JAVA, JVM_FLAGS and log.
+bench_jars() {
+  GATEWAY_JAR=$ROOT/gateway/target/respool-gateway.jar
+  BENCH_JAR=$ROOT/bench/target/respool-bench.jar
+  if [[ ! -f $GATEWAY_JAR || ! -f $BENCH_JAR ]]; then
+    log "building the gateway and bench jars (set MAVEN_ARGS=-o to stay offline)"
+    # Maven itself runs on the chosen JDK (release 21 needs it); on 23+ without its Unsafe warnings
+    (cd "$ROOT" && JAVA_HOME=$(dirname "$(dirname "$(readlink -f "$JAVA")")") \
+      MAVEN_OPTS="${MAVEN_OPTS:-} ${JVM_FLAGS[*]:0:1}" mvn -B -q install -DskipTests -pl gateway,bench -am)
+  fi
+  WORK=$(mktemp -d "/tmp/respool-$1.XXXXXX")
+  GATEWAY_BUILT=$(date -u -r "$GATEWAY_JAR" '+%Y-%m-%d %H:%M:%S UTC')
+  cp "$GATEWAY_JAR" "$WORK/respool-gateway.jar"; GATEWAY_JAR=$WORK/respool-gateway.jar
+  cp "$BENCH_JAR" "$WORK/respool-bench.jar"; BENCH_JAR=$WORK/respool-bench.jar
+  GIT_REV=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)
+  if [[ -n $(git -C "$ROOT" status --porcelain -- . ':!bench/results' 2>/dev/null | head -1) ]]; then
+    GIT_REV="$GIT_REV (with uncommitted changes in the tree)"
+  fi
+}

@@ -57,23 +57,8 @@ for n in $HOSTS $CONCURRENCY $DURATION $WARMUP $PRIME $QUIET_WAIT $STEP_RETRIES 
   [[ $n =~ ^[0-9]+$ ]] && (( n >= 0 )) || { log "HOSTS, CONCURRENCY, DURATION, WARMUP, PRIME, QUIET_WAIT, STEP_RETRIES, POOL_SIZES must be whole numbers, not '$n'"; exit 2; }
 done
 
-# --- jars -----------------------------------------------------------------------------------
-GATEWAY_JAR=$ROOT/gateway/target/respool-gateway.jar
-BENCH_JAR=$ROOT/bench/target/respool-bench.jar
-if [[ ! -f $GATEWAY_JAR || ! -f $BENCH_JAR ]]; then
-  log "building the gateway and bench jars (set MAVEN_ARGS=-o to stay offline)"
-  (cd "$ROOT" && JAVA_HOME=$(dirname "$JDK_BIN") \
-    MAVEN_OPTS="${MAVEN_OPTS:-} ${JVM_FLAGS[*]:0:1}" mvn -B -q install -DskipTests -pl gateway,bench -am)
-fi
-
-# --- process bookkeeping ----------------------------------------------------------------------
-WORK=$(mktemp -d /tmp/respool-placements.XXXXXX)
-GATEWAY_BUILT=$(date -u -r "$GATEWAY_JAR" '+%Y-%m-%d %H:%M:%S UTC')
-cp "$GATEWAY_JAR" "$WORK/respool-gateway.jar"; GATEWAY_JAR=$WORK/respool-gateway.jar   # others may rebuild target/ meanwhile
-cp "$BENCH_JAR" "$WORK/respool-bench.jar"; BENCH_JAR=$WORK/respool-bench.jar
-GIT_REV=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)
-# earlier results files do not change the code under test
-[[ -n $(git -C "$ROOT" status --porcelain -- . ':!bench/results' 2>/dev/null | head -1) ]] && GIT_REV="$GIT_REV (with uncommitted changes in the tree)"
+# --- jars, the work directory, process bookkeeping -----------------------------------------
+bench_jars placements
 GW=""; GW_HOME=""; GW_AUX=()     # gateway pid, its home, its PostgreSQL and Redis pids
 FLEET=""; LOAD=""
 

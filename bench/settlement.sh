@@ -63,22 +63,8 @@ done
 command -v jq >/dev/null || { log "jq is needed"; exit 1; }
 command -v node >/dev/null || { log "node is needed (ops/ethereum/devnet.sh)"; exit 1; }
 
-# --- jars -----------------------------------------------------------------------------------
-GATEWAY_JAR=$ROOT/gateway/target/respool-gateway.jar
-BENCH_JAR=$ROOT/bench/target/respool-bench.jar
-if [[ ! -f $GATEWAY_JAR || ! -f $BENCH_JAR ]]; then
-  log "building the gateway and bench jars (set MAVEN_ARGS=-o to stay offline)"
-  (cd "$ROOT" && JAVA_HOME=$(dirname "$JDK_BIN") \
-    MAVEN_OPTS="${MAVEN_OPTS:-} ${JVM_FLAGS[*]:0:1}" mvn -B -q install -DskipTests -pl gateway,bench -am)
-fi
-
-# --- process bookkeeping ----------------------------------------------------------------------
-WORK=$(mktemp -d /tmp/respool-settlement.XXXXXX)
-GATEWAY_BUILT=$(date -u -r "$GATEWAY_JAR" '+%Y-%m-%d %H:%M:%S UTC')
-cp "$GATEWAY_JAR" "$WORK/respool-gateway.jar"; GATEWAY_JAR=$WORK/respool-gateway.jar   # others may rebuild target/ meanwhile
-cp "$BENCH_JAR" "$WORK/respool-bench.jar"; BENCH_JAR=$WORK/respool-bench.jar
-GIT_REV=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)
-[[ -n $(git -C "$ROOT" status --porcelain 2>/dev/null | head -1) ]] && GIT_REV="$GIT_REV (with uncommitted changes in the tree)"
+# --- jars, the work directory, process bookkeeping -----------------------------------------
+bench_jars settlement
 GW=""; GW_HOME=""; GW_AUX=()     # gateway pid, its home, its PostgreSQL and Redis pids
 LOAD=""
 DEVNET_STATE=""                  # the devnet being run, stopped by stop_devnet
