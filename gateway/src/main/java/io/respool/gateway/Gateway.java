@@ -4,6 +4,23 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.respool.events.EventLog;
+import io.respool.bookings.BookingPayments;
+import io.respool.bookings.BookingsBus;
+import io.respool.bookings.DispatchVerticle;
+import io.respool.bookings.MeteringVerticle;
+import io.respool.bookings.PaymentOutcomes;
+import io.respool.bookings.PlacementService;
+import io.respool.bookings.PlacementVerticle;
+import io.respool.bookings.Reconciler;
+import io.respool.bookings.ReconcilerVerticle;
+import io.respool.protocol.task.TaskStatus;
+import io.respool.protocol.task.UsageSample;
+import io.respool.settlement.evm.EvmSettlementVerticle;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Deployable;
+import io.vertx.core.Future;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Supplier;
 import io.respool.gateway.auth.AuthService;
 import io.respool.gateway.cluster.Clustering;
 import io.respool.gateway.config.GatewayConfig;
@@ -44,6 +61,8 @@ import io.vertx.redis.client.RedisOptions;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Tuple;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
@@ -112,11 +131,12 @@ public final class Gateway implements AutoCloseable {
           new AuthService.Settings(config.publicUrl(), config.tokenTtl(), config.nonceTtl(), config.admins(), config.challengesPerMinute()), Clock.systemUTC());
       TeamService teams = new TeamService(pool);
       Matcher matcher = new Matcher();
+      Clock clock = Clock.systemUTC();
       HostCommands commands = new HostCommands(vertx.eventBus());
+      BookingsBus bus = new BookingsBus(vertx.eventBus());
       UsageLedger ledger = new UsageLedger(config.bookings().feeBasisPoints());
       BookingStore bookingStore = new BookingStore(pool, events, teams, ledger, config.bookings().pauseGrace());
-      Dispatcher dispatcher = new Dispatcher(vertx, bookingStore, hosts, commands, matcher, config.bookings());
-      Metering metering = new Metering(vertx, bookingStore, dispatcher, config.bookings());
+      Dispatcher dispatcher = new Dispatcher(bookingStore, commands, config.bookings(), clock);
       if (config.allowUnpaidBookings()) LOG.warn("unpaid bookings are enabled: bookings run without payment");
       EvmSettlement ethereum = null;
       if (config.ethereum() != null) {
@@ -126,35 +146,49 @@ public final class Gateway implements AutoCloseable {
         closeables.add(ethereum);
       }
       PaymentPort payments = ethereum != null ? ethereum.payments() : PaymentPort.unpaidBookings(config.allowUnpaidBookings());
-      BookingService bookings = new BookingService(vertx, bookingStore, dispatcher, hosts,
-          new OfferSnapshots(hosts, config.bookings().snapshotMaxAge()), commands, teams, matcher,
-          payments, metering, config.bookings(), Clock.systemUTC());
-      HostConnections connections = new HostConnections(vertx, hosts, new HostConnections.TaskReports() {
+      PaymentOutcomes outcomes = new BookingPayments(bookingStore, dispatcher, bus::funded);
+      BookingService bookings = new BookingService(bookingStore, dispatcher, hosts, commands, teams, payments);
+      PlacementService placement = new PlacementService(vertx, bookingStore, new OfferSnapshots(hosts, config.bookings().snapshotMaxAge()),
+          teams, matcher, payments, config.bookings(), bus::funded, clock);
+      HostConnections.TaskReports reports = new HostConnections.TaskReports() {
         @Override
-        public io.vertx.core.Future<Void> onReport(String hostId, io.respool.protocol.task.TaskStatus status) {
-          return dispatcher.onReport(hostId, status);
-        }
+        public Future<Void> onReport(String hostId, TaskStatus status) { return bus.reported(hostId, status); }
 
         @Override
-        public io.vertx.core.Future<Void> onUsage(String hostId, List<io.respool.protocol.task.UsageSample> samples) {
-          return metering.ingest(hostId, samples);
-        }
-      }, config.nodeId(), config.heartbeatInterval(), config.heartbeatTimeout());
-      EventsHub hub = new EventsHub(vertx, events, auth, teams);
-      Gauge.builder("respool_hosts_connected", connections, HostConnections::connectedHosts)
+        public Future<Void> onUsage(String hostId, List<UsageSample> samples) { return bus.usage(hostId, samples); }
+      };
+      List<HostConnections> connections = new CopyOnWriteArrayList<>();
+      Supplier<HostConnections> connectionsPerInstance = () -> {
+        HostConnections c = new HostConnections(vertx, hosts, reports, config.nodeId(), config.heartbeatInterval(), config.heartbeatTimeout());
+        connections.add(c);
+        return c;
+      };
+      Gauge.builder("respool_hosts_connected", connections, all -> all.stream().mapToInt(HostConnections::connectedHosts).sum())
           .description("host control connections held by this node").register(metrics);
 
-      HttpApiVerticle http = new HttpApiVerticle(
-          new HttpApiVerticle.Services(auth, hosts, connections, hub, pool, redis, commands,
-              new QuoteService(vertx, hosts, matcher), teams, bookings, new Invoices(pool, bookings, ledger), metrics,
-              resource("openapi.yaml")),
-          config.bind(), config.port());
-      String deployment = vertx.deployVerticle(http).await(60, TimeUnit.SECONDS);
-      // undeploy first, while PostgreSQL is still reachable: the node hands its hosts over as it stops
-      closeables.add(() -> vertx.undeploy(deployment).await(30, TimeUnit.SECONDS));
-      closeables.add(dispatcher.startReconciling()); // closed before the undeploy and the pool: a running round ends first
-      closeables.add(metering.start());
-      if (ethereum != null) ethereum.start(vertx, pool, bookings, bookingStore);
+      // the domain verticles first (the edge sends to them), each undeployed after the edge when the node stops
+      deploy(vertx, closeables, new DispatchVerticle(dispatcher));
+      deploy(vertx, closeables, new PlacementVerticle(placement));
+      deploy(vertx, closeables, new MeteringVerticle(new Metering(bookingStore, dispatcher, config.bookings()), config.bookings().meterInterval()));
+      deploy(vertx, closeables, new ReconcilerVerticle(new Reconciler(vertx, bookingStore, dispatcher, hosts, matcher, config.bookings(), clock),
+          config.bookings().reconcileInterval()));
+      if (ethereum != null) deploy(vertx, closeables, new EvmSettlementVerticle(ethereum, pool, outcomes));
+
+      HttpApiVerticle.Services services = new HttpApiVerticle.Services(auth, hosts, connectionsPerInstance,
+          () -> new EventsHub(vertx, events, auth, teams), pool, redis, commands, new QuoteService(vertx, hosts, matcher), teams, bus, bookings,
+          new Invoices(pool, bookings, ledger), metrics, resource("openapi.yaml"));
+      // the edge on every event loop; the instances share the port (Vert.x hands each connection to one of them)
+      // (Vert.x shares a server between instances by the port asked for: port 0 would give each its own port)
+      int port = config.port() != 0 ? config.port() : freePort(config.bind());
+      List<HttpApiVerticle> edges = new CopyOnWriteArrayList<>();
+      String edge = vertx.deployVerticle(() -> {
+        HttpApiVerticle v = new HttpApiVerticle(services, config.bind(), port);
+        edges.add(v);
+        return v;
+      }, new DeploymentOptions().setInstances(options.getEventLoopPoolSize())).await(60, TimeUnit.SECONDS);
+      closeables.add(() -> vertx.undeploy(edge).await(30, TimeUnit.SECONDS));
+      HttpApiVerticle http = edges.get(0);
+      if (edges.stream().anyMatch(e -> e.actualPort() != http.actualPort())) throw new IllegalStateException("the HTTP edges listen on different ports");
       Gateway g = new Gateway(config, vertx, http, closeables);
       LOG.info("gateway {} serving on port {}", config.nodeId(), http.actualPort());
       return g;
@@ -173,6 +207,18 @@ public final class Gateway implements AutoCloseable {
   @Override
   public void close() {
     closeAll(closeables);
+  }
+
+  /** Deploys {@code verticle}; stopping the node undeploys it (in the reverse order of deployment), while PostgreSQL is still reachable. */
+  private static void deploy(Vertx vertx, List<AutoCloseable> closeables, Deployable verticle) throws Exception {
+    String id = vertx.deployVerticle(verticle).await(60, TimeUnit.SECONDS);
+    closeables.add(() -> vertx.undeploy(id).await(30, TimeUnit.SECONDS));
+  }
+
+  private static int freePort(String bind) throws IOException {
+    try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getByName(bind))) {
+      return probe.getLocalPort();
+    }
   }
 
   private static void closeAll(List<AutoCloseable> closeables) {

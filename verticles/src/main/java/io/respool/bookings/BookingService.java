@@ -1,5 +1,7 @@
 package io.respool.bookings;
 
+import io.respool.lifecycle.BookedTaskState;
+import io.respool.lifecycle.BookingState;
 import io.respool.bookings.BookingStore.BookingRow;
 import io.respool.bookings.BookingStore.TaskRow;
 import io.respool.hosts.HostCommands;
@@ -35,182 +37,31 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The bookings API. A booking is matched on a snapshot of the online hosts, then placed in one
- * transaction — team quota, host capacity (all of the plan's hosts or none), the booking, its
- * tasks, its first transition and event — trying the next alternative, and then a fresh
- * snapshot, when concurrent bookings took the room first. Only the owner and the members of the
- * booking's team see or control it; anyone else gets 404.
+ * The bookings API after placement (that is {@link PlacementService}'s): read, list, logs, payment
+ * instructions, stop, extend, resize. Only the owner and the members of the booking's team see or
+ * control a booking; anyone else gets 404.
  */
 public final class BookingService {
-  private static final int ALTERNATIVES = 3;
-  private static final int ROUNDS = 4;
   private static final long MAX_SECONDS = 366L * 24 * 3600;
-  private static final Set<String> CHAINS = Set.of("ethereum", "solana");
-  private static final char[] ALPHABET = "0123456789abcdefghijklmnopqrstuvwxyz".toCharArray();
 
-  private final Vertx vertx;
   private final BookingStore store;
   private final Dispatcher dispatcher;
   private final HostRegistry hosts;
-  private final OfferSnapshots snapshots;
   private final HostCommands commands;
   private final TeamService teams;
-  private final Matcher matcher;
   private final PaymentPort payments;
-  private final Metering metering;
-  private final BookingSettings settings;
-  private final Clock clock;
-  private final SecureRandom random = new SecureRandom();
 
-  public BookingService(Vertx vertx, BookingStore store, Dispatcher dispatcher, HostRegistry hosts, OfferSnapshots snapshots, HostCommands commands,
-      TeamService teams, Matcher matcher, PaymentPort payments, Metering metering, BookingSettings settings, Clock clock) {
-    this.vertx = vertx;
+  public BookingService(BookingStore store, Dispatcher dispatcher, HostRegistry hosts, HostCommands commands, TeamService teams,
+      PaymentPort payments) {
     this.store = store;
     this.dispatcher = dispatcher;
     this.hosts = hosts;
-    this.snapshots = snapshots;
     this.commands = commands;
     this.teams = teams;
-    this.matcher = matcher;
     this.payments = payments;
-    this.metering = metering;
-    this.settings = settings;
-    this.clock = clock;
   }
 
-  // --- create -------------------------------------------------------------------------------
-
-  public Future<Bookings.Booking> create(String accountId, Bookings.CreateRequest req) {
-    Demand demand = QuoteService.demand(req.asQuote(ALTERNATIVES));
-    ScoringStrategy strategy = QuoteService.strategy(req.strategy());
-    String chain = req.paymentChain() == null ? "ethereum" : req.paymentChain();
-    if (!CHAINS.contains(chain)) throw RespoolException.invalid("paymentChain must be ethereum or solana");
-    if (req.onHostLoss() != null && !Set.of("reschedule", "fail").contains(req.onHostLoss())) {
-      throw RespoolException.invalid("onHostLoss must be reschedule or fail");
-    }
-    if ((req.image() == null || req.image().isBlank()) && (req.command() == null || req.command().isEmpty())) {
-      throw RespoolException.invalid("a booking runs something: give an image or a command");
-    }
-    if (req.image() != null && !req.image().matches("[A-Za-z0-9][A-Za-z0-9._/:@-]{0,254}")) throw RespoolException.invalid("image is not a valid image reference");
-    validateWorkload(req, demand);
-    String currency = req.currency() == null ? "USDC" : req.currency();
-    String id = newId();
-    Future<Void> member = req.teamId() == null ? Future.succeededFuture()
-        : teams.isMember(req.teamId(), accountId).compose(yes -> yes ? Future.<Void>succeededFuture()
-            : Future.failedFuture(RespoolException.notFound("no team " + req.teamId())));
-    return member.compose(x -> place(accountId, id, req, demand, strategy, currency, chain, 0, false))
-        .compose(row -> {
-          if (row.state() == BookingState.FUNDED) dispatcher.begin(row.id());
-          return view(row);
-        });
-  }
-
-  /** Checks what the hosts would refuse (env names, ports, minimum sizes) before anything is reserved. */
-  private static void validateWorkload(Bookings.CreateRequest req, Demand demand) {
-    try {
-      new TaskSpec("probe", "probe", req.image(), req.command(), req.env(), req.ports(), Math.max(1, demand.cpuMillis()),
-          Math.max(4, demand.memoryMb()), demand.storageGb(), Math.min(demand.gpus(), 64), demand.gpuModel(), Map.of());
-    } catch (IllegalArgumentException e) {
-      throw RespoolException.invalid(e.getMessage());
-    }
-    if (demand.cpuMillis() < 1) throw RespoolException.invalid("cpu must be more than 0 for a booking");
-    if (demand.memoryMb() < 4) throw RespoolException.invalid("memoryMb must be at least 4 for a booking");
-    if (req.env() != null && req.env().toString().length() > 16_384) throw RespoolException.invalid("env is larger than 16 KiB");
-  }
-
-  /**
-   * Matches on this node's view of the offers and places; a refusal is only given after a fresh
-   * read, and when concurrent bookings took the room of every alternative, the view is read again
-   * (at most {@link #ROUNDS} times).
-   */
-  private Future<BookingRow> place(String accountId, String id, Bookings.CreateRequest req, Demand demand, ScoringStrategy strategy,
-      String currency, String chain, int round, boolean fresh) {
-    return snapshots.offers(currency, fresh)
-        .compose(snapshot -> vertx.executeBlocking(() -> matcher.quote(demand, snapshot, strategy, ALTERNATIVES), false))
-        .compose(q -> {
-          if (q.plans().isEmpty()) {
-            if (!fresh) return place(accountId, id, req, demand, strategy, currency, chain, round, true);
-            String why = q.refusal() == null ? "no host can take this booking" : q.refusal().message();
-            return Future.failedFuture(new RespoolException(ErrorCode.NO_CAPACITY, why));
-          }
-          return tryPlans(accountId, id, req, demand, currency, chain, q.plans(), 0).compose(row -> {
-            if (row != null) return Future.succeededFuture(row);
-            snapshots.drop(currency);
-            if (round + 1 >= ROUNDS) {
-              return Future.failedFuture(new RespoolException(ErrorCode.NO_CAPACITY,
-                  "every host that could take this booking was filled by concurrent bookings; try again"));
-            }
-            return place(accountId, id, req, demand, strategy, currency, chain, round + 1, true);
-          });
-        });
-  }
-
-  /** Each alternative in its own transaction; null when concurrent bookings took the room of all of them. */
-  private Future<BookingRow> tryPlans(String accountId, String id, Bookings.CreateRequest req, Demand demand, String currency,
-      String chain, List<Plan> plans, int i) {
-    if (i >= plans.size()) return Future.succeededFuture(null);
-    Plan plan = plans.get(i);
-    return store.pool().withTransaction(tx -> insert(tx, accountId, id, req, demand, currency, chain, plan))
-        .onSuccess(row -> snapshots.taken(currency, plan.placements()))
-        .recover(err -> err instanceof PgReservations.Conflict
-            ? tryPlans(accountId, id, req, demand, currency, chain, plans, i + 1) : Future.failedFuture(err));
-  }
-
-  private Future<BookingRow> insert(SqlConnection tx, String accountId, String id, Bookings.CreateRequest req, Demand demand,
-      String currency, String chain, Plan plan) {
-    long cpu = 0;
-    long memory = 0;
-    int gpus = 0;
-    for (Placement p : plan.placements()) {
-      cpu += p.cpuMillis();
-      memory += p.memoryMb();
-      gpus += p.gpus();
-    }
-    Instant now = clock.instant();
-    boolean waived = payments.waived();
-    BookingRow row = new BookingRow(id, accountId, req.teamId(), BookingState.PENDING_PAYMENT, null,
-        "created; awaiting payment of " + plan.cost() + " " + currency + " on " + chain, req, currency, chain, plan.pricePerHour(),
-        plan.seconds(), plan.cost(), cpu, memory, gpus, now.plus(settings.paymentWindow()), now, null, null, null);
-    List<TaskRow> tasks = tasks(id, plan.placements());
-    long c = cpu;
-    long m = memory;
-    int g = gpus;
-    Future<Void> quota = req.teamId() == null ? Future.succeededFuture() : teams.take(tx, req.teamId(), accountId, c, m, g);
-    return quota
-        .compose(x -> PgReservations.reserve(tx, id, plan.placements()))
-        .compose(x -> store.insert(tx, row, tasks))
-        .compose(x -> waived ? store.move(tx, row, BookingState.FUNDED, null, payments.waiverReason())
-            : payments.prepare(tx, row, tasks).map(row));
-  }
-
-  private static List<TaskRow> tasks(String bookingId, List<Placement> placements) {
-    List<TaskRow> out = new ArrayList<>();
-    Map<Integer, Integer> parts = new HashMap<>();
-    for (Placement p : placements) {
-      int part = parts.merge(p.replica(), 1, Integer::sum) - 1;
-      out.add(TaskRow.pending(Dispatcher.taskId(bookingId, p.replica(), part, 1), bookingId, p.hostId(), p.replica(), part, 1,
-          p.cpuMillis(), p.memoryMb(), p.storageGb(), p.gpus(), p.gpuModel(), p.pricePerHour()));
-    }
-    return out;
-  }
-
-  private String newId() {
-    StringBuilder b = new StringBuilder("bk_").append(Long.toString(clock.millis(), 36));
-    for (int i = 0; i < 12; i++) b.append(ALPHABET[random.nextInt(ALPHABET.length)]);
-    return b.toString();
-  }
-
-  // --- payment (the port's callback) ---------------------------------------------------------
-
-  /** Payment arrived (called by the settlement adapters): FUNDED, then dispatched. */
-  public Future<Bookings.Booking> funded(String bookingId, String reason) {
-    return store.pool().withTransaction(tx -> store.lockBooking(tx, bookingId)
-            .compose(b -> store.move(tx, b, BookingState.FUNDED, null, reason)))
-        .compose(row -> {
-          dispatcher.begin(row.id());
-          return view(row);
-        });
-  }
+  // --- payment ------------------------------------------------------------------------------
 
   /** What the renter signs to pay for the booking, and where each deposit stands. */
   public Future<Payments.Instructions> payment(String accountId, String id) {
@@ -224,7 +75,7 @@ public final class BookingService {
   }
 
   /** The booking if the caller may see it (owner or team member); 404 otherwise. */
-  Future<BookingRow> readable(String accountId, String id) {
+  public Future<BookingRow> readable(String accountId, String id) {
     return store.pool().preparedQuery("SELECT * FROM bookings WHERE id = $1").execute(Tuple.of(id))
         .compose(rows -> rows.size() == 0 ? Future.failedFuture(RespoolException.notFound("no booking " + id))
             : visible(accountId, BookingStore.booking(rows.iterator().next())));
@@ -267,7 +118,7 @@ public final class BookingService {
         .compose(tasks -> {
           List<Future<Bookings.TaskLogs>> each = new ArrayList<>();
           for (TaskRow t : tasks) {
-            if ("PENDING".equals(t.state())) {
+            if (t.state() == BookedTaskState.PENDING) {
               each.add(Future.succeededFuture(new Bookings.TaskLogs(t.taskId(), t.hostId(), "", "", false, "not started yet")));
               continue;
             }
@@ -325,33 +176,11 @@ public final class BookingService {
         return store.reprice(tx, b.id(), plan.pricePerHour(), seconds, deposit, b.cpuMillis(), b.memoryMb(), b.gpus(), b.request())
             .compose(after -> {
               String what = "extended by " + req.seconds() + " s; deposit now " + deposit + " " + b.currency();
-              return b.state() == BookingState.PAUSED ? metering.resume(tx, after, "topped up: " + what + "; resuming")
+              return b.state() == BookingState.PAUSED ? dispatcher.resume(tx, after, "topped up: " + what + "; resuming")
                   : store.note(tx, after, "booking.extended", what).map(after);
             });
       })));
     }).compose(this::view);
-  }
-
-  /**
-   * An escrow adapter saw every deposit of the booking topped up for its pending extension (in the
-   * adapter's transaction): the booking gets the extra time and deposit, and resumes if it was paused.
-   */
-  public Future<Void> extensionPaid(SqlConnection tx, String bookingId) {
-    return tx.preparedQuery("DELETE FROM booking_extensions WHERE booking_id = $1 RETURNING seconds, cost").execute(Tuple.of(bookingId))
-        .compose(rows -> {
-          if (rows.size() == 0) return Future.succeededFuture();
-          long seconds = rows.iterator().next().getLong("seconds");
-          long cost = rows.iterator().next().getLong("cost");
-          return store.lockBooking(tx, bookingId).compose(b -> {
-            if (b.state().isFinal()) return Future.succeededFuture(); // ended meanwhile: the top-up is refunded at settlement
-            return store.reprice(tx, b.id(), b.pricePerHour(), b.durationSeconds() + seconds, cost, b.cpuMillis(), b.memoryMb(), b.gpus(), b.request())
-                .compose(after -> {
-                  String what = "extended by " + seconds + " s, paid on chain; deposit now " + cost + " " + b.currency();
-                  return b.state() == BookingState.PAUSED ? metering.resume(tx, after, "topped up: " + what + "; resuming").mapEmpty()
-                      : store.note(tx, after, "booking.extended", what);
-                });
-          });
-        });
   }
 
   /** 409 for a booking paid through an escrow: its deposits on chain are fixed (no top-up through the gateway yet). */
@@ -380,7 +209,7 @@ public final class BookingService {
           old.maxPricePerHour(), old.replicas(), old.splittable(), old.durationSeconds(), old.strategy(), old.minUptime(), old.paymentChain(),
           old.teamId(), old.onHostLoss());
       Demand demand = QuoteService.demand(next.asQuote(1));
-      validateWorkload(next, demand);
+      PlacementService.validateWorkload(next, demand);
       return notEscrowed(tx, b, "resized").compose(y -> store.tasks(tx, b.id(), true)).compose(tasks -> {
         if (tasks.stream().anyMatch(t -> t.part() > 0)) {
           return Future.failedFuture(new RespoolException(ErrorCode.CONFLICT, "a booking split across hosts cannot be resized; book again"));
@@ -427,7 +256,7 @@ public final class BookingService {
         .compose(x -> {
           Future<Void> retire = Future.succeededFuture();
           for (TaskRow t : tasks) {
-            retire = retire.compose(y -> store.retire(tx, t, active || !"PENDING".equals(t.state()) ? null : "replaced by a resize before it started"));
+            retire = retire.compose(y -> store.retire(tx, t, active || t.state() != BookedTaskState.PENDING ? null : "replaced by a resize before it started"));
           }
           return retire;
         })
@@ -438,7 +267,7 @@ public final class BookingService {
             ? store.move(tx, after, BookingState.STARTING, null, what + "; restarting the tasks with the new limits")
             : store.note(tx, after, "booking.resized", what).map(after))
         .compose(after -> !active ? Future.succeededFuture(after) : store.markSent(tx, replacements).compose(x -> store.markSent(tx, tasks)).map(x -> {
-          Dispatcher.afterCommit(tx, () -> {
+          BookingStore.afterCommit(tx, () -> {
             for (int i = 0; i < tasks.size(); i++) dispatcher.replace(next, tasks.get(i), replacements.get(i));
           });
           return after;

@@ -1,5 +1,8 @@
 package io.respool.bookings;
 
+import io.respool.lifecycle.BookedTaskState;
+import io.respool.lifecycle.BookingLifecycle;
+import io.respool.lifecycle.BookingState;
 import com.fasterxml.jackson.core.type.TypeReference;
 import io.respool.events.EventLog;
 import io.respool.matching.Capacity;
@@ -23,6 +26,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The bookings tables. Every state change goes through {@link #move}: checked against
@@ -31,6 +36,7 @@ import java.util.Map;
  * transaction.
  */
 public final class BookingStore {
+  private static final Logger LOG = LoggerFactory.getLogger(BookingStore.class);
   public static final String STREAM = "bookings";
   private static final TypeReference<Map<Integer, Integer>> PORTS = new TypeReference<>() {};
 
@@ -58,29 +64,29 @@ public final class BookingStore {
       long cpuMillis, long memoryMb, int gpus, Instant paymentDeadline, Instant createdAt, Instant startedAt, Instant endsAt,
       Instant endedAt) {}
 
-  /** A task row: one placement of one attempt. {@code state} is PENDING until the host accepted it, then a TaskState. */
+  /** A task row: one placement of one attempt. */
   public record TaskRow(String taskId, String bookingId, String hostId, int replica, int part, int attempt, boolean current,
-      long cpuMillis, long memoryMb, long storageGb, int gpus, String gpuModel, long pricePerHour, String state, Integer exitCode,
+      long cpuMillis, long memoryMb, long storageGb, int gpus, String gpuModel, long pricePerHour, BookedTaskState state, Integer exitCode,
       String reason, Map<Integer, Integer> ports, Instant sentAt, Instant startedAt, Instant finishedAt, int resumes) {
 
     /** A new task, not yet sent to its host. */
     public static TaskRow pending(String taskId, String bookingId, String hostId, int replica, int part, int attempt, long cpuMillis,
         long memoryMb, long storageGb, int gpus, String gpuModel, long pricePerHour) {
       return new TaskRow(taskId, bookingId, hostId, replica, part, attempt, true, cpuMillis, memoryMb, storageGb, gpus, gpuModel,
-          pricePerHour, "PENDING", null, null, Map.of(), null, null, null, 0);
+          pricePerHour, BookedTaskState.PENDING, null, null, Map.of(), null, null, null, 0);
     }
 
     /**
      * A report that this task ended, arriving while a resume is awaited, is about the run before
      * the pause (a late or resent report): the resumed run has not answered yet.
      */
-    boolean staleEnd(String reportedState) {
-      return resumes > 0 && "PENDING".equals(state) && ("EXITED".equals(reportedState) || "FAILED".equals(reportedState));
+    boolean staleEnd(BookedTaskState reported) {
+      return resumes > 0 && state == BookedTaskState.PENDING && reported.ended();
     }
 
     public Capacity capacity() { return new Capacity(cpuMillis, memoryMb, storageGb, gpus); }
 
-    public boolean ended() { return "EXITED".equals(state) || "FAILED".equals(state); }
+    public boolean ended() { return state.ended(); }
 
     BookingLifecycle.TaskLife life() { return new BookingLifecycle.TaskLife(taskId, state, exitCode, reason); }
   }
@@ -165,16 +171,16 @@ public final class BookingStore {
   }
 
   /** Records what a host said of a task. Returns false (nothing written) for a task that already ended. */
-  public Future<Boolean> updateTask(SqlConnection tx, BookingRow b, TaskRow t, String state, Integer exitCode, String reason,
+  public Future<Boolean> updateTask(SqlConnection tx, BookingRow b, TaskRow t, BookedTaskState state, Integer exitCode, String reason,
       Map<Integer, Integer> ports, Instant startedAt, Instant finishedAt) {
     if (t.ended()) return Future.succeededFuture(false);
     return tx.preparedQuery("""
             UPDATE booking_tasks SET state = $2, exit_code = $3, reason = $4, ports = coalesce($5::text::jsonb, ports),
               started_at = coalesce(started_at, $6), finished_at = $7 WHERE task_id = $1""")
-        .execute(Tuple.tuple().addString(t.taskId()).addString(state).addInteger(exitCode).addString(reason)
+        .execute(Tuple.tuple().addString(t.taskId()).addString(state.name()).addInteger(exitCode).addString(reason)
             .addString(ports == null || ports.isEmpty() ? null : Json.encode(ports)).addOffsetDateTime(utc(startedAt))
             .addOffsetDateTime(utc(finishedAt)))
-        .compose(x -> "RUNNING".equals(state) ? runStarted(tx, t.taskId()) : "EXITED".equals(state) || "FAILED".equals(state)
+        .compose(x -> state == BookedTaskState.RUNNING ? runStarted(tx, t.taskId()) : state.ended()
             ? runEnded(tx, t.taskId()) : Future.succeededFuture())
         .compose(x -> emit(tx, b, b.state(), null, new TaskNews(t, state, exitCode, reason)))
         .map(true);
@@ -241,20 +247,66 @@ public final class BookingStore {
     });
   }
 
-  private record TaskNews(TaskRow task, String state, Integer exitCode, String reason) {}
+  private record TaskNews(TaskRow task, BookedTaskState state, Integer exitCode, String reason) {}
 
   private Future<Void> emit(SqlConnection tx, BookingRow b, BookingState state, String reason, TaskNews task) {
     String type = task != null ? "booking.task" : "booking." + state.name().toLowerCase(Locale.ROOT).replace('_', '-');
     BookingEvent data = task == null
         ? new BookingEvent(b.id(), b.accountId(), b.teamId(), state.name(), reason, null, null, null, null)
         : new BookingEvent(b.id(), b.accountId(), b.teamId(), state.name(), task.reason(), task.task().taskId(), task.task().hostId(),
-            task.state(), task.exitCode());
+            task.state().name(), task.exitCode());
     return event(tx, type, data);
   }
+
+  public interface BookingWork {
+    Future<?> run(SqlConnection tx, BookingRow locked);
+  }
+
+  /** A statement and its parameters. */
+  public record Query(String sql, Tuple params) {
+    public Query(String sql) { this(sql, Tuple.tuple()); }
+  }
+
+  /**
+   * Runs {@code work} on each booking the query names, each locked in its own transaction, skipping
+   * those another node holds; a failure is logged ({@code what} failed for that booking) and the
+   * others go on.
+   */
+  public Future<Void> eachLocked(Query query, String what, BookingWork work) {
+    return pool.preparedQuery(query.sql()).execute(query.params()).compose(rows -> {
+      Future<Void> chain = Future.succeededFuture();
+      for (Row r : rows) {
+        String id = r.getString(0);
+        chain = chain.compose(x -> pool.withTransaction(tx -> tx.preparedQuery("SELECT * FROM bookings WHERE id = $1 FOR UPDATE SKIP LOCKED")
+                .execute(Tuple.of(id))
+                .compose(locked -> locked.size() == 0 ? Future.succeededFuture() : work.run(tx, BookingStore.booking(locked.iterator().next()))))
+            .<Void>mapEmpty()
+            .recover(err -> {
+              LOG.warn("{} booking {} failed: {}", what, id, err.toString());
+              return Future.succeededFuture();
+            }));
+      }
+      return chain;
+    });
+  }
+
+  /** Runs {@code action} once the transaction has committed (a message that must not go out for a rolled-back change). */
+  public static void afterCommit(SqlConnection tx, Runnable action) {
+    tx.transaction().completion().onSuccess(v -> action.run());
+  }
+
 
   // --- reads --------------------------------------------------------------------------------
 
   /** Locks and returns a booking; 404 if there is none. */
+  /** The booking as it is now, not locked; 404 if there is none. */
+  public Future<BookingRow> booking(SqlClient c, String id) {
+    return c.preparedQuery("SELECT * FROM bookings WHERE id = $1").execute(Tuple.of(id)).map(rows -> {
+      if (rows.size() == 0) throw RespoolException.notFound("no booking " + id);
+      return booking(rows.iterator().next());
+    });
+  }
+
   public Future<BookingRow> lockBooking(SqlConnection tx, String id) {
     return tx.preparedQuery("SELECT * FROM bookings WHERE id = $1 FOR UPDATE").execute(Tuple.of(id)).map(rows -> {
       if (rows.size() == 0) throw RespoolException.notFound("no booking " + id);
@@ -320,7 +372,7 @@ public final class BookingStore {
 
   static Bookings.Task view(TaskRow t) {
     return new Bookings.Task(t.taskId(), t.hostId(), t.replica(), t.part(), t.attempt(), t.current(), t.cpuMillis() / 1000.0,
-        t.memoryMb(), t.storageGb(), t.gpus(), t.gpuModel(), t.pricePerHour(), t.state(), t.exitCode(), t.reason(), t.ports(),
+        t.memoryMb(), t.storageGb(), t.gpus(), t.gpuModel(), t.pricePerHour(), t.state().name(), t.exitCode(), t.reason(), t.ports(),
         t.startedAt(), t.finishedAt());
   }
 
@@ -338,7 +390,7 @@ public final class BookingStore {
     Object ports = r.getJson("ports");
     return new TaskRow(r.getString("task_id"), r.getString("booking_id"), r.getString("host_id"), r.getInteger("replica"),
         r.getInteger("part"), r.getInteger("attempt"), r.getBoolean("current"), r.getLong("cpu_millis"), r.getLong("memory_mb"),
-        r.getLong("storage_gb"), r.getInteger("gpus"), r.getString("gpu_model"), r.getLong("price_per_hour"), r.getString("state"),
+        r.getLong("storage_gb"), r.getInteger("gpus"), r.getString("gpu_model"), r.getLong("price_per_hour"), BookedTaskState.valueOf(r.getString("state")),
         r.getInteger("exit_code"), r.getString("reason"),
         ports == null ? Map.of() : new LinkedHashMap<>(Json.mapper().convertValue(Json.tree(ports.toString()), PORTS)),
         instant(r, "sent_at"), instant(r, "started_at"), instant(r, "finished_at"), r.getInteger("resumes"));

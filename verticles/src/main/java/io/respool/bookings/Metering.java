@@ -1,10 +1,9 @@
 package io.respool.bookings;
 
+import io.respool.lifecycle.BookingState;
 import io.respool.bookings.BookingStore.BookingRow;
-import io.respool.infra.PeriodicRound;
 import io.respool.protocol.task.UsageSample;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Tuple;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -21,13 +20,11 @@ import java.util.List;
 public final class Metering {
   private static final int MAX_GAP = 100_000;
 
-  private final Vertx vertx;
   private final BookingStore store;
   private final Dispatcher dispatcher;
   private final BookingSettings settings;
 
-  public Metering(Vertx vertx, BookingStore store, Dispatcher dispatcher, BookingSettings settings) {
-    this.vertx = vertx;
+  public Metering(BookingStore store, Dispatcher dispatcher, BookingSettings settings) {
     this.store = store;
     this.dispatcher = dispatcher;
     this.settings = settings;
@@ -105,17 +102,12 @@ public final class Metering {
 
   // --- the bill -----------------------------------------------------------------------------
 
-  /** Meters every {@code meterInterval} until the returned round is closed. */
-  public PeriodicRound start() {
-    return PeriodicRound.start(vertx, "metering", settings.meterInterval(), this::meter);
-  }
-
   /** One round: every running booking not metered within the interval (claimed, so nodes share the work). */
   public Future<Void> meter() {
-    return dispatcher.eachBooking("""
+    return store.eachLocked(new BookingStore.Query("""
             SELECT id FROM bookings WHERE state IN ('STARTING', 'RUNNING')
                AND (metered_at IS NULL OR metered_at < now() - make_interval(secs => %s)) LIMIT 500"""
-            .formatted(settings.meterInterval().toMillis() / 2000.0),
+            .formatted(settings.meterInterval().toMillis() / 2000.0)), "metering",
         (tx, b) -> b.state().isActive() ? store.ledger().bill(tx, b.id()).compose(priced -> {
           long deposit = b.cost();
           long billed = Math.min(priced.bill().total(), deposit);
@@ -139,17 +131,5 @@ public final class Metering {
                 return chain;
               });
         }) : Future.succeededFuture());
-  }
-
-  /** A top-up of a paused booking: its tasks run again on their hosts, with their data. */
-  Future<BookingRow> resume(io.vertx.sqlclient.SqlConnection tx, BookingRow b, String reason) {
-    return store.tasks(tx, b.id(), true).compose(tasks -> {
-      Future<Void> chain = tx.preparedQuery("UPDATE bookings SET warned_percent = 0 WHERE id = $1").execute(Tuple.of(b.id())).mapEmpty();
-      for (BookingStore.TaskRow t : tasks) chain = chain.compose(x -> store.reopen(tx, t));
-      return chain.compose(x -> store.move(tx, b, BookingState.STARTING, null, reason)).map(moved -> {
-        Dispatcher.afterCommit(tx, () -> tasks.forEach(dispatcher::sendResume));
-        return moved;
-      });
-    });
   }
 }

@@ -1,5 +1,6 @@
 package io.respool.bookings;
 
+import io.respool.lifecycle.BookingState;
 import io.respool.bookings.BookingStore.BookingRow;
 import io.respool.bookings.BookingStore.TaskRow;
 import io.respool.protocol.api.Payments;
@@ -11,7 +12,7 @@ import java.util.List;
 /**
  * How a booking gets paid for. An escrow adapter records, in the transaction that creates the
  * booking, the deposits it needs ({@code deposits}: one per host), tells the renter what to sign,
- * watches the chain and calls {@link BookingService#funded}; the {@link UsageLedger} turns the
+ * watches the chain and tells the bookings through {@link PaymentOutcomes}; the {@link UsageLedger} turns the
  * deposits into settlement intents when the booking ends, and the adapter moves the money. Without
  * an adapter a booking waits in PENDING_PAYMENT and expires at its deadline — unless the operator
  * explicitly runs the gateway with unpaid bookings enabled.
@@ -19,6 +20,9 @@ import java.util.List;
 public interface PaymentPort {
   /** Whether a new booking skips payment (the operator's choice; off by default). */
   boolean waived();
+
+  /** The chains ({@code ethereum}, {@code solana}) this port takes payment on; a booking asking for another is refused. */
+  java.util.Set<String> chains();
 
   /** The reason recorded when a booking skips payment. */
   String waiverReason();
@@ -35,7 +39,7 @@ public interface PaymentPort {
   /**
    * In the transaction of an extension of a booking paid through an escrow: records that its
    * deposits must grow by {@code extraCost} and last {@code seconds} longer. The booking changes
-   * only once they have (the adapter then calls {@link BookingService#extensionPaid}).
+   * only once they have (the adapter then calls {@link PaymentOutcomes#toppedUp}).
    */
   default Future<Void> requestTopUp(SqlConnection tx, BookingRow booking, long seconds, long extraCost) {
     return Future.failedFuture(new io.respool.protocol.RespoolException(io.respool.protocol.ErrorCode.CONFLICT,
@@ -47,6 +51,14 @@ public interface PaymentPort {
     return new PaymentPort() {
       @Override
       public boolean waived() { return allowed; }
+
+      /**
+       * Ethereum bookings are taken and wait in PENDING_PAYMENT until their deadline, as before
+       * there was an escrow (the API tests of placement rely on it); Solana ones are refused, since
+       * nothing could ever fund them.
+       */
+      @Override
+      public java.util.Set<String> chains() { return java.util.Set.of("ethereum"); }
 
       @Override
       public String waiverReason() { return "unpaid bookings are enabled by the operator"; }

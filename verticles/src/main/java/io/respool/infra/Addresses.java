@@ -9,6 +9,15 @@ public final class Addresses {
   /** Published when a host reports a task's status change; body: the task.status frame. */
   public static final String TASK_STATUS = "hosts.task.reported";
 
+  /** Local request/reply: place a booking ({@code PlacementVerticle}); body and reply typed by {@code BookingsBus}. */
+  public static final String BOOKING_PLACE = "bookings.booking.place";
+  /** Local send: a booking was funded (committed); dispatch it ({@code DispatchVerticle}; the reconciler catches a lost one). */
+  public static final String BOOKING_FUNDED = "bookings.booking.funded";
+  /** Local request/reply: a host's report on a task, answered once committed ({@code DispatchVerticle}). */
+  public static final String TASK_REPORTED = "dispatch.task.report";
+  /** Local request/reply: a host's usage samples, answered once stored ({@code MeteringVerticle}). */
+  public static final String USAGE_INGEST = "metering.usage.ingest";
+
   private Addresses() {}
 
   /**

@@ -39,6 +39,12 @@ public final class PeriodicRound implements AutoCloseable {
     running = round.get().onFailure(e -> LOG.warn("{} failed: {}", name, e.toString())).otherwiseEmpty();
   }
 
+  /** Cancels the timer; the returned future completes when a running round has ended (for a verticle's stop, which must not block). */
+  public Future<Void> stop() {
+    vertx.cancelTimer(timer);
+    return running;
+  }
+
   @Override
   public void close() {
     vertx.cancelTimer(timer);

@@ -16,6 +16,7 @@ import io.respool.protocol.api.Bookings;
 import io.respool.protocol.api.Quotes;
 import io.respool.protocol.api.Teams;
 import io.respool.bookings.BookingService;
+import io.respool.bookings.BookingsBus;
 import io.respool.bookings.Invoices;
 import io.respool.bookings.QuoteService;
 import io.respool.teams.TeamService;
@@ -42,36 +43,43 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.function.BiFunction;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
- * The HTTP edge of one node: the REST API built from {@code openapi.yaml}, the operational
- * endpoints, and the two WebSocket endpoints. Handlers only translate requests into service
- * calls; every failure goes through {@link Problems}.
+ * The HTTP edge of one node, deployed on every event loop (the instances share the port): the REST
+ * API built from {@code openapi.yaml}, the operational endpoints, and the two WebSocket endpoints.
+ * Each instance holds the host connections and event subscribers that reached it. Handlers only
+ * translate requests into service calls (or messages to the placement verticle); every failure
+ * goes through {@link Problems}.
  */
 public final class HttpApiVerticle extends VerticleBase {
   /** Largest request body accepted. */
   public static final int MAX_BODY_BYTES = 64 * 1024;
 
   /** The services the edge calls. */
-  public record Services(AuthService auth, HostRegistry hosts, HostConnections hostConnections, EventsHub events,
-      Pool pool, RedisAPI redis, HostCommands commands, QuoteService quotes, TeamService teams, BookingService bookings, Invoices invoices, PrometheusMeterRegistry metrics,
-      String contract) {}
+  public record Services(AuthService auth, HostRegistry hosts, Supplier<HostConnections> hostConnections, Supplier<EventsHub> events,
+      Pool pool, RedisAPI redis, HostCommands commands, QuoteService quotes, TeamService teams, BookingsBus placement, BookingService bookings,
+      Invoices invoices, PrometheusMeterRegistry metrics, String contract) {}
 
   private final Services s;
+  private final HostConnections hostConnections;
+  private final EventsHub events;
   private final String bind;
   private final int port;
   private HttpServer server;
 
   public HttpApiVerticle(Services services, String bind, int port) {
     this.s = services;
+    this.hostConnections = services.hostConnections().get();
+    this.events = services.events().get();
     this.bind = bind;
     this.port = port;
   }
 
   @Override
   public Future<?> start() {
-    // the connection registry and the hub keep their state on this verticle's event loop
-    return Future.all(s.hostConnections().start(), s.events().start())
+    // this instance's host connections and event subscribers keep their state on its event loop
+    return Future.all(hostConnections.start(), events.start())
         .compose(v -> OpenAPIContract.from(vertx, Contract.forRouter(s.contract())))
         .compose(contract -> {
       RouterBuilder rb = RouterBuilder.create(vertx, contract, RequestExtractor.withBodyHandler());
@@ -98,7 +106,7 @@ public final class HttpApiVerticle extends VerticleBase {
       rb.getRoute("deleteTeamMember").addHandler(authenticated(204, this::deleteTeamMember));
       rb.getRoute("putTeamQuota").addHandler(authenticated(200, this::putTeamQuota));
       rb.getRoute("createBooking").addHandler(authenticated(201,
-          (ctx, who) -> s.bookings().create(who.accountId(), decode(ctx, Bookings.CreateRequest.class))));
+          (ctx, who) -> s.placement().place(who.accountId(), decode(ctx, Bookings.CreateRequest.class))));
       rb.getRoute("listBookings").addHandler(authenticated(200, (ctx, who) -> s.bookings().list(who.accountId(),
           ctx.queryParams().get("teamId"), ctx.queryParams().get("state"), ctx.queryParams().get("after"),
           Objects.requireNonNullElse(param(ctx, "limit", Integer::valueOf), 50))));
@@ -133,8 +141,8 @@ public final class HttpApiVerticle extends VerticleBase {
           .requestHandler(router)
           .webSocketHandshakeHandler(this::handshake)
           .webSocketHandler(ws -> {
-            if ("/v1/hosts/connect".equals(ws.path())) s.hostConnections().handle(ws);
-            else s.events().handle(ws);
+            if ("/v1/hosts/connect".equals(ws.path())) hostConnections.handle(ws);
+            else events.handle(ws);
           });
       return server.listen();
     });
@@ -142,10 +150,12 @@ public final class HttpApiVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    return s.hostConnections().stop().eventually(() -> s.events().stop()).eventually(() -> server.close());
+    return hostConnections.stop().eventually(() -> events.stop()).eventually(() -> server.close());
   }
 
   public int actualPort() { return server.actualPort(); }
+
+  public HostConnections hostConnections() { return hostConnections; }
 
   private void handshake(ServerWebSocketHandshake h) {
     if ("/v1/hosts/connect".equals(h.path()) || "/v1/events".equals(h.path())) h.accept();

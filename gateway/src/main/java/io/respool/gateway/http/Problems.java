@@ -19,7 +19,11 @@ public final class Problems {
 
   private Problems() {}
 
-  /** Router failure handler: maps any failure to a problem; only real server faults are 5xx and logged. */
+  /**
+   * Router failure handler: maps any failure to a problem; only real server faults are 5xx and
+   * logged. A client's mistake is a {@link RespoolException} (or the contract's validation); any
+   * other exception, an {@code IllegalArgumentException} from a bug included, is a 500.
+   */
   public static void handle(RoutingContext ctx) {
     Throwable f = ctx.failure();
     ErrorCode code;
@@ -38,9 +42,6 @@ public final class Problems {
     } else if (f instanceof HttpException h) {
       code = ErrorCode.fromStatus(h.getStatusCode());
       detail = h.getPayload() != null ? h.getPayload() : code.title();
-    } else if (f instanceof IllegalArgumentException i) {
-      code = ErrorCode.INVALID_REQUEST;
-      detail = i.getMessage();
     } else if (f == null && ctx.statusCode() > 0) {
       code = ErrorCode.fromStatus(ctx.statusCode());
       detail = code.title();

@@ -133,6 +133,9 @@ class BookingsApiTest {
     assertThat(book(renter, booking(region, 1, Map.of("env", Map.of("not a name", "x")))).isProblem(400)).isTrue();
     assertThat(book(renter, booking(region, 1, Map.of("image", "", "command", List.of()))).isProblem(400)).as("nothing to run").isTrue();
     assertThat(book(renter, booking(region, 1, Map.of("paymentChain", "bitcoin"))).isProblem(400)).isTrue();
+    Http.Response solana = book(renter, booking(region, 1, Map.of("paymentChain", "solana")));
+    assertThat(solana.isProblem(409)).as("no Solana adapter is configured: " + solana).isTrue();
+    assertThat(solana.json().path("detail").asText()).contains("solana");
     Http.Response gpu = book(renter, booking(region, 1, Map.of("gpus", 1, "gpuModel", "H100")));
     assertThat(gpu.isProblem(409)).as(gpu.toString()).isTrue();
     assertThat(gpu.json().path("type").asText()).isEqualTo("urn:respool:problem:no-capacity");

@@ -1,6 +1,6 @@
 package io.respool.settlement.evm;
 
-import io.respool.bookings.BookingState;
+import io.respool.lifecycle.BookingState;
 import io.respool.bookings.BookingStore.BookingRow;
 import io.respool.bookings.BookingStore.TaskRow;
 import io.respool.bookings.PaymentPort;
@@ -53,6 +53,9 @@ public final class EvmPayments implements PaymentPort {
 
   @Override
   public boolean waived() { return allowUnpaid; }
+
+  @Override
+  public java.util.Set<String> chains() { return java.util.Set.of("ethereum"); }
 
   @Override
   public String waiverReason() { return "unpaid bookings are enabled by the operator"; }

@@ -1,7 +1,6 @@
 package io.respool.settlement.evm;
 
-import io.respool.bookings.BookingService;
-import io.respool.bookings.BookingStore;
+import io.respool.bookings.PaymentOutcomes;
 import io.respool.bookings.PaymentPort;
 import io.respool.infra.PeriodicRound;
 import io.respool.settlement.EscrowChain;
@@ -31,7 +30,7 @@ public final class EvmSettlement implements AutoCloseable {
   private final EscrowChain chain;
   private final Map<String, EscrowChain.Terms> terms;
   private final EvmPayments payments;
-  private final List<AutoCloseable> rounds = new ArrayList<>();
+  private final List<PeriodicRound> rounds = new ArrayList<>();
 
   private EvmSettlement(EvmConfig config, EscrowChain chain, Map<String, EscrowChain.Terms> terms, boolean allowUnpaid) {
     this.config = config;
@@ -78,9 +77,9 @@ public final class EvmSettlement implements AutoCloseable {
 
   public PaymentPort payments() { return payments; }
 
-  /** Starts watching (and submitting, with the key) on this node. */
-  public void start(Vertx vertx, Pool pool, BookingService bookings, BookingStore store) {
-    EvmWatcher watcher = new EvmWatcher(vertx, pool, chain, config, terms, bookings, store);
+  /** Starts watching (and submitting, with the key) on this node; what the chain says reaches the bookings through {@code bookings}. */
+  public void start(Vertx vertx, Pool pool, PaymentOutcomes bookings) {
+    EvmWatcher watcher = new EvmWatcher(vertx, pool, chain, config, terms, bookings);
     rounds.add(PeriodicRound.start(vertx, "ethereum watcher", config.pollInterval(), paced("ethereum watcher", watcher::round)));
     if (config.operatorKey() != null) {
       EvmSubmitter submitter = new EvmSubmitter(vertx, pool, chain, config);
@@ -112,15 +111,16 @@ public final class EvmSettlement implements AutoCloseable {
     };
   }
 
+  /** Stops the rounds; completes when the running ones have ended. */
+  public Future<Void> stopRounds() {
+    List<Future<Void>> running = rounds.stream().map(PeriodicRound::stop).toList();
+    rounds.clear();
+    return Future.join(running).mapEmpty();
+  }
+
+  /** Closes the connection to the node (after the verticle stopped its rounds). */
   @Override
   public void close() {
-    for (AutoCloseable r : rounds) {
-      try {
-        r.close();
-      } catch (Exception e) {
-        LOG.warn("stopping {}: {}", r, e.toString());
-      }
-    }
     chain.close();
   }
 }

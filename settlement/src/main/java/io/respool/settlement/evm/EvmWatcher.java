@@ -1,10 +1,7 @@
 package io.respool.settlement.evm;
 
-import io.respool.bookings.BookingService;
-import io.respool.bookings.BookingState;
-import io.respool.bookings.BookingStore;
-import io.respool.protocol.ErrorCode;
-import io.respool.protocol.RespoolException;
+import io.respool.lifecycle.BookingState;
+import io.respool.bookings.PaymentOutcomes;
 import io.respool.settlement.EscrowChain;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -39,19 +36,16 @@ public final class EvmWatcher {
   private final EscrowChain chain;
   private final EvmConfig config;
   private final Map<String, EscrowChain.Terms> terms;
-  private final BookingService bookings;
-  private final BookingStore store;
+  private final PaymentOutcomes bookings;
   private final String chainName;
 
-  public EvmWatcher(Vertx vertx, Pool pool, EscrowChain chain, EvmConfig config, Map<String, EscrowChain.Terms> terms, BookingService bookings,
-      BookingStore store) {
+  public EvmWatcher(Vertx vertx, Pool pool, EscrowChain chain, EvmConfig config, Map<String, EscrowChain.Terms> terms, PaymentOutcomes bookings) {
     this.vertx = vertx;
     this.pool = pool;
     this.chain = chain;
     this.config = config;
     this.terms = Map.copyOf(terms);
     this.bookings = bookings;
-    this.store = store;
     this.chainName = EvmPayments.chainName(config);
   }
 
@@ -106,7 +100,7 @@ public final class EvmWatcher {
 
   private Future<Row> deposit(SqlConnection tx, EscrowChain.Log log) {
     return tx.preparedQuery("""
-            SELECT d.*, b.account_id, b.state AS booking_state FROM deposits d JOIN bookings b ON b.id = d.booking_id
+            SELECT d.*, b.account_id, b.currency, b.state AS booking_state FROM deposits d JOIN bookings b ON b.id = d.booking_id
              WHERE d.rental_id = $1 AND d.escrow = $2 FOR UPDATE OF d""")
         .execute(Tuple.of(hex(log.rentalId()), log.escrow()))
         .map(rows -> rows.size() == 0 ? null : rows.iterator().next());
@@ -145,7 +139,14 @@ public final class EvmWatcher {
                     UPDATE deposits SET state = $2, note = $3, renter = $4, deposited = $5, opened_tx = $6, opened_block = $7
                      WHERE rental_id = $1""")
                 .execute(Tuple.of(hex(log.rentalId()), state, note, log.renter(), deposited, log.txHash(), log.blockNumber())).mapEmpty();
-            return BookingState.valueOf(d.getString("booking_state")).isFinal() ? update.compose(x -> refundWhole(tx, log, d)) : update;
+            String bookingId = d.getString("booking_id");
+            if (BookingState.valueOf(d.getString("booking_state")).isFinal()) return update.compose(x -> refundWhole(tx, log, d));
+            String told = "deposit for host " + d.getString("host_id") + ": " + note;
+            return switch (state) {
+              case "REJECTED" -> update.compose(x -> bookings.rejected(tx, bookingId, told));
+              case "UNDERFUNDED" -> update.compose(x -> bookings.underfunded(tx, bookingId, told));
+              default -> update;
+            };
           });
     });
   }
@@ -188,7 +189,7 @@ public final class EvmWatcher {
       return update
           .compose(x -> tx.preparedQuery("SELECT count(*) AS waiting FROM deposits WHERE booking_id = $1 AND topup_amount IS NOT NULL")
               .execute(Tuple.of(bookingId)))
-          .compose(rows -> rows.iterator().next().getLong("waiting") > 0 ? Future.succeededFuture() : bookings.extensionPaid(tx, bookingId));
+          .compose(rows -> rows.iterator().next().getLong("waiting") > 0 ? Future.succeededFuture() : bookings.toppedUp(tx, bookingId));
     });
   }
 
@@ -224,13 +225,10 @@ public final class EvmWatcher {
           .compose(rows -> {
             Row c = rows.iterator().next();
             if (c.getLong("open") > 0) return Future.succeededFuture();
-            return store.lockBooking(tx, bookingId).compose(b -> {
-              if (!b.state().isFinal() || b.state() == BookingState.SETTLED) return Future.succeededFuture();
-              String why = "settled on ethereum: hosts " + c.getLong("host") + ", fee " + c.getLong("fee") + ", refund " + c.getLong("refund") + " "
-                  + b.currency() + (c.getLong("reclaimed") > 0 ? "; " + c.getLong("reclaimed") + " deposit(s) reclaimed by the renter" : "")
-                  + " (tx " + log.txHash() + ")";
-              return store.move(tx, b, BookingState.SETTLED, null, why).mapEmpty();
-            });
+            String why = "settled on ethereum: hosts " + c.getLong("host") + ", fee " + c.getLong("fee") + ", refund " + c.getLong("refund") + " "
+                + d.getString("currency") + (c.getLong("reclaimed") > 0 ? "; " + c.getLong("reclaimed") + " deposit(s) reclaimed by the renter" : "")
+                + " (tx " + log.txHash() + ")";
+            return bookings.settled(tx, bookingId, why);
           });
     });
   }
@@ -245,9 +243,8 @@ public final class EvmWatcher {
           List<Future<?>> each = new ArrayList<>();
           for (Row r : rows) {
             String id = r.getString("id");
-            each.add(bookings.funded(id, "paid: " + r.getLong("n") + " deposit(s) open in the ethereum escrow with " + config.confirmations()
-                    + " confirmation(s)")
-                .recover(e -> e instanceof RespoolException re && re.code() == ErrorCode.CONFLICT ? Future.succeededFuture() : Future.failedFuture(e)));
+            String why = "paid: " + r.getLong("n") + " deposit(s) open in the ethereum escrow with " + config.confirmations() + " confirmation(s)";
+            each.add(pool.withTransaction(tx -> bookings.funded(tx, id, why)));
           }
           return Future.all(each).mapEmpty();
         });

@@ -1,4 +1,4 @@
-package io.respool.bookings;
+package io.respool.lifecycle;
 
 import java.util.EnumSet;
 import java.util.Set;

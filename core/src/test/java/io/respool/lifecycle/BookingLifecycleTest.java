@@ -1,18 +1,18 @@
-package io.respool.bookings;
+package io.respool.lifecycle;
 
-import static io.respool.bookings.BookingState.EXPIRED;
-import static io.respool.bookings.BookingState.FAILED;
-import static io.respool.bookings.BookingState.FUNDED;
-import static io.respool.bookings.BookingState.PENDING_PAYMENT;
-import static io.respool.bookings.BookingState.RUNNING;
-import static io.respool.bookings.BookingState.SETTLED;
-import static io.respool.bookings.BookingState.STARTING;
-import static io.respool.bookings.BookingState.STOPPED;
-import static io.respool.bookings.BookingState.STOPPING;
+import static io.respool.lifecycle.BookingState.EXPIRED;
+import static io.respool.lifecycle.BookingState.FAILED;
+import static io.respool.lifecycle.BookingState.FUNDED;
+import static io.respool.lifecycle.BookingState.PENDING_PAYMENT;
+import static io.respool.lifecycle.BookingState.RUNNING;
+import static io.respool.lifecycle.BookingState.SETTLED;
+import static io.respool.lifecycle.BookingState.STARTING;
+import static io.respool.lifecycle.BookingState.STOPPED;
+import static io.respool.lifecycle.BookingState.STOPPING;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.respool.bookings.BookingLifecycle.Step;
-import io.respool.bookings.BookingLifecycle.TaskLife;
+import io.respool.lifecycle.BookingLifecycle.Step;
+import io.respool.lifecycle.BookingLifecycle.TaskLife;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
 class BookingLifecycleTest {
 
   static TaskLife task(String state, Integer exit) {
-    return new TaskLife("t-" + state + exit, state, exit, null);
+    return new TaskLife("t-" + state + exit, BookedTaskState.valueOf(state), exit, null);
   }
 
   @Test
@@ -96,13 +96,15 @@ class BookingLifecycleTest {
   }
 
   @Test
-  void whileAResumeIsAwaitedAReportedEndIsAboutTheRunBeforeThePause() {
-    BookingStore.TaskRow reopened = new BookingStore.TaskRow("t", "b", "h", 0, 0, 1, true, 1000, 64, 0, 0, null, 1, "PENDING", null, null,
-        java.util.Map.of(), null, null, null, 1);
-    assertThat(reopened.staleEnd("EXITED")).isTrue();
-    assertThat(reopened.staleEnd("FAILED")).isTrue();
-    assertThat(reopened.staleEnd("RUNNING")).as("the resumed run answering").isFalse();
-    BookingStore.TaskRow fresh = BookingStore.TaskRow.pending("t", "b", "h", 0, 0, 1, 1000, 64, 0, 0, null, 1);
-    assertThat(fresh.staleEnd("FAILED")).as("a task never resumed may fail before it runs").isFalse();
+  void aTaskOnlyMovesForwardAndBothEndsAreFinal() {
+    assertThat(BookedTaskState.PENDING.advancesTo(BookedTaskState.RUNNING)).isTrue();
+    assertThat(BookedTaskState.STARTING.advancesTo(BookedTaskState.FAILED)).isTrue();
+    assertThat(BookedTaskState.RUNNING.advancesTo(BookedTaskState.STARTING)).as("a late STARTING").isFalse();
+    assertThat(BookedTaskState.RUNNING.advancesTo(BookedTaskState.RUNNING)).as("a repeated report").isFalse();
+    assertThat(BookedTaskState.EXITED.advancesTo(BookedTaskState.FAILED)).as("an ended task stays as it ended").isFalse();
+    assertThat(BookedTaskState.FAILED.advancesTo(BookedTaskState.EXITED)).isFalse();
+    for (var reported : io.respool.protocol.task.TaskState.values()) {
+      assertThat(BookedTaskState.of(reported).name()).isEqualTo(reported.name());
+    }
   }
 }

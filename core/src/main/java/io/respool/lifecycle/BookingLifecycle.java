@@ -1,4 +1,4 @@
-package io.respool.bookings;
+package io.respool.lifecycle;
 
 import java.util.List;
 import java.util.Optional;
@@ -11,11 +11,13 @@ import java.util.Optional;
 public final class BookingLifecycle {
   private BookingLifecycle() {}
 
-  /** A current task as the lifecycle needs it. {@code state}: PENDING, STARTING, RUNNING, EXITED or FAILED. */
-  public record TaskLife(String taskId, String state, Integer exitCode, String reason) {
-    boolean ended() { return "EXITED".equals(state) || "FAILED".equals(state); }
+  /** A current task as the lifecycle needs it. */
+  public record TaskLife(String taskId, BookedTaskState state, Integer exitCode, String reason) {
+    boolean ended() { return state.ended(); }
 
-    boolean failed() { return "FAILED".equals(state) || ("EXITED".equals(state) && (exitCode == null || exitCode != 0)); }
+    boolean failed() {
+      return state == BookedTaskState.FAILED || (state == BookedTaskState.EXITED && (exitCode == null || exitCode != 0));
+    }
   }
 
   /**
@@ -38,7 +40,7 @@ public final class BookingLifecycle {
       return Optional.of(allEnded ? new Step(BookingState.FAILED, null, why, false) : new Step(BookingState.STOPPING, BookingState.FAILED, why, true));
     }
     if (allEnded) return Optional.of(new Step(BookingState.STOPPED, null, "the workload completed: every task exited with code 0", false));
-    boolean allUp = tasks.stream().allMatch(t -> t.ended() || "RUNNING".equals(t.state()));
+    boolean allUp = tasks.stream().allMatch(t -> t.ended() || t.state() == BookedTaskState.RUNNING);
     if (state == BookingState.STARTING && allUp) return Optional.of(new Step(BookingState.RUNNING, null, "every task runs", false));
     return Optional.empty();
   }
