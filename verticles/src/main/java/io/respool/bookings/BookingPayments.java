@@ -3,7 +3,6 @@ package io.respool.bookings;
 import io.respool.lifecycle.BookingState;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.SqlConnection;
-import io.vertx.sqlclient.Tuple;
 import java.util.function.Consumer;
 
 /** The bookings' side of {@link PaymentOutcomes}: what a confirmed payment event does to a booking. */
@@ -43,11 +42,11 @@ public final class BookingPayments implements PaymentOutcomes {
 
   @Override
   public Future<Void> toppedUp(SqlConnection tx, String bookingId) {
-    return tx.preparedQuery("DELETE FROM booking_extensions WHERE booking_id = $1 RETURNING seconds, cost").execute(Tuple.of(bookingId))
-        .compose(rows -> {
-          if (rows.size() == 0) return Future.succeededFuture();
-          long seconds = rows.iterator().next().getLong("seconds");
-          long cost = rows.iterator().next().getLong("cost");
+    return store.takeExtension(tx, bookingId)
+        .compose(extension -> {
+          if (extension == null) return Future.succeededFuture();
+          long seconds = extension[0];
+          long cost = extension[1];
           return store.lockBooking(tx, bookingId).compose(b -> {
             if (b.state().isFinal()) return Future.succeededFuture(); // ended meanwhile: the top-up is refunded at settlement
             return store.reprice(tx, b.id(), b.pricePerHour(), b.durationSeconds() + seconds, cost, b.cpuMillis(), b.memoryMb(), b.gpus(), b.request())

@@ -8,33 +8,23 @@ import io.respool.hosts.HostCommands;
 import io.respool.hosts.HostRegistry;
 import io.respool.matching.Demand;
 import io.respool.matching.HostOffer;
-import io.respool.matching.Matcher;
 import io.respool.matching.Placement;
 import io.respool.matching.Plan;
 import io.respool.matching.Pricing;
-import io.respool.matching.ScoringStrategy;
 import io.respool.protocol.ErrorCode;
 import io.respool.protocol.RespoolException;
 import io.respool.protocol.api.Bookings;
 import io.respool.protocol.api.Payments;
 import io.respool.protocol.api.Page;
 import io.respool.protocol.host.HostFrame;
-import io.respool.protocol.task.TaskSpec;
 import io.respool.teams.TeamService;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
-import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlConnection;
-import io.vertx.sqlclient.Tuple;
-import java.security.SecureRandom;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * The bookings API after placement (that is {@link PlacementService}'s): read, list, logs, payment
@@ -76,9 +66,7 @@ public final class BookingService {
 
   /** The booking if the caller may see it (owner or team member); 404 otherwise. */
   public Future<BookingRow> readable(String accountId, String id) {
-    return store.pool().preparedQuery("SELECT * FROM bookings WHERE id = $1").execute(Tuple.of(id))
-        .compose(rows -> rows.size() == 0 ? Future.failedFuture(RespoolException.notFound("no booking " + id))
-            : visible(accountId, BookingStore.booking(rows.iterator().next())));
+    return store.booking(store.pool(), id).compose(b -> visible(accountId, b));
   }
 
   /** The caller's bookings and their teams' (or one team's), newest first. */
@@ -95,13 +83,8 @@ public final class BookingService {
       if (teamId != null && !mine.contains(teamId)) return Future.failedFuture(RespoolException.notFound("no team " + teamId));
       String[] teamIds = teamId != null ? new String[] {teamId} : mine.toArray(String[]::new);
       String owner = teamId != null ? null : accountId;
-      return store.pool().preparedQuery("""
-              SELECT * FROM bookings WHERE (account_id = $1 OR team_id = ANY($2)) AND ($3::text IS NULL OR state = $3)
-                AND ($4::text IS NULL OR id < $4) ORDER BY id DESC LIMIT $5""")
-          .execute(Tuple.tuple().addString(owner).addArrayOfString(teamIds).addString(state).addString(after).addInteger(limit + 1))
-          .compose(rows -> {
-            List<BookingRow> found = new ArrayList<>();
-            for (Row r : rows) found.add(BookingStore.booking(r));
+      return store.list(owner, teamIds, state, after, limit + 1)
+          .compose(found -> {
             boolean more = found.size() > limit;
             List<BookingRow> page = more ? found.subList(0, limit) : found;
             return store.views(page, false).map(items -> new Page<>(items, more ? page.get(page.size() - 1).id() : null));
@@ -183,7 +166,7 @@ public final class BookingService {
     }).compose(this::view);
   }
 
-  /** 409 for a booking paid through an escrow: its deposits on chain are fixed (no top-up through the gateway yet). */
+  /** 409 for a booking paid through an escrow, for a change its deposits cannot follow (they name their hosts and amounts; only their time grows, by a top-up). */
   private Future<Void> notEscrowed(SqlConnection tx, BookingRow b, String what) {
     return store.escrowed(tx, b.id()).compose(yes -> yes
         ? Future.failedFuture(new RespoolException(ErrorCode.CONFLICT, "booking " + b.id() + " is paid through an escrow whose deposits are fixed"

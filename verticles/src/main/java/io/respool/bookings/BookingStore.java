@@ -299,6 +299,35 @@ public final class BookingStore {
   // --- reads --------------------------------------------------------------------------------
 
   /** Locks and returns a booking; 404 if there is none. */
+  /** Bookings of {@code owner} or of the teams, in {@code state} if given, ids below {@code after}, newest first. */
+  public Future<List<BookingRow>> list(String owner, String[] teamIds, String state, String after, int limit) {
+    return pool.preparedQuery("""
+            SELECT * FROM bookings WHERE (account_id = $1 OR team_id = ANY($2)) AND ($3::text IS NULL OR state = $3)
+              AND ($4::text IS NULL OR id < $4) ORDER BY id DESC LIMIT $5""")
+        .execute(Tuple.tuple().addString(owner).addArrayOfString(teamIds).addString(state).addString(after).addInteger(limit))
+        .map(rows -> {
+          List<BookingRow> found = new ArrayList<>();
+          for (Row r : rows) found.add(booking(r));
+          return found;
+        });
+  }
+
+  /** A task was removed from its host with what it kept. */
+  public Future<Void> markRemoved(String taskId) {
+    return pool.preparedQuery("UPDATE booking_tasks SET removed_at = now() WHERE task_id = $1").execute(Tuple.of(taskId)).mapEmpty();
+  }
+
+  /** A resumed booking warns again as its new deposit is used up. */
+  public Future<Void> resetWarnings(SqlConnection tx, String bookingId) {
+    return tx.preparedQuery("UPDATE bookings SET warned_percent = 0 WHERE id = $1").execute(Tuple.of(bookingId)).mapEmpty();
+  }
+
+  /** Takes the booking's pending extension (null if none): its seconds and the deposit it was paid to reach. */
+  public Future<long[]> takeExtension(SqlConnection tx, String bookingId) {
+    return tx.preparedQuery("DELETE FROM booking_extensions WHERE booking_id = $1 RETURNING seconds, cost").execute(Tuple.of(bookingId))
+        .map(rows -> rows.size() == 0 ? null : new long[] {rows.iterator().next().getLong("seconds"), rows.iterator().next().getLong("cost")});
+  }
+
   /** The booking as it is now, not locked; 404 if there is none. */
   public Future<BookingRow> booking(SqlClient c, String id) {
     return c.preparedQuery("SELECT * FROM bookings WHERE id = $1").execute(Tuple.of(id)).map(rows -> {

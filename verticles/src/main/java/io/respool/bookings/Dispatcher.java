@@ -6,12 +6,6 @@ import io.respool.lifecycle.BookingState;
 import io.respool.bookings.BookingStore.BookingRow;
 import io.respool.bookings.BookingStore.TaskRow;
 import io.respool.hosts.HostCommands;
-import io.respool.hosts.HostRegistry;
-import io.respool.infra.PeriodicRound;
-import io.respool.matching.Demand;
-import io.respool.matching.Matcher;
-import io.respool.matching.Placement;
-import io.respool.matching.Plan;
 import io.respool.protocol.ErrorCode;
 import io.respool.protocol.api.Bookings;
 import io.respool.protocol.host.HostFrame;
@@ -21,16 +15,11 @@ import io.vertx.core.Future;
 import java.time.Clock;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
-import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlConnection;
-import io.vertx.sqlclient.Tuple;
-import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -120,7 +109,7 @@ public final class Dispatcher {
   /** A top-up of a paused booking: its tasks run again on their hosts, with their data. */
   Future<BookingRow> resume(SqlConnection tx, BookingRow b, String reason) {
     return store.tasks(tx, b.id(), true).compose(tasks -> {
-      Future<Void> chain = tx.preparedQuery("UPDATE bookings SET warned_percent = 0 WHERE id = $1").execute(Tuple.of(b.id())).mapEmpty();
+      Future<Void> chain = store.resetWarnings(tx, b.id());
       for (BookingStore.TaskRow t : tasks) chain = chain.compose(x -> store.reopen(tx, t));
       return chain.compose(x -> store.move(tx, b, BookingState.STARTING, null, reason)).map(moved -> {
         BookingStore.afterCommit(tx, () -> tasks.forEach(this::sendResume));
@@ -238,7 +227,7 @@ public final class Dispatcher {
   }
 
   private Future<Void> markRemoved(TaskRow t) {
-    return store.pool().preparedQuery("UPDATE booking_tasks SET removed_at = now() WHERE task_id = $1").execute(Tuple.of(t.taskId())).mapEmpty();
+    return store.markRemoved(t.taskId());
   }
 
   static String taskId(String bookingId, int replica, int part, int attempt) {

@@ -1,7 +1,6 @@
 package io.respool.bookings;
 
 import io.respool.lifecycle.BookingState;
-import io.respool.bookings.BookingStore.BookingRow;
 import io.respool.protocol.task.UsageSample;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Tuple;
