@@ -158,8 +158,10 @@ public final class Gateway implements AutoCloseable {
         public Future<Void> onUsage(String hostId, List<UsageSample> samples) { return bus.usage(hostId, samples); }
       };
       List<HostConnections> connections = new CopyOnWriteArrayList<>();
+      java.util.concurrent.atomic.AtomicInteger registrations = new java.util.concurrent.atomic.AtomicInteger();
       Supplier<HostConnections> connectionsPerInstance = () -> {
-        HostConnections c = new HostConnections(vertx, hosts, reports, config.nodeId(), config.heartbeatInterval(), config.heartbeatTimeout());
+        HostConnections c = new HostConnections(vertx, hosts, reports, config.nodeId(), config.heartbeatInterval(), config.heartbeatTimeout(),
+            registrations);
         connections.add(c);
         return c;
       };

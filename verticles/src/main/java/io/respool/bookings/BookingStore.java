@@ -111,6 +111,81 @@ public final class BookingStore {
         .compose(x -> emit(tx, b, b.state(), b.reason(), null));
   }
 
+  /**
+   * Inserts many new bookings (each in its first state, with its tasks) in a few set-based
+   * statements: the bookings, their tasks, their transitions and their events. A booking whose
+   * payment is {@code waived} is recorded as created and then FUNDED, as {@link #insert} and
+   * {@link #move} would record it one by one.
+   */
+  public Future<Void> insertAll(SqlConnection tx, List<BookingRow> rows, List<TaskRow> tasks, String waived) {
+    int n = rows.size();
+    String[] ids = new String[n], accounts = new String[n], teams = new String[n], states = new String[n], reasons = new String[n],
+        requests = new String[n], currencies = new String[n], chains = new String[n];
+    Long[] prices = new Long[n], durations = new Long[n], costs = new Long[n], cpus = new Long[n], memories = new Long[n];
+    Integer[] gpus = new Integer[n];
+    OffsetDateTime[] deadlines = new OffsetDateTime[n];
+    List<String> tBooking = new ArrayList<>(), tFrom = new ArrayList<>(), tTo = new ArrayList<>(), tReason = new ArrayList<>();
+    List<Integer> tSeq = new ArrayList<>();
+    List<EventLog.Draft> drafts = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      BookingRow b = rows.get(i);
+      ids[i] = b.id();
+      accounts[i] = b.accountId();
+      teams[i] = b.teamId();
+      states[i] = (waived != null ? BookingState.FUNDED : b.state()).name();
+      reasons[i] = waived != null ? waived : b.reason();
+      requests[i] = Json.encode(b.request());
+      currencies[i] = b.currency();
+      chains[i] = b.paymentChain();
+      prices[i] = b.pricePerHour();
+      durations[i] = b.durationSeconds();
+      costs[i] = b.cost();
+      cpus[i] = b.cpuMillis();
+      memories[i] = b.memoryMb();
+      gpus[i] = b.gpus();
+      deadlines[i] = utc(b.paymentDeadline());
+      tBooking.add(b.id());
+      tSeq.add(1);
+      tFrom.add(null);
+      tTo.add(b.state().name());
+      tReason.add(b.reason());
+      drafts.add(draft(b, b.state(), b.reason()));
+      if (waived != null) {
+        tBooking.add(b.id());
+        tSeq.add(2);
+        tFrom.add(b.state().name());
+        tTo.add(BookingState.FUNDED.name());
+        tReason.add(waived);
+        drafts.add(draft(b, BookingState.FUNDED, waived));
+      }
+    }
+    return tx.preparedQuery("""
+            INSERT INTO bookings (id, account_id, team_id, state, reason, request, currency, payment_chain, price_per_hour,
+              duration_seconds, cost, cpu_millis, memory_mb, gpus, payment_deadline)
+            SELECT id, account_id, team_id, state, reason, request::jsonb, currency, payment_chain, price_per_hour, duration_seconds, cost,
+                   cpu_millis, memory_mb, gpus, payment_deadline
+              FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::bigint[],
+                          $10::bigint[], $11::bigint[], $12::bigint[], $13::bigint[], $14::int[], $15::timestamptz[])
+                AS x(id, account_id, team_id, state, reason, request, currency, payment_chain, price_per_hour, duration_seconds, cost,
+                     cpu_millis, memory_mb, gpus, payment_deadline)""")
+        .execute(Tuple.tuple().addArrayOfString(ids).addArrayOfString(accounts).addArrayOfString(teams).addArrayOfString(states)
+            .addArrayOfString(reasons).addArrayOfString(requests).addArrayOfString(currencies).addArrayOfString(chains)
+            .addArrayOfLong(prices).addArrayOfLong(durations).addArrayOfLong(costs).addArrayOfLong(cpus).addArrayOfLong(memories)
+            .addArrayOfInteger(gpus).addArrayOfOffsetDateTime(deadlines))
+        .compose(x -> insertTasks(tx, tasks))
+        .compose(x -> tx.preparedQuery("""
+                INSERT INTO booking_transitions (booking_id, seq, from_state, to_state, reason)
+                SELECT * FROM unnest($1::text[], $2::int[], $3::text[], $4::text[], $5::text[])""")
+            .execute(Tuple.tuple().addArrayOfString(tBooking.toArray(String[]::new)).addArrayOfInteger(tSeq.toArray(Integer[]::new))
+                .addArrayOfString(tFrom.toArray(String[]::new)).addArrayOfString(tTo.toArray(String[]::new))
+                .addArrayOfString(tReason.toArray(String[]::new))))
+        .compose(x -> events.appendAll(tx, STREAM, drafts))
+        .map(appended -> {
+          tx.transaction().completion().onSuccess(v -> events.publish(appended));
+          return null;
+        });
+  }
+
   public Future<Void> insertTasks(SqlConnection tx, List<TaskRow> tasks) {
     if (tasks.isEmpty()) return Future.succeededFuture();
     List<Tuple> batch = new ArrayList<>();
@@ -248,6 +323,11 @@ public final class BookingStore {
   }
 
   private record TaskNews(TaskRow task, BookedTaskState state, Integer exitCode, String reason) {}
+
+  private static EventLog.Draft draft(BookingRow b, BookingState state, String reason) {
+    return new EventLog.Draft("booking." + state.name().toLowerCase(Locale.ROOT).replace('_', '-'),
+        new BookingEvent(b.id(), b.accountId(), b.teamId(), state.name(), reason, null, null, null, null));
+  }
 
   private Future<Void> emit(SqlConnection tx, BookingRow b, BookingState state, String reason, TaskNews task) {
     String type = task != null ? "booking.task" : "booking." + state.name().toLowerCase(Locale.ROOT).replace('_', '-');

@@ -3,7 +3,10 @@ package io.respool.bookings;
 import io.respool.bookings.BookingStore.BookingRow;
 import io.respool.bookings.BookingStore.TaskRow;
 import io.respool.lifecycle.BookingState;
+import io.respool.matching.Capacity;
 import io.respool.matching.Demand;
+import io.respool.matching.HostOffer;
+import io.respool.matching.Ledger;
 import io.respool.matching.Matcher;
 import io.respool.matching.Placement;
 import io.respool.matching.Plan;
@@ -14,6 +17,7 @@ import io.respool.protocol.api.Bookings;
 import io.respool.protocol.task.TaskSpec;
 import io.respool.teams.TeamService;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.SqlConnection;
 import java.security.SecureRandom;
@@ -49,6 +53,14 @@ public final class PlacementService {
   private final Consumer<String> dispatchFunded;
   private final Clock clock;
   private final SecureRandom random = new SecureRandom();
+  private final java.util.concurrent.atomic.AtomicLong batches = new java.util.concurrent.atomic.AtomicLong();
+  private final java.util.concurrent.atomic.AtomicLong batched = new java.util.concurrent.atomic.AtomicLong();
+  private final java.util.concurrent.atomic.AtomicLong fallbacks = new java.util.concurrent.atomic.AtomicLong();
+
+  /** Transactions committed for batches, bookings placed in them, and batches placed one by one after their transaction failed. */
+  public record Counts(long batches, long batched, long fallbacks) {}
+
+  public Counts counts() { return new Counts(batches.get(), batched.get(), fallbacks.get()); }
 
   /** {@code dispatchFunded}: asks (after the commit) for a booking's dispatch when it needs no payment. */
   public PlacementService(Vertx vertx, BookingStore store, OfferSnapshots snapshots, TeamService teams, Matcher matcher, PaymentPort payments,
@@ -64,8 +76,55 @@ public final class PlacementService {
     this.clock = clock;
   }
 
+  /** A validated request, not yet placed. */
+  private record Candidate(String accountId, String id, Bookings.CreateRequest req, Demand demand, ScoringStrategy strategy, String currency,
+      String chain) {}
+
+  /** A request of a batch and where its answer goes. */
+  public record Request(String accountId, Bookings.CreateRequest req) {}
+
+  private record Entry(Candidate c, Promise<Bookings.Booking> answer) {}
+
+  private record Chosen(Entry e, Plan plan) {}
+
   /** Places a booking, or fails with a {@link RespoolException} (400 bad input, 409 no room or quota); nothing is reserved then. */
   public Future<Bookings.Booking> create(String accountId, Bookings.CreateRequest req) {
+    Candidate c = candidate(accountId, req);
+    return member(c).compose(x -> place(c, 0, false)).compose(this::placed);
+  }
+
+  /**
+   * Places many requests together, each answered on its own future: those of a team one by one
+   * (their quota is taken in their own transaction), the others matched together against this
+   * node's view of the offers (each placement lowering the view for the next) and committed in one
+   * transaction of set-based statements. Bookings whose hosts no longer had the room are matched
+   * again on a fresh view; a batch whose transaction fails is placed again one by one, so a
+   * failure of one never fails the others.
+   */
+  public List<Future<Bookings.Booking>> createAll(List<Request> requests) {
+    List<Future<Bookings.Booking>> answers = new ArrayList<>(requests.size());
+    List<Entry> batch = new ArrayList<>();
+    for (Request r : requests) {
+      Candidate c;
+      try {
+        c = candidate(r.accountId(), r.req());
+      } catch (RespoolException e) {
+        answers.add(Future.failedFuture(e));
+        continue;
+      }
+      if (c.req().teamId() != null) {
+        answers.add(member(c).compose(x -> place(c, 0, false)).compose(this::placed));
+        continue;
+      }
+      Promise<Bookings.Booking> answer = Promise.promise();
+      batch.add(new Entry(c, answer));
+      answers.add(answer.future());
+    }
+    if (!batch.isEmpty()) placeBatch(batch, 0);
+    return answers;
+  }
+
+  private Candidate candidate(String accountId, Bookings.CreateRequest req) {
     Demand demand = QuoteService.demand(req.asQuote(ALTERNATIVES));
     ScoringStrategy strategy = QuoteService.strategy(req.strategy());
     String chain = req.paymentChain() == null ? "ethereum" : req.paymentChain();
@@ -83,15 +142,142 @@ public final class PlacementService {
     if (req.image() != null && !req.image().matches("[A-Za-z0-9][A-Za-z0-9._/:@-]{0,254}")) throw RespoolException.invalid("image is not a valid image reference");
     validateWorkload(req, demand);
     String currency = req.currency() == null ? "USDC" : req.currency();
-    String id = newId();
-    Future<Void> member = req.teamId() == null ? Future.succeededFuture()
-        : teams.isMember(req.teamId(), accountId).compose(yes -> yes ? Future.<Void>succeededFuture()
-            : Future.failedFuture(RespoolException.notFound("no team " + req.teamId())));
-    return member.compose(x -> place(accountId, id, req, demand, strategy, currency, chain, 0, false))
-        .compose(row -> {
-          if (row.state() == BookingState.FUNDED) dispatchFunded.accept(row.id());
-          return store.views(List.of(row), true).map(v -> v.get(0));
+    return new Candidate(accountId, newId(), req, demand, strategy, currency, chain);
+  }
+
+  private Future<Void> member(Candidate c) {
+    if (c.req().teamId() == null) return Future.succeededFuture();
+    return teams.isMember(c.req().teamId(), c.accountId()).compose(yes -> yes ? Future.<Void>succeededFuture()
+        : Future.failedFuture(RespoolException.notFound("no team " + c.req().teamId())));
+  }
+
+  private Future<Bookings.Booking> placed(BookingRow row) {
+    if (row.state() == BookingState.FUNDED) dispatchFunded.accept(row.id());
+    return store.views(List.of(row), true).map(v -> v.get(0));
+  }
+
+  // --- together -----------------------------------------------------------------------------
+
+  /** One round of a batch: match on the view (a fresh one after round 0), commit, and go again with what did not fit. */
+  private void placeBatch(List<Entry> batch, int round) {
+    boolean fresh = round > 0;
+    Map<String, Future<List<HostOffer>>> offers = new HashMap<>();
+    for (Entry e : batch) offers.computeIfAbsent(e.c().currency(), cur -> snapshots.offers(cur, fresh));
+    Future.join(new ArrayList<>(offers.values()))
+        .compose(x -> vertx.executeBlocking(() -> matchTogether(batch, offers), false))
+        .onFailure(err -> batch.forEach(e -> e.answer().tryFail(err)))
+        .onSuccess(matched -> {
+          List<Entry> again = new ArrayList<>();
+          for (Map.Entry<Entry, String> refused : matched.refused().entrySet()) {
+            if (!fresh) again.add(refused.getKey());
+            else refused.getKey().answer().tryFail(new RespoolException(ErrorCode.NO_CAPACITY, refused.getValue()));
+          }
+          commitTogether(matched.chosen()).onComplete(ar -> {
+            if (ar.failed()) {
+              fallbacks.incrementAndGet();
+              // the transaction failed as a whole: each is placed on its own, so one's failure is not the others'
+              for (Chosen ch : matched.chosen()) place(ch.e().c(), 0, true).compose(this::placed).onComplete(ch.e().answer());
+            } else {
+              for (Chosen ch : matched.chosen()) {
+                if (ar.result().contains(ch.e().c().id())) again.add(ch.e());
+              }
+              if (!ar.result().isEmpty()) matched.chosen().stream().map(ch -> ch.e().c().currency()).distinct().forEach(snapshots::drop);
+            }
+            if (again.isEmpty()) return;
+            if (round + 1 < ROUNDS) {
+              placeBatch(again, round + 1);
+            } else {
+              again.forEach(e -> e.answer().tryFail(new RespoolException(ErrorCode.NO_CAPACITY,
+                  "every host that could take this booking was filled by concurrent bookings; try again")));
+            }
+          });
         });
+  }
+
+  private record Matched(List<Chosen> chosen, Map<Entry, String> refused) {}
+
+  /** Each request matched on the view as lowered by the requests before it (off the event loop: the matcher is CPU work). */
+  private Matched matchTogether(List<Entry> batch, Map<String, Future<List<HostOffer>>> offers) {
+    Map<String, List<HostOffer>> views = new HashMap<>();
+    Map<String, Map<String, Integer>> index = new HashMap<>();
+    offers.forEach((currency, f) -> {
+      List<HostOffer> view = new ArrayList<>(f.result());
+      Map<String, Integer> at = new HashMap<>();
+      for (int i = 0; i < view.size(); i++) at.put(view.get(i).hostId(), i);
+      views.put(currency, view);
+      index.put(currency, at);
+    });
+    List<Chosen> chosen = new ArrayList<>();
+    Map<Entry, String> refused = new java.util.LinkedHashMap<>();
+    for (Entry e : batch) {
+      List<HostOffer> view = views.get(e.c().currency());
+      var q = matcher.quote(e.c().demand(), view, e.c().strategy(), 1);
+      if (q.plans().isEmpty()) {
+        refused.put(e, q.refusal() == null ? "no host can take this booking" : q.refusal().message());
+        continue;
+      }
+      Plan plan = q.plans().get(0);
+      chosen.add(new Chosen(e, plan));
+      Map<String, Integer> at = index.get(e.c().currency());
+      Ledger.perHost(plan.placements()).forEach((host, taken) -> {
+        int i = at.get(host);
+        HostOffer o = view.get(i);
+        view.set(i, o.withFree(o.free().fits(taken) ? o.free().minus(taken) : Capacity.ZERO));
+      });
+    }
+    return new Matched(chosen, refused);
+  }
+
+  /**
+   * The chosen plans in one transaction: host capacity for all (each booking all-or-nothing), then
+   * the granted bookings, tasks, transitions and events set-based, and their deposits. Answers the
+   * granted ones; returns the ids refused for want of room (they hold nothing).
+   */
+  private Future<Set<String>> commitTogether(List<Chosen> chosen) {
+    if (chosen.isEmpty()) return Future.succeededFuture(Set.of());
+    Map<String, BookingRow> rows = new HashMap<>();
+    Map<String, List<TaskRow>> tasks = new HashMap<>();
+    List<PgReservations.Claim> claims = new ArrayList<>();
+    for (Chosen ch : chosen) {
+      Candidate c = ch.e().c();
+      rows.put(c.id(), row(c, ch.plan()));
+      tasks.put(c.id(), tasks(c.id(), ch.plan().placements()));
+      claims.add(new PgReservations.Claim(c.id(), ch.plan().placements()));
+    }
+    boolean waived = payments.waived();
+    List<BookingRow> granted = new ArrayList<>();
+    return store.pool().withTransaction(tx -> PgReservations.reserveAll(tx, claims).compose(refused -> {
+          for (Chosen ch : chosen) if (!refused.contains(ch.e().c().id())) granted.add(rows.get(ch.e().c().id()));
+          if (granted.isEmpty()) return Future.succeededFuture(refused);
+          List<TaskRow> all = granted.stream().flatMap(b -> tasks.get(b.id()).stream()).toList();
+          Future<Void> f = store.insertAll(tx, granted, all, waived ? payments.waiverReason() : null);
+          if (!waived) for (BookingRow b : granted) f = f.compose(x -> payments.prepare(tx, b, tasks.get(b.id())));
+          return f.map(refused);
+        }))
+        .map(refused -> {
+          batches.incrementAndGet();
+          batched.addAndGet(granted.size());
+          // committed: from here on a failure is an answer's, never a reason to place again
+          for (Chosen ch : chosen) {
+            if (!refused.contains(ch.e().c().id())) snapshots.taken(ch.e().c().currency(), ch.plan().placements());
+          }
+          List<BookingRow> placed = waived ? granted.stream().map(PlacementService::funded).toList() : granted;
+          if (waived) placed.forEach(b -> dispatchFunded.accept(b.id()));
+          store.views(placed, true).onComplete(ar -> {
+            for (Chosen ch : chosen) {
+              if (refused.contains(ch.e().c().id())) continue;
+              if (ar.failed()) ch.e().answer().tryFail(ar.cause());
+              else ar.result().stream().filter(v -> v.id().equals(ch.e().c().id())).findFirst().ifPresent(ch.e().answer()::tryComplete);
+            }
+          });
+          return refused;
+        });
+  }
+
+  private static BookingRow funded(BookingRow b) {
+    return new BookingRow(b.id(), b.accountId(), b.teamId(), BookingState.FUNDED, null, b.reason(), b.request(), b.currency(), b.paymentChain(),
+        b.pricePerHour(), b.durationSeconds(), b.cost(), b.cpuMillis(), b.memoryMb(), b.gpus(), b.paymentDeadline(), b.createdAt(), null, null,
+        null);
   }
 
   /** Checks what the hosts would refuse (env names, ports, minimum sizes) before anything is reserved. */
@@ -108,45 +294,42 @@ public final class PlacementService {
   }
 
   /**
-   * Matches on this node's view of the offers and places; a refusal is only given after a fresh
-   * read, and when concurrent bookings took the room of every alternative, the view is read again
-   * (at most {@link #ROUNDS} times).
+   * One booking alone: matches on this node's view of the offers and places; a refusal is only
+   * given after a fresh read, and when concurrent bookings took the room of every alternative, the
+   * view is read again (at most {@link #ROUNDS} times).
    */
-  private Future<BookingRow> place(String accountId, String id, Bookings.CreateRequest req, Demand demand, ScoringStrategy strategy,
-      String currency, String chain, int round, boolean fresh) {
-    return snapshots.offers(currency, fresh)
-        .compose(snapshot -> vertx.executeBlocking(() -> matcher.quote(demand, snapshot, strategy, ALTERNATIVES), false))
+  private Future<BookingRow> place(Candidate c, int round, boolean fresh) {
+    return snapshots.offers(c.currency(), fresh)
+        .compose(snapshot -> vertx.executeBlocking(() -> matcher.quote(c.demand(), snapshot, c.strategy(), ALTERNATIVES), false))
         .compose(q -> {
           if (q.plans().isEmpty()) {
-            if (!fresh) return place(accountId, id, req, demand, strategy, currency, chain, round, true);
+            if (!fresh) return place(c, round, true);
             String why = q.refusal() == null ? "no host can take this booking" : q.refusal().message();
             return Future.failedFuture(new RespoolException(ErrorCode.NO_CAPACITY, why));
           }
-          return tryPlans(accountId, id, req, demand, currency, chain, q.plans(), 0).compose(row -> {
+          return tryPlans(c, q.plans(), 0).compose(row -> {
             if (row != null) return Future.succeededFuture(row);
-            snapshots.drop(currency);
+            snapshots.drop(c.currency());
             if (round + 1 >= ROUNDS) {
               return Future.failedFuture(new RespoolException(ErrorCode.NO_CAPACITY,
                   "every host that could take this booking was filled by concurrent bookings; try again"));
             }
-            return place(accountId, id, req, demand, strategy, currency, chain, round + 1, true);
+            return place(c, round + 1, true);
           });
         });
   }
 
   /** Each alternative in its own transaction; null when concurrent bookings took the room of all of them. */
-  private Future<BookingRow> tryPlans(String accountId, String id, Bookings.CreateRequest req, Demand demand, String currency,
-      String chain, List<Plan> plans, int i) {
+  private Future<BookingRow> tryPlans(Candidate c, List<Plan> plans, int i) {
     if (i >= plans.size()) return Future.succeededFuture(null);
     Plan plan = plans.get(i);
-    return store.pool().withTransaction(tx -> insert(tx, accountId, id, req, demand, currency, chain, plan))
-        .onSuccess(row -> snapshots.taken(currency, plan.placements()))
-        .recover(err -> err instanceof PgReservations.Conflict
-            ? tryPlans(accountId, id, req, demand, currency, chain, plans, i + 1) : Future.failedFuture(err));
+    return store.pool().withTransaction(tx -> insert(tx, c, plan))
+        .onSuccess(row -> snapshots.taken(c.currency(), plan.placements()))
+        .recover(err -> err instanceof PgReservations.Conflict ? tryPlans(c, plans, i + 1) : Future.failedFuture(err));
   }
 
-  private Future<BookingRow> insert(SqlConnection tx, String accountId, String id, Bookings.CreateRequest req, Demand demand,
-      String currency, String chain, Plan plan) {
+  /** The booking's first row (PENDING_PAYMENT, its deadline by the injected clock) for {@code plan}. */
+  private BookingRow row(Candidate c, Plan plan) {
     long cpu = 0;
     long memory = 0;
     int gpus = 0;
@@ -156,19 +339,20 @@ public final class PlacementService {
       gpus += p.gpus();
     }
     Instant now = clock.instant();
-    boolean waived = payments.waived();
-    BookingRow row = new BookingRow(id, accountId, req.teamId(), BookingState.PENDING_PAYMENT, null,
-        "created; awaiting payment of " + plan.cost() + " " + currency + " on " + chain, req, currency, chain, plan.pricePerHour(),
-        plan.seconds(), plan.cost(), cpu, memory, gpus, now.plus(settings.paymentWindow()), now, null, null, null);
-    List<TaskRow> tasks = tasks(id, plan.placements());
-    long c = cpu;
-    long m = memory;
-    int g = gpus;
-    Future<Void> quota = req.teamId() == null ? Future.succeededFuture() : teams.take(tx, req.teamId(), accountId, c, m, g);
+    return new BookingRow(c.id(), c.accountId(), c.req().teamId(), BookingState.PENDING_PAYMENT, null,
+        "created; awaiting payment of " + plan.cost() + " " + c.currency() + " on " + c.chain(), c.req(), c.currency(), c.chain(),
+        plan.pricePerHour(), plan.seconds(), plan.cost(), cpu, memory, gpus, now.plus(settings.paymentWindow()), now, null, null, null);
+  }
+
+  private Future<BookingRow> insert(SqlConnection tx, Candidate c, Plan plan) {
+    BookingRow row = row(c, plan);
+    List<TaskRow> tasks = tasks(c.id(), plan.placements());
+    Future<Void> quota = c.req().teamId() == null ? Future.succeededFuture()
+        : teams.take(tx, c.req().teamId(), c.accountId(), row.cpuMillis(), row.memoryMb(), row.gpus());
     return quota
-        .compose(x -> PgReservations.reserve(tx, id, plan.placements()))
+        .compose(x -> PgReservations.reserve(tx, c.id(), plan.placements()))
         .compose(x -> store.insert(tx, row, tasks))
-        .compose(x -> waived ? store.move(tx, row, BookingState.FUNDED, null, payments.waiverReason())
+        .compose(x -> payments.waived() ? store.move(tx, row, BookingState.FUNDED, null, payments.waiverReason())
             : payments.prepare(tx, row, tasks).map(row));
   }
 

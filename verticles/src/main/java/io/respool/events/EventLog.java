@@ -45,6 +45,38 @@ public final class EventLog {
     });
   }
 
+  /** An event to append: its type and its data (encoded as JSON). */
+  public record Draft(String type, Object data) {}
+
+  /**
+   * Appends many events to one stream within {@code tx}, in order, with one bump of the stream's
+   * counter (so a batch of bookings holds the counter row once, not once per event).
+   */
+  public Future<List<Event>> appendAll(SqlClient tx, String stream, List<Draft> drafts) {
+    if (drafts.isEmpty()) return Future.succeededFuture(List.of());
+    String[] types = new String[drafts.size()];
+    String[] data = new String[drafts.size()];
+    for (int i = 0; i < drafts.size(); i++) {
+      types[i] = drafts.get(i).type();
+      data[i] = Json.encode(drafts.get(i).data());
+    }
+    return tx.preparedQuery("""
+            WITH s AS (
+              INSERT INTO event_streams (stream, last_id) VALUES ($1, $2)
+              ON CONFLICT (stream) DO UPDATE SET last_id = event_streams.last_id + $2
+              RETURNING last_id)
+            INSERT INTO events (stream, id, type, data)
+            SELECT $1, s.last_id - $2 + x.ord, x.type, x.data::jsonb FROM s, unnest($3::text[], $4::text[]) WITH ORDINALITY AS x(type, data, ord)
+            RETURNING id, type, data::text AS data, created_at""")
+        .execute(Tuple.tuple().addString(stream).addLong((long) drafts.size()).addArrayOfString(types).addArrayOfString(data))
+        .map(rows -> {
+          List<Event> out = new ArrayList<>(rows.size());
+          for (Row r : rows) out.add(new Event(stream, r.getLong("id"), r.getString("type"), r.getOffsetDateTime("created_at").toInstant(), r.getString("data")));
+          out.sort(java.util.Comparator.comparingLong(Event::id));
+          return out;
+        });
+  }
+
   public void publish(List<Event> events) {
     for (Event e : events) bus.publish(Addresses.EVENTS_PUBLISHED, Json.encode(e));
   }

@@ -28,6 +28,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -62,7 +63,7 @@ public final class HostConnections {
   private final Map<String, Session> byHost = new HashMap<>();
   private Map<String, String> pendingHeartbeats = new HashMap<>();
   private final AtomicLong requestIds = new AtomicLong();
-  private int registrationsInFlight;
+  private final AtomicInteger registrationsInFlight;
   private final List<Long> timers = new ArrayList<>();
   private MessageConsumer<JsonObject> sessionOpened;
   private boolean stopping;
@@ -75,8 +76,13 @@ public final class HostConnections {
     Future<Void> onUsage(String hostId, List<UsageSample> samples);
   }
 
+  /**
+   * {@code registrationsInFlight}: the node's count, shared by the connections of all its HTTP
+   * edge instances (the cap is the node's, whichever event loop a worker reached).
+   */
   public HostConnections(Vertx vertx, HostRegistry registry, TaskReports reports, String node, Duration heartbeatInterval,
-      Duration heartbeatTimeout) {
+      Duration heartbeatTimeout, AtomicInteger registrationsInFlight) {
+    this.registrationsInFlight = registrationsInFlight;
     this.vertx = vertx;
     this.reports = reports;
     this.registry = registry;
@@ -212,17 +218,17 @@ public final class HostConnections {
         refuse(r.id(), RespoolException.unauthorized("signature does not prove the key of " + r.hostId()));
         return;
       }
-      if (registrationsInFlight >= MAX_REGISTRATIONS_IN_FLIGHT) {
+      if (registrationsInFlight.incrementAndGet() > MAX_REGISTRATIONS_IN_FLIGHT) {
+        registrationsInFlight.decrementAndGet();
         refuse(r.id(), new RespoolException(ErrorCode.UNAVAILABLE, "gateway busy registering hosts; retry"));
         return;
       }
       registering = true;
-      registrationsInFlight++;
       vertx.cancelTimer(registerTimer); // the write is bounded by the cap above, not by this timer
       String sid = UUID.randomUUID().toString();
       registry.register(r.hostId(), r.host(), sid, node).onComplete(ar -> {
         registering = false;
-        registrationsInFlight--;
+        registrationsInFlight.decrementAndGet();
         if (ar.failed()) {
           LOG.warn("registration of {} failed: {}", r.hostId(), ar.cause().getMessage());
           refuse(r.id(), new RespoolException(ErrorCode.UNAVAILABLE, "registration could not be stored; retry"));

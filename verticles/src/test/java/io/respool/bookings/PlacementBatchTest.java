@@ -1,0 +1,222 @@
+package io.respool.bookings;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.respool.bookings.BookingStore.BookingRow;
+import io.respool.bookings.BookingStore.TaskRow;
+import io.respool.events.EventLog;
+import io.respool.hosts.HostRegistry;
+import io.respool.infra.Databases;
+import io.respool.matching.Matcher;
+import io.respool.protocol.ErrorCode;
+import io.respool.protocol.RespoolException;
+import io.respool.protocol.api.Bookings;
+import io.respool.protocol.api.Payments;
+import io.respool.protocol.host.HostInfo;
+import io.respool.protocol.host.Inventory;
+import io.respool.protocol.host.Payout;
+import io.respool.protocol.host.Prices;
+import io.respool.teams.TeamService;
+import io.respool.testing.TestServices;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Placement in batches on the real PostgreSQL: many requests matched together and committed in one
+ * transaction, each answered on its own. The fleet fits only some of them; whatever the batching,
+ * no host is reserved beyond its capacity, every placed booking holds exactly its share, and every
+ * refused one holds nothing.
+ */
+class PlacementBatchTest {
+  static Vertx vertx;
+  static Pool pool;
+  static HostRegistry hosts;
+  static BookingStore store;
+  static final BookingSettings SETTINGS = new BookingSettings(Duration.ofSeconds(900), Duration.ofSeconds(60), Duration.ofSeconds(5),
+      Duration.ofSeconds(2), Duration.ofSeconds(1), Duration.ofSeconds(15), Duration.ofSeconds(2), Duration.ofHours(24), 250, Duration.ofHours(1));
+
+  @BeforeAll
+  static void setUp() {
+    vertx = Vertx.vertx();
+    pool = Databases.pool(vertx, TestServices.get().pgUrl, 8);
+    EventLog events = new EventLog(pool, vertx.eventBus());
+    hosts = new HostRegistry(vertx, pool, events);
+    store = new BookingStore(pool, events, new TeamService(pool), new UsageLedger(250), SETTINGS.pauseGrace());
+  }
+
+  @AfterAll
+  static void tearDown() throws Exception {
+    vertx.close().await(10, TimeUnit.SECONDS);
+  }
+
+  /** A node's placement: its own view of the offers (kept an hour unless a conflict drops it). */
+  static PlacementService node(PaymentPort payments) {
+    return new PlacementService(vertx, store, new OfferSnapshots(hosts, SETTINGS.snapshotMaxAge()), new TeamService(pool), new Matcher(),
+        payments, SETTINGS, id -> {}, Clock.systemUTC());
+  }
+
+  static List<String> fleet(String region, int n) throws Exception {
+    List<String> ids = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      String id = "host-" + region + "-" + i;
+      Inventory inv = new Inventory(4, 8, "Test CPU", 16384, 100, List.of(), List.of(), "Linux", "x86_64");
+      hosts.register(id, new HostInfo(region, inv, new Prices("USDC", 20_000, 5_000, 100, Map.of()), new Payout(null, null), List.of("docker"), "test"),
+          "s", "n").await(10, TimeUnit.SECONDS);
+      ids.add(id);
+    }
+    return ids;
+  }
+
+  static String account() throws Exception {
+    String id = "acct-" + UUID.randomUUID();
+    pool.preparedQuery("INSERT INTO accounts (id) VALUES ($1)").execute(Tuple.of(id)).await(10, TimeUnit.SECONDS);
+    return id;
+  }
+
+  static Bookings.CreateRequest oneCore(String region, Integer replicas) {
+    return new Bookings.CreateRequest(1.0, 1024L, 0L, 0, null, null, region, "respool/busybox:test", List.of("sleep", "60"), Map.of(), List.of(),
+        null, null, replicas, false, 3600L, null, null, "ethereum", null, null);
+  }
+
+  static List<PlacementService.Request> requests(String account, String region, int n) {
+    List<PlacementService.Request> out = new ArrayList<>();
+    for (int i = 0; i < n; i++) out.add(new PlacementService.Request(account, oneCore(region, i % 3 == 0 ? 2 : 1)));
+    return out;
+  }
+
+  /** Each host's reserved capacity is within its size and equals what the reservations of its bookings add up to. */
+  static long reservedCpu(List<String> hostIds) throws Exception {
+    long total = 0;
+    for (String id : hostIds) {
+      Row h = pool.preparedQuery("SELECT cpu_millis, reserved_cpu_millis, reserved_memory_mb FROM hosts WHERE id = $1")
+          .execute(Tuple.of(id)).await(10, TimeUnit.SECONDS).iterator().next();
+      Row sum = pool.preparedQuery("SELECT coalesce(sum(cpu_millis), 0)::bigint, coalesce(sum(memory_mb), 0)::bigint FROM reservations WHERE host_id = $1")
+          .execute(Tuple.of(id)).await(10, TimeUnit.SECONDS).iterator().next();
+      assertThat(h.getLong("reserved_cpu_millis")).isLessThanOrEqualTo(h.getLong("cpu_millis")).isEqualTo(sum.getLong(0));
+      assertThat(h.getLong("reserved_memory_mb")).isEqualTo(sum.getLong(1));
+      total += h.getLong("reserved_cpu_millis");
+    }
+    return total;
+  }
+
+  /** Every placed booking holds exactly its cpu; every refused one holds nothing; returns the cpu placed. */
+  static long check(List<Future<Bookings.Booking>> answers) throws Exception {
+    Future.join(answers).transform(done -> Future.succeededFuture()).await(60, TimeUnit.SECONDS);
+    long placed = 0;
+    for (Future<Bookings.Booking> a : answers) {
+      if (a.succeeded()) {
+        Bookings.Booking b = a.result();
+        long held = pool.preparedQuery("SELECT coalesce(sum(cpu_millis), 0)::bigint FROM reservations WHERE booking_id = $1")
+            .execute(Tuple.of(b.id())).await(10, TimeUnit.SECONDS).iterator().next().getLong(0);
+        assertThat(held).as("booking %s holds its replicas' cpu", b.id()).isEqualTo(1000L * b.replicas());
+        assertThat(b.tasks()).hasSize(b.replicas());
+        assertThat(b.state()).isEqualTo("PENDING_PAYMENT");
+        placed += held;
+      } else {
+        assertThat(a.cause()).isInstanceOf(RespoolException.class);
+        assertThat(((RespoolException) a.cause()).code()).as(a.cause().getMessage()).isEqualTo(ErrorCode.NO_CAPACITY);
+      }
+    }
+    return placed;
+  }
+
+  @Test
+  void aBatchLargerThanTheFleetFillsItExactlyAndRefusesTheRest() throws Exception {
+    String region = "pb-" + UUID.randomUUID().toString().substring(0, 8);
+    List<String> fleet = fleet(region, 5); // 20 cores
+    PlacementService node = node(PaymentPort.unpaidBookings(false));
+    List<Future<Bookings.Booking>> answers = node.createAll(requests(account(), region, 40));
+
+    long placed = check(answers);
+    assertThat(node.counts().fallbacks()).as("no batch had to be placed one by one").isZero();
+    assertThat(node.counts().batched()).as("placed in batches").isEqualTo(answers.stream().filter(Future::succeeded).count());
+    assertThat(placed).as("the fleet is full: 40 requests of 1 or 2 cores ask for 54").isEqualTo(20_000);
+    assertThat(reservedCpu(fleet)).isEqualTo(placed);
+    assertThat(answers).filteredOn(Future::failed).isNotEmpty();
+  }
+
+  @Test
+  void twoNodesBatchingAtOnceOnStaleViewsNeverOverAllocate() throws Exception {
+    String region = "pb-" + UUID.randomUUID().toString().substring(0, 8);
+    List<String> fleet = fleet(region, 6); // 24 cores
+    PlacementService a = node(PaymentPort.unpaidBookings(false));
+    PlacementService b = node(PaymentPort.unpaidBookings(false));
+    String account = account();
+    // both read the whole fleet free, then each places its batches believing so
+    List<Future<Bookings.Booking>> answers = new ArrayList<>();
+    for (int round = 0; round < 3; round++) {
+      answers.addAll(a.createAll(requests(account, region, 8)));
+      answers.addAll(b.createAll(requests(account, region, 8)));
+    }
+
+    long placed = check(answers);
+    assertThat(a.counts().fallbacks() + b.counts().fallbacks()).isZero();
+    assertThat(a.counts().batches()).isGreaterThanOrEqualTo(3);
+    assertThat(reservedCpu(fleet)).isEqualTo(placed);
+    assertThat(placed).as("concurrent batches of two nodes still fill the fleet (some replicas need 2 cores on one… or 1 left)")
+        .isBetween(22_000L, 24_000L);
+  }
+
+  @Test
+  void aBatchWhoseTransactionFailsIsPlacedOneByOneAndOnlyTheBadOneFails() throws Exception {
+    String region = "pb-" + UUID.randomUUID().toString().substring(0, 8);
+    List<String> fleet = fleet(region, 5);
+    String account = account();
+    Set<String> poisoned = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    // a payment port that refuses the deposits of one booking: its failure aborts the batch's transaction
+    PaymentPort refusesOne = new PaymentPort() {
+      @Override public boolean waived() { return false; }
+      @Override public Set<String> chains() { return Set.of("ethereum"); }
+      @Override public String waiverReason() { return "never"; }
+      @Override public Future<Void> prepare(SqlConnection tx, BookingRow booking, List<TaskRow> tasks) {
+        if (booking.request().env() != null && booking.request().env().containsKey("POISON")) {
+          poisoned.add(booking.id());
+          return Future.failedFuture(new RespoolException(ErrorCode.CONFLICT, "no payout address for this host"));
+        }
+        return Future.succeededFuture();
+      }
+      @Override public Future<Payments.Instructions> instructions(SqlClient c, BookingRow b) { return Future.succeededFuture(PaymentPort.unpaid(b)); }
+    };
+    List<PlacementService.Request> batch = new ArrayList<>(requests(account, region, 6));
+    Bookings.CreateRequest ok = oneCore(region, 1);
+    batch.add(3, new PlacementService.Request(account, new Bookings.CreateRequest(ok.cpu(), ok.memoryMb(), ok.storageGb(), ok.gpus(), null, null,
+        region, ok.image(), ok.command(), Map.of("POISON", "1"), List.of(), null, null, 1, false, 3600L, null, null, "ethereum", null, null)));
+
+    PlacementService node = node(refusesOne);
+    List<Future<Bookings.Booking>> answers = node.createAll(batch);
+    Future.join(answers).transform(done -> Future.succeededFuture()).await(60, TimeUnit.SECONDS);
+
+    assertThat(answers.get(3).failed()).isTrue();
+    assertThat(((RespoolException) answers.get(3).cause()).code()).isEqualTo(ErrorCode.CONFLICT);
+    assertThat(poisoned).isNotEmpty();
+    assertThat(node.counts().fallbacks()).as("the batch's transaction failed once, then each went alone").isEqualTo(1);
+    long placed = 0;
+    for (int i = 0; i < answers.size(); i++) {
+      if (i == 3) continue;
+      assertThat(answers.get(i).succeeded()).as("request %d: %s", i, answers.get(i).cause()).isTrue();
+      placed += 1000L * answers.get(i).result().replicas();
+    }
+    for (String id : poisoned) {
+      long rows = pool.preparedQuery("SELECT count(*) FROM bookings WHERE id = $1").execute(Tuple.of(id)).await(10, TimeUnit.SECONDS)
+          .iterator().next().getLong(0);
+      assertThat(rows).as("the refused booking left nothing").isZero();
+    }
+    assertThat(reservedCpu(fleet)).isEqualTo(placed);
+  }
+}
