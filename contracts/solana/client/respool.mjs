@@ -26,7 +26,7 @@ export const ERRORS = {
   20: 'ExpiryNotExtended', 21: 'Overflow', 22: 'FeeTooHigh', 23: 'GraceTooLong', 24: 'DelayTooLong',
   25: 'WrongHost', 26: 'WrongTreasury', 27: 'WrongRenter', 28: 'NoStake', 29: 'UnstakePending',
   30: 'NoUnstakeRequested', 31: 'UnstakeTooEarly', 32: 'SlashExceedsStake', 33: 'NothingToClaim',
-  34: 'UnsupportedRent', 35: 'WrongMint', 36: 'TooManyAccounts', 37: 'ZeroAddress', 38: 'WrongTokenAccount',
+  34: 'UnsupportedRent', 35: 'WrongMint', 36: 'TooManyAccounts', 37: 'ZeroAddress', 38: 'WrongTokenAccount', 39: 'NoEscrow',
 };
 export const ERROR_CODE = Object.fromEntries(Object.entries(ERRORS).map(([k, v]) => [v, Number(k)]));
 

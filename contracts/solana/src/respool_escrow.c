@@ -53,6 +53,7 @@ enum {
   E_TOO_MANY_ACCOUNTS,        // 36: more accounts than this program reads (64)
   E_ZERO_ADDRESS,             // 37: operator or treasury all zeroes
   E_WRONG_TOKEN_ACCOUNT,      // 38: token account of the wrong owner or mint
+  E_NO_ESCROW,                // 39: nothing at the escrow address: settled, reclaimed or never opened
 };
 
 // ---- instructions (first byte of the instruction data) ----------------------------------------
@@ -185,6 +186,7 @@ static u64 load_config(const Ctx *c, const AccountInfo *a, const Config **out) {
 // settle/reclaim zero it when they close it.
 static u64 load_escrow(const Ctx *c, const AccountInfo *a, Escrow **out) {
   TRY(writable(a));
+  if (key_eq(a->owner, &SYSTEM_PROGRAM) && live_len(a) == 0) return E_NO_ESCROW;
   TRY(ours(c, a, KIND_ESCROW, sizeof(Escrow)));
   Escrow *e = (Escrow *)a->data;
   if (e->status != STATUS_OPEN) return E_WRONG_KIND;
@@ -266,22 +268,28 @@ static u64 transfer(AccountInfo *from, AccountInfo *to, u64 lamports) {
   return system_call(m, 2, d, 12, infos, 2, NULL);
 }
 
-// Creates the PDA `target` (seeds `s`) with `space` bytes owned by this program and `lamports`
-// in it, paid by `payer`. If someone already sent lamports to the address (to block it), the
-// account is taken over instead: top up, allocate, assign — so pre-funding cannot squat it.
-static u64 create_pda(const Ctx *c, AccountInfo *payer, AccountInfo *target, u64 space, u64 lamports,
+// Creates the PDA `target` (seeds `s`) with `space` bytes owned by this program, holding its rent
+// plus `amount`, both paid by `payer`. If someone already sent lamports to the address (to block
+// it), the account is taken over instead: the payer adds `amount` and whatever rent is missing,
+// then allocate + assign — so pre-funding an address cannot squat it, and the gift stays in the
+// account (it goes to whoever the account is closed to).
+static u64 create_pda(const Ctx *c, AccountInfo *payer, AccountInfo *target, u64 space, u64 amount,
                       const SignerSeeds *s) {
   AccountInfo infos[2] = {*payer, *target};
-  if (*target->lamports == 0) {
+  u64 rent, pay_in;
+  TRY(rent_exempt(space, &rent));
+  u64 have = *target->lamports;
+  if (__builtin_add_overflow(have < rent ? rent - have : 0, amount, &pay_in)) return E_OVERFLOW;
+  if (have == 0) {
     u8 d[52];
     *(u32 *)d = 0;  // CreateAccount { lamports, space, owner }
-    *(u64 *)(d + 4) = lamports;
+    *(u64 *)(d + 4) = pay_in;
     *(u64 *)(d + 12) = space;
     key_copy((Pubkey *)(d + 20), c->program_id);
     const AccountMeta m[2] = {{payer->key, true, true}, {target->key, true, true}};
     return system_call(m, 2, d, 52, infos, 2, s);
   }
-  if (*target->lamports < lamports) TRY(transfer(payer, target, lamports - *target->lamports));
+  if (pay_in) TRY(transfer(payer, target, pay_in));
   const AccountMeta m[1] = {{target->key, true, true}};
   u8 d[36];
   *(u32 *)d = 8;  // Allocate { space }
@@ -337,10 +345,8 @@ static u64 initialize(Ctx *c) {
   Slice seeds[2] = {{"config", 6}, {&bump, 1}};
   if (sol_try_find_program_address(seeds, 1, c->program_id, &addr, &bump) != 0) return E_WRONG_ADDRESS;
   if (!key_eq(config->key, &addr)) return E_WRONG_ADDRESS;
-  u64 rent;
-  TRY(rent_exempt(sizeof(Config), &rent));
   const SignerSeeds ss = {seeds, 2};
-  TRY(create_pda(c, admin, config, sizeof(Config), rent, &ss));
+  TRY(create_pda(c, admin, config, sizeof(Config), 0, &ss));
 
   Config *cfg = (Config *)config->data;
   cfg->kind = KIND_CONFIG; cfg->bump = bump; cfg->fee_bps = fee_bps;
@@ -391,11 +397,8 @@ static u64 open(Ctx *c) {
   Slice seeds[4] = {{"rental", 6}, {renter->key, 32}, {id, 32}, {&bump, 1}};
   if (sol_try_find_program_address(seeds, 3, c->program_id, &addr, &bump) != 0) return E_WRONG_ADDRESS;
   if (!key_eq(escrow->key, &addr)) return E_WRONG_ADDRESS;
-  u64 rent, lamports;
-  TRY(rent_exempt(sizeof(Escrow), &rent));
-  if (__builtin_add_overflow(rent, amount, &lamports)) return E_OVERFLOW;
   const SignerSeeds ss = {seeds, 4};
-  TRY(create_pda(c, renter, escrow, sizeof(Escrow), lamports, &ss));  // rent + deposit in one CPI
+  TRY(create_pda(c, renter, escrow, sizeof(Escrow), amount, &ss));  // rent + deposit in one CPI
 
   Escrow *e = (Escrow *)escrow->data;
   e->kind = KIND_ESCROW; e->bump = bump; e->fee_bps = cfg->fee_bps; e->status = STATUS_OPEN;
@@ -551,11 +554,8 @@ static u64 stake(Ctx *c) {
     Slice seeds[3] = {{"host", 4}, {host->key, 32}, {&bump, 1}};
     if (sol_try_find_program_address(seeds, 2, c->program_id, &addr, &bump) != 0) return E_WRONG_ADDRESS;
     if (!key_eq(acct->key, &addr)) return E_WRONG_ADDRESS;
-    u64 rent, lamports;
-    TRY(rent_exempt(sizeof(HostStake), &rent));
-    if (__builtin_add_overflow(rent, amount, &lamports)) return E_OVERFLOW;
     const SignerSeeds ss = {seeds, 3};
-    TRY(create_pda(c, host, acct, sizeof(HostStake), lamports, &ss));
+    TRY(create_pda(c, host, acct, sizeof(HostStake), amount, &ss));
     h = (HostStake *)acct->data;
     h->kind = KIND_HOST; h->bump = bump; key_copy(&h->host, host->key);
     h->staked = amount;

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import assert from 'node:assert/strict';
 import { Clock, FailedTransactionMetadata, LiteSVM } from 'litesvm';
 import {
-  appendTransactionMessageInstructions, createTransactionMessage, generateKeyPairSigner, lamports, pipe,
+  appendTransactionMessageInstructions, createKeyPairSignerFromPrivateKeyBytes, createTransactionMessage, lamports, pipe,
   setTransactionMessageFeePayerSigner, signTransactionMessageWithSigners,
 } from '@solana/kit';
 import * as rp from '../client/respool.mjs';
@@ -19,13 +19,24 @@ export const T0 = 1_750_000_000n; // the tests' "now" (unix seconds)
 
 export { rp };
 
+// Keys from a counter per Env: the same test run gives the same addresses, PDA bumps and so the
+// same compute units every time.
+async function seededKey(env) {
+  const seed = new Uint8Array(32);
+  new DataView(seed.buffer).setUint32(0, ++env.keys);
+  seed[31] = 0x5a;
+  return createKeyPairSignerFromPrivateKeyBytes(seed);
+}
+
 export class Env {
+  keys = 0;
+  key() { return seededKey(this); }
   static async create({ feeBps = 250, graceSeconds = 3600, unstakeDelaySeconds = 86_400, init = true } = {}) {
     const e = new Env();
     e.svm = new LiteSVM();
-    e.programKey = await generateKeyPairSigner();
+    e.programKey = await e.key();
     e.programId = e.programKey.address;
-    [e.payer, e.admin, e.operator, e.treasury] = await Promise.all([0, 1, 2, 3].map(() => generateKeyPairSigner()));
+    e.payer = await e.key(); e.admin = await e.key(); e.operator = await e.key(); e.treasury = await e.key();
     e.svm.addProgram(e.programId, fs.readFileSync(SO));
     e.ix = await rp.instructions(e.programId);
     // litesvm deploys without an upgrade authority; a real deploy names the deployer: do the same
@@ -48,7 +59,7 @@ export class Env {
     if (!r || r instanceof FailedTransactionMetadata) throw new Error(`airdrop failed: ${r}`);
     this.svm.expireBlockhash();
   }
-  async wallet(sol = 100n) { const k = await generateKeyPairSigner(); this.airdrop(k.address, sol * SOL); return k; }
+  async wallet(sol = 100n) { const k = await this.key(); this.airdrop(k.address, sol * SOL); return k; }
   balance(addr) { return this.svm.getBalance(addr) ?? 0n; }
   balances(addrs) { return addrs.map((a) => this.balance(a)); }
   account(addr) { const a = this.svm.getAccount(addr); return a.exists ? a : null; }
@@ -119,4 +130,9 @@ export async function conserved(env, addrs, fn) {
   return r;
 }
 
+// A rental id whose escrow PDA for `renter` has bump `bump` (255: found at the first try, the
+// cheapest open; each lower bump costs one more 1,500-CU hash in the program).
+export async function rentalIdWithBump(programId, renter, bump = 255, from = 0) {
+  for (let n = from; ; n++) if ((await rp.escrowPda(programId, renter, rentalId(n)))[1] === bump) return rentalId(n);
+}
 export const rentalId = (n) => { const b = new Uint8Array(32); new DataView(b.buffer).setBigUint64(24, BigInt(n)); b[0] = 0x52; return b; };
