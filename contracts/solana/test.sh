@@ -24,7 +24,7 @@ tap="$(mktemp)"
 trap 'rm -f "$tap"' EXIT
 set +e
 node --test --test-reporter=spec --test-reporter-destination=stdout \
-  --test-reporter=tap --test-reporter-destination="$tap" "$@" test/*.test.mjs
+  --test-reporter=tap --test-reporter-destination="$tap" "$@" test/*.test.mjs ../../ops/solana/test/*.test.mjs
 status=$?
 set -e
 passed="$(sed -n 's/^# pass \([0-9]*\)$/\1/p' "$tap" | tail -1)"

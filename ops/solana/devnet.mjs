@@ -132,7 +132,12 @@ if (genesis) {
   blockhashes = [[svm.latestBlockhash(), slot]];
   tickClock();
   deploy();
-  for (const [k, sol] of [['faucet', 1_000_000_000n], ['admin', 1000n], ['operator', 1000n], ['treasury', 1n]]) svm.airdrop(K[k].address, toLamports(sol * 1_000_000_000n));
+  for (const [k, sol] of [['faucet', 500_000n], ['admin', 1000n], ['operator', 1000n], ['treasury', 1n]]) {
+    const r = svm.airdrop(K[k].address, toLamports(sol * 1_000_000_000n));
+    if (!r || typeof r.err === 'function') throw new Error(`genesis funding of ${k} failed: ${r}`);
+    svm.expireBlockhash(); // litesvm refuses the same airdrop transaction twice within a blockhash
+  }
+  blockhashes.push([svm.latestBlockhash(), slot]);
 } else {
   svm = configure(LiteSVM.loadFromFile(F.ledger));
   const chain = JSON.parse(fs.readFileSync(F.chain, 'utf8'));
