@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the pinned node packages of ops/solana/package-lock.json (litesvm, @solana/kit) into
-# ops/solana/node_modules (gitignored) with `npm ci`, and links contracts/solana/node_modules to it
+# ops/solana/node_modules (gitignored), and links contracts/solana/node_modules to it
 # so the program's tests and JS client resolve the same copies. Idempotent: does nothing when the
 # installed versions already match the lock file. Prints NODE_MODULES=… .
 set -euo pipefail
@@ -26,8 +26,13 @@ current() { # every package of the lock file installed at its locked version?
 }
 
 if ! current; then
-  echo "installing ops/solana node packages (npm ci)…" >&2
-  (cd "$HERE" && npm ci --silent --no-audit --no-fund >&2)
+  echo "installing ops/solana node packages (npm install, from the lock file)…" >&2
+  # not `npm ci`: litesvm lists a native package per platform as optional dependencies and the
+  # registry reachable here serves only linux-x64-gnu, so the lock file holds only that one and
+  # `npm ci` calls it out of sync. `npm install --no-save` installs the locked versions and
+  # writes nothing back.
+  (cd "$HERE" && npm install --no-save --no-audit --no-fund --loglevel=error >&2)
 fi
+current || { echo "ops/solana: installed packages do not match package-lock.json" >&2; exit 1; }
 ln -sfn "../../ops/solana/node_modules" "$ROOT/contracts/solana/node_modules"
 echo "NODE_MODULES=$NM"
