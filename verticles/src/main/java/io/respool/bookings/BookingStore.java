@@ -179,11 +179,7 @@ public final class BookingStore {
             .execute(Tuple.tuple().addArrayOfString(tBooking.toArray(String[]::new)).addArrayOfInteger(tSeq.toArray(Integer[]::new))
                 .addArrayOfString(tFrom.toArray(String[]::new)).addArrayOfString(tTo.toArray(String[]::new))
                 .addArrayOfString(tReason.toArray(String[]::new))))
-        .compose(x -> events.appendAll(tx, STREAM, drafts))
-        .map(appended -> {
-          tx.transaction().completion().onSuccess(v -> events.publish(appended));
-          return null;
-        });
+        .compose(x -> events(tx, drafts));
   }
 
   public Future<Void> insertTasks(SqlConnection tx, List<TaskRow> tasks) {
@@ -315,6 +311,14 @@ public final class BookingStore {
   }
 
   /** Appends a {@code booking.*} event (its data names accountId and teamId), published after commit. */
+  /** Appends many events of the bookings stream at once, published after commit. */
+  public Future<Void> events(SqlConnection tx, List<EventLog.Draft> drafts) {
+    return events.appendAll(tx, STREAM, drafts).map(appended -> {
+      tx.transaction().completion().onSuccess(v -> events.publish(appended));
+      return null;
+    });
+  }
+
   public Future<Void> event(SqlConnection tx, String type, Object data) {
     return events.append(tx, STREAM, type, data).map(e -> {
       tx.transaction().completion().onSuccess(v -> events.publish(List.of(e)));

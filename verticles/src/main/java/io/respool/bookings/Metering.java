@@ -2,7 +2,13 @@ package io.respool.bookings;
 
 import io.respool.lifecycle.BookingState;
 import io.respool.protocol.task.UsageSample;
+import io.respool.events.EventLog;
 import io.vertx.core.Future;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlConnection;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Map;
 import io.vertx.sqlclient.Tuple;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -101,34 +107,68 @@ public final class Metering {
 
   // --- the bill -----------------------------------------------------------------------------
 
-  /** One round: every running booking not metered within the interval (claimed, so nodes share the work). */
+  /** The most bookings one round bills (in one transaction). */
+  static final int ROUND_BATCH = 500;
+
+  /**
+   * One round: the running bookings not metered within the interval, claimed with
+   * {@code SKIP LOCKED} (so the nodes of a cluster take disjoint shares) and billed in one
+   * transaction: the bills read for all of them at once, every booking's {@code billed} and warning
+   * level in one UPDATE, every {@code booking.cost} and {@code booking.low-balance} event in one
+   * append; only a booking whose deposit is used up takes statements of its own (it pauses).
+   */
   public Future<Void> meter() {
-    return store.eachLocked(new BookingStore.Query("""
-            SELECT id FROM bookings WHERE state IN ('STARTING', 'RUNNING')
-               AND (metered_at IS NULL OR metered_at < now() - make_interval(secs => %s)) LIMIT 500"""
-            .formatted(settings.meterInterval().toMillis() / 2000.0)), "metering",
-        (tx, b) -> b.state().isActive() ? store.ledger().bill(tx, b.id()).compose(priced -> {
-          long deposit = b.cost();
-          long billed = Math.min(priced.bill().total(), deposit);
-          int percent = deposit == 0 ? 100 : (int) Math.min(100, billed * 100 / deposit);
-          return tx.preparedQuery("UPDATE bookings SET billed = greatest(billed, $2), metered_at = now() WHERE id = $1 RETURNING billed, warned_percent")
-              .execute(Tuple.of(b.id(), billed))
-              .compose(rows -> {
-                long recorded = rows.iterator().next().getLong("billed");
-                int warned = rows.iterator().next().getInteger("warned_percent");
-                CostEvent cost = new CostEvent(b.id(), b.accountId(), b.teamId(), b.state().name(), recorded, deposit, b.currency(), percent);
-                Future<Void> chain = store.event(tx, "booking.cost", cost);
-                int threshold = percent >= 95 ? 95 : percent >= 80 ? 80 : 0;
-                if (threshold > warned) {
-                  chain = chain.compose(x -> tx.preparedQuery("UPDATE bookings SET warned_percent = $2 WHERE id = $1").execute(Tuple.of(b.id(), threshold)))
-                      .compose(x -> store.event(tx, "booking.low-balance", cost));
-                }
-                if (recorded >= deposit) {
-                  chain = chain.compose(x -> dispatcher.windDown(tx, b, BookingState.PAUSED,
-                      "the deposit of " + deposit + " " + b.currency() + " is used up; top up (extend) to resume").mapEmpty());
-                }
-                return chain;
-              });
-        }) : Future.succeededFuture());
+    return store.pool().withTransaction(tx -> tx.preparedQuery("""
+            SELECT *, billed AS billed_before, warned_percent AS warned_before FROM bookings WHERE state IN ('STARTING', 'RUNNING')
+               AND (metered_at IS NULL OR metered_at < now() - make_interval(secs => $1))
+             ORDER BY metered_at NULLS FIRST LIMIT $2 FOR UPDATE SKIP LOCKED""")
+        .execute(Tuple.of(settings.meterInterval().toMillis() / 2000.0, ROUND_BATCH))
+        .compose(rows -> {
+          if (rows.size() == 0) return Future.succeededFuture();
+          List<BookingStore.BookingRow> due = new ArrayList<>();
+          Map<String, long[]> before = new HashMap<>();
+          for (Row r : rows) {
+            BookingStore.BookingRow b = BookingStore.booking(r);
+            due.add(b);
+            before.put(b.id(), new long[] {r.getLong("billed_before"), r.getInteger("warned_before")});
+          }
+          return store.ledger().billAll(tx, due.stream().map(BookingStore.BookingRow::id).toList())
+              .compose(bills -> bill(tx, due, before, bills));
+        }));
+  }
+
+  private Future<Void> bill(SqlConnection tx, List<BookingStore.BookingRow> due, Map<String, long[]> before,
+      Map<String, UsageLedger.Priced> bills) {
+    int n = due.size();
+    String[] ids = new String[n];
+    Long[] billed = new Long[n];
+    Integer[] warned = new Integer[n];
+    List<EventLog.Draft> events = new ArrayList<>();
+    List<BookingStore.BookingRow> exhausted = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      BookingStore.BookingRow b = due.get(i);
+      long deposit = b.cost();
+      long recorded = Math.max(before.get(b.id())[0], Math.min(bills.get(b.id()).bill().total(), deposit)); // never decreases
+      int percent = deposit == 0 ? 100 : (int) Math.min(100, recorded * 100 / deposit);
+      int threshold = percent >= 95 ? 95 : percent >= 80 ? 80 : 0;
+      int wasWarned = (int) before.get(b.id())[1];
+      ids[i] = b.id();
+      billed[i] = recorded;
+      warned[i] = Math.max(wasWarned, threshold);
+      CostEvent cost = new CostEvent(b.id(), b.accountId(), b.teamId(), b.state().name(), recorded, deposit, b.currency(), percent);
+      events.add(new EventLog.Draft("booking.cost", cost));
+      if (threshold > wasWarned) events.add(new EventLog.Draft("booking.low-balance", cost));
+      if (recorded >= deposit) exhausted.add(b);
+    }
+    Future<Void> chain = tx.preparedQuery("""
+            UPDATE bookings b SET billed = x.billed, warned_percent = x.warned, metered_at = now()
+              FROM unnest($1::text[], $2::bigint[], $3::int[]) AS x(id, billed, warned) WHERE b.id = x.id""")
+        .execute(Tuple.tuple().addArrayOfString(ids).addArrayOfLong(billed).addArrayOfInteger(warned))
+        .compose(x -> store.events(tx, events));
+    for (BookingStore.BookingRow b : exhausted) {
+      chain = chain.compose(x -> dispatcher.windDown(tx, b, BookingState.PAUSED,
+          "the deposit of " + b.cost() + " " + b.currency() + " is used up; top up (extend) to resume").mapEmpty());
+    }
+    return chain;
   }
 }

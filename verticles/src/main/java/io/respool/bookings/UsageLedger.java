@@ -37,32 +37,50 @@ public final class UsageLedger {
   public record Priced(Bill bill, Instant asOf) {}
 
   public Future<Priced> bill(SqlClient c, String bookingId) {
+    return billAll(c, List.of(bookingId)).map(bills -> bills.get(bookingId));
+  }
+
+  /** The bills of many bookings at once (two statements whatever their number), each as of the same instant. */
+  public Future<Map<String, Priced>> billAll(SqlClient c, List<String> bookingIds) {
     return c.preparedQuery("""
-            SELECT t.task_id, t.host_id, t.price_per_hour, r.started_at, r.ended_at, now() AS as_of
+            SELECT t.booking_id, t.task_id, t.host_id, t.price_per_hour, r.started_at, r.ended_at, now() AS as_of
               FROM booking_tasks t LEFT JOIN task_runs r ON r.task_id = t.task_id
-             WHERE t.booking_id = $1 ORDER BY t.task_id, r.started_at""")
-        .execute(Tuple.of(bookingId))
+             WHERE t.booking_id = ANY($1) ORDER BY t.booking_id, t.task_id, r.started_at""")
+        .execute(Tuple.tuple().addArrayOfString(bookingIds.toArray(String[]::new)))
         .compose(rows -> {
-          Map<String, TaskParts> tasks = new LinkedHashMap<>();
+          Map<String, Map<String, TaskParts>> byBooking = new LinkedHashMap<>();
           Instant asOf = null;
           for (Row r : rows) {
             asOf = instant(r, "as_of");
-            TaskParts p = tasks.computeIfAbsent(r.getString("task_id"), id -> new TaskParts(id, r.getString("host_id"), r.getLong("price_per_hour")));
+            TaskParts p = byBooking.computeIfAbsent(r.getString("booking_id"), k -> new LinkedHashMap<>())
+                .computeIfAbsent(r.getString("task_id"), id -> new TaskParts(id, r.getString("host_id"), r.getLong("price_per_hour")));
             Instant from = instant(r, "started_at");
             if (from != null) p.running.add(new Interval(from, instant(r, "ended_at")));
           }
-          if (tasks.isEmpty()) return Future.succeededFuture(new Priced(Billing.bill(List.of(), List.of(), Instant.EPOCH), Instant.EPOCH));
           Instant at = asOf;
-          String[] hostIds = tasks.values().stream().map(p -> p.hostId).distinct().toArray(String[]::new);
-          return c.preparedQuery("SELECT host_id, from_at, to_at FROM host_outages WHERE host_id = ANY($1)")
-              .execute(Tuple.tuple().addArrayOfString(hostIds))
-              .map(outageRows -> {
-                List<Outage> outages = new ArrayList<>();
-                for (Row o : outageRows) outages.add(new Outage(o.getString("host_id"), new Interval(instant(o, "from_at"), instant(o, "to_at"))));
-                List<TaskTimeline> timelines = tasks.values().stream()
-                    .map(p -> new TaskTimeline(p.taskId, p.hostId, p.pricePerHour, List.copyOf(p.running))).toList();
-                return new Priced(Billing.bill(timelines, outages, at), at);
-              });
+          String[] hostIds = byBooking.values().stream().flatMap(t -> t.values().stream()).map(p -> p.hostId).distinct().toArray(String[]::new);
+          Future<List<Outage>> outages = hostIds.length == 0 ? Future.succeededFuture(List.of())
+              : c.preparedQuery("SELECT host_id, from_at, to_at FROM host_outages WHERE host_id = ANY($1)")
+                  .execute(Tuple.tuple().addArrayOfString(hostIds))
+                  .map(outageRows -> {
+                    List<Outage> out = new ArrayList<>();
+                    for (Row o : outageRows) out.add(new Outage(o.getString("host_id"), new Interval(instant(o, "from_at"), instant(o, "to_at"))));
+                    return out;
+                  });
+          return outages.map(all -> {
+            Map<String, Priced> bills = new LinkedHashMap<>();
+            for (String id : bookingIds) {
+              Map<String, TaskParts> tasks = byBooking.get(id);
+              if (tasks == null) {
+                bills.put(id, new Priced(Billing.bill(List.of(), List.of(), Instant.EPOCH), Instant.EPOCH));
+                continue;
+              }
+              List<TaskTimeline> timelines = tasks.values().stream()
+                  .map(p -> new TaskTimeline(p.taskId, p.hostId, p.pricePerHour, List.copyOf(p.running))).toList();
+              bills.put(id, new Priced(Billing.bill(timelines, all, at), at));
+            }
+            return bills;
+          });
         });
   }
 
