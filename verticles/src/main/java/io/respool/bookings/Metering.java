@@ -43,11 +43,21 @@ public final class Metering {
 
   /**
    * Stores a host's samples (those of tasks it runs for bookings; others are dropped); the frame
-   * is acked after this commits. The tasks' rows are locked first, in task-id order, so two frames
-   * of the same host in flight at once neither deadlock nor record each other's samples as gaps.
+   * is acked after this commits.
    */
   public Future<Void> ingest(String hostId, List<UsageSample> samples) {
-    int n = samples.size();
+    return ingestAll(List.of(new BookingsBus.UsageFrame(hostId, samples)));
+  }
+
+  /**
+   * Stores the samples of several frames (of one host or many) in one transaction of set-based
+   * statements; each sample counts only for a task its frame's host runs. The tasks' rows are
+   * locked first, in task-id order, so two transactions with frames of the same host neither
+   * deadlock nor record each other's samples as gaps.
+   */
+  public Future<Void> ingestAll(List<BookingsBus.UsageFrame> frames) {
+    int n = frames.stream().mapToInt(f -> f.samples().size()).sum();
+    String[] hosts = new String[n];
     String[] tasks = new String[n];
     Long[] seqs = new Long[n];
     OffsetDateTime[] at = new OffsetDateTime[n];
@@ -58,33 +68,37 @@ public final class Metering {
     Long[] tx = new Long[n];
     Long[] read = new Long[n];
     Long[] write = new Long[n];
-    for (int i = 0; i < n; i++) {
-      UsageSample s = samples.get(i);
-      tasks[i] = s.taskId();
-      seqs[i] = s.seq();
-      at[i] = s.at().atOffset(ZoneOffset.UTC);
-      cpu[i] = s.cpuSeconds();
-      memory[i] = s.memoryBytes();
-      gpu[i] = s.gpuUtilization();
-      rx[i] = s.netRxBytes();
-      tx[i] = s.netTxBytes();
-      read[i] = s.blockReadBytes();
-      write[i] = s.blockWriteBytes();
+    int i = 0;
+    for (BookingsBus.UsageFrame f : frames) {
+      for (UsageSample s : f.samples()) {
+        hosts[i] = f.hostId();
+        tasks[i] = s.taskId();
+        seqs[i] = s.seq();
+        at[i] = s.at().atOffset(ZoneOffset.UTC);
+        cpu[i] = s.cpuSeconds();
+        memory[i] = s.memoryBytes();
+        gpu[i] = s.gpuUtilization();
+        rx[i] = s.netRxBytes();
+        tx[i] = s.netTxBytes();
+        read[i] = s.blockReadBytes();
+        write[i] = s.blockWriteBytes();
+        i++;
+      }
     }
-    // the tasks' rows first, in task-id order: a second frame of the same host waits for this one to
-    // commit, so it sees these samples and never takes them for gaps (nor deadlocks with it)
-    return store.pool().withTransaction(c -> c.preparedQuery(
-                "SELECT 1 FROM booking_tasks WHERE host_id = $1 AND task_id = ANY($2) ORDER BY task_id FOR UPDATE")
-            .execute(Tuple.tuple().addString(hostId).addArrayOfString(tasks))
+    return store.pool().withTransaction(c -> c.preparedQuery("""
+                SELECT 1 FROM booking_tasks t JOIN unnest($1::text[], $2::text[]) AS x(host_id, task_id)
+                    ON t.task_id = x.task_id AND t.host_id = x.host_id
+                 ORDER BY t.task_id FOR UPDATE OF t""")
+            .execute(Tuple.tuple().addArrayOfString(hosts).addArrayOfString(tasks))
             .compose(locked -> c.preparedQuery("""
                 INSERT INTO usage_samples (task_id, seq, booking_id, host_id, at, cpu_seconds, memory_bytes, gpu_util, net_rx, net_tx,
                                            blk_read, blk_write)
-                SELECT s.task_id, s.seq, t.booking_id, $1, s.at, s.cpu, s.mem, s.gpu, s.rx, s.tx, s.br, s.bw
-                  FROM unnest($2::text[], $3::bigint[], $4::timestamptz[], $5::float8[], $6::bigint[], $7::float8[], $8::bigint[],
-                              $9::bigint[], $10::bigint[], $11::bigint[]) AS s(task_id, seq, at, cpu, mem, gpu, rx, tx, br, bw)
-                  JOIN booking_tasks t ON t.task_id = s.task_id AND t.host_id = $1
+                SELECT s.task_id, s.seq, t.booking_id, s.host_id, s.at, s.cpu, s.mem, s.gpu, s.rx, s.tx, s.br, s.bw
+                  FROM unnest($1::text[], $2::text[], $3::bigint[], $4::timestamptz[], $5::float8[], $6::bigint[], $7::float8[], $8::bigint[],
+                              $9::bigint[], $10::bigint[], $11::bigint[]) AS s(host_id, task_id, seq, at, cpu, mem, gpu, rx, tx, br, bw)
+                  JOIN booking_tasks t ON t.task_id = s.task_id AND t.host_id = s.host_id
                 ON CONFLICT (task_id, seq) DO NOTHING""")
-            .execute(Tuple.tuple().addString(hostId).addArrayOfString(tasks).addArrayOfLong(seqs).addArrayOfOffsetDateTime(at)
+            .execute(Tuple.tuple().addArrayOfString(hosts).addArrayOfString(tasks).addArrayOfLong(seqs).addArrayOfOffsetDateTime(at)
                 .addArrayOfDouble(cpu).addArrayOfLong(memory).addArrayOfDouble(gpu).addArrayOfLong(rx).addArrayOfLong(tx)
                 .addArrayOfLong(read).addArrayOfLong(write)))
             .compose(x -> c.preparedQuery("""
@@ -92,20 +106,19 @@ public final class Metering {
                      WHERE g.task_id = x.task_id AND g.seq = x.seq""")
                 .execute(Tuple.tuple().addArrayOfString(tasks).addArrayOfLong(seqs)))
             .compose(x -> c.preparedQuery("""
-                    WITH m AS (SELECT task_id, max(seq) AS hi FROM unnest($1::text[], $2::bigint[]) AS x(task_id, seq) GROUP BY task_id),
-                    old AS (SELECT t.task_id, t.booking_id, t.last_seq AS lo, m.hi FROM booking_tasks t JOIN m ON m.task_id = t.task_id
-                             WHERE t.host_id = $3),
+                    WITH m AS (SELECT host_id, task_id, max(seq) AS hi FROM unnest($1::text[], $2::text[], $3::bigint[]) AS x(host_id, task_id, seq)
+                                GROUP BY host_id, task_id),
+                    old AS (SELECT t.task_id, t.booking_id, t.last_seq AS lo, m.hi FROM booking_tasks t
+                              JOIN m ON m.task_id = t.task_id AND m.host_id = t.host_id),
                     bump AS (UPDATE booking_tasks t SET last_seq = old.hi FROM old WHERE t.task_id = old.task_id AND old.hi > old.lo)
                     INSERT INTO usage_gaps (task_id, seq, booking_id)
                     SELECT old.task_id, g, old.booking_id FROM old, generate_series(old.lo + 1, least(old.hi - 1, old.lo + $4)) AS g
                      WHERE old.hi > old.lo + 1
                        AND NOT EXISTS (SELECT 1 FROM usage_samples u WHERE u.task_id = old.task_id AND u.seq = g)
                     ON CONFLICT DO NOTHING""")
-                .execute(Tuple.tuple().addArrayOfString(tasks).addArrayOfLong(seqs).addString(hostId).addLong((long) MAX_GAP)))
+                .execute(Tuple.tuple().addArrayOfString(hosts).addArrayOfString(tasks).addArrayOfLong(seqs).addLong((long) MAX_GAP)))
             .mapEmpty());
   }
-
-  // --- the bill -----------------------------------------------------------------------------
 
   /** The most bookings one round bills (in one transaction). */
   static final int ROUND_BATCH = 500;
