@@ -35,6 +35,14 @@ public final class Metering {
     this.settings = settings;
   }
 
+  private final java.util.concurrent.atomic.AtomicLong framesWritten = new java.util.concurrent.atomic.AtomicLong();
+  private final java.util.concurrent.atomic.AtomicLong transactions = new java.util.concurrent.atomic.AtomicLong();
+
+  /** Usage frames written and the transactions they took (fewer under load: frames are grouped). */
+  public record Counts(long frames, long transactions) {}
+
+  public Counts counts() { return new Counts(framesWritten.get(), transactions.get()); }
+
   /** The data of {@code booking.cost} and {@code booking.low-balance} events. */
   public record CostEvent(String bookingId, String accountId, String teamId, String state, long billed, long deposit, String currency,
       int percent) {}
@@ -56,6 +64,8 @@ public final class Metering {
    * deadlock nor record each other's samples as gaps.
    */
   public Future<Void> ingestAll(List<BookingsBus.UsageFrame> frames) {
+    framesWritten.addAndGet(frames.size());
+    transactions.incrementAndGet();
     int n = frames.stream().mapToInt(f -> f.samples().size()).sum();
     String[] hosts = new String[n];
     String[] tasks = new String[n];
