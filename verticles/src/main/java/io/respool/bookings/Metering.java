@@ -4,6 +4,7 @@ import io.respool.lifecycle.BookingState;
 import io.respool.protocol.task.UsageSample;
 import io.respool.events.EventLog;
 import io.vertx.core.Future;
+import java.time.Duration;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlConnection;
 import java.util.ArrayList;
@@ -128,6 +129,23 @@ public final class Metering {
                     ON CONFLICT DO NOTHING""")
                 .execute(Tuple.tuple().addArrayOfString(hosts).addArrayOfString(tasks).addArrayOfLong(seqs).addLong((long) MAX_GAP)))
             .mapEmpty());
+  }
+
+  /**
+   * How long {@code booking.cost} events stay in the log: a client reconnecting within it gets every
+   * one it missed; beyond it, the cost events older than that are gone (the stream's ids still only
+   * grow, and every other event stays), so the log does not grow by one row per running booking per
+   * meter interval forever.
+   */
+  public static final Duration COST_EVENT_RETENTION = Duration.ofHours(1);
+
+  /** Deletes the {@code booking.cost} events older than {@link #COST_EVENT_RETENTION}, at most {@code limit}; returns how many. */
+  public Future<Integer> forgetOldCosts(int limit) {
+    return store.pool().preparedQuery("""
+            DELETE FROM events WHERE stream = $1 AND (stream, id) IN (
+              SELECT stream, id FROM events WHERE type = 'booking.cost' AND created_at < now() - make_interval(secs => $2) LIMIT $3)""")
+        .execute(Tuple.of(BookingStore.STREAM, (double) COST_EVENT_RETENTION.toSeconds(), limit))
+        .map(rows -> rows.rowCount());
   }
 
   /** The most bookings one round bills (in one transaction). */

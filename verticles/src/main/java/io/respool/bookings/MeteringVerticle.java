@@ -27,6 +27,7 @@ public final class MeteringVerticle extends VerticleBase {
   private final Duration interval;
   private final ArrayDeque<Message<UsageFrame>> waiting = new ArrayDeque<>();
   private boolean inFlight;
+  private long lastForget = System.nanoTime();
   private PeriodicRound round;
 
   public MeteringVerticle(Metering metering, Duration interval) {
@@ -36,7 +37,7 @@ public final class MeteringVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    round = PeriodicRound.start(vertx, "metering", interval, metering::meter);
+    round = PeriodicRound.start(vertx, "metering", interval, () -> metering.meter().compose(x -> forgetOldCosts()));
     return vertx.eventBus().<UsageFrame>localConsumer(Addresses.USAGE_INGEST, msg -> {
       waiting.add(msg);
       if (!inFlight) storeWaiting();
@@ -61,6 +62,14 @@ public final class MeteringVerticle extends VerticleBase {
       inFlight = false;
       if (!waiting.isEmpty()) storeWaiting();
     });
+  }
+
+  /** At most once a minute, the cost events past their retention go (a bounded number per round). */
+  private Future<Void> forgetOldCosts() {
+    long now = System.nanoTime();
+    if (now - lastForget < java.util.concurrent.TimeUnit.MINUTES.toNanos(1)) return Future.succeededFuture();
+    lastForget = now;
+    return metering.forgetOldCosts(10_000).mapEmpty();
   }
 
   /** One frame on its own, answered. */
