@@ -182,8 +182,11 @@ class HostChannelTest {
   void aBurstOfRegistrationsEachEitherRegistersOrIsRefusedWithNothingHalfWritten() {
     List<TestHost> hosts = new java.util.ArrayList<>();
     try {
-      for (int i = 0; i < 3 * HostConnections.MAX_REGISTRATIONS_IN_FLIGHT; i++) hosts.add(new TestHost(node.port()));
-      for (TestHost h : hosts) {
+      // each registers as soon as it is connected (connecting all first could outlast the gateway's registration timeout
+      // on a loaded machine); the answers are awaited only after all were sent, so the registrations overlap
+      for (int i = 0; i < 3 * HostConnections.MAX_REGISTRATIONS_IN_FLIGHT; i++) {
+        TestHost h = new TestHost(node.port());
+        hosts.add(h);
         h.send(new HostFrame.Register("r1", h.id, h.nonce, h.signature(h.keys, h.id, h.nonce), TestHost.info("burst")));
       }
       int registered = 0;
