@@ -41,7 +41,8 @@ final class ProcessExecSession implements ExecSession {
   /** Kills the command and whatever it started. */
   @Override
   public void close() {
-    process.descendants().forEach(ProcessHandle::destroyForcibly);
+    // by pid: pty4j's Process offers no handle of its own
+    ProcessHandle.of(process.pid()).ifPresent(p -> p.descendants().forEach(ProcessHandle::destroyForcibly));
     process.destroyForcibly();
     onClose.accept(this);
   }
