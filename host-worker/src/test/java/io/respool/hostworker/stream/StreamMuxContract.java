@@ -208,6 +208,28 @@ public abstract class StreamMuxContract {
   }
 
   @Test
+  void aGatewayOverrunningItsCreditOrSendingTheWorkersChannelsLosesTheStream() {
+    String id = startTask("sleep 300");
+    String marker = "over" + UUID.randomUUID().toString().substring(0, 8);
+    GatewaySide.Client overrun = gateway.exec(id, List.of("sh", "-c", "sleep 1000; : " + marker), WINDOW);
+    GatewaySide.Client wrongWay = gateway.exec(id, List.of("cat"), WINDOW);
+    byte[] chunk = new byte[io.respool.protocol.stream.StreamFrame.MAX_PAYLOAD];
+    long window = ((io.respool.protocol.host.HostFrame.StreamOpened) overrun.answer).window();
+
+    // far past the credit (what the pipes to a command that never reads can absorb is granted back), never waiting for more
+    for (long sent = 0; sent <= 8 * window; sent += chunk.length) {
+      gateway.send(io.respool.protocol.stream.StreamFrame.data(overrun.streamId, io.respool.protocol.stream.StreamFrame.Channel.STDIN, chunk));
+    }
+    gateway.send(io.respool.protocol.stream.StreamFrame.data(wrongWay.streamId, io.respool.protocol.stream.StreamFrame.Channel.STDOUT, chunk));
+
+    assertThat(overrun.closedByWorker.orTimeout(60, java.util.concurrent.TimeUnit.SECONDS).join()).contains("credit");
+    assertThat(wrongWay.closedByWorker.orTimeout(60, java.util.concurrent.TimeUnit.SECONDS).join()).contains("may not send STDOUT");
+    eventually(() -> !running(id, marker), "the overrunning stream's command was killed");
+    eventually(() -> gateway.openStreams() == 0, "both streams are freed");
+    assertThat(overrun.exit).isNotDone();
+  }
+
+  @Test
   void aForwardReachesAServerInTheTaskBothWays() {
     int port = 18_000 + (int) (Math.random() * 2000);
     String id = startTask(httpServer(port));

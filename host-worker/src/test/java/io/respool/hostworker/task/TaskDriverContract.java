@@ -439,6 +439,18 @@ public abstract class TaskDriverContract {
     }
   }
 
+  @Test
+  void streamsIntoATaskThatIsNotRunningAreConflictsAndIntoAnUnknownOneNotFound() {
+    String id = startScript("sleep 60");
+    driver.stop(id, Duration.ZERO);
+
+    assertKind(TaskException.Kind.CONFLICT, () -> driver.exec(id, List.of("true"), null));
+    assertKind(TaskException.Kind.CONFLICT, () -> driver.files(id));
+    assertKind(TaskException.Kind.CONFLICT, () -> driver.endpoint(id, 80));
+    assertKind(TaskException.Kind.NOT_FOUND, () -> driver.files("ct-unknown-task"));
+    assertKind(TaskException.Kind.NOT_FOUND, () -> driver.endpoint("ct-unknown-task", 80));
+  }
+
   // --- bad input ---
 
   @Test
