@@ -100,7 +100,7 @@ public final class StreamMux {
       ExecSession session;
       try {
         session = start(open);
-      } catch (RuntimeException e) {
+      } catch (RuntimeException | LinkageError e) { // LinkageError: a native library (pty, openat2) that cannot load
         ErrorCode code = e instanceof TaskException te ? te.errorCode() : e instanceof IllegalArgumentException ? ErrorCode.INVALID_REQUEST : ErrorCode.UNAVAILABLE;
         if (code == ErrorCode.UNAVAILABLE) log.warn("stream {} into {} failed to open: {}", s.id, open.taskId(), e.toString());
         context.runOnContext(v -> {
@@ -253,10 +253,10 @@ public final class StreamMux {
         try {
           n = in.read(buf);
         } catch (IOException e) {
-          n = -1; // a closed pipe, a pty whose last holder exited (EIO), a reset connection: the output ends
+          return; // a closed pipe, a pty whose last holder exited (EIO), a reset connection: the output ends, without an eof
         }
         if (n < 0) {
-          if (s.kind == StreamKind.FORWARD && !s.closed) post(s, StreamFrame.eof(s.id));
+          if (s.kind == StreamKind.FORWARD && !s.closed) post(s, StreamFrame.eof(s.id)); // the peer half-closed
           return;
         }
         for (int off = 0; off < n; ) {
@@ -308,8 +308,8 @@ public final class StreamMux {
       try {
         int code = s.session.waitFor();
         exit = StreamExit.ofCode(code < 0 ? Math.min(255, 128 - code) : code & 0xFF);
-      } catch (TaskException e) {
-        exit = StreamExit.failed(String.valueOf(e.getMessage()));
+      } catch (RuntimeException e) { // TaskException: the engine cannot say how it ended; never make up a code
+        exit = StreamExit.failed(e.getMessage() == null || e.getMessage().isBlank() ? e.getClass().getSimpleName() : e.getMessage());
       }
       s.stdoutPump.join();
       if (s.stderrPump != null) s.stderrPump.join();

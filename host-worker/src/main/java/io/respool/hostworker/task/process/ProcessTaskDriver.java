@@ -96,6 +96,13 @@ public final class ProcessTaskDriver implements TaskDriver {
       exec "$@"
       """;
 
+  /** Sets the terminal's size ($1 columns, $2 rows) before the command runs; a host without stty keeps pty4j's later resize. */
+  private static final String TTY_SIZE = """
+      stty cols "$1" rows "$2" 2>/dev/null
+      shift 2
+      exec "$@"
+      """;
+
   private final Path tasks;
   private final Cgroups cgroups;
   private final ProcFs proc;
@@ -268,7 +275,11 @@ public final class ProcessTaskDriver implements TaskDriver {
       if (terminal != null) {
         Map<String, String> env = processIn(files, spec, argv).environment();
         env.put("TERM", terminal.term());
-        process = new PtyProcessBuilder(argv.toArray(String[]::new))
+        // pty4j sizes the terminal only after the child started: a command reading its size at
+        // once (stty size, a TUI) would see 0x0, so the size is set on the terminal first
+        List<String> sized = new ArrayList<>(List.of(SH, "-c", TTY_SIZE, "respool-tty", Integer.toString(terminal.columns()), Integer.toString(terminal.rows())));
+        sized.addAll(argv);
+        process = new PtyProcessBuilder(sized.toArray(String[]::new))
             .setDirectory(files.work().toString())
             .setEnvironment(env)
             .setInitialColumns(terminal.columns())
