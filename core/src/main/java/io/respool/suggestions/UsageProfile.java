@@ -165,15 +165,19 @@ public record UsageProfile(Instant from, Instant to, long samples, int tasks, St
     return cur >= prev ? cur - prev : cur;
   }
 
-  /** Each task's samples, first of each seq kept, in seq order. */
+  /**
+   * Each task's samples, first of each seq kept, in seq order: grouped, stably sorted by seq (linear
+   * on the ordered rows the ledger returns), then repeats of a seq dropped — no boxed map per sample.
+   */
   static List<List<UsageSample>> byTask(List<UsageSample> samples) {
-    Map<String, Map<Long, UsageSample>> tasks = new LinkedHashMap<>();
-    for (UsageSample s : samples) tasks.computeIfAbsent(s.taskId(), x -> new LinkedHashMap<>()).putIfAbsent(s.seq(), s);
+    Map<String, List<UsageSample>> tasks = new LinkedHashMap<>();
+    for (UsageSample s : samples) tasks.computeIfAbsent(s.taskId(), x -> new ArrayList<>()).add(s);
     List<List<UsageSample>> out = new ArrayList<>(tasks.size());
-    for (Map<Long, UsageSample> bySeq : tasks.values()) {
-      List<UsageSample> list = new ArrayList<>(bySeq.values());
+    for (List<UsageSample> list : tasks.values()) {
       list.sort(Comparator.comparingLong(UsageSample::seq));
-      out.add(list);
+      List<UsageSample> unique = new ArrayList<>(list.size());
+      for (UsageSample s : list) if (unique.isEmpty() || unique.get(unique.size() - 1).seq() != s.seq()) unique.add(s);
+      out.add(unique);
     }
     return out;
   }

@@ -103,7 +103,7 @@ public final class FactsReader {
     String[] ids = tasks.stream().map(TaskRow::taskId).toArray(String[]::new);
     return pool.preparedQuery("""
             SELECT task_id, seq, at, cpu_seconds, memory_bytes, gpu_util, net_rx, net_tx, blk_read, blk_write FROM usage_samples
-             WHERE booking_id = $1 AND task_id = ANY($2) AND received_at >= $3""")
+             WHERE booking_id = $1 AND task_id = ANY($2) AND received_at >= $3 ORDER BY task_id, seq""")
         .execute(Tuple.tuple().addString(bookingId).addArrayOfString(ids).addOffsetDateTime(asOf.minus(settings.window()).atOffset(ZoneOffset.UTC)))
         .map(rows -> {
           List<UsageSample> out = new ArrayList<>(rows.size());
