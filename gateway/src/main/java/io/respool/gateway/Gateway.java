@@ -175,10 +175,17 @@ public final class Gateway implements AutoCloseable {
       deploy(vertx, closeables, new ReconcilerVerticle(new Reconciler(vertx, bookingStore, dispatcher, hosts, matcher, config.bookings(), clock),
           config.bookings().reconcileInterval()));
       if (ethereum != null) deploy(vertx, closeables, new EvmSettlementVerticle(ethereum, pool, outcomes));
+      // the optimizer (issue 14): the rules, and a language model when llmBaseUrl is set; its round announces new suggestions
+      io.respool.optimizer.OptimizerSettings opt = config.optimizer();
+      io.respool.optimizer.Optimizer optimizer = new io.respool.optimizer.Optimizer(vertx, pool,
+          new io.respool.optimizer.FactsReader(vertx, pool, bookingStore, hosts, matcher, opt, clock), new io.respool.suggestions.Rules(opt.thresholds()),
+          opt.llm().enabled() ? io.respool.optimizer.LlmAdvisor.create(opt.llm(), clock) : new io.respool.optimizer.RulesAdvisor(clock),
+          new io.respool.optimizer.SuggestionStore(pool, bookingStore), bookingStore, bookings, opt, clock);
+      deploy(vertx, closeables, new io.respool.optimizer.OptimizerVerticle(optimizer, opt));
 
       HttpApiVerticle.Services services = new HttpApiVerticle.Services(auth, hosts, connectionsPerInstance,
           () -> new EventsHub(vertx, events, auth, teams), pool, redis, commands, new QuoteService(vertx, hosts, matcher), teams, bus, bookings,
-          new Invoices(pool, bookings, ledger), metrics, resource("openapi.yaml"));
+          new Invoices(pool, bookings, ledger), metrics, resource("openapi.yaml"), optimizer);
       // the edge on every event loop; the instances share the port (Vert.x hands each connection to one of them)
       // (Vert.x shares a server between instances by the port asked for: port 0 would give each its own port)
       int port = config.port() != 0 ? config.port() : freePort(config.bind());

@@ -3,6 +3,8 @@ package io.respool.gateway.config;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.respool.bookings.BookingSettings;
+import io.respool.optimizer.LlmConfig;
+import io.respool.optimizer.OptimizerSettings;
 import io.respool.settlement.evm.EvmConfig;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -45,7 +47,8 @@ public record GatewayConfig(
     int challengesPerMinute,
     boolean allowUnpaidBookings,
     BookingSettings bookings,
-    EvmConfig ethereum) {
+    EvmConfig ethereum,
+    OptimizerSettings optimizer) {
 
   /** The settings' keys; env var {@code RESPOOL_<UPPER_SNAKE>}, system property {@code respool.<key>}. */
   public static final List<String> KEYS = List.of("port", "bind", "home", "pgUrl", "redisUrl", "dbPoolSize", "publicUrl",
@@ -53,7 +56,8 @@ public record GatewayConfig(
       "nonceTtlSeconds", "heartbeatIntervalMs", "heartbeatTimeoutMs", "admins", "challengesPerMinute", "allowUnpaidBookings", "paymentWindowSeconds",
       "hostLossGraceSeconds", "stopGraceSeconds", "reconcileIntervalMs", "resendAfterSeconds", "meterIntervalMs", "pauseGraceSeconds",
       "feeBasisPoints", "snapshotMaxAgeMs", "ethDevnet", "ethRpcUrl", "ethChainId", "ethEscrows", "ethOperatorKey", "ethOperatorKeyFile",
-      "ethConfirmations", "ethPollIntervalMs", "ethExpiryMarginSeconds", "ethBatchSize", "ethResendAfterSeconds", "ethStartBlock");
+      "ethConfirmations", "ethPollIntervalMs", "ethExpiryMarginSeconds", "ethBatchSize", "ethResendAfterSeconds", "ethStartBlock",
+      "llmProvider", "llmBaseUrl", "llmModel", "llmApiKey", "llmTimeoutMs", "optimizerIntervalMs");
 
   /** How long a host may take to answer task.start (an image pull included). */
   public static final Duration TASK_START_TIMEOUT = Duration.ofMinutes(5);
@@ -62,7 +66,8 @@ public record GatewayConfig(
   public String toString() { // never print the secret
     return "GatewayConfig[port=" + port + ", home=" + home + ", pg=" + (pgUrl == null ? "embedded" : redact(pgUrl))
         + ", redis=" + (redisUrl == null ? "embedded" : redact(redisUrl)) + ", node=" + nodeId + ", cluster=" + cluster
-        + (cluster ? " " + clusterMembers + " via " + clusterHost + ":" + clusterPort : "") + (ethereum == null ? "" : ", " + ethereum) + "]";
+        + (cluster ? " " + clusterMembers + " via " + clusterHost + ":" + clusterPort : "") + (ethereum == null ? "" : ", " + ethereum)
+        + ", " + optimizer.llm() + "]";
   }
 
   private static String redact(String url) {
@@ -122,7 +127,8 @@ public record GatewayConfig(
             Duration.ofSeconds(r.get("pauseGraceSeconds", "86400", v -> Reader.range(v, 0, 30L * 24 * 3600))),
             (int) (long) r.get("feeBasisPoints", "250", v -> Reader.range(v, 0, 10_000)),
             Duration.ofMillis(r.get("snapshotMaxAgeMs", "500", v -> Reader.range(v, 0, 60_000)))),
-        ethereum(r));
+        ethereum(r),
+        optimizer(r));
     r.throwIfAny();
     return c;
   }
@@ -170,6 +176,21 @@ public record GatewayConfig(
         (int) (long) r.get("ethBatchSize", "20", v -> Reader.range(v, 1, 200)),
         Duration.ofSeconds(r.get("ethResendAfterSeconds", "30", v -> Reader.range(v, 1, 3600))),
         startBlock);
+  }
+
+  /** The optimizer: its background interval and the language model it may ask (off without {@code llmBaseUrl}; the key is never printed). */
+  private static OptimizerSettings optimizer(Reader r) {
+    String provider = r.get("llmProvider", "openai", v -> {
+      if (!v.equals("openai") && !v.equals("ollama")) throw new IllegalArgumentException("must be openai or ollama");
+      return v;
+    });
+    String baseUrl = r.get("llmBaseUrl", null, Function.identity());
+    if (baseUrl != null) r.check("llmBaseUrl", baseUrl, validHttpUrl(baseUrl), "must be an http(s) URL");
+    String model = r.get("llmModel", null, Function.identity());
+    if (baseUrl != null && model == null) r.check("llmModel", "", false, "is required with llmBaseUrl");
+    Duration timeout = Duration.ofMillis(r.get("llmTimeoutMs", "20000", v -> Reader.range(v, 100, 600_000)));
+    LlmConfig llm = new LlmConfig(provider == null ? "openai" : provider, baseUrl, model, r.secret("llmApiKey"), timeout);
+    return OptimizerSettings.defaults(llm, Duration.ofMillis(r.get("optimizerIntervalMs", "60000", v -> Reader.range(v, 100, 86_400_000))));
   }
 
   private static JsonNode readJson(String file) {

@@ -59,7 +59,7 @@ public final class HttpApiVerticle extends VerticleBase {
   /** The services the edge calls. */
   public record Services(AuthService auth, HostRegistry hosts, Supplier<HostConnections> hostConnections, Supplier<EventsHub> events,
       Pool pool, RedisAPI redis, HostCommands commands, QuoteService quotes, TeamService teams, BookingsBus placement, BookingService bookings,
-      Invoices invoices, PrometheusMeterRegistry metrics, String contract) {}
+      Invoices invoices, PrometheusMeterRegistry metrics, String contract, io.respool.optimizer.Optimizer optimizer) {}
 
   private final Services s;
   private final HostConnections hostConnections;
@@ -124,6 +124,12 @@ public final class HttpApiVerticle extends VerticleBase {
           (ctx, who) -> s.invoices().earnings(who.accountId(), who.has(Principal.ADMIN), ctx.pathParam("id"))));
       rb.getRoute("getBookingLogs").addHandler(authenticated(200, (ctx, who) -> s.bookings().logs(who.accountId(), ctx.pathParam("id"),
           Objects.requireNonNullElse(param(ctx, "maxBytes", Integer::valueOf), 16 * 1024))));
+      // suggestions (issue 14): a booking's for its owner and team, a host's for its payout account (or an admin)
+      rb.getRoute("getBookingSuggestions").addHandler(authenticated(200, (ctx, who) -> s.optimizer().forBooking(who.accountId(), ctx.pathParam("id"))));
+      rb.getRoute("getHostSuggestions").addHandler(authenticated(200,
+          (ctx, who) -> s.optimizer().forHost(who.accountId(), who.has(Principal.ADMIN), ctx.pathParam("id"))));
+      rb.getRoute("applySuggestion").addHandler(authenticated(200,
+          (ctx, who) -> s.optimizer().apply(who.accountId(), who.has(Principal.ADMIN), ctx.pathParam("id"))));
       Router router = rb.createRouter();
       router.route().failureHandler(Problems::handle);
       for (ErrorCode c : List.of(ErrorCode.NOT_FOUND, ErrorCode.METHOD_NOT_ALLOWED, ErrorCode.PAYLOAD_TOO_LARGE,
