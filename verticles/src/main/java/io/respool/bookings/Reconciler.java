@@ -228,7 +228,7 @@ public final class Reconciler {
         .map(rows -> {
           for (Row r : rows) {
             TaskRow t = BookingStore.task(r);
-            boolean start = t.current() && "PENDING".equals(t.state()) && BookingState.valueOf(r.getString("booking_state")).isActive();
+            boolean start = t.current() && t.state() == BookedTaskState.PENDING && BookingState.valueOf(r.getString("booking_state")).isActive();
             boolean resume = start && r.getInteger("resumes") > 0;
             BookingStore.afterCommit(tx, () -> {
               if (resume) dispatcher.sendResume(t);

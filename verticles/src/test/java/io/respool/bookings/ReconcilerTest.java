@@ -103,6 +103,17 @@ class ReconcilerTest {
     return id;
   }
 
+  /** A registered host that takes every request and answers none (its starts are lost). */
+  static String silentHost(String region) throws Exception {
+    String id = "h-" + UUID.randomUUID();
+    Inventory inv = new Inventory(4, 8, "Test CPU", 16384, 100, List.of(), List.of(), "Linux", "x86_64");
+    hosts.register(id, new HostInfo(region, inv, new Prices("USDC", 20_000, 5_000, 100, Map.of()), new Payout(null, null), List.of("docker"), "test"),
+        "s", "n").await(10, TimeUnit.SECONDS);
+    vertx.eventBus().<String>consumer(Addresses.hostCommand(id), msg -> received.add(HostFrames.decode(msg.body()))).completion()
+        .await(10, TimeUnit.SECONDS);
+    return id;
+  }
+
   static PlacementService placement(java.util.function.Consumer<String> dispatchFunded) {
     return new PlacementService(vertx, store, new OfferSnapshots(hosts, Duration.ZERO), new TeamService(pool), new Matcher(),
         PaymentPort.unpaidBookings(false), SETTINGS, dispatchFunded, clock);
@@ -166,5 +177,35 @@ class ReconcilerTest {
     long held = pool.preparedQuery("SELECT coalesce(sum(cpu_millis), 0) FROM reservations WHERE host_id = $1").execute(Tuple.of(hostId))
         .await(10, TimeUnit.SECONDS).iterator().next().getLong(0);
     assertThat(held).as("the capacity came back").isZero();
+  }
+
+  @Test
+  void aStartTheHostNeverAnsweredIsSentAgainAfterResendAfterOnTheInjectedClock() throws Exception {
+    String region = "rc-" + UUID.randomUUID();
+    silentHost(region);
+    Bookings.Booking b = book(region);
+    BookingPayments payments = new BookingPayments(store, dispatcher, lost -> {});
+    pool.withTransaction(tx -> payments.funded(tx, b.id(), "paid on chain")).await(10, TimeUnit.SECONDS);
+    Reconciler reconciler = new Reconciler(vertx, store, dispatcher, hosts, new Matcher(), SETTINGS, clock);
+    reconciler.round().await(10, TimeUnit.SECONDS); // dispatches it: the first start, lost by the host
+    java.util.function.Supplier<List<String>> sent = () -> received.stream()
+        .filter(f -> f instanceof HostFrame.TaskStart s && s.spec().bookingId().equals(b.id()) || f instanceof HostFrame.TaskStop t && t.taskId().startsWith(b.id()))
+        .map(f -> f.getClass().getSimpleName()).toList();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (sent.get().isEmpty() && System.nanoTime() < deadline) Thread.sleep(20);
+    assertThat(sent.get()).containsExactly("TaskStart");
+
+    reconciler.round().await(10, TimeUnit.SECONDS);
+    assertThat(sent.get()).as("not yet: resendAfter has not passed").containsExactly("TaskStart");
+    clock.ahead = SETTINGS.resendAfter().plusSeconds(1);
+    try {
+      reconciler.round().await(10, TimeUnit.SECONDS);
+    } finally {
+      clock.ahead = Duration.ZERO;
+    }
+    deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (sent.get().size() < 2 && System.nanoTime() < deadline) Thread.sleep(20);
+    assertThat(sent.get()).as("the unanswered start is sent again — a start, never a stop").containsExactly("TaskStart", "TaskStart");
+    assertThat(state(b.id())).isEqualTo(BookingState.STARTING);
   }
 }
