@@ -17,7 +17,10 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -96,7 +99,11 @@ class EvmSubmitterTest {
   }
 
   EvmSubmitter submitter(int batchSize) {
-    EvmSubmitter s = new EvmSubmitter(vertx, pool, escrows, config(batchSize));
+    return submitter(escrows, batchSize);
+  }
+
+  EvmSubmitter submitter(EscrowChain node, int batchSize) {
+    EvmSubmitter s = new EvmSubmitter(vertx, pool, node, config(batchSize));
     submitters.add(s);
     return s;
   }
@@ -153,5 +160,81 @@ class EvmSubmitterTest {
     assertThat(receipt.success()).isTrue();
     assertThat(escrows.rental(chain.escrow("tUSD").toLowerCase(), org.web3j.utils.Numeric.hexStringToByteArray(rental)).status())
         .isEqualTo(EscrowChain.RentalStatus.SETTLED);
+  }
+
+  @Test
+  void oneNodeSubmitsAtATimeAndOneThatLostTheLeaseMidRoundStoresNothing() throws Exception {
+    String rental = intent("tUSD", 20);
+    String lease = EvmPayments.chainName(config(1)) + ":" + escrows.operatorAddress().toLowerCase();
+    CountDownLatch signing = new CountDownLatch(1);
+    CountDownLatch takenOver = new CountDownLatch(1);
+    AtomicBoolean first = new AtomicBoolean(true);
+    // node A's first signature waits until node B has taken the lease over (as if A's chain node hung)
+    EscrowChain slowForA = new DelegatingChain(escrows) {
+      @Override
+      public SignedTx signSettleBatch(String escrow, List<SettleItem> items, long nonce) {
+        if (first.getAndSet(false)) {
+          signing.countDown();
+          try {
+            takenOver.await(60, TimeUnit.SECONDS);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+        }
+        return super.signSettleBatch(escrow, items, nonce);
+      }
+    };
+    EvmSubmitter a = submitter(slowForA, 20);
+    EvmSubmitter b = submitter(20);
+    var roundA = a.round();
+    assertThat(signing.await(60, TimeUnit.SECONDS)).as("A signing").isTrue();
+
+    round(b); // A holds the lease: B does nothing
+    assertThat(sql("SELECT 1 FROM chain_txs WHERE $1 = ANY(rental_ids)", rental)).isEmpty();
+
+    sql("UPDATE chain_leases SET until = now() - interval '1 second' WHERE name = $1", lease); // A's lease runs out
+    round(b); // B takes over and submits
+    takenOver.countDown();
+    roundA.await(60, TimeUnit.SECONDS); // A's signature comes back: not stored, not sent
+
+    List<Row> holding = sql("SELECT * FROM chain_txs WHERE $1 = ANY(rental_ids)", rental);
+    assertThat(holding).as("transactions holding the rental").hasSize(1);
+    EscrowChain.Receipt receipt = AnvilDevnet.poll("the settlement mined", Duration.ofSeconds(30), () -> escrows.receipt(holding.get(0).getString("tx_hash")));
+    assertThat(receipt.success()).isTrue();
+    assertThat(escrows.rental(chain.escrow("tUSD").toLowerCase(), org.web3j.utils.Numeric.hexStringToByteArray(rental)).status())
+        .isEqualTo(EscrowChain.RentalStatus.SETTLED);
+
+    String holderB = sql("SELECT holder FROM chain_leases WHERE name = $1", lease).get(0).getString("holder");
+    round(a); // B still holds the lease
+    assertThat(sql("SELECT holder FROM chain_leases WHERE name = $1", lease).get(0).getString("holder")).isEqualTo(holderB);
+    b.release().await(10, TimeUnit.SECONDS); // B's node stops: A takes over at once
+    round(a);
+    assertThat(sql("SELECT holder FROM chain_leases WHERE name = $1", lease).get(0).getString("holder")).as("A holds the lease").isNotEqualTo(holderB);
+    assertThat(sql("SELECT 1 FROM chain_txs WHERE $1 = ANY(rental_ids)", rental)).as("nothing sent twice").hasSize(1);
+  }
+
+  /** An {@link EscrowChain} passing every call on, for a test to override one. */
+  static class DelegatingChain implements EscrowChain {
+    private final EscrowChain to;
+
+    DelegatingChain(EscrowChain to) { this.to = to; }
+
+    @Override public long chainId() { return to.chainId(); }
+    @Override public long headBlock() { return to.headBlock(); }
+    @Override public Terms terms(String escrow) { return to.terms(escrow); }
+    @Override public Rental rental(String escrow, byte[] rentalId) { return to.rental(escrow, rentalId); }
+    @Override public List<Log> logs(String escrow, long fromBlock, long toBlock) { return to.logs(escrow, fromBlock, toBlock); }
+    @Override public List<WalletCall> openCalls(String escrow, String token, byte[] rentalId, String host, long expiresAt, BigInteger amount) {
+      return to.openCalls(escrow, token, rentalId, host, expiresAt, amount);
+    }
+    @Override public List<WalletCall> topUpCalls(String escrow, String token, byte[] rentalId, long newExpiresAt, BigInteger amount) {
+      return to.topUpCalls(escrow, token, rentalId, newExpiresAt, amount);
+    }
+    @Override public String operatorAddress() { return to.operatorAddress(); }
+    @Override public SignedTx signSettleBatch(String escrow, List<SettleItem> items, long nonce) { return to.signSettleBatch(escrow, items, nonce); }
+    @Override public void broadcast(SignedTx tx) { to.broadcast(tx); }
+    @Override public long operatorNonce(boolean pending) { return to.operatorNonce(pending); }
+    @Override public Optional<Receipt> receipt(String txHash) { return to.receipt(txHash); }
+    @Override public void close() { }
   }
 }
