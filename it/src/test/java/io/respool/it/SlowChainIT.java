@@ -30,6 +30,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -221,7 +222,7 @@ class SlowChainIT {
 
     /** How many requests of each method were delayed. */
     Map<String, Integer> delayed() {
-      Map<String, Integer> out = new java.util.TreeMap<>();
+      Map<String, Integer> out = new TreeMap<>();
       delayed.forEach((m, n) -> out.put(m, n.get()));
       return out;
     }
