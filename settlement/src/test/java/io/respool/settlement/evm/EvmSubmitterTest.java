@@ -17,8 +17,11 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -33,6 +36,8 @@ class EvmSubmitterTest {
   static Pool pool;
   static Web3jEscrowChain escrows;
   static final String SUFFIX = Long.toString(System.nanoTime(), 36);
+  /** The submitters a test made: each hands its lease back after the test, for the next test's. */
+  final List<EvmSubmitter> submitters = new ArrayList<>();
 
   @BeforeAll
   static void start() {
@@ -92,6 +97,21 @@ class EvmSubmitterTest {
     return rentalId;
   }
 
+  EvmSubmitter submitter(int batchSize) {
+    return submitter(escrows, batchSize);
+  }
+
+  EvmSubmitter submitter(EscrowChain node, int batchSize) {
+    EvmSubmitter s = new EvmSubmitter(vertx, pool, node, config(batchSize));
+    submitters.add(s);
+    return s;
+  }
+
+  @AfterEach
+  void release() throws Exception {
+    for (EvmSubmitter s : submitters) s.release().await(10, TimeUnit.SECONDS);
+  }
+
   static void round(EvmSubmitter submitter) throws Exception {
     submitter.round().await(60, TimeUnit.SECONDS);
   }
@@ -108,7 +128,7 @@ class EvmSubmitterTest {
     assertThat(chain.escrow("tUSD").toLowerCase()).as("tUSD's escrow sorts first").isLessThan(chain.escrow("ETH").toLowerCase());
     int before = txs().size();
 
-    EvmSubmitter submitter = new EvmSubmitter(vertx, pool, escrows, config(1));
+    EvmSubmitter submitter = submitter(1);
     round(submitter);
     List<Row> sent = txs().subList(before, txs().size());
     assertThat(sent).extracting(r -> r.getString("escrow")).containsExactlyInAnyOrder(chain.escrow("tUSD").toLowerCase(), chain.escrow("ETH").toLowerCase());
@@ -123,7 +143,7 @@ class EvmSubmitterTest {
   @Test
   void aNonceLeftFreeByARefusedTransactionIsUsedFirst() throws Exception {
     String rental = intent("tUSD", 9);
-    EvmSubmitter submitter = new EvmSubmitter(vertx, pool, escrows, config(20));
+    EvmSubmitter submitter = submitter(20);
     long next = escrows.operatorNonce(false);
     // a transaction in flight at next + 1 that the node will refuse: next is free, next + 1 held
     sql("""
@@ -139,5 +159,56 @@ class EvmSubmitterTest {
     assertThat(receipt.success()).isTrue();
     assertThat(escrows.rental(chain.escrow("tUSD").toLowerCase(), org.web3j.utils.Numeric.hexStringToByteArray(rental)).status())
         .isEqualTo(EscrowChain.RentalStatus.SETTLED);
+  }
+
+  @Test
+  void oneNodeSubmitsAtATimeAndOneThatLostTheLeaseMidRoundStoresNothing() throws Exception {
+    String rental = intent("tUSD", 20);
+    String lease = EvmPayments.chainName(config(1)) + ":" + escrows.operatorAddress().toLowerCase();
+    CountDownLatch signing = new CountDownLatch(1);
+    CountDownLatch takenOver = new CountDownLatch(1);
+    AtomicBoolean first = new AtomicBoolean(true);
+    // node A's first signature waits until node B has taken the lease over (as if A's chain node hung)
+    EscrowChain slowForA = new DelegatingChain(escrows) {
+      @Override
+      public SignedTx signSettleBatch(String escrow, List<SettleItem> items, long nonce) {
+        if (first.getAndSet(false)) {
+          signing.countDown();
+          try {
+            takenOver.await(60, TimeUnit.SECONDS);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+        }
+        return super.signSettleBatch(escrow, items, nonce);
+      }
+    };
+    EvmSubmitter a = submitter(slowForA, 20);
+    EvmSubmitter b = submitter(20);
+    var roundA = a.round();
+    assertThat(signing.await(60, TimeUnit.SECONDS)).as("A signing").isTrue();
+
+    round(b); // A holds the lease: B does nothing
+    assertThat(sql("SELECT 1 FROM chain_txs WHERE $1 = ANY(rental_ids)", rental)).isEmpty();
+
+    sql("UPDATE chain_leases SET until = now() - interval '1 second' WHERE name = $1", lease); // A's lease runs out
+    round(b); // B takes over and submits
+    takenOver.countDown();
+    roundA.await(60, TimeUnit.SECONDS); // A's signature comes back: not stored, not sent
+
+    List<Row> holding = sql("SELECT * FROM chain_txs WHERE $1 = ANY(rental_ids)", rental);
+    assertThat(holding).as("transactions holding the rental").hasSize(1);
+    EscrowChain.Receipt receipt = AnvilDevnet.poll("the settlement mined", Duration.ofSeconds(30), () -> escrows.receipt(holding.get(0).getString("tx_hash")));
+    assertThat(receipt.success()).isTrue();
+    assertThat(escrows.rental(chain.escrow("tUSD").toLowerCase(), org.web3j.utils.Numeric.hexStringToByteArray(rental)).status())
+        .isEqualTo(EscrowChain.RentalStatus.SETTLED);
+
+    String holderB = sql("SELECT holder FROM chain_leases WHERE name = $1", lease).get(0).getString("holder");
+    round(a); // B still holds the lease
+    assertThat(sql("SELECT holder FROM chain_leases WHERE name = $1", lease).get(0).getString("holder")).isEqualTo(holderB);
+    b.release().await(10, TimeUnit.SECONDS); // B's node stops: A takes over at once
+    round(a);
+    assertThat(sql("SELECT holder FROM chain_leases WHERE name = $1", lease).get(0).getString("holder")).as("A holds the lease").isNotEqualTo(holderB);
+    assertThat(sql("SELECT 1 FROM chain_txs WHERE $1 = ANY(rental_ids)", rental)).as("nothing sent twice").hasSize(1);
   }
 }

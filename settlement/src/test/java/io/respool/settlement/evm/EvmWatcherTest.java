@@ -1,0 +1,164 @@
+package io.respool.settlement.evm;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.respool.bookings.PaymentOutcomes;
+import io.respool.infra.Databases;
+import io.respool.settlement.EscrowChain;
+import io.respool.testing.TestServices;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
+import java.math.BigInteger;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.web3j.utils.Numeric;
+
+/**
+ * The deposit watcher on real PostgreSQL and a real anvil: two nodes that fetched the same blocks
+ * (each with no connection held while it did) apply them once — the cursor's compare-and-set lets
+ * the first one through and makes the second drop what it fetched.
+ */
+class EvmWatcherTest {
+  static AnvilDevnet chain;
+  static Vertx vertx;
+  static Pool pool;
+  static Web3jEscrowChain escrows;
+  static final String SUFFIX = Long.toString(System.nanoTime(), 36);
+
+  /** What the watcher told the bookings. */
+  static final List<String> told = new CopyOnWriteArrayList<>();
+  static final PaymentOutcomes BOOKINGS = new PaymentOutcomes() {
+    @Override public Future<Void> funded(SqlConnection tx, String bookingId, String reason) { return tell("funded " + bookingId); }
+    @Override public Future<Void> underfunded(SqlConnection tx, String bookingId, String reason) { return tell("underfunded " + bookingId); }
+    @Override public Future<Void> rejected(SqlConnection tx, String bookingId, String reason) { return tell("rejected " + bookingId); }
+    @Override public Future<Void> toppedUp(SqlConnection tx, String bookingId) { return tell("toppedUp " + bookingId); }
+    @Override public Future<Void> settled(SqlConnection tx, String bookingId, String reason) { return tell("settled " + bookingId); }
+  };
+
+  static Future<Void> tell(String what) {
+    told.add(what);
+    return Future.succeededFuture();
+  }
+
+  @BeforeAll
+  static void start() {
+    chain = AnvilDevnet.start(Map.of("RESPOOL_ETH_CHAIN_ID", "31342"));
+    vertx = Vertx.vertx();
+    pool = Databases.pool(vertx, TestServices.get().pgUrl, 2);
+    escrows = new Web3jEscrowChain(chain.rpcUrl(), chain.chainId(), null, Duration.ofSeconds(10));
+    sql("INSERT INTO accounts (id) VALUES ($1)", "acct-" + SUFFIX);
+    sql("""
+        INSERT INTO hosts (id, region, info, cpu_millis, memory_mb, storage_gb, gpus, gpu_models, online, last_seen)
+        VALUES ($1, 'test', '{}'::jsonb, 1000, 1000, 10, 0, '{}', false, now())""", "host-" + SUFFIX);
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    if (escrows != null) escrows.close();
+    if (vertx != null) vertx.close().await(10, TimeUnit.SECONDS);
+    if (chain != null) chain.close();
+  }
+
+  static List<Row> sql(String statement, Object... params) {
+    try {
+      List<Row> out = new ArrayList<>();
+      pool.preparedQuery(statement).execute(Tuple.from(params)).await(10, TimeUnit.SECONDS).forEach(out::add);
+      return out;
+    } catch (Exception e) {
+      throw new AssertionError(statement, e);
+    }
+  }
+
+  static String escrow() {
+    return chain.escrow("tUSD").toLowerCase();
+  }
+
+  static EvmConfig config() {
+    return new EvmConfig(chain.rpcUrl(), chain.chainId(), Map.of("TUSD", escrow()), null, 1, Duration.ofMillis(200), Duration.ofSeconds(10),
+        Duration.ofHours(1), 20, Duration.ofSeconds(30), chain.deployBlock());
+  }
+
+  static long cursor() {
+    return sql("SELECT next_block FROM chain_cursors WHERE chain = $1 AND escrow = $2", EvmPayments.chainName(config()), escrow()).get(0)
+        .getLong("next_block");
+  }
+
+  static String depositState(String rentalId) {
+    return sql("SELECT state FROM deposits WHERE rental_id = $1", rentalId).get(0).getString("state");
+  }
+
+  @Test
+  void twoNodesThatFetchedTheSameBlocksApplyThemOnce() throws Exception {
+    // a booking waiting for a deposit that nobody opens on chain
+    String booking = "bk-" + SUFFIX;
+    String rentalId = EvmPayments.rentalId(chain.chainId(), booking, "host-" + SUFFIX);
+    sql("""
+        INSERT INTO bookings (id, account_id, state, request, currency, payment_chain, price_per_hour, duration_seconds, cost, cpu_millis, memory_mb, gpus)
+        VALUES ($1, $2, 'PENDING_PAYMENT', '{}'::jsonb, 'TUSD', 'ethereum', 1, 60, 1000, 0, 0, 0)""", booking, "acct-" + SUFFIX);
+    sql("""
+        INSERT INTO deposits (booking_id, host_id, chain, escrow, rental_id, payee, amount, expires_at, state)
+        VALUES ($1, $2, $3, $4, $5, $6, 1000, $7, 'AWAITING')""",
+        booking, "host-" + SUFFIX, EvmPayments.chainName(config()), escrow(), rentalId, chain.account(3).address(),
+        OffsetDateTime.now(ZoneOffset.UTC).plusHours(1));
+
+    // node A's chain node reports an Opened for it that node B's does not (a made-up log: applied, it would reject the deposit),
+    // and A's first fetch waits until B has read the same blocks
+    EscrowChain.Terms terms = escrows.terms(escrow());
+    CountDownLatch fetching = new CountDownLatch(1);
+    CountDownLatch bDone = new CountDownLatch(1);
+    AtomicBoolean first = new AtomicBoolean(true);
+    EscrowChain forA = new DelegatingChain(escrows) {
+      @Override
+      public List<Log> logs(String escrow, long fromBlock, long toBlock) {
+        List<Log> logs = new ArrayList<>(super.logs(escrow, fromBlock, toBlock));
+        logs.add(new Log(escrow, "Opened", Numeric.hexStringToByteArray(rentalId), chain.account(9).address(), chain.account(3).address(),
+            terms.token(), BigInteger.valueOf(1_000), null, null, OffsetDateTime.now().plusDays(1).toEpochSecond(), terms.feeBps(), toBlock,
+            "0x" + "cd".repeat(32), 0));
+        if (first.getAndSet(false)) {
+          fetching.countDown();
+          try {
+            bDone.await(60, TimeUnit.SECONDS);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+        }
+        return logs;
+      }
+    };
+    EvmWatcher a = new EvmWatcher(vertx, pool, forA, config(), Map.of(escrow(), terms), BOOKINGS);
+    EvmWatcher b = new EvmWatcher(vertx, pool, escrows, config(), Map.of(escrow(), terms), BOOKINGS);
+
+    var roundA = a.round();
+    assertThat(fetching.await(60, TimeUnit.SECONDS)).as("A fetching").isTrue();
+    b.round().await(60, TimeUnit.SECONDS);
+    long afterB = cursor();
+    assertThat(afterB).as("B read the blocks").isGreaterThan(chain.deployBlock());
+    bDone.countDown();
+    roundA.await(60, TimeUnit.SECONDS);
+    assertThat(cursor()).as("A found the cursor moved").isEqualTo(afterB);
+    assertThat(depositState(rentalId)).as("A's logs dropped").isEqualTo("AWAITING");
+    assertThat(told).isEmpty();
+
+    // the control: blocks nobody else read are A's to apply, its made-up log included
+    chain.mine(1);
+    a.round().await(60, TimeUnit.SECONDS);
+    assertThat(cursor()).isEqualTo(afterB + 1);
+    assertThat(depositState(rentalId)).isEqualTo("REJECTED");
+    assertThat(told).containsExactly("rejected " + booking);
+  }
+}
