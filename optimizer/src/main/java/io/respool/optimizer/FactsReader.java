@@ -66,6 +66,22 @@ public final class FactsReader {
     Instant now = clock.instant();
     Offers cached = offers.get(currency);
     if (cached != null && !cached.readAt().plus(settings.offersMaxAge()).isBefore(now) && !cached.list().failed()) return cached.list();
+    return read(currency, now);
+  }
+
+  /**
+   * The offers, read again if the recent ones lack a host the booking runs on: a host that
+   * registered after the last read is not offline (which would decline its booking's resize).
+   */
+  private Future<List<HostOffer>> offers(String currency, java.util.Set<String> mustList) {
+    return offers(currency).compose(list -> {
+      java.util.Set<String> listed = new java.util.HashSet<>();
+      for (HostOffer o : list) listed.add(o.hostId());
+      return listed.containsAll(mustList) ? Future.succeededFuture(list) : read(currency, clock.instant());
+    });
+  }
+
+  private Future<List<HostOffer>> read(String currency, Instant now) {
     Future<List<HostOffer>> fresh = hosts.offers(currency);
     offers.put(currency, new Offers(now, fresh));
     return fresh;
@@ -76,7 +92,8 @@ public final class FactsReader {
     Future<List<TaskRow>> tasks = pool.withConnection(c -> bookings.tasks(c, b.id(), true));
     Future<Long> billed = pool.preparedQuery("SELECT billed FROM bookings WHERE id = $1").execute(Tuple.of(b.id()))
         .map(rows -> rows.iterator().next().getLong(0));
-    Future<List<HostOffer>> market = offers(b.currency());
+    Future<List<HostOffer>> market = tasks.compose(ts -> offers(b.currency(),
+        ts.stream().map(TaskRow::hostId).collect(java.util.stream.Collectors.toSet())));
     return Future.all(tasks, billed, market).compose(x -> samples(b.id(), tasks.result(), asOf).compose(samples -> vertx.executeBlocking(() -> {
       UsageProfile usage = UsageProfile.of(samples, settings.recent(), settings.thresholds().idleCores(), settings.thresholds().idleBytesPerSecond());
       Map<String, HostOffer> byId = new HashMap<>();
