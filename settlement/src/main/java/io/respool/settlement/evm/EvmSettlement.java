@@ -31,6 +31,7 @@ public final class EvmSettlement implements AutoCloseable {
   private final Map<String, EscrowChain.Terms> terms;
   private final EvmPayments payments;
   private final List<PeriodicRound> rounds = new ArrayList<>();
+  private EvmSubmitter submitter; // with the operator key, once started
 
   private EvmSettlement(EvmConfig config, EscrowChain chain, Map<String, EscrowChain.Terms> terms, boolean allowUnpaid) {
     this.config = config;
@@ -82,7 +83,7 @@ public final class EvmSettlement implements AutoCloseable {
     EvmWatcher watcher = new EvmWatcher(vertx, pool, chain, config, terms, bookings);
     rounds.add(PeriodicRound.start(vertx, "ethereum watcher", config.pollInterval(), paced("ethereum watcher", watcher::round)));
     if (config.operatorKey() != null) {
-      EvmSubmitter submitter = new EvmSubmitter(vertx, pool, chain, config);
+      submitter = new EvmSubmitter(vertx, pool, chain, config);
       rounds.add(PeriodicRound.start(vertx, "ethereum settlements", config.pollInterval(), paced("ethereum settlements", submitter::round)));
     }
   }
@@ -111,11 +112,13 @@ public final class EvmSettlement implements AutoCloseable {
     };
   }
 
-  /** Stops the rounds; completes when the running ones have ended. */
+  /** Stops the rounds; completes when the running ones have ended and the submitter has handed its lease back. */
   public Future<Void> stopRounds() {
     List<Future<Void>> running = rounds.stream().map(PeriodicRound::stop).toList();
     rounds.clear();
-    return Future.join(running).mapEmpty();
+    EvmSubmitter s = submitter;
+    submitter = null;
+    return Future.join(running).transform(x -> s == null ? Future.<Void>succeededFuture() : s.release().otherwiseEmpty());
   }
 
   /** Closes the connection to the node (after the verticle stopped its rounds). */

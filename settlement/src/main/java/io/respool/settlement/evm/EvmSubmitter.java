@@ -5,6 +5,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.math.BigInteger;
@@ -17,7 +18,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.web3j.utils.Numeric;
@@ -27,9 +30,16 @@ import org.web3j.utils.Numeric;
  * {@code settleBatch} transactions of the operator key. A transaction is signed and stored with its
  * nonce ({@code chain_txs}) before it is sent, and sent again — the very same bytes — until the node
  * has it and it is mined, through RPC outages and gateway restarts; a new transaction takes the
- * lowest nonce from the chain's next one that no transaction in flight holds. One node submits for a key at a time (a transaction-scoped advisory
- * lock). The contract settles a rental once at most, and {@link EvmWatcher} marks a deposit SETTLED
- * only from the confirmed {@code Settled} event: exactly once, whatever is resent.
+ * lowest nonce from the chain's next one that no transaction in flight holds. The contract settles a
+ * rental once at most, and {@link EvmWatcher} marks a deposit SETTLED only from the confirmed
+ * {@code Settled} event: exactly once, whatever is resent.
+ *
+ * <p>No transaction or connection is held across a call to the node (a slow node must not hold the
+ * pool the bookings use). One node submits for a key at a time by a lease ({@code chain_leases}):
+ * claimed at the start of a round, renewed before every call to the node, and renewed first in every
+ * transaction that writes, which therefore writes only while this node still holds it (the renewal
+ * locks the lease row until the commit, so no node takes it over in between). A node that lost the
+ * lease mid-round stores nothing more and ends the round; what it stored the new holder resends.
  */
 public final class EvmSubmitter {
   private static final Logger LOG = LoggerFactory.getLogger(EvmSubmitter.class);
@@ -41,6 +51,16 @@ public final class EvmSubmitter {
   private final EvmConfig config;
   private final String sender;
   private final String chainName;
+  private final String leaseName;
+  /** This submitter's own id: a node that restarts is another holder and waits for (or is given) the lease. */
+  private final String holder = UUID.randomUUID().toString();
+  /**
+   * Outlasts the longest step between two renewals (signing: up to four calls of at most the RPC
+   * timeout each) and a few poll intervals; it bounds how long the key goes unused after a node
+   * holding the lease dies (a node that stops or fails a round gives it up at once).
+   */
+  private final Duration lease;
+  private boolean holding; // for logging the hand-overs; rounds run one at a time
 
   public EvmSubmitter(Vertx vertx, Pool pool, EscrowChain chain, EvmConfig config) {
     this.vertx = vertx;
@@ -49,52 +69,106 @@ public final class EvmSubmitter {
     this.config = config;
     this.sender = chain.operatorAddress().toLowerCase();
     this.chainName = EvmPayments.chainName(config);
+    this.leaseName = chainName + ":" + sender;
+    this.lease = config.rpcTimeout().multipliedBy(4).plus(config.pollInterval().multipliedBy(5));
   }
 
   /** One round: follow the transactions in flight, then send the intents not yet covered by one. */
   public Future<Void> round() {
-    List<EscrowChain.SignedTx> toSend = new ArrayList<>();
-    return pool.withTransaction(tx -> tx.preparedQuery("SELECT pg_try_advisory_xact_lock(hashtext($1)) AS mine")
-            .execute(Tuple.of("respool-operator:" + chainName + ":" + sender))
-            .compose(rows -> {
-              if (!rows.iterator().next().getBoolean("mine")) return Future.succeededFuture(); // another node is submitting
-              return follow(tx, toSend).compose(x -> submitNew(tx, toSend));
-            }))
-        // after the commit: what was stored may now go out (a failure here is retried by the next round)
-        .compose(x -> sendAll(toSend, 0));
+    return claim().compose(mine -> {
+      if (!mine) return Future.succeededFuture(); // another node is submitting
+      List<EscrowChain.SignedTx> toSend = new ArrayList<>();
+      return follow(toSend).compose(x -> submitNew(toSend)).compose(x -> sendAll(toSend, 0))
+          .transform(ar -> {
+            if (ar.succeeded()) return Future.<Void>succeededFuture();
+            if (ar.cause() instanceof LeaseLost) {
+              LOG.info("settlements of {}: another node took over", sender);
+              holding = false;
+              return Future.<Void>succeededFuture();
+            }
+            // this node cannot submit now (its node unreachable, say): another one may
+            return release().transform(x -> Future.<Void>failedFuture(ar.cause()));
+          });
+    });
+  }
+
+  /** Gives the lease up (when the node stops), so that another node takes over at once. */
+  public Future<Void> release() {
+    return pool.preparedQuery("DELETE FROM chain_leases WHERE name = $1 AND holder = $2").execute(Tuple.of(leaseName, holder)).mapEmpty();
+  }
+
+  // --- the lease ------------------------------------------------------------------------------
+
+  /** Takes the lease if it is free, expired or already this node's (then renewed); true if this node holds it. */
+  private Future<Boolean> claim() {
+    return pool.preparedQuery("""
+            INSERT INTO chain_leases (name, holder, until) VALUES ($1, $2, now() + $3 * interval '1 millisecond')
+            ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, until = excluded.until
+             WHERE chain_leases.holder = excluded.holder OR chain_leases.until < now()
+            RETURNING holder""")
+        .execute(Tuple.of(leaseName, holder, lease.toMillis()))
+        .map(rows -> {
+          boolean mine = rows.rowCount() == 1;
+          if (mine && !holding) LOG.info("settlements of {}: this node submits them now", sender);
+          holding = mine;
+          return mine;
+        });
+  }
+
+  /** Extends the lease, failing with {@link LeaseLost} if another node has taken it over. */
+  private Future<Void> renew(SqlClient db) {
+    return db.preparedQuery("UPDATE chain_leases SET until = now() + $3 * interval '1 millisecond' WHERE name = $1 AND holder = $2")
+        .execute(Tuple.of(leaseName, holder, lease.toMillis()))
+        .compose(rows -> rows.rowCount() == 1 ? Future.<Void>succeededFuture() : Future.<Void>failedFuture(new LeaseLost()));
+  }
+
+  /** A call to the node, on a worker thread, made only while this node holds the lease (and no connection: the renewal has completed). */
+  private <T> Future<T> onChain(Callable<T> call) {
+    return renew(pool).compose(x -> vertx.executeBlocking(call, false));
+  }
+
+  /** A short transaction that writes only while this node holds the lease. */
+  private <T> Future<T> fenced(Function<SqlConnection, Future<T>> work) {
+    return pool.withTransaction(tx -> renew(tx).compose(x -> work.apply(tx)));
+  }
+
+  private static final class LeaseLost extends RuntimeException {
+    LeaseLost() {
+      super("the settlement lease was taken over by another node", null, false, false);
+    }
   }
 
   // --- transactions in flight ----------------------------------------------------------------
 
-  private Future<Void> follow(SqlConnection tx, List<EscrowChain.SignedTx> toSend) {
-    return tx.preparedQuery("SELECT * FROM chain_txs WHERE chain = $1 AND sender = $2 AND state = 'SENT' ORDER BY nonce")
+  private Future<Void> follow(List<EscrowChain.SignedTx> toSend) {
+    return pool.preparedQuery("SELECT * FROM chain_txs WHERE chain = $1 AND sender = $2 AND state = 'SENT' ORDER BY nonce")
         .execute(Tuple.of(chainName, sender))
         .compose(rows -> {
           if (rows.size() == 0) return Future.succeededFuture();
-          return blocking(() -> chain.operatorNonce(false)).compose(mined -> {
+          return onChain(() -> chain.operatorNonce(false)).compose(mined -> {
             Future<Void> f = Future.succeededFuture();
-            for (Row r : rows) f = f.compose(x -> followOne(tx, r, mined, toSend));
+            for (Row r : rows) f = f.compose(x -> followOne(r, mined, toSend));
             return f;
           });
         });
   }
 
-  private Future<Void> followOne(SqlConnection tx, Row r, long minedNonce, List<EscrowChain.SignedTx> toSend) {
+  private Future<Void> followOne(Row r, long minedNonce, List<EscrowChain.SignedTx> toSend) {
     String hash = r.getString("tx_hash");
     long nonce = r.getLong("nonce");
-    return blocking(() -> chain.receipt(hash)).compose(receipt -> {
+    return onChain(() -> chain.receipt(hash)).compose(receipt -> {
       if (receipt.isPresent()) {
         boolean ok = receipt.get().success();
         if (!ok) LOG.warn("settlement tx {} (nonce {}) reverted in block {}; its deposits will be tried again", hash, nonce, receipt.get().blockNumber());
-        return tx.preparedQuery("UPDATE chain_txs SET state = $2, mined_block = $3 WHERE tx_hash = $1")
+        return fenced(tx -> tx.preparedQuery("UPDATE chain_txs SET state = $2, mined_block = $3 WHERE tx_hash = $1 AND state = 'SENT'")
             .execute(Tuple.of(hash, ok ? "MINED" : "REVERTED", receipt.get().blockNumber()))
-            .compose(x -> ok ? Future.succeededFuture() : backOff(tx, r.getArrayOfStrings("rental_ids"), "settlement transaction " + hash + " reverted"));
+            .compose(x -> ok ? Future.succeededFuture() : backOff(tx, r.getArrayOfStrings("rental_ids"), "settlement transaction " + hash + " reverted")));
       }
       if (minedNonce > nonce) {
         // the nonce was used by a transaction we do not know of: this one can never be mined
         LOG.warn("settlement tx {} lost its nonce {} to another transaction of {}", hash, nonce, sender);
-        return tx.preparedQuery("UPDATE chain_txs SET state = 'DROPPED', last_error = 'nonce used by another transaction' WHERE tx_hash = $1")
-            .execute(Tuple.of(hash)).mapEmpty();
+        return fenced(tx -> tx.preparedQuery("UPDATE chain_txs SET state = 'DROPPED', last_error = 'nonce used by another transaction' WHERE tx_hash = $1 AND state = 'SENT'")
+            .execute(Tuple.of(hash)).mapEmpty());
       }
       OffsetDateTime sentAt = r.getOffsetDateTime("sent_at");
       if (sentAt == null || sentAt.toInstant().plus(config.resendAfter()).isBefore(Instant.now())) {
@@ -106,9 +180,12 @@ public final class EvmSubmitter {
 
   // --- new intents ----------------------------------------------------------------------------
 
-  private Future<Void> submitNew(SqlConnection tx, List<EscrowChain.SignedTx> toSend) {
+  /** A batch signed for one escrow, not yet stored. */
+  private record Batch(String escrow, List<String> rentalIds, EscrowChain.SignedTx signed) {}
+
+  private Future<Void> submitNew(List<EscrowChain.SignedTx> toSend) {
     // the oldest intents of every escrow, at most a batch each (one escrow's backlog never starves another's)
-    return tx.preparedQuery("""
+    return pool.preparedQuery("""
             SELECT escrow, rental_id, used FROM (
               SELECT d.escrow, d.rental_id, d.used, d.intent_at, row_number() OVER (PARTITION BY d.escrow ORDER BY d.intent_at, d.rental_id) AS n
                 FROM deposits d
@@ -125,26 +202,48 @@ public final class EvmSubmitter {
             idsByEscrow.computeIfAbsent(r.getString("escrow"), k -> new ArrayList<>()).add(r.getString("rental_id"));
           }
           if (byEscrow.isEmpty()) return Future.succeededFuture();
-          return freeNonces(tx, byEscrow.size()).compose(nonces -> {
+          return freeNonces(byEscrow.size()).compose(nonces -> {
+            // signed first (calls to the node), then stored together in one short transaction
+            List<Batch> signed = new ArrayList<>();
             Future<Void> f = Future.succeededFuture();
             int i = 0;
             for (Map.Entry<String, List<EscrowChain.SettleItem>> e : byEscrow.entrySet()) {
               long n = nonces.get(i++);
-              List<String> ids = idsByEscrow.get(e.getKey());
-              f = f.compose(x -> blocking(() -> chain.signSettleBatch(e.getKey(), e.getValue(), n)))
-                  .compose(signed -> tx.preparedQuery("""
-                          INSERT INTO chain_txs (chain, sender, nonce, escrow, tx_hash, raw_tx, rental_ids, state)
-                          VALUES ($1, $2, $3, $4, $5, $6, $7, 'SENT')""")
-                      .execute(Tuple.tuple().addString(chainName).addString(sender).addLong(n).addString(e.getKey()).addString(signed.txHash())
-                          .addString(signed.rawTx()).addArrayOfString(ids.toArray(String[]::new)))
-                      .map(x -> {
-                        LOG.info("settling {} deposit(s) on {} in tx {} (nonce {})", ids.size(), e.getKey(), signed.txHash(), n);
-                        toSend.add(signed);
-                        return null;
-                      }));
+              f = f.compose(x -> onChain(() -> chain.signSettleBatch(e.getKey(), e.getValue(), n)))
+                  .map(tx -> signed.add(new Batch(e.getKey(), idsByEscrow.get(e.getKey()), tx)))
+                  .mapEmpty();
             }
-            return f;
+            return f.compose(x -> fenced(tx -> store(tx, signed, 0, toSend)));
           });
+        });
+  }
+
+  /**
+   * Stores the signed batches, each only if its deposits are still due and its nonce still free:
+   * what changed while it was being signed is dropped unsent (the next round takes it up again).
+   */
+  private Future<Void> store(SqlConnection tx, List<Batch> batches, int i, List<EscrowChain.SignedTx> toSend) {
+    if (i >= batches.size()) return Future.succeededFuture();
+    Batch b = batches.get(i);
+    String[] ids = b.rentalIds().toArray(String[]::new);
+    return tx.preparedQuery("""
+            INSERT INTO chain_txs (chain, sender, nonce, escrow, tx_hash, raw_tx, rental_ids, state)
+            SELECT $1, $2, $3, $4, $5, $6, $7, 'SENT'
+             WHERE (SELECT count(*) FROM deposits d WHERE d.rental_id = ANY($7) AND d.state = 'SETTLING'
+                      AND NOT EXISTS (SELECT 1 FROM chain_txs c WHERE c.chain = $1 AND c.state IN ('SENT', 'MINED') AND d.rental_id = ANY(c.rental_ids)))
+                   = cardinality($7)
+            ON CONFLICT DO NOTHING""")
+        .execute(Tuple.tuple().addString(chainName).addString(sender).addLong(b.signed().nonce()).addString(b.escrow())
+            .addString(b.signed().txHash()).addString(b.signed().rawTx()).addArrayOfString(ids))
+        .compose(rows -> {
+          if (rows.rowCount() == 1) {
+            LOG.info("settling {} deposit(s) on {} in tx {} (nonce {})", ids.length, b.escrow(), b.signed().txHash(), b.signed().nonce());
+            toSend.add(b.signed());
+          } else {
+            LOG.info("settlement of {} deposit(s) on {} (nonce {}) dropped unsent: its deposits or its nonce changed while it was signed",
+                ids.length, b.escrow(), b.signed().nonce());
+          }
+          return store(tx, batches, i + 1, toSend);
         });
   }
 
@@ -153,8 +252,8 @@ public final class EvmSubmitter {
    * transaction in flight holds. A gap left by a transaction the node refused is filled first, so
    * the transactions after it are never stuck behind it.
    */
-  private Future<List<Long>> freeNonces(SqlConnection tx, int count) {
-    return blocking(() -> chain.operatorNonce(false)).compose(next -> tx.preparedQuery(
+  private Future<List<Long>> freeNonces(int count) {
+    return onChain(() -> chain.operatorNonce(false)).compose(next -> pool.preparedQuery(
             "SELECT nonce FROM chain_txs WHERE chain = $1 AND sender = $2 AND state = 'SENT' AND nonce >= $3")
         .execute(Tuple.of(chainName, sender, next))
         .map(rows -> {
@@ -166,18 +265,22 @@ public final class EvmSubmitter {
         }));
   }
 
-  // --- sending (outside the transaction) -----------------------------------------------------
+  // --- sending (what is stored, after the commit) -------------------------------------------------
 
   private Future<Void> sendAll(List<EscrowChain.SignedTx> txs, int i) {
     if (i >= txs.size()) return Future.succeededFuture();
     EscrowChain.SignedTx t = txs.get(i);
-    return this.<Void>blocking(() -> {
+    return this.<Void>onChain(() -> {
           chain.broadcast(t);
           return null;
         })
-        .compose(x -> pool.preparedQuery("UPDATE chain_txs SET sent_at = now(), broadcasts = broadcasts + 1, last_error = NULL WHERE tx_hash = $1")
-            .execute(Tuple.of(t.txHash())).<Void>mapEmpty())
-        .recover(err -> {
+        .transform(ar -> {
+          if (ar.succeeded()) {
+            return pool.preparedQuery("UPDATE chain_txs SET sent_at = now(), broadcasts = broadcasts + 1, last_error = NULL WHERE tx_hash = $1")
+                .execute(Tuple.of(t.txHash())).<Void>mapEmpty();
+          }
+          Throwable err = ar.cause();
+          if (err instanceof LeaseLost) return Future.<Void>failedFuture(err);
           if (err instanceof EscrowChain.ChainUnavailable) {
             LOG.warn("settlement tx {} not sent, will retry: {}", t.txHash(), err.getMessage());
             return pool.preparedQuery("UPDATE chain_txs SET last_error = $2 WHERE tx_hash = $1").execute(Tuple.of(t.txHash(), err.getMessage()))
@@ -185,7 +288,7 @@ public final class EvmSubmitter {
           }
           // the node refused it (not a connection problem): it will never be mined; its nonce is free again
           LOG.warn("settlement tx {} refused by the node: {}", t.txHash(), err.getMessage());
-          return pool.withTransaction(tx -> tx.preparedQuery("DELETE FROM chain_txs WHERE tx_hash = $1 RETURNING rental_ids").execute(Tuple.of(t.txHash()))
+          return fenced(tx -> tx.preparedQuery("DELETE FROM chain_txs WHERE tx_hash = $1 AND state = 'SENT' RETURNING rental_ids").execute(Tuple.of(t.txHash()))
               .compose(rows -> rows.size() == 0 ? Future.<Void>succeededFuture()
                   : backOff(tx, rows.iterator().next().getArrayOfStrings("rental_ids"), "settlement refused by the node: " + err.getMessage())));
         })
@@ -201,9 +304,4 @@ public final class EvmSubmitter {
         .execute(Tuple.tuple().addArrayOfString(rentalIds).addString(why).addDouble((double) MAX_BACKOFF.toSeconds()))
         .mapEmpty();
   }
-
-  private <T> Future<T> blocking(Callable<T> call) {
-    return vertx.executeBlocking(call, false);
-  }
-
 }

@@ -10,6 +10,7 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.math.BigInteger;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -21,10 +22,12 @@ import org.web3j.utils.Numeric;
 /**
  * Reads each escrow's events once they have {@code confirmations} blocks and applies them to the
  * deposits, in the transaction that moves the escrow's cursor (so an event is applied exactly once,
- * and a node that dies mid-way leaves the cursor where it was). Only logs of the configured escrow
- * addresses are read; an {@code Opened} funds a deposit only if the renter is a wallet of the
- * booking's account and the payee, amount, expiry, fee and token are the ones the gateway asked
- * for. Every node runs it; one node reads an escrow at a time (the cursor row is locked, others skip).
+ * in order, and a node that dies mid-way leaves the cursor where it was). The logs are fetched
+ * before that transaction, with no connection held (a slow node must not hold the pool the bookings
+ * use); the transaction moves the cursor only from the value it was read at, so when several nodes
+ * read the same blocks, one applies them and the others drop theirs. Only logs of the configured
+ * escrow addresses are read; an {@code Opened} funds a deposit only if the renter is a wallet of the
+ * booking's account and the payee, amount, expiry, fee and token are the ones the gateway asked for.
  */
 public final class EvmWatcher {
   private static final Logger LOG = LoggerFactory.getLogger(EvmWatcher.class);
@@ -58,31 +61,56 @@ public final class EvmWatcher {
     }).compose(x -> fundReady());
   }
 
+  /** Where an escrow's reading stands: the next block to read, and when the cursor last moved. */
+  private record Cursor(long next, OffsetDateTime movedAt) {}
+
+  /**
+   * One escrow: the cursor is read, the logs are fetched with no connection held, then applied in
+   * one short transaction that first moves the cursor from the value read (compare-and-set; the
+   * update also locks the row until the commit). If another node moved it meanwhile, nothing is
+   * applied: that node applied these logs, and what was fetched is dropped.
+   */
   private Future<Void> scan(String escrow, long head) {
     long safe = head - (config.confirmations() - 1);
     long start = config.startBlock() != null ? config.startBlock() : Math.max(0, safe);
-    return pool.withTransaction(tx -> tx.preparedQuery("INSERT INTO chain_cursors (chain, escrow, next_block) VALUES ($3, $1, $2) ON CONFLICT DO NOTHING")
-        .execute(Tuple.of(escrow, start, chainName))
-        .compose(x -> tx.preparedQuery("SELECT next_block FROM chain_cursors WHERE chain = $2 AND escrow = $1 FOR UPDATE SKIP LOCKED")
-            .execute(Tuple.of(escrow, chainName)))
-        .compose(rows -> {
-          if (rows.size() == 0) return Future.succeededFuture(); // another node is reading this escrow
-          long cursor = rows.iterator().next().getLong("next_block");
-          // a chain behind what was read already was reset (a devnet started afresh): read it from the start
-          long from = cursor > head + 1 ? Math.min(start, head) : cursor;
-          if (from != cursor) LOG.warn("escrow {}: the chain's head {} is behind the blocks already read ({}); reading again from {}", escrow, head, cursor, from);
-          if (from > safe) {
-            return from == cursor ? Future.succeededFuture()
-                : tx.preparedQuery("UPDATE chain_cursors SET next_block = $2, updated_at = now() WHERE chain = $3 AND escrow = $1")
-                    .execute(Tuple.of(escrow, from, chainName)).mapEmpty();
-          }
-          long to = Math.min(safe, from + MAX_RANGE - 1);
-          return blocking(() -> chain.logs(escrow, from, to))
-              .compose(logs -> applyAll(tx, logs, 0))
-              .compose(x -> tx.preparedQuery("UPDATE chain_cursors SET next_block = $2, updated_at = now() WHERE chain = $3 AND escrow = $1")
-                  .execute(Tuple.of(escrow, to + 1, chainName)))
-              .mapEmpty();
-        }));
+    return cursor(escrow, start).compose(c -> {
+      // a chain behind what was read already was reset (a devnet started afresh): read it from the start
+      long from = c.next() > head + 1 ? Math.min(start, head) : c.next();
+      if (from != c.next()) LOG.warn("escrow {}: the chain's head {} is behind the blocks already read ({}); reading again from {}", escrow, head, c.next(), from);
+      if (from > safe) return from == c.next() ? Future.succeededFuture() : apply(escrow, c, List.of(), from);
+      long to = Math.min(safe, from + MAX_RANGE - 1);
+      return blocking(() -> chain.logs(escrow, from, to)).compose(logs -> apply(escrow, c, logs, to + 1));
+    });
+  }
+
+  private Future<Cursor> cursor(String escrow, long start) {
+    return pool.preparedQuery("INSERT INTO chain_cursors (chain, escrow, next_block) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING")
+        .execute(Tuple.of(chainName, escrow, start))
+        .compose(x -> pool.preparedQuery("SELECT next_block, updated_at FROM chain_cursors WHERE chain = $1 AND escrow = $2")
+            .execute(Tuple.of(chainName, escrow)))
+        .map(rows -> {
+          Row r = rows.iterator().next();
+          return new Cursor(r.getLong("next_block"), r.getOffsetDateTime("updated_at"));
+        });
+  }
+
+  /**
+   * Applies {@code logs} and moves the cursor to {@code next}, if it is still where {@code read} saw
+   * it. The time it last moved is compared too: a cursor set back after a chain reset may come to
+   * the same block again.
+   */
+  private Future<Void> apply(String escrow, Cursor read, List<EscrowChain.Log> logs, long next) {
+    return pool.withTransaction(tx -> tx.preparedQuery("""
+                UPDATE chain_cursors SET next_block = $3, updated_at = clock_timestamp()
+                 WHERE chain = $1 AND escrow = $2 AND next_block = $4 AND updated_at = $5""")
+            .execute(Tuple.of(chainName, escrow, next, read.next(), read.movedAt()))
+            .compose(moved -> {
+              if (moved.rowCount() == 0) {
+                LOG.debug("escrow {}: blocks from {} were applied by another node; {} log(s) dropped", escrow, read.next(), logs.size());
+                return Future.succeededFuture();
+              }
+              return applyAll(tx, logs, 0);
+            }));
   }
 
   private Future<Void> applyAll(SqlConnection tx, List<EscrowChain.Log> logs, int i) {

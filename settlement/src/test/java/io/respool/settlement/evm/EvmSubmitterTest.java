@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -33,6 +34,8 @@ class EvmSubmitterTest {
   static Pool pool;
   static Web3jEscrowChain escrows;
   static final String SUFFIX = Long.toString(System.nanoTime(), 36);
+  /** The submitters a test made: each hands its lease back after the test, for the next test's. */
+  final List<EvmSubmitter> submitters = new ArrayList<>();
 
   @BeforeAll
   static void start() {
@@ -92,6 +95,17 @@ class EvmSubmitterTest {
     return rentalId;
   }
 
+  EvmSubmitter submitter(int batchSize) {
+    EvmSubmitter s = new EvmSubmitter(vertx, pool, escrows, config(batchSize));
+    submitters.add(s);
+    return s;
+  }
+
+  @AfterEach
+  void release() throws Exception {
+    for (EvmSubmitter s : submitters) s.release().await(10, TimeUnit.SECONDS);
+  }
+
   static void round(EvmSubmitter submitter) throws Exception {
     submitter.round().await(60, TimeUnit.SECONDS);
   }
@@ -108,7 +122,7 @@ class EvmSubmitterTest {
     assertThat(chain.escrow("tUSD").toLowerCase()).as("tUSD's escrow sorts first").isLessThan(chain.escrow("ETH").toLowerCase());
     int before = txs().size();
 
-    EvmSubmitter submitter = new EvmSubmitter(vertx, pool, escrows, config(1));
+    EvmSubmitter submitter = submitter(1);
     round(submitter);
     List<Row> sent = txs().subList(before, txs().size());
     assertThat(sent).extracting(r -> r.getString("escrow")).containsExactlyInAnyOrder(chain.escrow("tUSD").toLowerCase(), chain.escrow("ETH").toLowerCase());
@@ -123,7 +137,7 @@ class EvmSubmitterTest {
   @Test
   void aNonceLeftFreeByARefusedTransactionIsUsedFirst() throws Exception {
     String rental = intent("tUSD", 9);
-    EvmSubmitter submitter = new EvmSubmitter(vertx, pool, escrows, config(20));
+    EvmSubmitter submitter = submitter(20);
     long next = escrows.operatorNonce(false);
     // a transaction in flight at next + 1 that the node will refuse: next is free, next + 1 held
     sql("""
