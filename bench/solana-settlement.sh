@@ -30,7 +30,7 @@ export MAVEN_OPTS="${MAVEN_OPTS:-} --sun-misc-unsafe-memory-access=allow"
 mkdir -p "$HERE/results"
 OUT=$HERE/results/solana-settlement-$(date +%Y-%m-%d-%H%M).md
 ROWS=$(mktemp)
-trap 'rm -f "$ROWS"' EXIT
+LOGS=$(mktemp -d /tmp/solana-settlement-XXXXXX)
 OFFLINE=-o
 mvn -B -q $OFFLINE -f "$ROOT/pom.xml" help:evaluate -Dexpression=project.version -DforceStdout >/dev/null 2>&1 || OFFLINE=""
 for slot in $SLOTS; do
@@ -38,8 +38,8 @@ for slot in $SLOTS; do
     echo "$(date -u +%H:%M:%S) solana-settlement.sh: slots $slot ms, poll $poll ms, batch $BATCH: $BOOKINGS bookings, burst $BURST" >&2
     (cd "$ROOT" && mvn -B $OFFLINE verify -pl it -am -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false -Dit.test=SolanaLatencyBench \
       -Dfailsafe.failIfNoSpecifiedTests=false -Dbench.slotMs="$slot" -Dbench.pollMs="$poll" -Dbench.batch="$BATCH" \
-      -Dbench.bookings="$BOOKINGS" -Dbench.burst="$BURST" -Dbench.out="$ROWS" >"$OUT.$slot-$poll.log" 2>&1) \
-      || { echo "run failed; see $OUT.$slot-$poll.log" >&2; echo "| $slot ms | $poll ms | $BATCH | – | – | – | – | – | failed |" >>"$ROWS"; }
+      -Dbench.bookings="$BOOKINGS" -Dbench.burst="$BURST" -Dbench.out="$ROWS" >"$LOGS/$slot-$poll.log" 2>&1) \
+      || { echo "run failed; see $LOGS/$slot-$poll.log" >&2; echo "| $slot ms | $poll ms | $BATCH | – | – | – | – | – | failed |" >>"$ROWS"; }
   done
 done
 {
@@ -53,4 +53,5 @@ done
   echo "|---:|---:|---:|---|---|---|---:|---|---|"
   cat "$ROWS"
 } | tee "$OUT"
-echo "wrote $OUT" >&2
+rm -f "$ROWS"
+echo "wrote $OUT (the runs' logs are in $LOGS)" >&2
