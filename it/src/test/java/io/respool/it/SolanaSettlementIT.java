@@ -280,6 +280,25 @@ class SolanaSettlementIT {
   }
 
   @Test
+  void aTransactionWhoseBlockhashExpiredIsRefusedAndANewGetGivesAFreshOne() throws Exception {
+    Sol.Renter renter = renter();
+    String id = book(renter, 600).path("id").asText();
+    JsonNode first = deposit(renter, id).path("calls").get(0);
+    long lastValid = first.path("lastValidBlockHeight").asLong();
+    Poll.until(() -> com.fasterxml.jackson.databind.node.LongNode.valueOf(chain.rpc().blockHeight("confirmed")), h -> h.asLong() > lastValid,
+        Duration.ofSeconds(60), "the first transaction's blockhash expired");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> chain.signAndSend(first.path("transaction").asText(), renter.wallet()))
+        .isInstanceOfSatisfying(io.respool.settlement.solana.SolanaRpc.Refused.class, r -> assertThat(r.blockhashNotFound()).isTrue());
+    JsonNode fresh = deposit(renter, id).path("calls").get(0);
+    assertThat(fresh.path("recentBlockhash").asText()).isNotEqualTo(first.path("recentBlockhash").asText());
+    assertThat(fresh.path("lastValidBlockHeight").asLong()).isGreaterThan(chain.rpc().blockHeight("confirmed"));
+    Sol.pay(chain, deposit(renter, id).path("calls"), renter.wallet());
+    await(renter, id, "RUNNING");
+    assertThat(http.post("/v1/bookings/" + id + "/stop", "", renter.token()).status()).isEqualTo(200);
+    await(renter, id, "SETTLED");
+  }
+
+  @Test
   void anExtensionWaitsForTheTopUpOnChain() throws Exception {
     Sol.Renter renter = renter();
     JsonNode booking = book(renter, 600);
