@@ -102,6 +102,13 @@ class ClusterSolanaSettlementIT {
 
         // the outbox: every rental in exactly one landed transaction, and the operator signed nothing else
         Pool db = Databases.pool(a.vertx(), TestServices.get().pgUrl, 1);
+        // the watchers may read the Settled events before the submitting node's next round sees its transactions confirmed
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (db.preparedQuery("SELECT count(*) AS n FROM chain_txs WHERE chain = $1 AND state = 'SENT'").execute(Tuple.of("solana:" + chain.programId()))
+            .await(10, TimeUnit.SECONDS).iterator().next().getLong("n") > 0) {
+          assertThat(System.nanoTime()).as("no transaction in flight within 30 s").isLessThan(deadline);
+          Thread.sleep(100);
+        }
         List<Row> txs = new ArrayList<>();
         db.preparedQuery("SELECT tx_hash, state, rental_ids FROM chain_txs WHERE chain = $1").execute(Tuple.of("solana:" + chain.programId()))
             .await(10, TimeUnit.SECONDS).forEach(txs::add);

@@ -144,6 +144,18 @@ class SolanaSettlementIT {
   }
 
   /** Settled events of this rental (a settle_many names other escrows too). */
+  interface Query<T> {
+    T get() throws Exception;
+  }
+
+  static <T> T unchecked(Query<T> q) {
+    try {
+      return q.get();
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   static long settledEvents(JsonNode deposit) {
     byte[] rentalId = HexFormat.of().parseHex(deposit.path("rentalId").asText().substring(2));
     return chain.events(deposit.path("escrow").asText()).stream()
@@ -209,6 +221,8 @@ class SolanaSettlementIT {
     assertThat(renterBefore - chain.balance(renter.address())).as("used + the open's fee; the escrow's rent came back").isEqualTo(used + 5_000);
     assertThat(chain.rpc().account(settled.path("escrow").asText(), "confirmed")).as("the escrow is closed").isEmpty();
     assertThat(settledEvents(settled)).isEqualTo(1);
+    Poll.until(() -> IntNode.valueOf(unchecked(() -> rows("SELECT 1 FROM chain_txs WHERE $1 = ANY(rental_ids) AND state = 'SENT'",
+        settled.path("rentalId").asText()).size())), n -> n.asInt() == 0, Duration.ofSeconds(30), "the outbox sees its transaction confirmed");
     List<Row> txs = rows("SELECT tx_hash, state FROM chain_txs WHERE $1 = ANY(rental_ids)", settled.path("rentalId").asText());
     assertThat(txs).singleElement().satisfies(t -> {
       assertThat(t.getString("state")).isEqualTo("MINED");
@@ -362,6 +376,9 @@ class SolanaSettlementIT {
     assertThat(settled.path("hostAmount").asLong()).isEqualTo(used - fee(used));
     assertThat(settled.path("refund").asLong()).isEqualTo(cost - used);
     assertThat(settledEvents(settled)).as("settled once on chain").isEqualTo(1);
+    // the watcher may read the Settled before the submitter's next round sees its transaction confirmed
+    Poll.until(() -> IntNode.valueOf(unchecked(() -> rows("SELECT 1 FROM chain_txs WHERE $1 = ANY(rental_ids) AND state = 'SENT'",
+        settled.path("rentalId").asText()).size())), n -> n.asInt() == 0, Duration.ofSeconds(30), "the outbox sees its transaction confirmed");
     List<Row> txs = rows("SELECT tx_hash, state, broadcasts FROM chain_txs WHERE $1 = ANY(rental_ids)", settled.path("rentalId").asText());
     assertThat(txs).as("one transaction, sent again rather than signed again").singleElement().satisfies(t -> {
       assertThat(t.getString("state")).isEqualTo("MINED");
