@@ -199,14 +199,19 @@ public record GatewayConfig(
     if (keyFile != null) {
       try {
         JsonNode bytes = new ObjectMapper().readTree(Files.readString(Path.of(keyFile)));
-        if (!bytes.isArray() || bytes.size() != 64) throw new IOException("not a JSON array of 64 bytes (a solana-keygen file)");
+        if (!bytes.isArray() || bytes.size() != 64) throw new IOException("not 64 bytes");
         byte[] seed = new byte[32];
         byte[] pub = new byte[32];
         for (int i = 0; i < 64; i++) (i < 32 ? seed : pub)[i % 32] = (byte) bytes.get(i).asInt();
         key = io.respool.protocol.crypto.Ed25519.fromSeed(seed);
         if (!java.util.Arrays.equals(key.publicKey(), pub)) throw new IOException("its public key does not match its secret key");
+      } catch (java.nio.file.NoSuchFileException e) {
+        r.check("solanaOperatorKeyFile", keyFile, false, "does not exist");
+        key = null;
       } catch (IOException | RuntimeException e) {
-        r.check("solanaOperatorKeyFile", keyFile, false, "cannot be read as a solana key: " + e.getMessage());
+        // never the parser's message: it may quote the file, a secret
+        r.check("solanaOperatorKeyFile", keyFile, false, "cannot be read as a solana key (a solana-keygen file: a JSON array of 64 bytes"
+            + (e.getMessage() != null && e.getMessage().startsWith("its public key") ? "; " + e.getMessage() : "") + ")");
         key = null;
       }
     }

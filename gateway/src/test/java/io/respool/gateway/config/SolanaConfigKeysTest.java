@@ -53,6 +53,15 @@ class SolanaConfigKeysTest {
   }
 
   @Test
+  void aBrokenKeyFileIsNeverQuoted() throws Exception {
+    Path broken = Files.createTempFile("broken-key", ".json");
+    Files.writeString(broken, "[12,34,SUPERSECRETSEED");
+    assertThatThrownBy(() -> load(Map.of("RESPOOL_SOLANA_RPC_URL", "http://127.0.0.1:8899", "RESPOOL_SOLANA_PROGRAM_ID", PROGRAM,
+        "RESPOOL_SOLANA_OPERATOR_KEY_FILE", broken.toString())))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("solanaOperatorKeyFile").hasMessageNotContaining("SUPERSECRET");
+  }
+
+  @Test
   void everyProblemIsNamed() throws Exception {
     Path bad = Files.createTempFile("bad-key", ".json");
     Files.writeString(bad, "[1,2,3]");
