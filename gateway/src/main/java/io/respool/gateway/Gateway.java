@@ -16,6 +16,11 @@ import io.respool.bookings.ReconcilerVerticle;
 import io.respool.protocol.task.TaskStatus;
 import io.respool.protocol.task.UsageSample;
 import io.respool.settlement.evm.EvmSettlementVerticle;
+import io.respool.settlement.ChainPayments;
+import io.respool.settlement.solana.SolanaConfig;
+import io.respool.settlement.solana.SolanaRpc;
+import io.respool.settlement.solana.SolanaSettlement;
+import io.respool.settlement.solana.SolanaSettlementVerticle;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Deployable;
 import io.vertx.core.Future;
@@ -145,7 +150,16 @@ public final class Gateway implements AutoCloseable {
             config.bookings().feeBasisPoints(), config.allowUnpaidBookings());
         closeables.add(ethereum);
       }
-      PaymentPort payments = ethereum != null ? ethereum.payments() : PaymentPort.unpaidBookings(config.allowUnpaidBookings());
+      SolanaSettlement solana = null;
+      if (config.solana() != null) {
+        SolanaConfig sol = config.solana();
+        solana = SolanaSettlement.connect(sol, new SolanaRpc(sol.rpcUrl(), sol.rpcTimeout()), config.bookings().feeBasisPoints(),
+            config.allowUnpaidBookings());
+      }
+      List<PaymentPort> adapters = new ArrayList<>();
+      if (ethereum != null) adapters.add(ethereum.payments());
+      if (solana != null) adapters.add(solana.payments(vertx));
+      PaymentPort payments = ChainPayments.of(adapters, config.allowUnpaidBookings());
       PaymentOutcomes outcomes = new BookingPayments(bookingStore, dispatcher, bus::funded);
       BookingService bookings = new BookingService(bookingStore, dispatcher, hosts, commands, teams, payments);
       PlacementService placement = new PlacementService(vertx, bookingStore, new OfferSnapshots(hosts, config.bookings().snapshotMaxAge()),
@@ -175,6 +189,7 @@ public final class Gateway implements AutoCloseable {
       deploy(vertx, closeables, new ReconcilerVerticle(new Reconciler(vertx, bookingStore, dispatcher, hosts, matcher, config.bookings(), clock),
           config.bookings().reconcileInterval()));
       if (ethereum != null) deploy(vertx, closeables, new EvmSettlementVerticle(ethereum, pool, outcomes));
+      if (solana != null) deploy(vertx, closeables, new SolanaSettlementVerticle(solana, pool, outcomes));
       // the optimizer (issue 14): the rules, and a language model when llmBaseUrl is set; its round announces new suggestions
       io.respool.optimizer.OptimizerSettings opt = config.optimizer();
       io.respool.optimizer.Optimizer optimizer = new io.respool.optimizer.Optimizer(vertx, pool,

@@ -13,7 +13,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * An HTTP JSON-RPC relay in front of a real node, for what a gateway sees when its node goes away:
  * {@link Mode#DOWN} closes every connection unanswered; {@link Mode#SWALLOW_NEXT_SEND} relays the
- * next {@code eth_sendRawTransaction} to the node, withholds the node's answer, and goes DOWN — the
+ * next {@code eth_sendRawTransaction} (or Solana {@code sendTransaction}) to the node, withholds the node's answer, and goes DOWN — the
  * node has the transaction, the gateway cannot know it.
  */
 final class RpcProxy implements AutoCloseable {
@@ -35,7 +35,8 @@ final class RpcProxy implements AutoCloseable {
         req.connection().close();
         return;
       }
-      boolean swallow = now == Mode.SWALLOW_NEXT_SEND && body.toString().contains("eth_sendRawTransaction");
+      boolean swallow = now == Mode.SWALLOW_NEXT_SEND
+          && (body.toString().contains("eth_sendRawTransaction") || body.toString().contains("\"sendTransaction\"")); // Ethereum, Solana
       if (swallow) mode = Mode.DOWN;
       client.request(new RequestOptions().setMethod(HttpMethod.POST).setHost(target.getHost()).setPort(target.getPort()).setURI("/")
               .putHeader("content-type", "application/json"))

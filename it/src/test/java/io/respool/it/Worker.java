@@ -56,16 +56,22 @@ final class Worker implements AutoCloseable {
 
   /** A worker knowing the gateways at {@code ports} (it dials the first, fails over to the next), sending usage samples every {@code usageInterval}. */
   static Worker start(List<Integer> ports, String region, String dockerHost, Duration usageInterval) throws Exception {
-    return start(ports, region, dockerHost, usageInterval, new Prices("USDC", 20_000, 5_000, 100, Map.of()), null);
+    return start(ports, region, dockerHost, usageInterval, new Prices("USDC", 20_000, 5_000, 100, Map.of()), (String) null);
   }
 
   /** A worker asking {@code prices} and paid at {@code payoutEthereum} (null: none). */
   static Worker start(List<Integer> ports, String region, String dockerHost, Duration usageInterval, Prices prices, String payoutEthereum)
       throws Exception {
+    return start(ports, region, dockerHost, usageInterval, prices, new Payout(payoutEthereum, null));
+  }
+
+  /** A worker asking {@code prices} and paid at {@code payout} (Ethereum and/or Solana addresses). */
+  static Worker start(List<Integer> ports, String region, String dockerHost, Duration usageInterval, Prices prices, Payout payout)
+      throws Exception {
     Vertx vertx = Vertx.vertx();
     Path home = Files.createTempDirectory("respool-worker-");
     HostWorkerConfig config = new HostWorkerConfig(ports.stream().map(p -> URI.create("ws://127.0.0.1:" + p)).toList(), home, region,
-        prices, new Payout(payoutEthereum, null), Duration.ofSeconds(60)).withUsageInterval(usageInterval);
+        prices, payout, Duration.ofSeconds(60)).withUsageInterval(usageInterval);
     var keys = new HostKeyStore(home).loadOrCreate();
     Map<String, TaskDriver> drivers = new LinkedHashMap<>();
     if (dockerHost != null) drivers.put("docker", new DockerTaskDriver(DockerDriverConfig.forWorker(dockerHost, 0, keys.publicKeyBase58())));

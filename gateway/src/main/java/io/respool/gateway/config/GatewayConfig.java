@@ -6,6 +6,7 @@ import io.respool.bookings.BookingSettings;
 import io.respool.optimizer.LlmConfig;
 import io.respool.optimizer.OptimizerSettings;
 import io.respool.settlement.evm.EvmConfig;
+import io.respool.settlement.solana.SolanaConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.net.URI;
@@ -48,7 +49,7 @@ public record GatewayConfig(
     boolean allowUnpaidBookings,
     BookingSettings bookings,
     EvmConfig ethereum,
-    OptimizerSettings optimizer) {
+    OptimizerSettings optimizer, SolanaConfig solana) {
 
   /** The settings' keys; env var {@code RESPOOL_<UPPER_SNAKE>}, system property {@code respool.<key>}. */
   public static final List<String> KEYS = List.of("port", "bind", "home", "pgUrl", "redisUrl", "dbPoolSize", "publicUrl",
@@ -57,7 +58,9 @@ public record GatewayConfig(
       "hostLossGraceSeconds", "stopGraceSeconds", "reconcileIntervalMs", "resendAfterSeconds", "meterIntervalMs", "pauseGraceSeconds",
       "feeBasisPoints", "snapshotMaxAgeMs", "ethDevnet", "ethRpcUrl", "ethChainId", "ethEscrows", "ethOperatorKey", "ethOperatorKeyFile",
       "ethConfirmations", "ethPollIntervalMs", "ethExpiryMarginSeconds", "ethBatchSize", "ethResendAfterSeconds", "ethStartBlock",
-      "llmProvider", "llmBaseUrl", "llmModel", "llmApiKey", "llmTimeoutMs", "optimizerIntervalMs");
+      "llmProvider", "llmBaseUrl", "llmModel", "llmApiKey", "llmTimeoutMs", "optimizerIntervalMs",
+      "solanaDevnet", "solanaRpcUrl", "solanaProgramId", "solanaOperatorKeyFile", "solanaTreasury", "solanaCommitment", "solanaPollIntervalMs",
+      "solanaExpiryMarginSeconds", "solanaBatchSize", "solanaResendAfterSeconds");
 
   /** How long a host may take to answer task.start (an image pull included). */
   public static final Duration TASK_START_TIMEOUT = Duration.ofMinutes(5);
@@ -67,7 +70,7 @@ public record GatewayConfig(
     return "GatewayConfig[port=" + port + ", home=" + home + ", pg=" + (pgUrl == null ? "embedded" : redact(pgUrl))
         + ", redis=" + (redisUrl == null ? "embedded" : redact(redisUrl)) + ", node=" + nodeId + ", cluster=" + cluster
         + (cluster ? " " + clusterMembers + " via " + clusterHost + ":" + clusterPort : "") + (ethereum == null ? "" : ", " + ethereum)
-        + ", " + optimizer.llm() + "]";
+        + ", " + optimizer.llm() + (solana == null ? "" : ", " + solana) + "]";
   }
 
   private static String redact(String url) {
@@ -128,7 +131,7 @@ public record GatewayConfig(
             (int) (long) r.get("feeBasisPoints", "250", v -> Reader.range(v, 0, 10_000)),
             Duration.ofMillis(r.get("snapshotMaxAgeMs", "500", v -> Reader.range(v, 0, 60_000)))),
         ethereum(r),
-        optimizer(r));
+        optimizer(r), solana(r));
     r.throwIfAny();
     return c;
   }
@@ -191,6 +194,57 @@ public record GatewayConfig(
     Duration timeout = Duration.ofMillis(r.get("llmTimeoutMs", "20000", v -> Reader.range(v, 100, 600_000)));
     LlmConfig llm = new LlmConfig(provider == null ? "openai" : provider, baseUrl, model, r.secret("llmApiKey"), timeout);
     return OptimizerSettings.defaults(llm, Duration.ofMillis(r.get("optimizerIntervalMs", "60000", v -> Reader.range(v, 100, 86_400_000))));
+  }
+
+  /**
+   * Solana settlement, off unless an RPC URL is given (directly or by {@code solanaDevnet}, the
+   * {@code solana.json} that {@code ops/solana/devnet.sh} writes: its RPC URL, program id, operator key
+   * file, treasury and commitment; explicit keys win). The operator key file is a solana-keygen JSON
+   * array of 64 bytes; the key is never printed.
+   */
+  private static SolanaConfig solana(Reader r) {
+    JsonNode devnet = r.get("solanaDevnet", null, GatewayConfig::readJson);
+    String rpcUrl = r.get("solanaRpcUrl", devnet == null ? null : devnet.path("rpcUrl").asText(null), Function.identity());
+    if (rpcUrl == null) return null;
+    r.check("solanaRpcUrl", rpcUrl, validHttpUrl(rpcUrl), "must be an http(s) URL");
+    String program = r.get("solanaProgramId", devnet == null ? null : devnet.path("programId").asText(null), Function.identity());
+    if (program == null) r.check("solanaProgramId", "", false, "is required with solanaRpcUrl");
+    else r.check("solanaProgramId", program, io.respool.settlement.solana.Pubkeys.valid(program), "must be a base58 address");
+    String treasury = r.get("solanaTreasury", devnet == null ? null : devnet.path("treasury").asText(null), Function.identity());
+    if (treasury != null) r.check("solanaTreasury", treasury, io.respool.settlement.solana.Pubkeys.valid(treasury), "must be a base58 address");
+    String keyFile = r.get("solanaOperatorKeyFile", devnet == null ? null : devnet.path("operatorKeyFile").asText(null), Function.identity());
+    io.respool.protocol.crypto.Ed25519.Keys key = null;
+    if (keyFile != null) {
+      try {
+        JsonNode bytes = new ObjectMapper().readTree(Files.readString(Path.of(keyFile)));
+        if (!bytes.isArray() || bytes.size() != 64) throw new IOException("not 64 bytes");
+        byte[] seed = new byte[32];
+        byte[] pub = new byte[32];
+        for (int i = 0; i < 64; i++) (i < 32 ? seed : pub)[i % 32] = (byte) bytes.get(i).asInt();
+        key = io.respool.protocol.crypto.Ed25519.fromSeed(seed);
+        if (!java.util.Arrays.equals(key.publicKey(), pub)) throw new IOException("its public key does not match its secret key");
+      } catch (java.nio.file.NoSuchFileException e) {
+        r.check("solanaOperatorKeyFile", keyFile, false, "does not exist");
+        key = null;
+      } catch (IOException | RuntimeException e) {
+        // never the parser's message: it may quote the file, a secret
+        r.check("solanaOperatorKeyFile", keyFile, false, "cannot be read as a solana key (a solana-keygen file: a JSON array of 64 bytes"
+            + (e.getMessage() != null && e.getMessage().startsWith("its public key") ? "; " + e.getMessage() : "") + ")");
+        key = null;
+      }
+    }
+    String commitment = r.get("solanaCommitment", "confirmed", Function.identity());
+    r.check("solanaCommitment", commitment, "confirmed".equals(commitment) || "finalized".equals(commitment), "must be confirmed or finalized");
+    if (program == null || !io.respool.settlement.solana.Pubkeys.valid(program) || (treasury != null && !io.respool.settlement.solana.Pubkeys.valid(treasury))
+        || !("confirmed".equals(commitment) || "finalized".equals(commitment))) {
+      return null; // reported above
+    }
+    return new SolanaConfig(rpcUrl, program, key, treasury, commitment,
+        Duration.ofMillis(r.get("solanaPollIntervalMs", "1000", v -> Reader.range(v, 50, 600_000))),
+        Duration.ofSeconds(10),
+        Duration.ofSeconds(r.get("solanaExpiryMarginSeconds", "172800", v -> Reader.range(v, 1, 365L * 24 * 3600))),
+        (int) (long) r.get("solanaBatchSize", "10", v -> Reader.range(v, 1, 10)),
+        Duration.ofSeconds(r.get("solanaResendAfterSeconds", "2", v -> Reader.range(v, 1, 3600))));
   }
 
   private static JsonNode readJson(String file) {

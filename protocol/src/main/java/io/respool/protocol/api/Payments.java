@@ -8,12 +8,29 @@ public final class Payments {
   private Payments() {}
 
   /**
-   * One transaction for the renter's wallet ({@code eth_sendTransaction} fields).
+   * One transaction for the renter's wallet: on Ethereum {@code eth_sendTransaction} fields; on
+   * Solana a whole unsigned transaction ({@code transaction}, base64 wire format, the renter as fee
+   * payer) valid until block height {@code lastValidBlockHeight} (a later GET gives a fresh one).
    *
-   * @param value wei sent with it, in decimal
-   * @param data 0x-prefixed calldata
+   * @param chainId the EVM chain id; null on Solana
+   * @param to the contract (Ethereum) or the program (Solana) called
+   * @param value wei sent with it (Ethereum), or the lamports the deposit takes from the wallet (Solana; the
+   *     escrow account's rent and the fee come on top), in decimal
+   * @param data 0x-prefixed calldata (Ethereum); null on Solana
    */
-  public record Call(String description, int chainId, String to, String value, String data) {}
+  public record Call(String description, Integer chainId, String to, String value, String data, String transaction, String recentBlockhash,
+      Long lastValidBlockHeight) {
+    /** An Ethereum call. */
+    public Call(String description, int chainId, String to, String value, String data) {
+      this(description, (Integer) chainId, to, value, data, null, null, null);
+    }
+
+    /** A Solana transaction for the wallet to sign and send. */
+    public static Call solana(String description, String program, String lamports, String transaction, String recentBlockhash,
+        long lastValidBlockHeight) {
+      return new Call(description, null, program, lamports, null, transaction, recentBlockhash, lastValidBlockHeight);
+    }
+  }
 
   /**
    * One deposit: a rental in the escrow that pays one host.

@@ -7,24 +7,24 @@ import java.time.Duration;
  * {@code max}; a success resets it. Pure (the caller passes the clock in nanoseconds), one round at
  * a time (not thread-safe).
  */
-final class RetryPacing {
+public final class RetryPacing {
   private final long intervalNanos;
   private final long maxNanos;
   private int failures;
   private long notBefore = Long.MIN_VALUE;
 
-  RetryPacing(Duration interval, Duration max) {
+  public RetryPacing(Duration interval, Duration max) {
     this.intervalNanos = interval.toNanos();
     this.maxNanos = Math.max(intervalNanos, max.toNanos());
   }
 
   /** Whether a round may run at {@code nowNanos}. */
-  boolean due(long nowNanos) {
+  public boolean due(long nowNanos) {
     return failures == 0 || nowNanos - notBefore >= 0;
   }
 
   /** A round failed at {@code nowNanos}; returns the pause before the next one. */
-  Duration failed(long nowNanos) {
+  public Duration failed(long nowNanos) {
     failures = Math.min(failures + 1, 62);
     long pause = intervalNanos;
     for (int i = 0; i < failures && pause < maxNanos; i++) pause *= 2;
@@ -33,9 +33,9 @@ final class RetryPacing {
     return Duration.ofNanos(pause);
   }
 
-  void succeeded() {
+  public void succeeded() {
     failures = 0;
   }
 
-  int failures() { return failures; }
+  public int failures() { return failures; }
 }

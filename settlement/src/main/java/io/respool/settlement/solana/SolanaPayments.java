@@ -1,0 +1,256 @@
+package io.respool.settlement.solana;
+
+import io.respool.bookings.BookingStore.BookingRow;
+import io.respool.bookings.BookingStore.TaskRow;
+import io.respool.bookings.PaymentPort;
+import io.respool.lifecycle.BookingState;
+import io.respool.metering.EscrowSplit;
+import io.respool.protocol.ErrorCode;
+import io.respool.protocol.RespoolException;
+import io.respool.protocol.api.Payments;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * The payment port on the Solana escrow program. A booking on {@code solana} (priced in SOL: amounts
+ * in lamports) gets one deposit per host it runs on, each a rental whose escrow is the PDA of
+ * (renter, rental id): the renter is the account's first Solana wallet (by the time it was added),
+ * the rental id {@code sha256("respool:solana:<program>:<booking>:<host>:<n>")} with the smallest
+ * n whose escrow has bump 255 (the cheapest {@code open}), the payee the host's Solana payout
+ * address. {@link #instructions} gives, per deposit, the unsigned transaction the renter's wallet
+ * signs and sends (renter as fee payer, a recent blockhash: a later GET gives a fresh one);
+ * {@link SolanaWatcher} sees the rentals open.
+ */
+public final class SolanaPayments implements PaymentPort {
+  static final String CHAIN = "solana";
+  /** A blockhash is valid for 150 slots (~60 s); the transactions given out carry one at most this old. */
+  private static final Duration BLOCKHASH_MAX_AGE = Duration.ofSeconds(5);
+
+  private final Vertx vertx;
+  private final SolanaConfig config;
+  private final EscrowProgram program;
+  private final SolanaRpc rpc;
+  private final boolean allowUnpaid;
+  private final String chainName;
+  private volatile Cached blockhash;
+
+  private record Cached(SolanaRpc.Blockhash value, long atNanos) {}
+
+  public SolanaPayments(Vertx vertx, SolanaConfig config, EscrowProgram program, SolanaRpc rpc, boolean allowUnpaid) {
+    this.vertx = vertx;
+    this.config = config;
+    this.program = program;
+    this.rpc = rpc;
+    this.allowUnpaid = allowUnpaid;
+    this.chainName = chainName(config);
+  }
+
+  /** How deposits, transactions and cursors name this chain: {@code solana:<program id>}. */
+  static String chainName(SolanaConfig config) {
+    return CHAIN + ":" + config.programId();
+  }
+
+  @Override
+  public boolean waived() { return allowUnpaid; }
+
+  @Override
+  public Set<String> chains() { return Set.of(CHAIN); }
+
+  @Override
+  public String waiverReason() { return "unpaid bookings are enabled by the operator"; }
+
+  /** The rental id of a booking's deposit for one host: the first of the candidates whose escrow for {@code renter} has bump 255. */
+  static byte[] rentalId(EscrowProgram program, String renter, String bookingId, String hostId) {
+    byte[] first = null;
+    for (int n = 0; n < 64; n++) {
+      byte[] id = Pubkeys.sha256().digest(("respool:solana:" + program.programId() + ":" + bookingId + ":" + hostId + ":" + n)
+          .getBytes(StandardCharsets.UTF_8));
+      if (first == null) first = id;
+      if (program.escrow(renter, id).bump() == 255) return id;
+    }
+    return first; // 2^-64: any id works, its open costs a little more
+  }
+
+  static String hex(byte[] b) {
+    return "0x" + HexFormat.of().formatHex(b);
+  }
+
+  static byte[] unhex(String s) {
+    return HexFormat.of().parseHex(s.startsWith("0x") ? s.substring(2) : s);
+  }
+
+  @Override
+  public Future<Void> prepare(SqlConnection tx, BookingRow b, List<TaskRow> tasks) {
+    if (!CHAIN.equals(b.paymentChain())) return Future.succeededFuture();
+    if (!SolanaConfig.CURRENCY.equals(b.currency())) {
+      return Future.failedFuture(RespoolException.invalid("bookings in " + b.currency() + " cannot be paid on solana: the escrow program holds SOL"
+          + " only (amounts in lamports; SPL tokens such as tUSD are not implemented yet); book with currency SOL, or pay on ethereum"));
+    }
+    Map<String, Long> pricePerHour = new TreeMap<>();
+    for (TaskRow t : tasks) pricePerHour.merge(t.hostId(), t.pricePerHour(), Math::addExact);
+    String[] hostIds = pricePerHour.keySet().toArray(String[]::new);
+    return renterOf(tx, b.accountId())
+        .compose(renter -> renter != null ? Future.succeededFuture(renter)
+            : Future.<String>failedFuture(RespoolException.invalid("paying on solana needs a solana wallet on your account: sign in with one")))
+        .compose(renter -> tx.preparedQuery("SELECT id, payout_solana FROM hosts WHERE id = ANY($1)").execute(Tuple.tuple().addArrayOfString(hostIds))
+            .compose(rows -> {
+              Map<String, String> payees = new TreeMap<>();
+              for (Row r : rows) {
+                String payout = r.getString("payout_solana");
+                if (payout == null || !Pubkeys.valid(payout)) {
+                  return Future.failedFuture(new RespoolException(ErrorCode.NO_CAPACITY,
+                      "host " + r.getString("id") + " has no solana payout address and cannot be paid through the escrow program"));
+                }
+                payees.put(r.getString("id"), payout);
+              }
+              Instant expiresAt = b.paymentDeadline().plusSeconds(b.durationSeconds()).plus(config.expiryMargin()).truncatedTo(ChronoUnit.SECONDS);
+              List<Tuple> rowsToInsert = new ArrayList<>();
+              EscrowSplit.deposits(pricePerHour, b.cost()).forEach((hostId, amount) -> {
+                byte[] id = rentalId(program, renter, b.id(), hostId);
+                rowsToInsert.add(Tuple.tuple().addString(b.id()).addString(hostId).addString(chainName).addString(program.escrow(renter, id).address())
+                    .addString(hex(id)).addString(payees.get(hostId)).addLong(amount).addOffsetDateTime(OffsetDateTime.ofInstant(expiresAt, ZoneOffset.UTC)));
+              });
+              if (rowsToInsert.isEmpty()) return Future.succeededFuture();
+              return tx.preparedQuery("""
+                      INSERT INTO deposits (booking_id, host_id, chain, escrow, rental_id, payee, amount, expires_at, state)
+                      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'AWAITING')""").executeBatch(rowsToInsert).mapEmpty();
+            }));
+  }
+
+  /** The account's Solana wallet that pays: the first one added to it (null if none). */
+  static Future<String> renterOf(SqlClient c, String accountId) {
+    return c.preparedQuery("SELECT address FROM wallets WHERE account_id = $1 AND chain = 'solana' ORDER BY created_at, address LIMIT 1")
+        .execute(Tuple.of(accountId)).map(rows -> rows.size() == 0 ? null : rows.iterator().next().getString("address"));
+  }
+
+  /** Same rule as on Ethereum: the extra cost divided over the open deposits by what they hold; one extension waits at a time. */
+  @Override
+  public Future<Void> requestTopUp(SqlConnection tx, BookingRow b, long seconds, long extraCost) {
+    return tx.preparedQuery("SELECT host_id, amount, state FROM deposits WHERE booking_id = $1 ORDER BY host_id FOR UPDATE").execute(Tuple.of(b.id()))
+        .compose(rows -> {
+          Map<String, Long> weights = new TreeMap<>();
+          for (Row r : rows) {
+            if (!"OPEN".equals(r.getString("state"))) {
+              return Future.<Void>failedFuture(new RespoolException(ErrorCode.CONFLICT, "deposit of host " + r.getString("host_id") + " is "
+                  + r.getString("state") + "; only open deposits can be topped up"));
+            }
+            weights.put(r.getString("host_id"), r.getLong("amount"));
+          }
+          List<Tuple> updates = new ArrayList<>();
+          EscrowSplit.deposits(weights, extraCost).forEach((hostId, amount) -> updates.add(Tuple.tuple().addString(b.id()).addString(hostId)
+              .addLong(amount).addLong(seconds)));
+          return tx.preparedQuery("INSERT INTO booking_extensions (booking_id, seconds, cost) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING 1")
+              .execute(Tuple.of(b.id(), seconds, Math.addExact(b.cost(), extraCost)))
+              .compose(inserted -> inserted.size() == 0
+                  ? Future.<Void>failedFuture(new RespoolException(ErrorCode.CONFLICT,
+                      "an extension of booking " + b.id() + " is already waiting for its top-up (GET /v1/bookings/" + b.id() + "/payment)"))
+                  : updates.isEmpty() ? Future.<Void>succeededFuture()
+                  : tx.preparedQuery("""
+                      UPDATE deposits SET topup_amount = $3, topup_expires_at = expires_at + make_interval(secs => $4::bigint)
+                       WHERE booking_id = $1 AND host_id = $2""").executeBatch(updates).<Void>mapEmpty());
+        });
+  }
+
+  @Override
+  public Future<Payments.Instructions> instructions(SqlClient c, BookingRow b) {
+    Future<List<Row>> deposits = c.preparedQuery("SELECT * FROM deposits WHERE booking_id = $1 ORDER BY host_id").execute(Tuple.of(b.id()))
+        .map(rows -> {
+          List<Row> list = new ArrayList<>();
+          rows.forEach(list::add);
+          return list;
+        });
+    Future<List<String>> wallets = c.preparedQuery("SELECT address FROM wallets WHERE account_id = $1 AND chain = 'solana'")
+        .execute(Tuple.of(b.accountId())).map(rows -> {
+          List<String> list = new ArrayList<>();
+          rows.forEach(r -> list.add(r.getString("address")));
+          return list;
+        });
+    return Future.all(deposits, wallets).compose(x -> {
+      List<Row> rows = deposits.result();
+      if (rows.isEmpty()) return Future.succeededFuture(PaymentPort.unpaid(b));
+      boolean due = rows.stream().anyMatch(r -> dueCall(b, r) != null);
+      Future<SolanaRpc.Blockhash> hash = due ? recentBlockhash() : Future.succeededFuture(null);
+      return hash.map(h -> describe(b, rows, wallets.result(), h));
+    });
+  }
+
+  /** What a deposit waits for from the wallet: "open", "top-up" or null. */
+  private static String dueCall(BookingRow b, Row r) {
+    String state = r.getString("state");
+    if ("AWAITING".equals(state) && b.state() == BookingState.PENDING_PAYMENT) return "open";
+    if ("OPEN".equals(state) && r.getLong("topup_amount") != null) return "top-up";
+    return null;
+  }
+
+  private Payments.Instructions describe(BookingRow b, List<Row> rows, List<String> wallets, SolanaRpc.Blockhash hash) {
+    List<Payments.Deposit> out = new ArrayList<>();
+    boolean settling = false;
+    boolean settled = true;
+    for (Row r : rows) {
+      String state = r.getString("state");
+      settling |= "SETTLING".equals(state);
+      settled &= "SETTLED".equals(state) || "RECLAIMED".equals(state);
+      byte[] rentalId = unhex(r.getString("rental_id"));
+      String escrow = r.getString("escrow");
+      List<Payments.Call> calls = new ArrayList<>();
+      String due = dueCall(b, r);
+      if ("open".equals(due)) {
+        // the wallet of the account whose escrow this is (the first one when the booking was made)
+        String renter = wallets.stream().filter(w -> program.escrow(w, rentalId).address().equals(escrow)).findFirst().orElse(null);
+        if (renter != null) {
+          long amount = r.getLong("amount");
+          long expiresAt = r.getOffsetDateTime("expires_at").toEpochSecond();
+          calls.add(call("open rental " + r.getString("rental_id") + " paying host " + r.getString("host_id") + " " + amount + " lamports",
+              renter, program.open(renter, rentalId, r.getString("payee"), amount, expiresAt), amount, hash));
+        }
+      } else if ("top-up".equals(due)) {
+        String renter = r.getString("renter");
+        long amount = r.getLong("topup_amount");
+        calls.add(call("top up rental " + r.getString("rental_id") + " by " + amount + " lamports", renter,
+            program.topUp(renter, escrow, amount, r.getOffsetDateTime("topup_expires_at").toEpochSecond()), amount, hash));
+      }
+      out.add(new Payments.Deposit(r.getString("host_id"), escrow, r.getString("rental_id"), r.getString("payee"), r.getLong("amount"),
+          r.getOffsetDateTime("expires_at").toInstant(), state, r.getString("note"), r.getString("renter"), r.getLong("deposited"),
+          r.getString("opened_tx"), r.getLong("used"), r.getLong("fee"), r.getLong("host_amount"), r.getLong("refund"), r.getString("settle_tx"),
+          calls));
+    }
+    String state = b.state() == BookingState.PENDING_PAYMENT ? "awaiting-payment" : settled ? "settled" : settling ? "settling" : "funded";
+    return new Payments.Instructions(b.id(), b.paymentChain(), b.currency(), b.cost(), b.paymentDeadline(), state, out);
+  }
+
+  private Payments.Call call(String description, String renter, SolanaTransactions.Instruction ix, long lamports, SolanaRpc.Blockhash hash) {
+    SolanaTransactions.Message m = SolanaTransactions.compile(renter, hash.blockhash(), List.of(ix));
+    return Payments.Call.solana(description, program.programId(), Long.toString(lamports),
+        Base64.getEncoder().encodeToString(SolanaTransactions.unsigned(m)), hash.blockhash(), hash.lastValidBlockHeight());
+  }
+
+  /** A blockhash at most {@link #BLOCKHASH_MAX_AGE} old (one RPC call per that long, whatever the number of GETs). */
+  private Future<SolanaRpc.Blockhash> recentBlockhash() {
+    Cached c = blockhash;
+    if (c != null && System.nanoTime() - c.atNanos() < BLOCKHASH_MAX_AGE.toNanos()) return Future.succeededFuture(c.value());
+    return vertx.executeBlocking(() -> rpc.latestBlockhash(config.commitment()), false)
+        .map(h -> {
+          blockhash = new Cached(h, System.nanoTime());
+          return h;
+        })
+        .recover(e -> Future.failedFuture(new RespoolException(ErrorCode.UNAVAILABLE,
+            "the solana node cannot be reached to prepare the transaction; try again shortly")));
+  }
+}

@@ -1,0 +1,127 @@
+package io.respool.settlement.solana;
+
+import io.respool.bookings.PaymentOutcomes;
+import io.respool.bookings.PaymentPort;
+import io.respool.infra.PeriodicRound;
+import io.respool.settlement.EscrowChain.ChainUnavailable;
+import io.respool.settlement.evm.RetryPacing;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.sqlclient.Pool;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Payment and settlement on Solana, assembled: checks the node, the program and its config account
+ * against the configuration at start (a mismatch stops the gateway with a clear message, before any
+ * booking can be paid into the wrong place), then runs the {@link SolanaWatcher} and, when this node
+ * has the operator key, the {@link SolanaSubmitter} on every node.
+ */
+public final class SolanaSettlement {
+  private static final Logger LOG = LoggerFactory.getLogger(SolanaSettlement.class);
+  private static final Duration MAX_PAUSE = Duration.ofSeconds(30);
+
+  private final SolanaConfig config;
+  private final SolanaRpc rpc;
+  private final EscrowProgram program;
+  private final EscrowProgram.Config onChain;
+  private final int feeBps;
+  private final boolean allowUnpaid;
+  private final List<PeriodicRound> rounds = new ArrayList<>();
+  private SolanaPayments payments;
+  private SolanaSubmitter submitter;
+
+  private SolanaSettlement(SolanaConfig config, SolanaRpc rpc, EscrowProgram program, EscrowProgram.Config onChain, int feeBps, boolean allowUnpaid) {
+    this.config = config;
+    this.rpc = rpc;
+    this.program = program;
+    this.onChain = onChain;
+    this.feeBps = feeBps;
+    this.allowUnpaid = allowUnpaid;
+  }
+
+  /**
+   * Connects and checks (blocking): the program is deployed (an executable account), its config
+   * account (PDA {@code ["config"]}, owned by the program) charges the gateway's
+   * {@code feeBasisPoints}, names the configured key as operator (if a key is configured) and the
+   * configured treasury (if one is configured).
+   *
+   * @throws IllegalStateException naming every mismatch
+   * @throws ChainUnavailable if the node cannot be reached
+   */
+  public static SolanaSettlement connect(SolanaConfig config, SolanaRpc rpc, int feeBasisPoints, boolean allowUnpaid) {
+    EscrowProgram program = new EscrowProgram(config.programId());
+    var programAccount = rpc.account(config.programId(), config.commitment());
+    if (programAccount.isEmpty() || !programAccount.get().executable()) {
+      throw new IllegalStateException("solana: no program is deployed at " + config.programId() + " on " + config.rpcUrl());
+    }
+    var configAccount = rpc.account(program.config(), config.commitment());
+    EscrowProgram.Config c = configAccount.filter(a -> a.owner().equals(config.programId())).map(a -> EscrowProgram.decodeConfig(a.data())).orElse(null);
+    if (c == null) {
+      throw new IllegalStateException("solana: program " + config.programId() + " has no initialized config account at " + program.config()
+          + " (is it the respool_escrow program, initialized?)");
+    }
+    List<String> problems = new ArrayList<>();
+    if (c.feeBps() != feeBasisPoints) problems.add("the program charges " + c.feeBps() + " bps, the gateway's feeBasisPoints is " + feeBasisPoints);
+    if (config.operatorKey() != null && !c.operator().equals(config.operator())) {
+      problems.add("the program's operator is " + c.operator() + ", not the configured key's " + config.operator());
+    }
+    if (config.treasury() != null && !c.treasury().equals(config.treasury())) {
+      problems.add("the program pays fees to " + c.treasury() + ", not to the configured treasury " + config.treasury());
+    }
+    if (!problems.isEmpty()) throw new IllegalStateException("solana escrow configuration: " + String.join("; ", problems));
+    LOG.info("solana settlement on {}: fee {} bps, treasury {}, grace {} s{}", config, c.feeBps(), c.treasury(), c.graceSeconds(),
+        config.operatorKey() == null ? " (no operator key: deposits are watched, settlements left to a node that has it)" : "");
+    return new SolanaSettlement(config, rpc, program, c, feeBasisPoints, allowUnpaid);
+  }
+
+  /** The payment port (it needs the node's Vert.x for its blockhash reads). */
+  public synchronized PaymentPort payments(Vertx vertx) {
+    if (payments == null) payments = new SolanaPayments(vertx, config, program, rpc, allowUnpaid);
+    return payments;
+  }
+
+  /** The program's config as read at start. */
+  public EscrowProgram.Config programConfig() { return onChain; }
+
+  public void start(Vertx vertx, Pool pool, PaymentOutcomes bookings) {
+    SolanaWatcher watcher = new SolanaWatcher(vertx, pool, rpc, config, program, feeBps, bookings);
+    rounds.add(PeriodicRound.start(vertx, "solana watcher", config.pollInterval(), paced("solana watcher", watcher::round)));
+    if (config.operatorKey() != null) {
+      submitter = new SolanaSubmitter(vertx, pool, rpc, config, program, onChain.treasury());
+      rounds.add(PeriodicRound.start(vertx, "solana settlements", config.pollInterval(), paced("solana settlements", submitter::round)));
+    }
+  }
+
+  /** As on Ethereum: while the node cannot be reached, rounds pause longer each time, logged when it starts and when it ends. */
+  private Supplier<Future<Void>> paced(String name, Supplier<Future<Void>> round) {
+    Duration max = config.pollInterval().multipliedBy(32).compareTo(MAX_PAUSE) < 0 ? config.pollInterval().multipliedBy(32) : MAX_PAUSE;
+    RetryPacing pacing = new RetryPacing(config.pollInterval(), max);
+    return () -> {
+      if (!pacing.due(System.nanoTime())) return Future.succeededFuture();
+      return round.get().transform(ar -> {
+        if (ar.succeeded()) {
+          if (pacing.failures() > 0) LOG.info("{}: the node answers again after {} failed round(s)", name, pacing.failures());
+          pacing.succeeded();
+          return Future.succeededFuture();
+        }
+        if (!(ar.cause() instanceof ChainUnavailable)) return Future.failedFuture(ar.cause());
+        Duration pause = pacing.failed(System.nanoTime());
+        if (pacing.failures() == 1) LOG.warn("{}: {}; trying again with growing pauses (now {} ms)", name, ar.cause().getMessage(), pause.toMillis());
+        return Future.succeededFuture();
+      });
+    };
+  }
+
+  public Future<Void> stopRounds() {
+    List<Future<Void>> running = rounds.stream().map(PeriodicRound::stop).toList();
+    rounds.clear();
+    SolanaSubmitter s = submitter;
+    submitter = null;
+    return Future.join(running).transform(x -> s == null ? Future.<Void>succeededFuture() : s.release().otherwiseEmpty());
+  }
+}
