@@ -264,9 +264,9 @@ public final class EvmWatcher {
   /** Bookings waiting for payment whose deposits are all open: FUNDED (then dispatched). */
   private Future<Void> fundReady() {
     return pool.preparedQuery("""
-            SELECT b.id, count(d.*) AS n FROM bookings b JOIN deposits d ON d.booking_id = b.id WHERE b.state = 'PENDING_PAYMENT'
-             GROUP BY b.id HAVING bool_and(d.state = 'OPEN') LIMIT $1""")
-        .execute(Tuple.of(BATCH))
+            SELECT b.id, count(d.*) AS n FROM bookings b JOIN deposits d ON d.booking_id = b.id WHERE b.state = 'PENDING_PAYMENT' AND d.chain = $1
+             GROUP BY b.id HAVING bool_and(d.state = 'OPEN') LIMIT $2""")
+        .execute(Tuple.of(chainName, BATCH))
         .compose(rows -> {
           List<Future<?>> each = new ArrayList<>();
           for (Row r : rows) {
