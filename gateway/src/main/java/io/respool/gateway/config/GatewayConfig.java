@@ -45,7 +45,9 @@ public record GatewayConfig(
     int challengesPerMinute,
     boolean allowUnpaidBookings,
     BookingSettings bookings,
-    EvmConfig ethereum) {
+    EvmConfig ethereum,
+    int sshPort,
+    Duration terminalIdleTimeout) {
 
   /** The settings' keys; env var {@code RESPOOL_<UPPER_SNAKE>}, system property {@code respool.<key>}. */
   public static final List<String> KEYS = List.of("port", "bind", "home", "pgUrl", "redisUrl", "dbPoolSize", "publicUrl",
@@ -53,7 +55,8 @@ public record GatewayConfig(
       "nonceTtlSeconds", "heartbeatIntervalMs", "heartbeatTimeoutMs", "admins", "challengesPerMinute", "allowUnpaidBookings", "paymentWindowSeconds",
       "hostLossGraceSeconds", "stopGraceSeconds", "reconcileIntervalMs", "resendAfterSeconds", "meterIntervalMs", "pauseGraceSeconds",
       "feeBasisPoints", "snapshotMaxAgeMs", "ethDevnet", "ethRpcUrl", "ethChainId", "ethEscrows", "ethOperatorKey", "ethOperatorKeyFile",
-      "ethConfirmations", "ethPollIntervalMs", "ethExpiryMarginSeconds", "ethBatchSize", "ethResendAfterSeconds", "ethStartBlock");
+      "ethConfirmations", "ethPollIntervalMs", "ethExpiryMarginSeconds", "ethBatchSize", "ethResendAfterSeconds", "ethStartBlock",
+      "sshPort", "terminalIdleTimeoutSeconds");
 
   /** How long a host may take to answer task.start (an image pull included). */
   public static final Duration TASK_START_TIMEOUT = Duration.ofMinutes(5);
@@ -122,7 +125,9 @@ public record GatewayConfig(
             Duration.ofSeconds(r.get("pauseGraceSeconds", "86400", v -> Reader.range(v, 0, 30L * 24 * 3600))),
             (int) (long) r.get("feeBasisPoints", "250", v -> Reader.range(v, 0, 10_000)),
             Duration.ofMillis(r.get("snapshotMaxAgeMs", "500", v -> Reader.range(v, 0, 60_000)))),
-        ethereum(r));
+        ethereum(r),
+        r.get("sshPort", "2222", Reader::port), // 0: no SSH endpoint
+        Duration.ofSeconds(r.get("terminalIdleTimeoutSeconds", "3600", v -> Reader.range(v, 0, 7L * 24 * 3600)))); // 0: never
     r.throwIfAny();
     return c;
   }
