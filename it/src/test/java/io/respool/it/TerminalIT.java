@@ -50,6 +50,7 @@ class TerminalIT {
   static String container;
   static String process;
   static int processHttpPort;
+  static final List<String> BOOKED = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   @BeforeAll
   static void start() throws Exception {
@@ -57,7 +58,7 @@ class TerminalIT {
     String dockerHost = System.getenv("DOCKER_HOST");
     assertThat(dockerHost).as("DOCKER_HOST must point at the test dockerd: run ops/docker/test-dockerd.sh (ops/respool test does)").isNotBlank();
     node = GatewayNodes.start(Map.of("allowUnpaidBookings", "true", "sshPort", Integer.toString(freePort()), "reconcileIntervalMs", "300",
-        "stopGraceSeconds", "1"));
+        "stopGraceSeconds", "1", "resendAfterSeconds", "60"));
     http = new Http(node.port());
     worker = Worker.start(node.port(), REGION, dockerHost);
     renter = Wallets.signIn(http);
@@ -76,6 +77,9 @@ class TerminalIT {
 
   @AfterAll
   static void stop() throws Exception {
+    // the worker leaves its tasks running when it goes: stop the bookings so their containers and processes go too
+    for (String id : BOOKED) http.post("/v1/bookings/" + id + "/stop", "", renter.token());
+    for (String id : BOOKED) Poll.booking(http, id, renter.token(), j -> j.path("state").asText().matches("STOPPED|FAILED"), "STOPPED");
     if (worker != null) worker.close();
     if (node != null) node.close();
   }
@@ -97,6 +101,7 @@ class TerminalIT {
     Http.Response r = http.post("/v1/bookings", Http.json(b), who.token());
     assertThat(r.status()).as(r.toString()).isEqualTo(201);
     String id = r.json().path("id").asText();
+    BOOKED.add(id);
     Poll.booking(http, id, who.token(), j -> j.path("state").asText().equals("RUNNING"), "RUNNING");
     return id;
   }
@@ -149,6 +154,59 @@ class TerminalIT {
       assertThat(r.out()).as("run " + i).isEqualTo(expected.toString());
     }
     OpenSsh.run(List.of("ssh", "-o", "ControlPath=" + control, "-O", "exit", "x"), null, OpenSsh.TIMEOUT);
+  }
+
+
+  /** The real ssh in a real terminal (pty4j): the remote side gets a TTY of the local size, and follows a resize of the local window. */
+  @Test
+  void anInteractiveSshSessionHasATerminalThatFollowsResizes() throws Exception {
+    List<String> cmd = concat(List.of("ssh", "-tt", "-p", Integer.toString(node.sshPort())), OpenSsh.options(node.sshPort(), key, null),
+        List.of(container + "@127.0.0.1", "tty; echo TERM=$TERM; while read x; do stty size; done"));
+    Map<String, String> env = new java.util.HashMap<>(System.getenv());
+    env.put("TERM", "xterm-256color");
+    com.pty4j.PtyProcess p = new com.pty4j.PtyProcessBuilder(cmd.toArray(String[]::new)).setEnvironment(env).setInitialColumns(100)
+        .setInitialRows(30).setRedirectErrorStream(true).start();
+    StringBuffer seen = new StringBuffer();
+    Thread.ofVirtual().start(() -> {
+      byte[] buf = new byte[4096];
+      try {
+        for (int n; (n = p.getInputStream().read(buf)) > 0; ) seen.append(new String(buf, 0, n, StandardCharsets.UTF_8));
+      } catch (IOException ended) {
+        // the terminal closed
+      }
+    });
+    try {
+      var in = p.getOutputStream();
+      awaitSeen(seen, "TERM=xterm-256color", () -> {});
+      assertThat(seen.toString()).containsPattern("/dev/pts/\\d+");
+      awaitSeen(seen, "30 100", () -> write(in, "\n"));
+      p.setWinSize(new com.pty4j.WinSize(120, 40)); // SIGWINCH to ssh: a window-change request
+      awaitSeen(seen, "40 120", () -> write(in, "\n"));
+      write(in, "\u0004"); // ^D: the loop's read fails, the command ends
+      assertThat(p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+      assertThat(p.exitValue()).as(seen.toString()).isZero();
+    } finally {
+      p.destroyForcibly();
+    }
+  }
+
+  static void write(java.io.OutputStream out, String text) {
+    try {
+      out.write(text.getBytes(StandardCharsets.UTF_8));
+      out.flush();
+    } catch (IOException e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  /** Does {@code nudge} every 200 ms until {@code text} shows, within 30 s (a resize and a line race on the worker). */
+  static void awaitSeen(StringBuffer seen, String text, Runnable nudge) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (!seen.toString().contains(text)) {
+      if (System.nanoTime() > deadline) throw new AssertionError("no [" + text + "] within 30 s; the terminal showed [" + seen + "]");
+      nudge.run();
+      Thread.sleep(200);
+    }
   }
 
   // --- files ----------------------------------------------------------------------------------------
@@ -253,6 +311,7 @@ class TerminalIT {
     assertThat(new String(out.get(), StandardCharsets.UTF_8)).isEqualTo("started\n");
     Poll.booking(http, booking, renter.token(), j -> j.path("state").asText().equals("STOPPED"), "STOPPED");
 
+    assertThat(refusal(() -> K8sTerminal.open(node.port(), booking, query("echo", "should-not-run"), renter.token()))).isEqualTo(409);
     OpenSsh.Result after = ssh(booking, "echo should-not-run");
     assertThat(after.exit()).as(after.toString()).isEqualTo(255);
     assertThat(after.stderr()).contains("Permission denied");

@@ -80,6 +80,7 @@ public final class RelayedStream {
   private long pingTimer = -1;
   private int missedPings;
   private String node;
+  private StreamResize pendingResize;
   private volatile long bytesIn;
   private volatile long bytesOut;
 
@@ -127,14 +128,10 @@ public final class RelayedStream {
 
   public void resize(int cols, int rows) {
     context.runOnContext(v -> {
-      if (ended || stdinCredit == null) return;
-      StreamResize size;
-      try {
-        size = new StreamResize(Math.min(Math.max(cols, 1), StreamResize.MAX), Math.min(Math.max(rows, 1), StreamResize.MAX));
-      } catch (IllegalArgumentException e) {
-        return;
-      }
-      send(Channel.RESIZE, StreamFrame.resize(1, size.cols(), size.rows()).payload());
+      if (ended) return;
+      StreamResize size = new StreamResize(Math.min(Math.max(cols, 1), StreamResize.MAX), Math.min(Math.max(rows, 1), StreamResize.MAX));
+      if (stdinCredit == null) pendingResize = size; // the latest size is sent once the stream is open
+      else send(Channel.RESIZE, StreamFrame.resize(1, size.cols(), size.rows()).payload());
     });
   }
 
@@ -173,6 +170,7 @@ public final class RelayedStream {
     stdinCredit = new CreditWindow(window);
     pingTimer = context.owner().setPeriodic(StreamRelay.PING_INTERVAL.toMillis(), t -> ping());
     opened.tryComplete();
+    if (pendingResize != null) send(Channel.RESIZE, StreamFrame.resize(1, pendingResize.cols(), pendingResize.rows()).payload());
     flush();
   }
 
