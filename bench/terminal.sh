@@ -85,7 +85,6 @@ log "booking $BOOKING runs in container $CONTAINER"
 SSH=(ssh -p "$SSH_PORT" -i "$WORK/id" -o IdentitiesOnly=yes -o IdentityAgent=none -o BatchMode=yes -o StrictHostKeyChecking=no
   -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR)
 MASTER=$WORK/ssh-master
-"${SSH[@]}" -o ControlMaster=yes -o ControlPath="$MASTER" -fN "$BOOKING@127.0.0.1"
 PTY=(python3 "$HERE/terminal_pty.py")
 field() { sed -n "s/.*$1=\([0-9.]*\).*/\1/p"; }
 
@@ -96,7 +95,9 @@ D_BYTES=$("${PTY[@]}" bytes "$BYTES" -- "${DOCKER[@]}" exec "$CONTAINER" head -c
 log "ssh"
 S_ECHO=$("${PTY[@]}" echo "$ECHOES" -- "${SSH[@]}" -tt "$BOOKING@127.0.0.1" cat)
 S_EXEC=$("${PTY[@]}" exec "$EXECS" -- "${SSH[@]}" -n "$BOOKING@127.0.0.1" true)
-S_EXEC_MUX=$("${PTY[@]}" exec "$EXECS" -- "${SSH[@]}" -n -o ControlPath="$MASTER" "$BOOKING@127.0.0.1" true)
+"${SSH[@]}" -o ControlMaster=yes -o ControlPersist=yes -o ControlPath="$MASTER" -fN "$BOOKING@127.0.0.1"
+ssh -o ControlPath="$MASTER" -O check x 2>/dev/null || { log "the multiplexing ssh master did not start"; exit 1; }
+S_EXEC_MUX=$("${PTY[@]}" exec "$EXECS" -- "${SSH[@]}" -o LogLevel=INFO -n -o ControlPath="$MASTER" "$BOOKING@127.0.0.1" true)
 S_BYTES=$("${PTY[@]}" bytes "$BYTES" -- "${SSH[@]}" -n "$BOOKING@127.0.0.1" head -c "$BYTES" /dev/zero)
 log "websocket"
 WS=$("$JAVA" "${JVM_FLAGS[@]}" -cp "$BENCH_JAR" io.respool.bench.TerminalBench ws --gateway "ws://127.0.0.1:$PORT" --token "$TOKEN" \

@@ -42,7 +42,7 @@ public final class TerminalBench {
     System.exit(new CommandLine(new TerminalBench()).execute(args));
   }
 
-  static JsonObject call(String method, String url, String token, JsonObject body) throws Exception {
+  static JsonObject api(String method, String url, String token, JsonObject body) throws Exception {
     HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30))
         .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body.encode()));
     if (body != null) b.header("Content-Type", "application/json");
@@ -64,12 +64,12 @@ public final class TerminalBench {
     public Integer call() throws Exception {
       Ed25519.Keys wallet = Ed25519.generate();
       String address = wallet.publicKeyBase58();
-      JsonObject challenge = call("POST", gateway + "/v1/auth/challenge", null, new JsonObject().put("chain", "solana").put("address", address));
+      JsonObject challenge = api("POST", gateway + "/v1/auth/challenge", null, new JsonObject().put("chain", "solana").put("address", address));
       String message = challenge.getString("message");
-      String token = call("POST", gateway + "/v1/auth/verify", null, new JsonObject().put("chain", "solana").put("address", address)
+      String token = api("POST", gateway + "/v1/auth/verify", null, new JsonObject().put("chain", "solana").put("address", address)
           .put("message", message).put("signature", Base58.encode(wallet.sign(message.getBytes(UTF_8))))).getString("token");
-      call("PUT", gateway + "/v1/account/ssh-keys", token, new JsonObject().put("keys", new JsonArray().add(Files.readString(key).trim())));
-      JsonObject booking = call("POST", gateway + "/v1/bookings", token, new JsonObject().put("cpu", 1).put("memoryMb", 256)
+      api("PUT", gateway + "/v1/account/ssh-keys", token, new JsonObject().put("keys", new JsonArray().add(Files.readString(key).trim())));
+      JsonObject booking = api("POST", gateway + "/v1/bookings", token, new JsonObject().put("cpu", 1).put("memoryMb", 256)
           .put("durationSeconds", 7200).put("region", region).put("image", image).put("command", new JsonArray().add("sleep").add("7200")));
       String id = booking.getString("id");
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
@@ -77,7 +77,7 @@ public final class TerminalBench {
       while (!"RUNNING".equals(b.getString("state"))) {
         if (System.nanoTime() > deadline) throw new IllegalStateException("booking " + id + " not RUNNING: " + b.getString("state"));
         Thread.sleep(200);
-        b = call("GET", gateway + "/v1/bookings/" + id, token, null);
+        b = api("GET", gateway + "/v1/bookings/" + id, token, null);
       }
       System.out.println("TOKEN=" + token);
       System.out.println("BOOKING=" + id);

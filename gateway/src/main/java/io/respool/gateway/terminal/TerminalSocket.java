@@ -1,6 +1,5 @@
 package io.respool.gateway.terminal;
 
-import io.respool.protocol.Json;
 import io.respool.protocol.RespoolException;
 import io.respool.protocol.stream.StreamExit;
 import io.respool.protocol.stream.StreamFrame.Channel;
@@ -240,5 +239,4 @@ public final class TerminalSocket {
     return r;
   }
 
-  static String encode(Object o) { return Json.encode(o); }
 }
