@@ -40,10 +40,12 @@ if [[ ! -f $WORKER_JAR ]]; then
 fi
 cp "$WORKER_JAR" "$WORK/respool-host-worker.jar"; WORKER_JAR=$WORK/respool-host-worker.jar
 
-GW=""; GW_HOME=""; GW_AUX=(); WORKER=""; MASTER=""
+GW=""; GW_HOME=""; GW_AUX=(); WORKER=""; MASTER=""; CONTAINER=""
 cleanup() {
   [[ -n $MASTER ]] && ssh -o ControlPath="$MASTER" -O exit x >/dev/null 2>&1 || true
   stop_pid "$WORKER" 20
+  # a stopped worker leaves its containers running: remove the one this run booked
+  [[ -n $CONTAINER ]] && docker -H "$DOCKER_HOST" rm -f "$CONTAINER" >/dev/null 2>&1 || true
   stop_gateway
 }
 trap cleanup EXIT
