@@ -32,6 +32,11 @@ import io.respool.gateway.config.GatewayConfig;
 import io.respool.gateway.events.EventsHub;
 import io.respool.gateway.hosts.HostConnections;
 import io.respool.gateway.http.HttpApiVerticle;
+import io.respool.gateway.ssh.SshEndpoint;
+import io.respool.gateway.terminal.TerminalSessions;
+import io.respool.gateway.terminal.TerminalSessionsVerticle;
+import io.respool.streams.StreamRelay;
+import io.respool.terminal.TerminalService;
 import io.respool.bookings.BookingService;
 import io.respool.bookings.BookingStore;
 import io.respool.bookings.Dispatcher;
@@ -88,9 +93,11 @@ public final class Gateway implements AutoCloseable {
   private final Vertx vertx;
   private final HttpApiVerticle http;
   private final GatewayConfig config;
+  private final SshEndpoint ssh;
 
-  private Gateway(GatewayConfig config, Vertx vertx, HttpApiVerticle http, List<AutoCloseable> closeables) {
+  private Gateway(GatewayConfig config, Vertx vertx, HttpApiVerticle http, SshEndpoint ssh, List<AutoCloseable> closeables) {
     this.config = config;
+    this.ssh = ssh;
     this.vertx = vertx;
     this.http = http;
     this.closeables = closeables;
@@ -198,9 +205,13 @@ public final class Gateway implements AutoCloseable {
           new io.respool.optimizer.SuggestionStore(pool, bookingStore), bookingStore, bookings, opt, clock);
       deploy(vertx, closeables, new io.respool.optimizer.OptimizerVerticle(optimizer, opt));
 
+      TerminalSessions terminals = new TerminalSessions(new StreamRelay(vertx), new TerminalService(pool, bookingStore, bookings), config.nodeId(),
+          config.terminalIdleTimeout(), metrics);
+      deploy(vertx, closeables, new TerminalSessionsVerticle(terminals));
+
       HttpApiVerticle.Services services = new HttpApiVerticle.Services(auth, hosts, connectionsPerInstance,
           () -> new EventsHub(vertx, events, auth, teams), pool, redis, commands, new QuoteService(vertx, hosts, matcher), teams, bus, bookings,
-          new Invoices(pool, bookings, ledger), metrics, resource("openapi.yaml"), optimizer);
+          new Invoices(pool, bookings, ledger), metrics, resource("openapi.yaml"), optimizer, terminals);
       // the edge on every event loop; the instances share the port (Vert.x hands each connection to one of them)
       // (Vert.x shares a server between instances by the port asked for: port 0 would give each its own port)
       int port = config.port() != 0 ? config.port() : freePort(config.bind());
@@ -213,7 +224,11 @@ public final class Gateway implements AutoCloseable {
       closeables.add(() -> vertx.undeploy(edge).await(30, TimeUnit.SECONDS));
       HttpApiVerticle http = edges.get(0);
       if (edges.stream().anyMatch(e -> e.actualPort() != http.actualPort())) throw new IllegalStateException("the HTTP edges listen on different ports");
-      Gateway g = new Gateway(config, vertx, http, closeables);
+      // SSH last: it is stopped first, before the sessions' verticle and the edge
+      SshEndpoint ssh = config.sshPort() == 0 ? null
+          : SshEndpoint.start(vertx, pool, terminals, config.bind(), config.sshPort(), config.terminalIdleTimeout());
+      if (ssh != null) closeables.add(ssh);
+      Gateway g = new Gateway(config, vertx, http, ssh, closeables);
       LOG.info("gateway {} serving on port {}", config.nodeId(), http.actualPort());
       return g;
     } catch (Exception | Error e) {
@@ -223,6 +238,9 @@ public final class Gateway implements AutoCloseable {
   }
 
   public int port() { return http.actualPort(); }
+
+  /** The SSH port, or 0 when SSH is off. */
+  public int sshPort() { return ssh == null ? 0 : ssh.port(); }
 
   public Vertx vertx() { return vertx; }
 

@@ -34,6 +34,8 @@ public final class GatewayMain implements Callable<Integer> {
   String clusterMembers;
   @Option(names = "--cluster-port", description = "this node's cluster port (env RESPOOL_CLUSTER_PORT, default 5701)")
   String clusterPort;
+  @Option(names = "--ssh-port", description = "SSH port, 0 = no SSH (env RESPOOL_SSH_PORT, default 2222)")
+  String sshPort;
   @Option(names = "--node-id", description = "name of this node (env RESPOOL_NODE_ID, default random)")
   String nodeId;
 
@@ -48,6 +50,7 @@ public final class GatewayMain implements Callable<Integer> {
     overrides.put("clusterMembers", clusterMembers);
     overrides.put("clusterPort", clusterPort);
     overrides.put("nodeId", nodeId);
+    overrides.put("sshPort", sshPort);
     GatewayConfig config;
     try {
       config = GatewayConfig.from(ConfigSource.load(configFile, System.getenv(), System.getProperties(), overrides));

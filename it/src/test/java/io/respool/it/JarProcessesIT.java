@@ -33,7 +33,7 @@ class JarProcessesIT {
     try {
       Process gateway = start(started, gwHome.resolve("gateway.log"), "-Drespool.heartbeatIntervalMs=500",
           "-Drespool.heartbeatTimeoutMs=2000", "-jar", jar("gateway/target/respool-gateway.jar"),
-          "--port", Integer.toString(port), "--home", gwHome.toString());
+          "--port", Integer.toString(port), "--ssh-port", Integer.toString(freePort()), "--home", gwHome.toString());
       Http http = new Http(port);
       awaitTrue(() -> healthy(http), 90, "gateway health", gwHome.resolve("gateway.log"));
 

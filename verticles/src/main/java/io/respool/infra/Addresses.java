@@ -27,4 +27,18 @@ public final class Addresses {
   public static String hostCommand(String hostId) {
     return "hosts." + hostId + ".command";
   }
+
+  /**
+   * Point-to-point: the frames of relayed stream {@code relayId} for the node whose user opened it
+   * (output, exit, credit for stdin; {@code streams/StreamRelay}). Registered by that node before
+   * the {@code stream.open} is sent.
+   */
+  public static String streamUser(String relayId) {
+    return "streams." + relayId + ".user";
+  }
+
+  /** Point-to-point: the frames of relayed stream {@code relayId} for the node holding the host's connection (stdin, credit, resize, eof, close). */
+  public static String streamHost(String relayId) {
+    return "streams." + relayId + ".host";
+  }
 }

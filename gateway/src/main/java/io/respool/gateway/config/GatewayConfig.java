@@ -49,7 +49,9 @@ public record GatewayConfig(
     boolean allowUnpaidBookings,
     BookingSettings bookings,
     EvmConfig ethereum,
-    OptimizerSettings optimizer, SolanaConfig solana) {
+    OptimizerSettings optimizer, SolanaConfig solana,
+    int sshPort,
+    Duration terminalIdleTimeout) {
 
   /** The settings' keys; env var {@code RESPOOL_<UPPER_SNAKE>}, system property {@code respool.<key>}. */
   public static final List<String> KEYS = List.of("port", "bind", "home", "pgUrl", "redisUrl", "dbPoolSize", "publicUrl",
@@ -60,7 +62,8 @@ public record GatewayConfig(
       "ethConfirmations", "ethPollIntervalMs", "ethExpiryMarginSeconds", "ethBatchSize", "ethResendAfterSeconds", "ethStartBlock",
       "llmProvider", "llmBaseUrl", "llmModel", "llmApiKey", "llmTimeoutMs", "optimizerIntervalMs",
       "solanaDevnet", "solanaRpcUrl", "solanaProgramId", "solanaOperatorKeyFile", "solanaTreasury", "solanaCommitment", "solanaPollIntervalMs",
-      "solanaExpiryMarginSeconds", "solanaBatchSize", "solanaResendAfterSeconds");
+      "solanaExpiryMarginSeconds", "solanaBatchSize", "solanaResendAfterSeconds",
+      "sshPort", "terminalIdleTimeoutSeconds");
 
   /** How long a host may take to answer task.start (an image pull included). */
   public static final Duration TASK_START_TIMEOUT = Duration.ofMinutes(5);
@@ -131,7 +134,9 @@ public record GatewayConfig(
             (int) (long) r.get("feeBasisPoints", "250", v -> Reader.range(v, 0, 10_000)),
             Duration.ofMillis(r.get("snapshotMaxAgeMs", "500", v -> Reader.range(v, 0, 60_000)))),
         ethereum(r),
-        optimizer(r), solana(r));
+        optimizer(r), solana(r),
+        r.get("sshPort", "2222", Reader::port), // 0: no SSH endpoint
+        Duration.ofSeconds(r.get("terminalIdleTimeoutSeconds", "3600", v -> Reader.range(v, 0, 7L * 24 * 3600)))); // 0: never
     r.throwIfAny();
     return c;
   }

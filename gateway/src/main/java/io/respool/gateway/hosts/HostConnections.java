@@ -125,7 +125,7 @@ public final class HostConnections {
     }
     Session s = new Session(ws);
     ws.textMessageHandler(s::onText);
-    ws.binaryMessageHandler(b -> s.refuse(null, RespoolException.invalid("binary frames are not accepted on the control channel")));
+    ws.binaryMessageHandler(s::onBinary);
     ws.closeHandler(v -> s.onClose());
     ws.exceptionHandler(WebSockets.closeOnError(ws));
     s.send(new HostFrame.Challenge(s.nonce, node));
@@ -171,8 +171,15 @@ public final class HostConnections {
     boolean superseded;
     boolean closed;
     MessageConsumer<String> commands;
+    HostStreams streams;
 
     Session(ServerWebSocket ws) { this.ws = ws; }
+
+    /** Binary frames carry the streams (terminals, files, forwards), once registered. */
+    void onBinary(io.vertx.core.buffer.Buffer bytes) {
+      if (streams == null) refuse(null, RespoolException.invalid("binary frames are accepted only after registration"));
+      else streams.fromWorker(bytes);
+    }
 
     void onText(String text) {
       HostFrame frame;
@@ -188,6 +195,7 @@ public final class HostConnections {
         case HostFrame.Resources u -> onResources(u);
         case HostFrame.Pong a -> onAnswer(a.re(), a);
         case HostFrame.TaskOutput a -> onAnswer(a.re(), a);
+        case HostFrame.StreamOpened a -> onAnswer(a.re(), a);
         case HostFrame.Usage u -> onUsage(u);
         case HostFrame.Error a when a.re() != null && pending.containsKey(a.re()) -> onAnswer(a.re(), a);
         case HostFrame.TaskUpdate u -> onTaskUpdate(u);
@@ -246,6 +254,18 @@ public final class HostConnections {
           previous.superseded = true;
           previous.close(1008, "superseded by a newer connection of this host");
         }
+        streams = new HostStreams(vertx, hostId, node, new HostStreams.Link() {
+          @Override
+          public Future<HostFrame> ask(java.util.function.Function<String, HostFrame> request, Duration timeout) {
+            String id = "g" + requestIds.incrementAndGet();
+            return Session.this.ask(id, request.apply(id), timeout);
+          }
+
+          @Override
+          public void binary(io.vertx.core.buffer.Buffer frame) {
+            if (!closed) ws.writeBinaryMessage(frame);
+          }
+        });
         commands = vertx.eventBus().consumer(Addresses.hostCommand(hostId), this::onCommand);
         vertx.eventBus().publish(Addresses.HOST_SESSION_OPENED, new JsonObject().put("hostId", hostId).put("sessionId", sid));
         send(new HostFrame.Registered(r.id(), hostId, sid, heartbeatInterval.toMillis()));
@@ -293,6 +313,12 @@ public final class HostConnections {
         msg.fail(ErrorCode.INVALID_REQUEST.status(), e.getMessage());
         return;
       }
+      if (request instanceof HostFrame.StreamOpen open) {
+        String relayId = msg.headers().get(io.respool.streams.StreamRelay.RELAY_HEADER);
+        if (relayId == null || streams == null) msg.fail(ErrorCode.INVALID_REQUEST.status(), "stream.open needs a relay (streams/StreamRelay)");
+        else streams.open(msg, open, relayId);
+        return;
+      }
       String id = "g" + requestIds.incrementAndGet();
       HostFrame numbered = switch (request) {
         case HostFrame.Ping x -> new HostFrame.Ping(id);
@@ -311,15 +337,7 @@ public final class HostConnections {
       // starting may pull an image; everything else answers quickly
       Duration limit = numbered instanceof HostFrame.TaskStart || numbered instanceof HostFrame.TaskResume ? START_TIMEOUT
           : numbered instanceof HostFrame.TaskStop s ? COMMAND_TIMEOUT.plusMillis(s.graceMs()) : COMMAND_TIMEOUT;
-      Promise<HostFrame> answer = Promise.promise();
-      pending.put(id, answer);
-      long timer = vertx.setTimer(limit.toMillis(), t -> {
-        pending.remove(id);
-        answer.tryFail("timeout");
-      });
-      send(numbered);
-      answer.future().onComplete(ar -> {
-        vertx.cancelTimer(timer);
+      ask(id, numbered, limit).onComplete(ar -> {
         if (ar.failed()) {
           msg.fail(ErrorCode.HOST_UNREACHABLE.status(), "host did not answer within " + limit.toSeconds() + " s");
         } else if (ar.result() instanceof HostFrame.Error err) {
@@ -328,6 +346,18 @@ public final class HostConnections {
           msg.reply(HostFrames.encode(ar.result()), new DeliveryOptions().addHeader(HostCommands.NODE_HEADER, node));
         }
       });
+    }
+
+    /** Sends a request frame (its id fresh) and waits for the host's answer, failing after {@code limit}. */
+    Future<HostFrame> ask(String id, HostFrame numbered, Duration limit) {
+      Promise<HostFrame> answer = Promise.promise();
+      pending.put(id, answer);
+      long timer = vertx.setTimer(limit.toMillis(), t -> {
+        pending.remove(id);
+        answer.tryFail("timeout");
+      });
+      send(numbered);
+      return answer.future().onComplete(ar -> vertx.cancelTimer(timer));
     }
 
     /** An answer to one of our requests, or a status report of the host's own. */
@@ -387,6 +417,7 @@ public final class HostConnections {
       closed = true;
       vertx.cancelTimer(registerTimer);
       pending.values().forEach(p -> p.tryFail("connection closed"));
+      if (streams != null) streams.closeAll("host " + hostId + " disconnected from gateway node " + node);
       if (commands != null) commands.unregister();
       if (hostId == null) return;
       if (byHost.get(hostId) == this) byHost.remove(hostId);

@@ -5,6 +5,10 @@ import io.respool.gateway.auth.AuthService;
 import io.respool.gateway.auth.Principal;
 import io.respool.gateway.events.EventsHub;
 import io.respool.gateway.hosts.HostConnections;
+import io.respool.gateway.ssh.AuthorizedKeys;
+import io.respool.gateway.terminal.TerminalSessions;
+import io.respool.gateway.terminal.TerminalSocket;
+import io.respool.protocol.api.Terminal;
 import io.respool.hosts.HostCommands;
 import io.respool.hosts.HostQuery;
 import io.respool.hosts.HostRegistry;
@@ -59,7 +63,8 @@ public final class HttpApiVerticle extends VerticleBase {
   /** The services the edge calls. */
   public record Services(AuthService auth, HostRegistry hosts, Supplier<HostConnections> hostConnections, Supplier<EventsHub> events,
       Pool pool, RedisAPI redis, HostCommands commands, QuoteService quotes, TeamService teams, BookingsBus placement, BookingService bookings,
-      Invoices invoices, PrometheusMeterRegistry metrics, String contract, io.respool.optimizer.Optimizer optimizer) {}
+      Invoices invoices, PrometheusMeterRegistry metrics, String contract, io.respool.optimizer.Optimizer optimizer,
+      TerminalSessions terminals) {}
 
   private final Services s;
   private final HostConnections hostConnections;
@@ -130,6 +135,13 @@ public final class HttpApiVerticle extends VerticleBase {
           (ctx, who) -> s.optimizer().forHost(who.accountId(), who.has(Principal.ADMIN), ctx.pathParam("id"))));
       rb.getRoute("applySuggestion").addHandler(authenticated(200,
           (ctx, who) -> s.optimizer().apply(who.accountId(), who.has(Principal.ADMIN), ctx.pathParam("id"))));
+      rb.getRoute("getSshKeys").addHandler(authenticated(200, (ctx, who) -> s.terminals().service().keys(who.accountId())));
+      rb.getRoute("putSshKeys").addHandler(authenticated(200, (ctx, who) -> s.terminals().service().putKeys(who.accountId(),
+          AuthorizedKeys.parse(decode(ctx, Terminal.SshKeysRequest.class).keys()))));
+      rb.getRoute("listBookingSessions").addHandler(authenticated(200, (ctx, who) -> s.terminals().service().sessions(who.accountId(),
+          ctx.pathParam("id"), ctx.queryParams().get("after"), Objects.requireNonNullElse(param(ctx, "limit", Integer::valueOf), 100))));
+      rb.getRoute("bookingTerminal").addHandler(ctx -> Problems.send(ctx, ErrorCode.INVALID_REQUEST,
+          "the terminal is a WebSocket (" + TerminalSocket.PROTOCOL + "): send an upgrade request"));
       Router router = rb.createRouter();
       router.route().failureHandler(Problems::handle);
       for (ErrorCode c : List.of(ErrorCode.NOT_FOUND, ErrorCode.METHOD_NOT_ALLOWED, ErrorCode.PAYLOAD_TOO_LARGE,
@@ -142,13 +154,15 @@ public final class HttpApiVerticle extends VerticleBase {
           .setHost(bind).setPort(port)
           .setMaxWebSocketFrameSize(HostFrames.MAX_FRAME_BYTES)
           .setMaxWebSocketMessageSize(HostFrames.MAX_FRAME_BYTES)
+          .addWebSocketSubProtocol(TerminalSocket.PROTOCOL)
           .setIdleTimeout(0);
       server = vertx.createHttpServer(options)
           .requestHandler(router)
           .webSocketHandshakeHandler(this::handshake)
           .webSocketHandler(ws -> {
             if ("/v1/hosts/connect".equals(ws.path())) hostConnections.handle(ws);
-            else events.handle(ws);
+            else if ("/v1/events".equals(ws.path())) events.handle(ws);
+            // terminals are served from their handshake, once authorized
           });
       return server.listen();
     });
@@ -165,7 +179,35 @@ public final class HttpApiVerticle extends VerticleBase {
 
   private void handshake(ServerWebSocketHandshake h) {
     if ("/v1/hosts/connect".equals(h.path()) || "/v1/events".equals(h.path())) h.accept();
+    else if (TerminalSocket.bookingId(h.path()) != null) terminal(h);
     else h.reject(404);
+  }
+
+  /** A terminal opens only for a caller who may see the booking, into a running replica; otherwise the upgrade is refused with the status. */
+  private void terminal(ServerWebSocketHandshake h) {
+    String bookingId = TerminalSocket.bookingId(h.path());
+    String credential = TerminalSocket.authorization(h.headers());
+    TerminalSocket.Query q;
+    try {
+      io.vertx.core.MultiMap params = io.vertx.core.MultiMap.caseInsensitiveMultiMap();
+      new io.netty.handler.codec.http.QueryStringDecoder(h.uri()).parameters().forEach(params::add);
+      q = TerminalSocket.Query.parse(params);
+    } catch (RespoolException e) {
+      h.reject(e.code().status());
+      return;
+    }
+    Future<Principal> who = credential == null ? Future.failedFuture(RespoolException.unauthorized("missing bearer token")) : s.auth().authenticate(credential);
+    who.compose(p -> s.terminals().service().target(p.accountId(), bookingId, q.replica()).map(t -> Map.entry(p.accountId(), t)))
+        .onComplete(ar -> {
+          if (ar.failed()) {
+            int status = ar.cause() instanceof RespoolException e ? e.code().status() : ErrorCode.UNAVAILABLE.status();
+            org.slf4j.LoggerFactory.getLogger(HttpApiVerticle.class).info("terminal into {} from {} refused: {}", bookingId,
+                h.remoteAddress(), ar.cause().getMessage());
+            h.reject(status);
+            return;
+          }
+          h.accept().onSuccess(ws -> TerminalSocket.serve(vertx, ws, s.terminals(), ar.result().getValue(), ar.result().getKey(), q));
+        });
   }
 
   private void health(RoutingContext ctx) {

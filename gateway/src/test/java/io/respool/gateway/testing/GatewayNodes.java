@@ -25,6 +25,7 @@ public final class GatewayNodes {
     all.put("redisUrl", TestServices.get().redisUrl);
     all.put("jwtSecret", JWT_SECRET);
     all.put("dbPoolSize", "4");
+    all.put("sshPort", "0"); // tests that want SSH pick a free port
     all.putAll(settings);
     return Gateway.start(GatewayConfig.from(ConfigSource.load(null, Map.of(), new Properties(), all)));
   }
