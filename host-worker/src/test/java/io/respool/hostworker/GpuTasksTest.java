@@ -254,6 +254,85 @@ class GpuTasksTest {
     assertThat(monitor.healthy()).extracting(io.respool.protocol.host.Inventory.Gpu::uuid).doesNotContain(two.gpuIds().get(1));
   }
 
+  @Test
+  void aVanishedOrFailingGpuIsReportedWithItsReasonAndItsTasksUseIsNoLongerSampled() throws Exception {
+    fake = new FakeGpus(home.resolve("fake-gpu"), 3);
+    monitor = new GpuMonitor(fake.probe());
+    TestGateway gateway = new TestGateway(vertx).start();
+    gateway.heartbeatIntervalMs = 1000; // a loaded machine must not lose the connection to missed heartbeats mid-test
+    HostWorkerConfig config = new HostWorkerConfig(List.of(gateway.url()), home, "eu-west",
+        new io.respool.protocol.host.Prices("USDC", 20_000, 5_000, 100, Map.of(FakeGpus.MODEL, 900_000L)),
+        new io.respool.protocol.host.Payout(null, null), Duration.ofSeconds(3600)) // only a GPU's failure re-probes within the test
+        .withBackoff(Duration.ofMillis(20), Duration.ofMillis(200))
+        .withUsageInterval(Duration.ofSeconds(1));
+    InventoryWatcher watcher = new InventoryWatcher(vertx,
+        () -> new io.respool.protocol.host.Inventory(4, 8, "Test CPU", 16_384, 100, List.of(), monitor.probe(), "Linux", "x86_64"),
+        config.resourcesInterval());
+    monitor.onHealthChange(watcher::refresh);
+    ControlConnection[] reports = new ControlConnection[1];
+    TaskRunner runner = new TaskRunner(vertx, Map.of("process", new ProcessTaskDriver(home.resolve("tasks"))),
+        new UsageSampler(home.resolve("usage"), Clock.systemUTC()), monitor, new GpuAssignments(home.resolve("gpus.properties")),
+        st -> reports[0].taskChanged(st));
+    runners.add(runner);
+    ControlConnection connection = new ControlConnection(config, new HostKeyStore(home).loadOrCreate(), watcher,
+        new Backoff(config.backoffBase(), config.backoffCap(), new java.util.SplittableRandom(7)), "test", runner,
+        (before, after) -> monitor.lossReason(before.gpus(), after.gpus()));
+    reports[0] = connection;
+    vertx.deployVerticle(connection).await(T, SECONDS);
+    TestGateway.Peer peer = gateway.registration(1).await(T, SECONDS);
+    var registered = peer.received(io.respool.protocol.host.HostFrame.Register.class).get(0).host();
+    assertThat(registered.inventory().gpus()).hasSize(3);
+    assertThat(registered.gpuDrivers()).containsExactly("process");
+
+    TaskSpec spec = processTask("on-gpu", 1);
+    TaskStatus started = runner.start(spec).await(T, SECONDS);
+    until(() -> received(gateway, connection, io.respool.protocol.host.HostFrame.TaskUpdate.class), l -> l.stream()
+        .anyMatch(u -> u.status().taskId().equals(spec.taskId()) && started.gpuIds().equals(u.status().gpuIds())), "the status naming its GPU");
+    String mine = started.gpuIds().get(0);
+    fake.use(mine, 55, 2048);
+    until(() -> samplesOf(gateway, connection, spec.taskId()), l -> l.stream().anyMatch(u -> Double.valueOf(0.55).equals(u.gpuUtilization())
+        && Long.valueOf(2048L << 20).equals(u.gpuMemoryBytes())), "a sample with the GPU's use");
+
+    // the task's GPU vanishes from nvidia-smi: reported at the next usage tick, not at the next inventory interval
+    fake.state(mine, "gone");
+    var resources = until(() -> received(gateway, connection, io.respool.protocol.host.HostFrame.Resources.class), l -> !l.isEmpty(), "a resources report");
+    assertThat(resources.get(0).inventory().gpus()).extracting(io.respool.protocol.host.Inventory.Gpu::uuid)
+        .hasSize(2).doesNotContain(mine);
+    assertThat(resources.get(0).reason()).contains("GPU " + mine).contains("left the offer").contains("vanished from nvidia-smi");
+    int before = samplesOf(gateway, connection, spec.taskId()).size();
+    until(() -> samplesOf(gateway, connection, spec.taskId()), l -> l.size() >= before + 2, "two more samples");
+    List<UsageSample> later = samplesOf(gateway, connection, spec.taskId());
+    assertThat(later.get(later.size() - 1).gpuUtilization()).as("no reading of a GPU that is gone").isNull();
+
+    // another GPU's queries start failing: reported too, with nvidia-smi's words
+    String other = fake.uuids().stream().filter(u -> !u.equals(mine)).findFirst().orElseThrow();
+    fake.state(other, "err");
+    resources = until(() -> received(gateway, connection, io.respool.protocol.host.HostFrame.Resources.class), l -> l.size() >= 2, "a second report");
+    assertThat(resources.get(1).inventory().gpus()).hasSize(1);
+    assertThat(resources.get(1).reason()).contains("GPU " + other).contains("[Unknown Error]");
+    // and a new task is never given a GPU that is gone or failing
+    TaskStatus next = runner.start(processTask("after-loss", 1)).await(T, SECONDS);
+    assertThat(next.gpuIds()).doesNotContain(mine, other);
+  }
+
+  /** Every frame of the type the gateway received, over all the worker's connections so far. */
+  private static <F extends io.respool.protocol.host.HostFrame> List<F> received(TestGateway gateway, ControlConnection worker, Class<F> type) {
+    List<F> all = new ArrayList<>();
+    for (int n = 1; n <= worker.registrationCount(); n++) {
+      try {
+        all.addAll(gateway.registration(n).await(T, SECONDS).received(type));
+      } catch (Exception e) {
+        throw new AssertionError(e);
+      }
+    }
+    return all;
+  }
+
+  private static List<UsageSample> samplesOf(TestGateway gateway, ControlConnection worker, String taskId) {
+    return received(gateway, worker, io.respool.protocol.host.HostFrame.Usage.class).stream().flatMap(u -> u.samples().stream())
+        .filter(s -> s.taskId().equals(taskId)).toList();
+  }
+
   private Map<String, UsageSample> sample(TaskRunner runner) throws Exception {
     Map<String, UsageSample> out = new LinkedHashMap<>();
     for (UsageSample s : runner.sampleUsage().await(T, SECONDS)) out.put(s.taskId(), s);
