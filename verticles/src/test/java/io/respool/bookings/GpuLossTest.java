@@ -97,9 +97,12 @@ class GpuLossTest {
   }
 
   private static Bookings.Booking book(String region, String onHostLoss) throws Exception {
+    return book(region, onHostLoss, "acct-" + UUID.randomUUID());
+  }
+
+  private static Bookings.Booking book(String region, String onHostLoss, String account) throws Exception {
     Bookings.CreateRequest req = new Bookings.CreateRequest(1.0, 512L, 0L, 1, null, null, region, null, List.of("sleep", "600"),
         Map.of(), List.of(), "USDC", null, 1, false, 3600L, null, null, "ethereum", null, onHostLoss);
-    String account = "acct-" + UUID.randomUUID();
     pool.preparedQuery("INSERT INTO accounts (id) VALUES ($1)").execute(Tuple.of(account)).await(10, TimeUnit.SECONDS);
     return placement().create(account, req).await(10, TimeUnit.SECONDS);
   }
@@ -217,5 +220,35 @@ class GpuLossTest {
     assertThat(t.reason()).isEqualTo("GPU " + taskGpu + " of host " + taskHost + " failed");
     assertThat(tasks(booking.id())).hasSize(1);
     assertThat(c).isNotBlank();
+  }
+
+  @Test
+  void gpuUseLandsInTheUsageSeries() throws Exception {
+    String region = "gpu-" + UUID.randomUUID().toString().substring(0, 8);
+    String h = host(region, List.of("GPU-u0-" + region, "GPU-u1-" + region), List.of("process"));
+    String account = "acct-" + UUID.randomUUID();
+    Bookings.Booking b = book(region, null, account);
+    dispatch(b);
+    until(() -> state(b.id()) == BookingState.RUNNING, "it runs");
+    String task = tasks(b.id()).get(0).taskId();
+    Instant t0 = Instant.now().minusSeconds(30);
+    Metering metering = new Metering(store, dispatcher, SETTINGS);
+    metering.ingest(h, List.of(
+        new io.respool.protocol.task.UsageSample(task, 1, t0.plusSeconds(1), 1, 100, 0.25, 0, 0, 0, 0, 3L << 30),
+        new io.respool.protocol.task.UsageSample(task, 2, t0.plusSeconds(2), 2, 100, 0.75, 0, 0, 0, 0, 5L << 30),
+        new io.respool.protocol.task.UsageSample(task, 3, t0.plusSeconds(12), 3, 100, null, 0, 0, 0, 0, null))).await(10, TimeUnit.SECONDS);
+    Row stored = pool.preparedQuery("SELECT gpu_util, gpu_memory_bytes FROM usage_samples WHERE task_id = $1 AND seq = 2")
+        .execute(Tuple.of(task)).await(10, TimeUnit.SECONDS).iterator().next();
+    assertThat(stored.getDouble("gpu_util")).isEqualTo(0.75);
+    assertThat(stored.getLong("gpu_memory_bytes")).isEqualTo(5L << 30);
+
+    Invoices invoices = new Invoices(pool, new BookingService(store, dispatcher, hosts, new io.respool.hosts.HostCommands(vertx.eventBus()),
+        new TeamService(pool), PaymentPort.unpaidBookings(true)), new UsageLedger(250));
+    Invoices.Usage usage = invoices.usage(account, b.id(), t0, t0.plusSeconds(20), 10).await(10, TimeUnit.SECONDS);
+    assertThat(usage.points()).hasSize(2);
+    assertThat(usage.points().get(0).gpuUtilization()).isEqualTo(0.5);
+    assertThat(usage.points().get(0).gpuMemoryBytes()).isEqualTo(5L << 30);
+    assertThat(usage.points().get(1).gpuUtilization()).isNull();
+    assertThat(usage.points().get(1).gpuMemoryBytes()).isNull();
   }
 }
