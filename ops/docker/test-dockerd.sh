@@ -5,6 +5,8 @@
 #     (default /tmp/respool-dockerd), unless one already answers there;
 #   - imports respool/busybox:test (busybox-static + applet links) when missing, since no image
 #     registry is reachable here.
+# RESPOOL_DOCKERD_ARGS adds daemon options and RESPOOL_DOCKERD_PATH is put first on the daemon's
+# PATH (ops/docker/gpu-test-dockerd.sh uses both).
 # Idempotent; every wait is bounded. The last line printed is DOCKER_HOST=unix://…/docker.sock:
 #   eval "$(bash ops/docker/test-dockerd.sh | tail -1 | sed 's/^/export /')"
 set -euo pipefail
@@ -45,8 +47,9 @@ start_dockerd() {
   log "starting dockerd on $SOCK (log: $DIR/dockerd.log)…"
   # setsid: the daemon must outlive this script and the shell or build tool that ran it;
   # 9>&-: it must not inherit the setup lock.
-  setsid dockerd --host "unix://$SOCK" --data-root "$DIR/data" --exec-root "$DIR/exec" \
-    --pidfile "$DIR/dockerd.pid" >>"$DIR/dockerd.log" 2>&1 < /dev/null 9>&- &
+  # shellcheck disable=SC2086 # RESPOOL_DOCKERD_ARGS is a list of options
+  PATH="${RESPOOL_DOCKERD_PATH:+$RESPOOL_DOCKERD_PATH:}$PATH" setsid dockerd --host "unix://$SOCK" --data-root "$DIR/data" \
+    --exec-root "$DIR/exec" --pidfile "$DIR/dockerd.pid" ${RESPOOL_DOCKERD_ARGS:-} >>"$DIR/dockerd.log" 2>&1 < /dev/null 9>&- &
   local pid=$! deadline=$((SECONDS + START_TIMEOUT))
   until answering; do
     if ! kill -0 "$pid" 2>/dev/null; then

@@ -11,6 +11,8 @@ import java.util.Set;
  * does ({@code gpus}, {@code reserved_gpus}, {@code gpu_models}): a host is assumed to carry one
  * model, or at least any of its free GPUs is taken to be of any model it lists.
  *
+ * @param gpuDrivers the drivers (of {@code drivers}) that can give a task GPUs of its own: GPU work
+ *     goes only to a host whose driver for it is one of these
  * @param gpuModels models the host carries, lower-cased
  * @param reputation in [0, 1]
  * @param uptime fraction in [0, 1]
@@ -26,7 +28,8 @@ public record HostOffer(
     List<String> gpuModels,
     Prices prices,
     double reputation,
-    double uptime) {
+    double uptime,
+    Set<String> gpuDrivers) {
 
   public HostOffer {
     Objects.requireNonNull(hostId, "hostId");
@@ -35,15 +38,26 @@ public record HostOffer(
     Objects.requireNonNull(prices, "prices");
     if (!total.fits(free)) throw new IllegalArgumentException("host " + hostId + ": free exceeds total");
     drivers = drivers == null ? Set.of() : Set.copyOf(drivers);
+    gpuDrivers = gpuDrivers == null ? Set.of() : Set.copyOf(gpuDrivers);
     gpuModels = gpuModels == null ? List.of() : gpuModels.stream().map(m -> m.toLowerCase(Locale.ROOT)).distinct().toList();
+  }
+
+  /** A host every one of whose drivers can give GPUs. */
+  public HostOffer(String hostId, boolean online, String region, String arch, Set<String> drivers, Capacity total, Capacity free,
+      List<String> gpuModels, Prices prices, double reputation, double uptime) {
+    this(hostId, online, region, arch, drivers, total, free, gpuModels, prices, reputation, uptime, drivers);
   }
 
   /** The same host with different free capacity (e.g. after a reservation). */
   public HostOffer withFree(Capacity newFree) {
-    return new HostOffer(hostId, online, region, arch, drivers, total, newFree, gpuModels, prices, reputation, uptime);
+    return new HostOffer(hostId, online, region, arch, drivers, total, newFree, gpuModels, prices, reputation, uptime, gpuDrivers);
   }
 
   public HostOffer withOnline(boolean on) {
-    return new HostOffer(hostId, on, region, arch, drivers, total, free, gpuModels, prices, reputation, uptime);
+    return new HostOffer(hostId, on, region, arch, drivers, total, free, gpuModels, prices, reputation, uptime, gpuDrivers);
+  }
+
+  public HostOffer withGpuDrivers(Set<String> names) {
+    return new HostOffer(hostId, online, region, arch, drivers, total, free, gpuModels, prices, reputation, uptime, names);
   }
 }

@@ -288,6 +288,8 @@ public final class Matcher {
   private static Reason staticCheck(Demand d, HostOffer h) {
     if (!h.online()) return Reason.HOST_OFFLINE;
     if (!h.drivers().contains(d.requiredDriver())) return Reason.NO_DRIVER;
+    // a host whose driver cannot hand a task its own GPUs would accept the booking and fail the task
+    if (d.gpus() > 0 && !h.gpuDrivers().contains(d.requiredDriver())) return Reason.NO_GPU_DRIVER;
     if (d.arch() != null && !d.arch().equalsIgnoreCase(h.arch())) return Reason.ARCH;
     if (d.region() != null && !d.region().equalsIgnoreCase(h.region())) return Reason.REGION;
     if (d.minReputation() != null && h.reputation() < d.minReputation()) return Reason.REPUTATION;
@@ -339,6 +341,7 @@ public final class Matcher {
   private static final Map<Reason, String> LABELS = Map.of(
       Reason.HOST_OFFLINE, "offline",
       Reason.NO_DRIVER, "without the task driver",
+      Reason.NO_GPU_DRIVER, "whose task driver cannot give GPUs",
       Reason.ARCH, "of another architecture",
       Reason.REGION, "in another region",
       Reason.REPUTATION, "below the minimum reputation",

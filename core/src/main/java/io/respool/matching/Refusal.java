@@ -8,6 +8,7 @@ public record Refusal(Reason reason, String message) implements Result {
     NO_HOSTS,
     HOST_OFFLINE,
     NO_DRIVER,
+    NO_GPU_DRIVER,
     ARCH,
     REGION,
     REPUTATION,

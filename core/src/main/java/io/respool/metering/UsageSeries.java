@@ -32,10 +32,12 @@ import java.util.Map;
  *   <li>{@code memoryBytes}: per task the largest reading in the step, 0 if none;
  *   <li>{@code gpuUtilization}: the mean over tasks of each task's mean reading in the step; null if
  *       no task has a reading in it;
+ *   <li>{@code gpuMemoryBytes}: per task the largest GPU memory reading in the step, summed over the
+ *       tasks that have one; null if none has;
  *   <li>net and block bytes: the deltas of the samples taken in the step (a delta belongs to the
  *       step of the later sample of its pair).
  * </ul>
- * A step with no samples has zeros and a null GPU utilization.
+ * A step with no samples has zeros and a null GPU utilization and GPU memory.
  */
 public final class UsageSeries {
   private UsageSeries() {}
@@ -52,7 +54,14 @@ public final class UsageSeries {
       long netRxBytes,
       long netTxBytes,
       long blockReadBytes,
-      long blockWriteBytes) {}
+      long blockWriteBytes,
+      Long gpuMemoryBytes) {
+
+    public Point(Instant at, double cpuCores, long memoryBytes, Double gpuUtilization, long netRxBytes, long netTxBytes,
+        long blockReadBytes, long blockWriteBytes) {
+      this(at, cpuCores, memoryBytes, gpuUtilization, netRxBytes, netTxBytes, blockReadBytes, blockWriteBytes, null);
+    }
+  }
 
   /**
    * The series of [from, to) in steps of {@code step}.
@@ -75,6 +84,8 @@ public final class UsageSeries {
     long[] memory = new long[n];
     double[] gpuMeans = new double[n];
     int[] gpuTasks = new int[n];
+    long[] gpuMemory = new long[n];
+    boolean[] gpuMemoryRead = new boolean[n];
     long[] rx = new long[n];
     long[] tx = new long[n];
     long[] read = new long[n];
@@ -82,6 +93,8 @@ public final class UsageSeries {
 
     for (List<UsageSample> task : byTask(samples)) {
       long[] taskMemory = new long[n];
+      long[] taskGpuMemory = new long[n];
+      boolean[] taskGpuMemoryRead = new boolean[n];
       double[] gpuSum = new double[n];
       int[] gpuCount = new int[n];
       UsageSample prev = null;
@@ -89,6 +102,10 @@ public final class UsageSeries {
         int k = steps.indexOf(cur.at());
         if (k >= 0) {
           taskMemory[k] = Math.max(taskMemory[k], cur.memoryBytes());
+          if (cur.gpuMemoryBytes() != null) {
+            taskGpuMemory[k] = Math.max(taskGpuMemory[k], cur.gpuMemoryBytes());
+            taskGpuMemoryRead[k] = true;
+          }
           if (cur.gpuUtilization() != null) {
             gpuSum[k] += cur.gpuUtilization();
             gpuCount[k]++;
@@ -109,6 +126,10 @@ public final class UsageSeries {
       }
       for (int k = 0; k < n; k++) {
         memory[k] = Math.addExact(memory[k], taskMemory[k]);
+        if (taskGpuMemoryRead[k]) {
+          gpuMemory[k] = Math.addExact(gpuMemory[k], taskGpuMemory[k]);
+          gpuMemoryRead[k] = true;
+        }
         if (gpuCount[k] > 0) {
           gpuMeans[k] += gpuSum[k] / gpuCount[k];
           gpuTasks[k]++;
@@ -119,7 +140,8 @@ public final class UsageSeries {
     List<Point> points = new ArrayList<>(n);
     for (int k = 0; k < n; k++) {
       points.add(new Point(steps.start(k), cpuSeconds[k] / steps.lengthSeconds(k), memory[k],
-          gpuTasks[k] == 0 ? null : gpuMeans[k] / gpuTasks[k], rx[k], tx[k], read[k], write[k]));
+          gpuTasks[k] == 0 ? null : gpuMeans[k] / gpuTasks[k], rx[k], tx[k], read[k], write[k],
+          gpuMemoryRead[k] ? gpuMemory[k] : null));
     }
     return points;
   }

@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import io.respool.protocol.host.Prices;
 import java.util.List;
+import java.util.Set;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -100,6 +101,25 @@ class MatcherTest {
     Plan any = plan(matcher.match(d.withGpus(2, null), fleet, CHEAPEST));
     assertThat(hostsOf(any)).containsExactly("b");
     assertThat(any.placements().get(0).gpuModel()).isEqualTo("rtx4090");
+  }
+
+  @Test
+  void gpuWorkGoesOnlyToHostsWhoseDriverCanGiveGpus() {
+    // a process-only host with GPUs whose process driver cannot hand out GPUs: its tasks would fail at the host
+    HostOffer processOnly = Hosts.drivers(gpuHost("p", 8, 32768, 2, "H100"), "process").withGpuDrivers(Set.of());
+    Demand gpuProcess = Demand.of(1000, 1024).withDriver("process").withGpus(1, null);
+    Refusal r = refusal(matcher.match(gpuProcess, List.of(processOnly), CHEAPEST));
+    assertThat(r.reason()).isEqualTo(Reason.NO_GPU_DRIVER);
+    assertThat(r.message()).isEqualTo("no host is eligible: 1 whose task driver cannot give GPUs");
+    // CPU-only work still goes there
+    assertThat(hostsOf(plan(matcher.match(Demand.of(1000, 1024).withDriver("process"), List.of(processOnly), CHEAPEST)))).containsExactly("p");
+    // a worker whose process driver gives GPUs (CUDA_VISIBLE_DEVICES) takes it
+    HostOffer givesGpus = processOnly.withGpuDrivers(Set.of("process"));
+    assertThat(hostsOf(plan(matcher.match(gpuProcess, List.of(givesGpus), CHEAPEST)))).containsExactly("p");
+    // docker GPU work is not placed on a host that gives GPUs to processes only
+    HostOffer both = Hosts.drivers(gpuHost("b", 8, 32768, 2, "H100"), "docker", "process").withGpuDrivers(Set.of("process"));
+    assertThat(refusal(matcher.match(Demand.of(1000, 1024).withGpus(1, null), List.of(both), CHEAPEST)).reason())
+        .isEqualTo(Reason.NO_GPU_DRIVER);
   }
 
   @Test

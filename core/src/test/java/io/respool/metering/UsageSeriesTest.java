@@ -183,4 +183,17 @@ class UsageSeriesTest {
       assertThat(cpuSeconds).as("seed %d", seed).isCloseTo(expectedCpu, within(1e-6 * (1 + expectedCpu)));
     });
   }
+
+  @Test
+  void gpuMemoryIsEachTasksLargestReadingSummedAndNullWithoutReadings() {
+    Instant t0 = t(0);
+    List<UsageSample> samples = List.of(
+        new UsageSample("a", 1, t(1), 0, 0, 0.5, 0, 0, 0, 0, 100L), new UsageSample("a", 2, t(2), 0, 0, 0.7, 0, 0, 0, 0, 300L),
+        new UsageSample("b", 1, t(3), 0, 0, 0.1, 0, 0, 0, 0, 1000L),
+        new UsageSample("a", 3, t(12), 0, 0, null, 0, 0, 0, 0, null));
+    List<Point> p = series(samples, 0, 20, 10);
+    assertThat(p.get(0).gpuMemoryBytes()).isEqualTo(1300L);
+    assertThat(p.get(1).gpuMemoryBytes()).isNull();
+    assertThat(p.get(0).at()).isEqualTo(t0);
+  }
 }

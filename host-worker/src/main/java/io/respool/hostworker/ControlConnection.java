@@ -64,6 +64,7 @@ public final class ControlConnection extends VerticleBase {
   private final Backoff backoff;
   private final String agentVersion;
   private final TaskRunner tasks;
+  private final InventoryReasons reasons;
   /** Task status reports not yet acked by a gateway, latest per task; sent again after each registration. */
   private final Map<String, HostFrame.TaskUpdate> unackedReports = new java.util.LinkedHashMap<>();
   /** Usage samples not yet acked by a gateway. */
@@ -83,8 +84,20 @@ public final class ControlConnection extends VerticleBase {
   private long frameIds;
   private boolean stopping;
 
+  /** Why an inventory changed, in words for the gateway (e.g. which GPU left and why), or null. */
+  @FunctionalInterface
+  public interface InventoryReasons {
+    String why(Inventory before, Inventory after);
+  }
+
   public ControlConnection(HostWorkerConfig config, Ed25519.Keys keys, InventoryWatcher inventory, Backoff backoff, String agentVersion,
       TaskRunner tasks) {
+    this(config, keys, inventory, backoff, agentVersion, tasks, (before, after) -> null);
+  }
+
+  public ControlConnection(HostWorkerConfig config, Ed25519.Keys keys, InventoryWatcher inventory, Backoff backoff, String agentVersion,
+      TaskRunner tasks, InventoryReasons reasons) {
+    this.reasons = reasons;
     this.config = config;
     this.tasks = tasks;
     this.keys = keys;
@@ -236,7 +249,7 @@ public final class ControlConnection extends VerticleBase {
     }
     a.registerId = nextId("reg");
     byte[] signed = keys.sign(HostFrame.Register.signingText(hostId, challenge.nonce()).getBytes(UTF_8));
-    HostInfo info = config.hostInfo(inventory.current(), agentVersion, tasks.driverNames());
+    HostInfo info = config.hostInfo(inventory.current(), agentVersion, tasks.driverNames(), tasks.gpuDriverNames());
     a.reported = info.inventory();
     send(a, new HostFrame.Register(a.registerId, hostId, challenge.nonce(), Base58.encode(signed), info));
   }
@@ -365,10 +378,12 @@ public final class ControlConnection extends VerticleBase {
   }
 
   private void report(Attempt a, Inventory changed) {
+    String why = a.reported == null ? null : reasons.why(a.reported, changed);
     a.reported = changed;
     a.resourcesId = nextId("res");
-    send(a, new HostFrame.Resources(a.resourcesId, hostId, changed));
-    log.info("inventory changed, reported to {}", a.url);
+    send(a, new HostFrame.Resources(a.resourcesId, hostId, changed, why));
+    if (why == null) log.info("inventory changed, reported to {}", a.url);
+    else log.warn("inventory changed, reported to {}: {}", a.url, why);
   }
 
   private void send(Attempt a, HostFrame frame) {

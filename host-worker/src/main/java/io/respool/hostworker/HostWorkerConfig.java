@@ -95,6 +95,11 @@ public record HostWorkerConfig(
     return new HostInfo(region, inventory, prices, payout, drivers, agentVersion);
   }
 
+  /** The same, naming the drivers that can give a task GPUs of its own. */
+  public HostInfo hostInfo(Inventory inventory, String agentVersion, List<String> drivers, List<String> gpuDrivers) {
+    return new HostInfo(region, inventory, prices, payout, drivers, agentVersion, gpuDrivers);
+  }
+
   private static void positive(String what, Duration d) {
     if (d == null || d.isNegative() || d.isZero()) throw new IllegalArgumentException(what + " must be positive");
   }

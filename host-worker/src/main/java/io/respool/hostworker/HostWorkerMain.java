@@ -7,6 +7,7 @@ import io.vertx.core.Vertx;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
+import io.respool.hostworker.task.GpuAssignments;
 import io.respool.hostworker.task.TaskDriver;
 import io.respool.hostworker.task.TaskRunner;
 import io.respool.hostworker.task.UsageSampler;
@@ -193,18 +194,30 @@ public final class HostWorkerMain implements Callable<Integer> {
   }
 
   private int run(HostWorkerConfig config, Ed25519.Keys keys) throws InterruptedException {
+    // GPUs as nvidia-smi lists them; one that stops answering leaves the offer at once (a resources report)
+    NvidiaSmiProbe smi = new NvidiaSmiProbe(System.getenv("PATH"), Duration.ofSeconds(10));
+    GpuMonitor gpus = new GpuMonitor(smi);
+    GpuAssignments assignments;
+    try {
+      // which task holds which GPU lives under the home, so a restart hands none out twice
+      assignments = new GpuAssignments(config.home().resolve("gpus.properties"));
+    } catch (java.io.UncheckedIOException e) {
+      log.error("cannot start: {}", e.getMessage());
+      return 1;
+    }
     Vertx vertx = Vertx.vertx();
-    InventoryProbe probe = new OshiInventoryProbe(new SystemInfo(),
-        new NvidiaSmiProbe(System.getenv("PATH"), Duration.ofSeconds(10)), config.home());
+    InventoryProbe probe = new OshiInventoryProbe(new SystemInfo(), gpus, config.home());
     InventoryWatcher watcher = new InventoryWatcher(vertx, probe, config.resourcesInterval());
+    gpus.onHealthChange(watcher::refresh);
     Backoff backoff = new Backoff(config.backoffBase(), config.backoffCap(), RandomGenerator.getDefault());
     // the runner reports task changes through the connection, which answers task requests through the runner
     AtomicReference<ControlConnection> reports = new AtomicReference<>();
-    int gpus = new NvidiaSmiProbe(System.getenv("PATH"), Duration.ofSeconds(10)).probe().size();
     // the last usage sample number of each task lives under the home, so a restart continues it
     UsageSampler usage = new UsageSampler(config.home().resolve("usage"), Clock.systemUTC());
-    TaskRunner tasks = new TaskRunner(vertx, drivers(config, gpus, keys.publicKeyBase58()), usage, status -> reports.get().taskChanged(status));
-    ControlConnection connection = new ControlConnection(config, keys, watcher, backoff, new AgentVersion().get(), tasks);
+    TaskRunner tasks = new TaskRunner(vertx, drivers(config, gpus.probe().size(), keys.publicKeyBase58()), usage, gpus, assignments,
+        status -> reports.get().taskChanged(status));
+    ControlConnection connection = new ControlConnection(config, keys, watcher, backoff, new AgentVersion().get(), tasks,
+        (before, after) -> gpus.lossReason(before.gpus(), after.gpus()));
     reports.set(connection);
 
     CountDownLatch stopped = new CountDownLatch(1);

@@ -1,6 +1,7 @@
 package io.respool.hostworker;
 
 import io.respool.protocol.host.Inventory;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Duration;
@@ -23,6 +24,9 @@ public final class InventoryWatcher {
   private Inventory current;
   private long timer = -1;
   private boolean stopped;
+  private Context context;
+  private boolean probing;
+  private boolean refreshAsked;
 
   public InventoryWatcher(Vertx vertx, InventoryProbe probe, Duration interval) {
     this.vertx = vertx;
@@ -33,6 +37,7 @@ public final class InventoryWatcher {
   /** Takes the first measurement (the start fails if it fails), then re-probes every interval. */
   public Future<Inventory> start(Consumer<Inventory> onChange) {
     this.onChange = onChange;
+    this.context = vertx.getOrCreateContext();
     return measure().onSuccess(inventory -> {
       current = inventory;
       schedule();
@@ -47,6 +52,24 @@ public final class InventoryWatcher {
     vertx.cancelTimer(timer);
   }
 
+  /**
+   * Probes again now rather than at the next interval (from any thread): a GPU started failing,
+   * and the gateway should stop offering it at once. A probe under way is followed by another.
+   */
+  public void refresh() {
+    Context c = context;
+    if (c == null) return;
+    c.runOnContext(v -> {
+      if (stopped || current == null) return;
+      if (probing) {
+        refreshAsked = true;
+        return;
+      }
+      vertx.cancelTimer(timer);
+      tick();
+    });
+  }
+
   private Future<Inventory> measure() {
     return vertx.executeBlocking(probe::probe, false);
   }
@@ -56,7 +79,10 @@ public final class InventoryWatcher {
   }
 
   private void tick() {
+    probing = true;
+    refreshAsked = false;
     measure().onComplete(ar -> {
+      probing = false;
       if (stopped) return;
       if (ar.failed()) {
         log.warn("inventory probe failed, keeping the last one: {}", ar.cause().toString());
@@ -64,7 +90,8 @@ public final class InventoryWatcher {
         current = ar.result();
         onChange.accept(current);
       }
-      schedule();
+      if (refreshAsked) tick();
+      else schedule();
     });
   }
 }

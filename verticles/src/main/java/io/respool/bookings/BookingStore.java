@@ -67,13 +67,13 @@ public final class BookingStore {
   /** A task row: one placement of one attempt. */
   public record TaskRow(String taskId, String bookingId, String hostId, int replica, int part, int attempt, boolean current,
       long cpuMillis, long memoryMb, long storageGb, int gpus, String gpuModel, long pricePerHour, BookedTaskState state, Integer exitCode,
-      String reason, Map<Integer, Integer> ports, Instant sentAt, Instant startedAt, Instant finishedAt, int resumes) {
+      String reason, Map<Integer, Integer> ports, Instant sentAt, Instant startedAt, Instant finishedAt, int resumes, List<String> gpuIds) {
 
     /** A new task, not yet sent to its host. */
     public static TaskRow pending(String taskId, String bookingId, String hostId, int replica, int part, int attempt, long cpuMillis,
         long memoryMb, long storageGb, int gpus, String gpuModel, long pricePerHour) {
       return new TaskRow(taskId, bookingId, hostId, replica, part, attempt, true, cpuMillis, memoryMb, storageGb, gpus, gpuModel,
-          pricePerHour, BookedTaskState.PENDING, null, null, Map.of(), null, null, null, 0);
+          pricePerHour, BookedTaskState.PENDING, null, null, Map.of(), null, null, null, 0, null);
     }
 
     /**
@@ -244,13 +244,19 @@ public final class BookingStore {
   /** Records what a host said of a task. Returns false (nothing written) for a task that already ended. */
   public Future<Boolean> updateTask(SqlConnection tx, BookingRow b, TaskRow t, BookedTaskState state, Integer exitCode, String reason,
       Map<Integer, Integer> ports, Instant startedAt, Instant finishedAt) {
+    return updateTask(tx, b, t, state, exitCode, reason, ports, startedAt, finishedAt, null);
+  }
+
+  /** The same, recording the GPUs the host says the task holds (kept when a report names none). */
+  public Future<Boolean> updateTask(SqlConnection tx, BookingRow b, TaskRow t, BookedTaskState state, Integer exitCode, String reason,
+      Map<Integer, Integer> ports, Instant startedAt, Instant finishedAt, List<String> gpuIds) {
     if (t.ended()) return Future.succeededFuture(false);
     return tx.preparedQuery("""
             UPDATE booking_tasks SET state = $2, exit_code = $3, reason = $4, ports = coalesce($5::text::jsonb, ports),
-              started_at = coalesce(started_at, $6), finished_at = $7 WHERE task_id = $1""")
+              started_at = coalesce(started_at, $6), finished_at = $7, gpu_ids = coalesce($8, gpu_ids) WHERE task_id = $1""")
         .execute(Tuple.tuple().addString(t.taskId()).addString(state.name()).addInteger(exitCode).addString(reason)
             .addString(ports == null || ports.isEmpty() ? null : Json.encode(ports)).addOffsetDateTime(utc(startedAt))
-            .addOffsetDateTime(utc(finishedAt)))
+            .addOffsetDateTime(utc(finishedAt)).addArrayOfString(gpuIds == null || gpuIds.isEmpty() ? null : gpuIds.toArray(String[]::new)))
         .compose(x -> state == BookedTaskState.RUNNING ? runStarted(tx, t.taskId()) : state.ended()
             ? runEnded(tx, t.taskId()) : Future.succeededFuture())
         .compose(x -> emit(tx, b, b.state(), null, new TaskNews(t, state, exitCode, reason)))
@@ -486,7 +492,7 @@ public final class BookingStore {
   static Bookings.Task view(TaskRow t) {
     return new Bookings.Task(t.taskId(), t.hostId(), t.replica(), t.part(), t.attempt(), t.current(), t.cpuMillis() / 1000.0,
         t.memoryMb(), t.storageGb(), t.gpus(), t.gpuModel(), t.pricePerHour(), t.state().name(), t.exitCode(), t.reason(), t.ports(),
-        t.startedAt(), t.finishedAt());
+        t.startedAt(), t.finishedAt(), t.gpuIds());
   }
 
   public static BookingRow booking(Row r) {
@@ -506,7 +512,14 @@ public final class BookingStore {
         r.getLong("storage_gb"), r.getInteger("gpus"), r.getString("gpu_model"), r.getLong("price_per_hour"), BookedTaskState.valueOf(r.getString("state")),
         r.getInteger("exit_code"), r.getString("reason"),
         ports == null ? Map.of() : new LinkedHashMap<>(Json.mapper().convertValue(Json.tree(ports.toString()), PORTS)),
-        instant(r, "sent_at"), instant(r, "started_at"), instant(r, "finished_at"), r.getInteger("resumes"));
+        instant(r, "sent_at"), instant(r, "started_at"), instant(r, "finished_at"), r.getInteger("resumes"), gpuIds(r));
+  }
+
+  private static List<String> gpuIds(Row r) {
+    int column = r.getColumnIndex("gpu_ids");
+    if (column < 0) return null;
+    String[] ids = r.getArrayOfStrings(column);
+    return ids == null || ids.length == 0 ? null : List.of(ids);
   }
 
   private static Instant instant(Row r, String column) {

@@ -155,24 +155,30 @@ public final class Dispatcher {
    */
   public Future<Void> onReport(String hostId, TaskStatus s) {
     String reason = s.reason() != null ? s.reason() : s.oomKilled() ? "killed: out of memory" : null;
-    return apply(hostId, s.taskId(), true, BookedTaskState.of(s.state()), s.exitCode(), reason, s.ports(), s.startedAt(), s.finishedAt());
+    return apply(hostId, s.taskId(), true, BookedTaskState.of(s.state()), s.exitCode(), reason, s.ports(), s.startedAt(), s.finishedAt(),
+        s.gpuIds());
   }
 
   /** {@code fromHost}: a host's report (else the gateway's own conclusion, e.g. the host refused the task). */
   private Future<Void> apply(String hostId, String taskId, boolean fromHost, BookedTaskState state, Integer exitCode, String reason,
       Map<Integer, Integer> ports, Instant startedAt, Instant finishedAt) {
+    return apply(hostId, taskId, fromHost, state, exitCode, reason, ports, startedAt, finishedAt, null);
+  }
+
+  private Future<Void> apply(String hostId, String taskId, boolean fromHost, BookedTaskState state, Integer exitCode, String reason,
+      Map<Integer, Integer> ports, Instant startedAt, Instant finishedAt, List<String> gpuIds) {
     return store.pool().withTransaction(tx -> store.task(tx, taskId).compose(t -> {
       if (t == null || !t.hostId().equals(hostId)) return Future.succeededFuture();
       return store.lockBooking(tx, t.bookingId())
           .compose(b -> store.task(tx, taskId).compose(fresh -> fromHost && fresh.staleEnd(state) ? Future.<Void>succeededFuture()
-              : applyLocked(tx, b, fresh, state, exitCode, reason, ports, startedAt, finishedAt)));
+              : applyLocked(tx, b, fresh, state, exitCode, reason, ports, startedAt, finishedAt, gpuIds)));
     }));
   }
 
   private Future<Void> applyLocked(SqlConnection tx, BookingRow b, TaskRow t, BookedTaskState state, Integer exitCode, String reason,
-      Map<Integer, Integer> ports, Instant startedAt, Instant finishedAt) {
+      Map<Integer, Integer> ports, Instant startedAt, Instant finishedAt, List<String> gpuIds) {
     if (!t.state().advancesTo(state)) return Future.succeededFuture(); // stale or repeated
-    return store.updateTask(tx, b, t, state, exitCode, reason, ports, startedAt, finishedAt).compose(changed -> {
+    return store.updateTask(tx, b, t, state, exitCode, reason, ports, startedAt, finishedAt, gpuIds).compose(changed -> {
       boolean ended = state.ended();
       if (!changed) return Future.succeededFuture();
       if (!t.current() || b.state().isFinal()) {

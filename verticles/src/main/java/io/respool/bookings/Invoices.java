@@ -63,7 +63,7 @@ public final class Invoices {
             for (Row r : rows) {
               out.add(new UsageSample(r.getString("task_id"), r.getLong("seq"), r.getOffsetDateTime("at").toInstant(),
                   r.getDouble("cpu_seconds"), r.getLong("memory_bytes"), r.getDouble("gpu_util"), r.getLong("net_rx"), r.getLong("net_tx"),
-                  r.getLong("blk_read"), r.getLong("blk_write")));
+                  r.getLong("blk_read"), r.getLong("blk_write"), r.getLong("gpu_memory_bytes")));
             }
             return out;
           });

@@ -75,6 +75,7 @@ public final class Metering {
     Double[] cpu = new Double[n];
     Long[] memory = new Long[n];
     Double[] gpu = new Double[n];
+    Long[] gpuMemory = new Long[n];
     Long[] rx = new Long[n];
     Long[] tx = new Long[n];
     Long[] read = new Long[n];
@@ -89,6 +90,7 @@ public final class Metering {
         cpu[i] = s.cpuSeconds();
         memory[i] = s.memoryBytes();
         gpu[i] = s.gpuUtilization();
+        gpuMemory[i] = s.gpuMemoryBytes();
         rx[i] = s.netRxBytes();
         tx[i] = s.netTxBytes();
         read[i] = s.blockReadBytes();
@@ -103,15 +105,15 @@ public final class Metering {
             .execute(Tuple.tuple().addArrayOfString(hosts).addArrayOfString(tasks))
             .compose(locked -> c.preparedQuery("""
                 INSERT INTO usage_samples (task_id, seq, booking_id, host_id, at, cpu_seconds, memory_bytes, gpu_util, net_rx, net_tx,
-                                           blk_read, blk_write)
-                SELECT s.task_id, s.seq, t.booking_id, s.host_id, s.at, s.cpu, s.mem, s.gpu, s.rx, s.tx, s.br, s.bw
+                                           blk_read, blk_write, gpu_memory_bytes)
+                SELECT s.task_id, s.seq, t.booking_id, s.host_id, s.at, s.cpu, s.mem, s.gpu, s.rx, s.tx, s.br, s.bw, s.gmem
                   FROM unnest($1::text[], $2::text[], $3::bigint[], $4::timestamptz[], $5::float8[], $6::bigint[], $7::float8[], $8::bigint[],
-                              $9::bigint[], $10::bigint[], $11::bigint[]) AS s(host_id, task_id, seq, at, cpu, mem, gpu, rx, tx, br, bw)
+                              $9::bigint[], $10::bigint[], $11::bigint[], $12::bigint[]) AS s(host_id, task_id, seq, at, cpu, mem, gpu, rx, tx, br, bw, gmem)
                   JOIN booking_tasks t ON t.task_id = s.task_id AND t.host_id = s.host_id
                 ON CONFLICT (task_id, seq) DO NOTHING""")
             .execute(Tuple.tuple().addArrayOfString(hosts).addArrayOfString(tasks).addArrayOfLong(seqs).addArrayOfOffsetDateTime(at)
                 .addArrayOfDouble(cpu).addArrayOfLong(memory).addArrayOfDouble(gpu).addArrayOfLong(rx).addArrayOfLong(tx)
-                .addArrayOfLong(read).addArrayOfLong(write)))
+                .addArrayOfLong(read).addArrayOfLong(write).addArrayOfLong(gpuMemory)))
             .compose(x -> c.preparedQuery("""
                     DELETE FROM usage_gaps g USING unnest($1::text[], $2::bigint[]) AS x(task_id, seq)
                      WHERE g.task_id = x.task_id AND g.seq = x.seq""")

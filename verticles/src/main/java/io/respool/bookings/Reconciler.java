@@ -70,6 +70,8 @@ public final class Reconciler {
         .compose(x -> expireUnpaid())
         .compose(x -> expirePaused())
         .compose(x -> handleLostHosts())
+        .compose(x -> handleLostGpus())
+        .compose(x -> lowerOfferedGpus())
         .compose(x -> resend())
         .compose(x -> removeEnded());
   }
@@ -125,12 +127,55 @@ public final class Reconciler {
   }
 
   private Future<BookingRow> onHostLost(SqlConnection tx, BookingRow b, TaskRow t) {
+    return onLost(tx, b, t, "host " + t.hostId() + " went offline", true);
+  }
+
+  /**
+   * A lost host's task, or one whose GPU failed: moved (per the booking's {@code onHostLoss}) or
+   * failed. A task that lost a GPU may move to the same host, if it still has a healthy one free.
+   */
+  private Future<BookingRow> onLost(SqlConnection tx, BookingRow b, TaskRow t, String what, boolean otherHost) {
     boolean movable = !"fail".equals(b.request().onHostLoss()) && !b.state().isFinal() && b.state() != BookingState.STOPPING;
     return (movable ? store.escrowed(tx, b.id()) : Future.succeededFuture(false)).compose(escrowed -> {
       // an escrow pays only the hosts its deposits name: a booking paid that way cannot move to another host
-      String why = "host " + t.hostId() + " went offline" + (escrowed ? " (an escrow-paid booking is not moved to another host)" : "");
-      return movable && !escrowed ? reschedule(tx, b, t, why) : giveUp(tx, b, t, why);
+      String why = what + (escrowed ? " (an escrow-paid booking is not moved to another host)" : "");
+      return movable && !escrowed ? reschedule(tx, b, t, why, otherHost) : giveUp(tx, b, t, why);
     });
+  }
+
+  /** A live task holding a GPU its online host no longer lists (its inventory left it out: vanished, or its queries fail). */
+  private static final String GPU_LOST = """
+      t.current AND t.gpu_ids IS NOT NULL AND t.state NOT IN ('EXITED', 'FAILED') AND h.online
+        AND NOT t.gpu_ids <@ ARRAY(SELECT g->>'uuid' FROM jsonb_array_elements(h.info->'inventory'->'gpus') g)""";
+
+  /**
+   * Tasks holding a GPU their host reported lost are handled like a lost host's tasks (rescheduled
+   * or failed); the worker stops and removes them once replaced or failed.
+   */
+  private Future<Void> handleLostGpus() {
+    return store.eachLocked(new BookingStore.Query(
+            "SELECT DISTINCT t.booking_id FROM booking_tasks t JOIN hosts h ON h.id = t.host_id WHERE " + GPU_LOST + " LIMIT " + BATCH,
+            Tuple.tuple()), RECONCILING,
+        (tx, b) -> tx.preparedQuery("SELECT t.*, ARRAY(SELECT unnest(t.gpu_ids) EXCEPT SELECT g->>'uuid'"
+                + " FROM jsonb_array_elements(h.info->'inventory'->'gpus') g) AS lost_gpus"
+                + " FROM booking_tasks t JOIN hosts h ON h.id = t.host_id WHERE t.booking_id = $1 AND " + GPU_LOST + " ORDER BY t.replica, t.part")
+            .execute(Tuple.of(b.id()))
+            .compose(rows -> {
+              Future<BookingRow> chain = Future.succeededFuture(b);
+              for (Row r : rows) {
+                TaskRow t = BookingStore.task(r);
+                String what = "GPU " + String.join(", ", r.getArrayOfStrings("lost_gpus")) + " of host " + t.hostId() + " failed";
+                chain = chain.compose(current -> onLost(tx, current, t, what, false));
+              }
+              return chain.mapEmpty();
+            }));
+  }
+
+  /** Hosts offering more GPUs than they list (kept while tasks held the lost ones): down to what they list, as far as reservations allow. */
+  private Future<Void> lowerOfferedGpus() {
+    return store.pool().preparedQuery(
+            "UPDATE hosts SET gpus = greatest(reserved_gpus, gpus_reported) WHERE gpus > gpus_reported AND gpus > reserved_gpus")
+        .execute().mapEmpty();
   }
 
   private Future<BookingRow> giveUp(SqlConnection tx, BookingRow b, TaskRow t, String why) {
@@ -142,7 +187,7 @@ public final class Reconciler {
   }
 
   /** Moves a lost task to another host, or fails the booking saying why none could take it. */
-  private Future<BookingRow> reschedule(SqlConnection tx, BookingRow b, TaskRow t, String why) {
+  private Future<BookingRow> reschedule(SqlConnection tx, BookingRow b, TaskRow t, String why, boolean otherHost) {
     Bookings.CreateRequest r = b.request();
     long left = b.endsAt() == null ? b.durationSeconds() : Math.max(1, Duration.between(clock.instant(), b.endsAt()).toSeconds());
     Demand demand;
@@ -155,7 +200,7 @@ public final class Reconciler {
     Long cap = r.maxPricePerHour();
     return hosts.offers(b.currency())
         .compose(offers -> vertx.executeBlocking(() -> matcher.quote(demand.withMaxPricePerHour(cap),
-            offers.stream().filter(o -> !o.hostId().equals(t.hostId())).toList(), QuoteService.strategy(r.strategy()), 3), false))
+            offers.stream().filter(o -> !otherHost || !o.hostId().equals(t.hostId())).toList(), QuoteService.strategy(r.strategy()), 3), false))
         .compose(q -> {
           if (q.plans().isEmpty()) {
             String refusal = q.refusal() == null ? "no host can take it" : q.refusal().message();

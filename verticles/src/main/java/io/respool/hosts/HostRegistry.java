@@ -65,12 +65,12 @@ public final class HostRegistry {
         .compose(before -> {
           boolean wasOnline = before.size() > 0 && before.iterator().next().getBoolean(0);
           return tx.preparedQuery("""
-                  INSERT INTO hosts (id, region, info, cpu_millis, memory_mb, storage_gb, gpus, gpu_models,
+                  INSERT INTO hosts (id, region, info, cpu_millis, memory_mb, storage_gb, gpus, gpus_reported, gpu_models,
                                      payout_ethereum, payout_solana, online, session_id, node, last_seen)
-                  VALUES ($1, $2, $3::text::jsonb, $4, $5, $6, $7, $8, $9, $10, true, $11, $12, now())
+                  VALUES ($1, $2, $3::text::jsonb, $4, $5, $6, $7, $7, $8, $9, $10, true, $11, $12, now())
                   ON CONFLICT (id) DO UPDATE SET region = EXCLUDED.region, info = EXCLUDED.info,
                     cpu_millis = EXCLUDED.cpu_millis, memory_mb = EXCLUDED.memory_mb, storage_gb = EXCLUDED.storage_gb,
-                    gpus = EXCLUDED.gpus, gpu_models = EXCLUDED.gpu_models, payout_ethereum = EXCLUDED.payout_ethereum,
+                    gpus = greatest(hosts.reserved_gpus, EXCLUDED.gpus), gpus_reported = EXCLUDED.gpus, gpu_models = EXCLUDED.gpu_models, payout_ethereum = EXCLUDED.payout_ethereum,
                     payout_solana = EXCLUDED.payout_solana, online = true, session_id = EXCLUDED.session_id,
                     node = EXCLUDED.node, last_seen = now()
                   RETURNING """ + COLUMNS)
@@ -80,12 +80,16 @@ public final class HostRegistry {
         .map(changed -> changed.get(0));
   }
 
-  /** A new inventory from the session that speaks for the host; emits host.updated. */
+  /**
+   * A new inventory from the session that speaks for the host; emits host.updated. GPUs it no
+   * longer lists leave the offer; while tasks still hold them (reserved), the offered count stays
+   * at what is reserved, and the reconciler brings it down once those tasks moved or failed.
+   */
   public Future<HostView> updateInventory(String hostId, String sessionId, Inventory inv) {
     List<String> models = inv.gpus().stream().map(g -> g.model().toLowerCase(Locale.ROOT)).toList();
     return inTransaction(tx -> tx.preparedQuery("""
             UPDATE hosts SET info = jsonb_set(info, '{inventory}', $3::text::jsonb), cpu_millis = $4, memory_mb = $5,
-              storage_gb = $6, gpus = $7, gpu_models = $8, last_seen = now()
+              storage_gb = $6, gpus = greatest(reserved_gpus, $7), gpus_reported = $7, gpu_models = $8, last_seen = now()
             WHERE id = $1 AND session_id = $2 RETURNING """ + COLUMNS)
         .execute(Tuple.tuple().addString(hostId).addString(sessionId).addString(Json.encode(inv))
             .addLong(inv.cpuCores() * 1000L).addLong(inv.memoryMb()).addLong(inv.storageGb())
@@ -209,7 +213,7 @@ public final class HostRegistry {
                 r.getLong("reserved_storage_gb"), r.getInteger("reserved_gpus"));
             out.add(new HostOffer(r.getString("id"), true, r.getString("region"), info.inventory().arch(), Set.copyOf(info.drivers()),
                 total, total.minus(reserved), info.inventory().gpus().stream().map(Inventory.Gpu::model).toList(), info.prices(), 1.0,
-                r.getDouble("uptime")));
+                r.getDouble("uptime"), Set.copyOf(info.gpuCapableDrivers())));
           }
           return out;
         }, false));

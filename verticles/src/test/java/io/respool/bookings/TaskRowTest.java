@@ -9,7 +9,7 @@ class TaskRowTest {
   @Test
   void whileAResumeIsAwaitedAReportedEndIsAboutTheRunBeforeThePause() {
     BookingStore.TaskRow reopened = new BookingStore.TaskRow("t", "b", "h", 0, 0, 1, true, 1000, 64, 0, 0, null, 1, BookedTaskState.PENDING, null, null,
-        java.util.Map.of(), null, null, null, 1);
+        java.util.Map.of(), null, null, null, 1, null);
     assertThat(reopened.staleEnd(BookedTaskState.EXITED)).isTrue();
     assertThat(reopened.staleEnd(BookedTaskState.FAILED)).isTrue();
     assertThat(reopened.staleEnd(BookedTaskState.RUNNING)).as("the resumed run answering").isFalse();

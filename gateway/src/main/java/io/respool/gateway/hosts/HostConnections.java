@@ -282,6 +282,7 @@ public final class HostConnections {
 
     void onResources(HostFrame.Resources u) {
       if (!speaksFor(u.id(), u.hostId())) return;
+      if (u.reason() != null) LOG.warn("host {} reports a changed inventory: {}", hostId, u.reason()); // e.g. a GPU that failed
       registry.updateInventory(hostId, sessionId, u.inventory()).onComplete(ar -> {
         if (ar.succeeded()) send(new HostFrame.Ack(u.id()));
         else refuse(u.id(), ar.cause() instanceof RespoolException re ? re : new RespoolException(ErrorCode.UNAVAILABLE, "update not stored; retry"));

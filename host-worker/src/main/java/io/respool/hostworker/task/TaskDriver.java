@@ -23,8 +23,17 @@ public interface TaskDriver extends AutoCloseable {
 
   Capabilities capabilities();
 
-  /** Starts the task, or returns the status of the one already started with this id (idempotent). */
-  TaskStatus start(TaskSpec spec);
+  /**
+   * Starts the task with the GPUs the worker assigned it ({@code gpuIds}, nvidia-smi UUIDs, as many
+   * as {@code spec.gpus()}; the driver makes exactly those visible to it), or returns the status of
+   * the one already started with this id (idempotent).
+   */
+  TaskStatus start(TaskSpec spec, List<String> gpuIds);
+
+  /** Starts a task that needs no GPU. */
+  default TaskStatus start(TaskSpec spec) {
+    return start(spec, List.of());
+  }
 
   /**
    * Stops the task: SIGTERM, then SIGKILL after {@code grace}; returns the final status. Stopping a

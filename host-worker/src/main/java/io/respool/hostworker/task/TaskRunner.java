@@ -36,6 +36,11 @@ import org.slf4j.LoggerFactory;
  * is reported through {@code onChange}, in order: a status of an earlier run (an older
  * {@code startedAt}) is never reported after one of a later run. {@link #sampleUsage()} reads the
  * running tasks' resource use for the {@link UsageSampler}.
+ *
+ * <p>GPUs: a task asking for N GPUs gets N specific ones ({@link GpuAssignments}, by nvidia-smi
+ * UUID, recorded under the worker's home before the driver starts it), never one another task
+ * holds; it keeps them until it is removed. Every status reported names them ({@code gpuIds}), and
+ * each usage sample carries their utilization and memory, read once per tick for all tasks.
  */
 public final class TaskRunner implements AutoCloseable, StreamTargets {
   private static final Logger LOG = LoggerFactory.getLogger(TaskRunner.class);
@@ -47,7 +52,11 @@ public final class TaskRunner implements AutoCloseable, StreamTargets {
   private final Vertx vertx;
   private final Map<String, TaskDriver> drivers;
   private final UsageSampler usage;
+  private final Gpus gpus;
+  private final GpuAssignments assignments;
   private final Consumer<TaskStatus> onChange;
+  /** Asked once, here: a driver's capabilities may take a call to its engine. */
+  private final List<String> gpuDrivers;
   private final Map<String, Tracked> tasks = new ConcurrentHashMap<>();
   private final ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
   private volatile boolean closed;
@@ -56,11 +65,21 @@ public final class TaskRunner implements AutoCloseable, StreamTargets {
    * {@code drivers} by name ("docker", "process"), in order of preference; {@code usage} numbers
    * the usage samples.
    */
-  public TaskRunner(Vertx vertx, Map<String, TaskDriver> drivers, UsageSampler usage, Consumer<TaskStatus> onChange) {
+  public TaskRunner(Vertx vertx, Map<String, TaskDriver> drivers, UsageSampler usage, Gpus gpus, GpuAssignments assignments,
+      Consumer<TaskStatus> onChange) {
     this.vertx = vertx;
     this.drivers = new LinkedHashMap<>(drivers);
     this.usage = usage;
+    this.gpus = gpus == null ? Gpus.NONE : gpus;
+    this.assignments = assignments;
     this.onChange = onChange;
+    this.gpuDrivers = assignments == null ? List.of()
+        : this.drivers.entrySet().stream().filter(e -> e.getValue().capabilities().gpus()).map(Map.Entry::getKey).toList();
+  }
+
+  /** A runner on a host that gives no GPUs (a task asking for one is refused). */
+  public TaskRunner(Vertx vertx, Map<String, TaskDriver> drivers, UsageSampler usage, Consumer<TaskStatus> onChange) {
+    this(vertx, drivers, usage, Gpus.NONE, null, onChange);
   }
 
   /** A runner that takes no usage samples ({@link #sampleUsage()} finds none): for tools and tests that do not meter. */
@@ -70,6 +89,16 @@ public final class TaskRunner implements AutoCloseable, StreamTargets {
 
   /** The drivers this host offers, as advertised at registration. */
   public List<String> driverNames() { return List.copyOf(drivers.keySet()); }
+
+  /** The drivers that can give a task GPUs of its own (advertised at registration; none without an assignment table). */
+  public List<String> gpuDriverNames() {
+    return gpuDrivers;
+  }
+
+  /** The GPUs each task holds. */
+  public Map<String, List<String>> gpuAssignments() {
+    return assignments == null ? Map.of() : assignments.all();
+  }
 
   /** Finds the tasks the drivers already run (after a worker restart), reports and watches them again. */
   public Future<List<TaskStatus>> recover() {
@@ -82,8 +111,18 @@ public final class TaskRunner implements AutoCloseable, StreamTargets {
             LOG.warn("task {} is known to two drivers; keeping the first", s.taskId());
             continue;
           }
-          observe(t, s);
-          found.add(s);
+          TaskStatus named = withGpus(s);
+          observe(t, named);
+          found.add(named);
+        }
+      }
+      if (assignments != null) {
+        // GPUs recorded for a task no driver knows any more (removed behind the worker's back) are free again
+        for (String task : assignments.all().keySet()) {
+          if (!tasks.containsKey(task)) {
+            LOG.info("task {} is gone; its GPUs {} are free again", task, assignments.of(task));
+            assignments.release(task);
+          }
         }
       }
       return found;
@@ -102,12 +141,20 @@ public final class TaskRunner implements AutoCloseable, StreamTargets {
       Tracked t = tasks.putIfAbsent(spec.taskId(), fresh);
       if (t != null && t.driver != d) throw new TaskException(TaskException.Kind.INVALID, "task " + spec.taskId() + " already exists");
       if (t == null) t = fresh;
+      GpuAssignments.Assigned given;
       try {
-        TaskStatus s = d.start(spec);
+        given = assignGpus(spec);
+      } catch (RuntimeException e) {
+        if (t == fresh) tasks.remove(spec.taskId(), fresh);
+        throw e;
+      }
+      try {
+        TaskStatus s = withGpus(d.start(spec, given.gpuIds()));
         observe(t, s);
         return s;
       } catch (RuntimeException e) {
         if (t == fresh) tasks.remove(spec.taskId(), fresh);
+        if (given.fresh()) assignments.release(spec.taskId()); // a failed start leaves nothing behind
         throw e;
       }
     });
@@ -116,7 +163,7 @@ public final class TaskRunner implements AutoCloseable, StreamTargets {
   public Future<TaskStatus> stop(String taskId, Duration grace) {
     return call(() -> {
       Tracked t = tracked(taskId);
-      TaskStatus s = t.driver.stop(taskId, grace);
+      TaskStatus s = withGpus(t.driver.stop(taskId, grace));
       observe(t, s);
       return s;
     });
@@ -129,7 +176,7 @@ public final class TaskRunner implements AutoCloseable, StreamTargets {
   public Future<TaskStatus> resume(String taskId) {
     return call(() -> {
       Tracked t = tracked(taskId);
-      TaskStatus s = t.driver.resume(taskId);
+      TaskStatus s = withGpus(t.driver.resume(taskId));
       observe(t, s);
       return s;
     });
@@ -142,16 +189,17 @@ public final class TaskRunner implements AutoCloseable, StreamTargets {
   public Future<TaskStatus> remove(String taskId) {
     return call(() -> {
       Tracked t = tracked(taskId);
-      TaskStatus s = t.driver.inspect(taskId);
+      TaskStatus s = withGpus(t.driver.inspect(taskId));
       if (!s.state().isFinal()) throw new TaskException(TaskException.Kind.CONFLICT, "task " + taskId + " is " + s.state() + "; stop it first");
       t.driver.remove(taskId);
       tasks.remove(taskId);
+      if (assignments != null) assignments.release(taskId);
       return s;
     });
   }
 
   public Future<TaskStatus> inspect(String taskId) {
-    return call(() -> tracked(taskId).driver.inspect(taskId));
+    return call(() -> withGpus(tracked(taskId).driver.inspect(taskId)));
   }
 
   /**
@@ -161,11 +209,16 @@ public final class TaskRunner implements AutoCloseable, StreamTargets {
   public Future<List<UsageSample>> sampleUsage() {
     if (usage == null) return Future.succeededFuture(List.of());
     return call(() -> {
+      // one nvidia-smi query per tick for every task; it is also the GPUs' health check
+      java.util.concurrent.Future<Map<String, Gpus.Use>> gpuUse = threads.submit(gpus::use);
       List<java.util.concurrent.Future<UsageSampler.Reading>> pending = new ArrayList<>();
       for (Tracked t : tasks.values()) {
         TaskStatus s = t.latest();
         if (s == null || s.state() != TaskState.RUNNING) continue;
-        pending.add(threads.submit(() -> usage.reading(t.taskId, s.startedAt(), t.driver.stats(t.taskId))));
+        pending.add(threads.submit(() -> {
+          TaskStats stats = t.driver.stats(t.taskId);
+          return usage.reading(t.taskId, s.startedAt(), stats, gpuReading(t.taskId, gpuUse));
+        }));
       }
       List<UsageSampler.Reading> readings = new ArrayList<>();
       for (var p : pending) {
@@ -219,6 +272,45 @@ public final class TaskRunner implements AutoCloseable, StreamTargets {
     });
   }
 
+  /** Takes the task's GPUs, or those it holds already; none when it asks for none. */
+  private GpuAssignments.Assigned assignGpus(TaskSpec spec) {
+    if (spec.gpus() == 0) return new GpuAssignments.Assigned(List.of(), false);
+    if (assignments == null) throw new TaskException(TaskException.Kind.INVALID, "this host gives no GPUs (asked for " + spec.gpus() + ")");
+    return assignments.assign(spec.taskId(), spec.gpus(), spec.gpuModel(), gpus.healthy());
+  }
+
+  /** The status naming the task's GPUs (the driver's own account first, e.g. a container's device request). */
+  private TaskStatus withGpus(TaskStatus s) {
+    if (s.gpuIds() != null || assignments == null) return s;
+    List<String> held = assignments.of(s.taskId());
+    return held.isEmpty() ? s : s.withGpuIds(held);
+  }
+
+  /** The use of the task's GPUs in this tick's reading, or null when it holds none or one of them was not read. */
+  private UsageSampler.GpuReading gpuReading(String taskId, java.util.concurrent.Future<Map<String, Gpus.Use>> tick) {
+    if (assignments == null) return null;
+    List<String> held = assignments.of(taskId);
+    if (held.isEmpty()) return null;
+    Map<String, Gpus.Use> use;
+    try {
+      use = tick.get();
+    } catch (ExecutionException e) {
+      return null;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return null;
+    }
+    double busy = 0;
+    long memory = 0;
+    for (String id : held) {
+      Gpus.Use u = use.get(id);
+      if (u == null) return null; // a GPU that did not answer: no reading rather than a wrong one
+      busy += u.utilizationPercent() / 100.0;
+      memory += u.memoryUsedMib() * 1024L * 1024L;
+    }
+    return new UsageSampler.GpuReading(busy / held.size(), memory);
+  }
+
   private static String tail(byte[] bytes, int max) {
     int from = Math.max(0, bytes.length - max);
     return new String(bytes, from, bytes.length - from, StandardCharsets.UTF_8);
@@ -261,7 +353,7 @@ public final class TaskRunner implements AutoCloseable, StreamTargets {
   private void watch(Tracked t) {
     try {
       while (!closed) {
-        TaskStatus s = t.driver.await(t.taskId, WATCH_SLICE);
+        TaskStatus s = withGpus(t.driver.await(t.taskId, WATCH_SLICE));
         synchronized (t) {
           if (closed) return;
           observe(t, s);

@@ -44,12 +44,26 @@ public final class UsageSampler {
     this.clock = clock;
   }
 
-  /** One reading of a task's run ({@code run} is its {@code startedAt}), taken at {@code at}. */
-  public record Reading(String taskId, Instant run, Instant at, TaskStats stats) {}
+  /**
+   * One reading of a task's run ({@code run} is its {@code startedAt}), taken at {@code at};
+   * {@code gpu} is the use of the task's GPUs, or null when it holds none or they could not be read.
+   */
+  public record Reading(String taskId, Instant run, Instant at, TaskStats stats, GpuReading gpu) {
+    public Reading(String taskId, Instant run, Instant at, TaskStats stats) {
+      this(taskId, run, at, stats, null);
+    }
+  }
+
+  /** The use of a task's GPUs: mean busy fraction in [0, 1] and the memory used on them, summed. */
+  public record GpuReading(double utilization, long memoryBytes) {}
 
   /** A reading stamped now, for {@link #sample(List)}. */
   public Reading reading(String taskId, Instant run, TaskStats stats) {
-    return new Reading(taskId, run, clock.instant(), stats);
+    return reading(taskId, run, stats, null);
+  }
+
+  public Reading reading(String taskId, Instant run, TaskStats stats, GpuReading gpu) {
+    return new Reading(taskId, run, clock.instant(), stats, gpu);
   }
 
   /**
@@ -65,8 +79,9 @@ public final class UsageSampler {
         states.put(r.taskId(), next);
         UsageCounters.Counters total = next.total();
         samples.add(new UsageSample(r.taskId(), next.seq(), r.at(), total.cpuSeconds(), Math.max(0, r.stats().memoryBytes()),
-            null, // GPU utilization is not measured yet (docker assigns GPUs by count; which ones is not known here)
-            total.netRxBytes(), total.netTxBytes(), total.blockReadBytes(), total.blockWriteBytes()));
+            r.gpu() == null ? null : Math.clamp(r.gpu().utilization(), 0.0, 1.0),
+            total.netRxBytes(), total.netTxBytes(), total.blockReadBytes(), total.blockWriteBytes(),
+            r.gpu() == null ? null : Math.max(0, r.gpu().memoryBytes())));
       } catch (IOException | UncheckedIOException | IllegalArgumentException e) {
         log.warn("no usage sample of task {}: its sequence state in {} is unusable: {}", r.taskId(), dir, e.toString());
       }

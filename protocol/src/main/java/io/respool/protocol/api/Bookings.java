@@ -42,7 +42,7 @@ public final class Bookings {
 
   public record Task(String taskId, String hostId, int replica, int part, int attempt, boolean current, double cpu, long memoryMb,
       long storageGb, int gpus, String gpuModel, long pricePerHour, String state, Integer exitCode, String reason,
-      Map<Integer, Integer> ports, Instant startedAt, Instant finishedAt) {}
+      Map<Integer, Integer> ports, Instant startedAt, Instant finishedAt, List<String> gpuIds) {}
 
   public record Transition(String from, String to, String reason, Instant at) {}
 

@@ -118,12 +118,20 @@ public sealed interface HostFrame {
     }
   }
 
-  /** A changed inventory (a disk grew, a GPU went away). */
-  record Resources(String id, String hostId, Inventory inventory) implements HostFrame {
+  /**
+   * A changed inventory (a disk grew, a GPU went away). {@code reason} says in words why, when the
+   * worker knows (e.g. a GPU that vanished from {@code nvidia-smi} or whose queries fail); optional.
+   */
+  record Resources(String id, String hostId, Inventory inventory, String reason) implements HostFrame {
     public Resources {
       Checks.text("id", id, 64);
       Checks.text("hostId", hostId, 64);
       if (inventory == null) throw new IllegalArgumentException("inventory is required");
+      if (reason != null) Checks.text("reason", reason, 2000);
+    }
+
+    public Resources(String id, String hostId, Inventory inventory) {
+      this(id, hostId, inventory, null);
     }
   }
 

@@ -15,6 +15,7 @@ import java.time.Instant;
  * @param netTxBytes bytes sent so far
  * @param blockReadBytes bytes read from block devices so far
  * @param blockWriteBytes bytes written to block devices so far
+ * @param gpuMemoryBytes memory used on the task's GPUs now (a gauge), or null when not measured
  */
 public record UsageSample(
     String taskId,
@@ -26,7 +27,8 @@ public record UsageSample(
     long netRxBytes,
     long netTxBytes,
     long blockReadBytes,
-    long blockWriteBytes) {
+    long blockWriteBytes,
+    Long gpuMemoryBytes) {
 
   public UsageSample {
     if (taskId == null || !taskId.matches("[A-Za-z0-9_-]{1,64}")) throw new IllegalArgumentException("taskId must be 1-64 letters, digits, '_' or '-'");
@@ -41,6 +43,13 @@ public record UsageSample(
     nonNegative("netTxBytes", netTxBytes);
     nonNegative("blockReadBytes", blockReadBytes);
     nonNegative("blockWriteBytes", blockWriteBytes);
+    if (gpuMemoryBytes != null) nonNegative("gpuMemoryBytes", gpuMemoryBytes);
+  }
+
+  /** A sample without a GPU memory reading. */
+  public UsageSample(String taskId, long seq, Instant at, double cpuSeconds, long memoryBytes, Double gpuUtilization, long netRxBytes,
+      long netTxBytes, long blockReadBytes, long blockWriteBytes) {
+    this(taskId, seq, at, cpuSeconds, memoryBytes, gpuUtilization, netRxBytes, netTxBytes, blockReadBytes, blockWriteBytes, null);
   }
 
   private static void nonNegative(String field, long value) {

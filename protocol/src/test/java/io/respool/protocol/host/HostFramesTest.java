@@ -50,6 +50,32 @@ class HostFramesTest {
   }
 
   @Test
+  void gpuFieldsAreOptionalAndRoundTrip() {
+    HostInfo base = info();
+    HostInfo withGpuDrivers = new HostInfo(base.region(), base.inventory(), base.prices(), base.payout(), List.of("docker", "process"),
+        base.agentVersion(), List.of("process"));
+    var status = new io.respool.protocol.task.TaskStatus("task-1", "book-1", io.respool.protocol.task.TaskState.RUNNING, null, false, null,
+        Map.of(), Instant.EPOCH, null).withGpuIds(List.of("GPU-a", "GPU-b"));
+    List<HostFrame> frames = List.of(
+        new HostFrame.Register("r1", "host", "n1", "sig", withGpuDrivers),
+        new HostFrame.Resources("u1", "host", base.inventory(), "GPU GPU-1 (RTX 4090) vanished from nvidia-smi"),
+        new HostFrame.TaskUpdate("s1", null, status),
+        new HostFrame.Usage("u-8", List.of(new UsageSample("task-1", 3, Instant.EPOCH, 1, 2, 0.5, 0, 0, 0, 0, 1L << 30))));
+    for (HostFrame f : frames) assertThat(HostFrames.decode(HostFrames.encode(f))).isEqualTo(f);
+    assertThat(HostFrames.encode(frames.get(2))).contains("\"gpuIds\":[\"GPU-a\",\"GPU-b\"]");
+    // absent fields (an older peer) decode as null; an empty GPU list is the same as none
+    assertThat(HostFrames.encode(new HostFrame.Resources("u2", "host", base.inventory()))).doesNotContain("reason");
+    assertThat(status.withGpuIds(List.of()).gpuIds()).isNull();
+    assertThat(HostFrames.encode(new HostFrame.TaskUpdate("s2", null, status.withGpuIds(null)))).doesNotContain("gpuIds");
+    assertThat(HostFrames.encode(new HostFrame.Usage("u-9", List.of(sample("task-1", 1, 0.25))))).doesNotContain("gpuMemoryBytes");
+    // what a worker that predates gpuDrivers declared: containers could get GPUs, processes not
+    assertThat(base.gpuDrivers()).isNull();
+    assertThat(new HostInfo(base.region(), base.inventory(), base.prices(), base.payout(), List.of("docker", "process"), "0.1.0")
+        .gpuCapableDrivers()).containsExactly("docker");
+    assertThat(withGpuDrivers.gpuCapableDrivers()).containsExactly("process");
+  }
+
+  @Test
   void rejectsBadFramesWithAReason() {
     assertReason("{\"v\":1,\"type\":\"heartbeat\",\"id\":\"h\",\"hostId\":\"x\",\"seq\":1,\"extra\":1}", "unknown field 'extra'");
     assertReason("{\"v\":2,\"type\":\"ack\",\"re\":\"x\"}", "unsupported protocol version");

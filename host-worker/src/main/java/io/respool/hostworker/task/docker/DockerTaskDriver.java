@@ -81,6 +81,7 @@ public final class DockerTaskDriver implements TaskDriver {
   public static final String LABEL_BOOKING = "respool.booking";
   public static final String LABEL_OWNER = "respool.owner";
   public static final String NAME_PREFIX = "respool-";
+  public static final String NVIDIA_VISIBLE_DEVICES = "NVIDIA_VISIBLE_DEVICES";
 
   private static final long MIB = 1024L * 1024;
   private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
@@ -120,7 +121,7 @@ public final class DockerTaskDriver implements TaskDriver {
       facts = engine();
     } catch (TaskException e) {
       notes.add("docker engine at " + config.dockerHost() + " is not answering; what it enforces is unknown");
-      return new Capabilities("docker", true, false, false, config.hostGpus() > 0, notes);
+      return new Capabilities("docker", true, false, false, true, notes);
     }
     if (!facts.cpuQuota()) notes.add("the kernel has no CFS quota: CPU is not capped");
     if (!facts.memoryLimit()) notes.add("the kernel has no memory cgroup: memory is not capped");
@@ -129,13 +130,23 @@ public final class DockerTaskDriver implements TaskDriver {
       notes.add("storage size is not enforced: the storage driver is " + facts.storageDriver() + " on " + facts.backingFilesystem()
           + " (a size limit needs overlay2 on xfs mounted with pquota)");
     }
-    return new Capabilities("docker", true, facts.cpuQuota(), facts.memoryLimit(), config.hostGpus() > 0, List.copyOf(notes));
+    if (!facts.nvidiaRuntime()) {
+      notes.add("dockerd lists no nvidia runtime (NVIDIA Container Toolkit): a container asking for GPUs starts only if dockerd found nvidia-container-runtime-hook");
+    }
+    return new Capabilities("docker", true, facts.cpuQuota(), facts.memoryLimit(), true, List.copyOf(notes));
   }
 
+  /**
+   * Creates and starts the container. GPUs are exactly {@code gpuIds}: a device request of the
+   * {@code nvidia} driver naming them (never a count, which would give every such container the
+   * first devices) and {@code NVIDIA_VISIBLE_DEVICES}; a task without GPUs gets
+   * {@code NVIDIA_VISIBLE_DEVICES=void}, so an image that asks for all GPUs (CUDA images set
+   * {@code all}) gets none on a host whose default runtime is NVIDIA's.
+   */
   @Override
-  public TaskStatus start(TaskSpec spec) {
-    if (spec.gpus() > config.hostGpus()) {
-      throw new TaskException(INVALID, "task " + spec.taskId() + " asks for " + spec.gpus() + " GPU(s); this host has " + config.hostGpus());
+  public TaskStatus start(TaskSpec spec, List<String> gpuIds) {
+    if (spec.gpus() != gpuIds.size()) {
+      throw new TaskException(INVALID, "task " + spec.taskId() + " asks for " + spec.gpus() + " GPU(s) but " + gpuIds.size() + " were assigned");
     }
     // dockerd refuses more CPUs than the host has but would accept any memory limit: check both here
     EngineFacts facts = engine();
@@ -150,7 +161,7 @@ public final class DockerTaskDriver implements TaskDriver {
     ensureImage(spec.image());
     String containerId;
     try {
-      containerId = create(spec);
+      containerId = create(spec, gpuIds);
     } catch (ConflictException e) {
       // a concurrent start of the same task created the container first: use that one
       return startedBefore(spec.taskId(), awaitNamedContainer(spec.taskId()));
@@ -441,7 +452,8 @@ public final class DockerTaskDriver implements TaskDriver {
     }
   }
 
-  private String create(TaskSpec spec) {
+  /** Creates the task's container (not started); package-private so a test can read back exactly what dockerd was asked. */
+  String create(TaskSpec spec, List<String> gpuIds) {
     List<ExposedPort> exposed = new ArrayList<>();
     Ports bindings = new Ports();
     for (int port : spec.ports()) {
@@ -456,8 +468,13 @@ public final class DockerTaskDriver implements TaskDriver {
         .withMemorySwap(memory) // memory + swap == memory: no swap on top, so the limit really caps
         .withPortBindings(bindings)
         .withInit(true); // a small init as PID 1 passes SIGTERM on; a shell as PID 1 would ignore it
-    if (spec.gpus() > 0) {
-      host.withDeviceRequests(List.of(new DeviceRequest().withCount(spec.gpus()).withCapabilities(List.of(List.of("gpu")))));
+    Map<String, String> env = new java.util.LinkedHashMap<>(spec.env());
+    if (!gpuIds.isEmpty()) {
+      host.withDeviceRequests(List.of(new DeviceRequest().withDriver("nvidia").withDeviceIds(List.copyOf(gpuIds))
+          .withCapabilities(List.of(List.of("gpu")))));
+      env.put(NVIDIA_VISIBLE_DEVICES, String.join(",", gpuIds));
+    } else {
+      env.put(NVIDIA_VISIBLE_DEVICES, "void");
     }
     if (spec.storageGb() > 0 && storageQuota()) host.withStorageOpt(Map.of("size", spec.storageGb() + "G"));
 
@@ -468,7 +485,7 @@ public final class DockerTaskDriver implements TaskDriver {
     CreateContainerCmd create = docker.createContainerCmd(spec.image())
         .withName(containerName(spec.taskId()))
         .withLabels(labels)
-        .withEnv(spec.env().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList())
+        .withEnv(env.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList())
         .withExposedPorts(exposed)
         .withHostConfig(host);
     if (!spec.command().isEmpty()) {
@@ -536,7 +553,17 @@ public final class DockerTaskDriver implements TaskDriver {
     // dockerd stamps StartedAt when the start call completes, which for a task that ends at once
     // can be after its FinishedAt: a task never ends before it starts
     if (startedAt != null && finishedAt != null && finishedAt.isBefore(startedAt)) finishedAt = startedAt;
-    return new TaskStatus(taskId, labels.get(LABEL_BOOKING), state, exitCode, oomKilled, reason, ports(c), startedAt, finishedAt);
+    return new TaskStatus(taskId, labels.get(LABEL_BOOKING), state, exitCode, oomKilled, reason, ports(c), startedAt, finishedAt, gpuIds(c));
+  }
+
+  /** The GPUs the container's device requests name (its own record of them, kept across worker restarts). */
+  private static List<String> gpuIds(InspectContainerResponse c) {
+    if (c.getHostConfig() == null || c.getHostConfig().getDeviceRequests() == null) return null;
+    List<String> ids = new ArrayList<>();
+    for (DeviceRequest r : c.getHostConfig().getDeviceRequests()) {
+      if (r.getDeviceIds() != null) ids.addAll(r.getDeviceIds());
+    }
+    return ids.isEmpty() ? null : ids;
   }
 
   private Map<Integer, Integer> ports(InspectContainerResponse c) {
@@ -614,19 +641,21 @@ public final class DockerTaskDriver implements TaskDriver {
       }
     }
     String driver = info.getDriver() == null ? "unknown" : info.getDriver();
+    boolean nvidia = info.getRuntimes() != null && info.getRuntimes().containsKey("nvidia");
     facts = new EngineFacts(driver, backing,
         info.getNCPU() == null ? 0 : info.getNCPU(),
         info.getMemTotal() == null ? 0 : info.getMemTotal(),
         !Boolean.FALSE.equals(info.getCpuCfsQuota()),
         !Boolean.FALSE.equals(info.getMemoryLimit()),
         !Boolean.FALSE.equals(info.getSwapLimit()),
-        driver.equals("overlay2") && backing.equals("xfs"));
+        driver.equals("overlay2") && backing.equals("xfs"), nvidia);
     engine = facts;
     return facts;
   }
 
   /** What dockerd reports it can enforce. */
-  private record EngineFacts(String storageDriver, String backingFilesystem, int cpus, long memoryBytes, boolean cpuQuota, boolean memoryLimit, boolean swapLimit, boolean storageQuota) {}
+  private record EngineFacts(String storageDriver, String backingFilesystem, int cpus, long memoryBytes, boolean cpuQuota, boolean memoryLimit,
+      boolean swapLimit, boolean storageQuota, boolean nvidiaRuntime) {}
 
   // --- errors -------------------------------------------------------------------------------------
 

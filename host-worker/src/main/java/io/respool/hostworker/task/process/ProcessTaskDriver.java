@@ -145,14 +145,35 @@ public final class ProcessTaskDriver implements TaskDriver {
     return capabilities;
   }
 
+  /**
+   * Starts the task. Its GPUs ({@code gpuIds}) are named in {@code CUDA_VISIBLE_DEVICES} and
+   * {@code NVIDIA_VISIBLE_DEVICES} (overriding the spec's own), kept in its spec on disk so a resume
+   * and an exec see the same ones. That steers CUDA and NVIDIA's tools; it does not stop a process
+   * from opening another GPU's device node (no isolation, as the capabilities say).
+   */
   @Override
-  public TaskStatus start(TaskSpec spec) {
+  public TaskStatus start(TaskSpec spec, List<String> gpuIds) {
+    if (spec.gpus() != gpuIds.size()) {
+      throw invalid("task " + spec.taskId() + " asks for " + spec.gpus() + " GPU(s) but " + gpuIds.size() + " were assigned");
+    }
     validate(spec);
     synchronized (lock(spec.taskId())) {
       TaskFiles files = taskFiles(spec.taskId());
       if (files.exists()) return status(files); // idempotent: the task already started once
-      return launch(spec, files, false);
+      return launch(withGpus(spec, gpuIds), files, false);
     }
+  }
+
+  static final String CUDA_VISIBLE_DEVICES = "CUDA_VISIBLE_DEVICES";
+  static final String NVIDIA_VISIBLE_DEVICES = "NVIDIA_VISIBLE_DEVICES";
+
+  private static TaskSpec withGpus(TaskSpec spec, List<String> gpuIds) {
+    if (gpuIds.isEmpty()) return spec;
+    Map<String, String> env = new java.util.HashMap<>(spec.env());
+    env.put(CUDA_VISIBLE_DEVICES, String.join(",", gpuIds));
+    env.put(NVIDIA_VISIBLE_DEVICES, String.join(",", gpuIds));
+    return new TaskSpec(spec.taskId(), spec.bookingId(), spec.image(), spec.command(), env, spec.ports(), spec.cpuMillis(), spec.memoryMb(),
+        spec.storageGb(), spec.gpus(), spec.gpuModel(), spec.labels());
   }
 
   /**
@@ -375,7 +396,6 @@ public final class ProcessTaskDriver implements TaskDriver {
 
   private void validate(TaskSpec spec) {
     if (spec.command().isEmpty()) throw invalid("the process driver needs a command: it has no image to take a default from");
-    if (spec.gpus() > 0) throw invalid("the process driver cannot give a task GPUs (asked for " + spec.gpus() + ")");
     if (!spec.ports().isEmpty()) throw invalid("the process driver cannot publish ports " + spec.ports() + ": a task shares the host's network");
     if (spec.cpuMillis() > cores * 1000L) throw invalid("asked for " + spec.cpuMillis() / 1000.0 + " cores; this host has " + cores);
     if (spec.memoryMb() * MIB > memTotal) throw invalid("asked for " + spec.memoryMb() + " MiB of memory; this host has " + memTotal / MIB + " MiB");
@@ -599,11 +619,13 @@ public final class ProcessTaskDriver implements TaskDriver {
     }
     notes.add(cgroups.limitsCpu() ? "CPU: capped per task by a cgroup v1 CFS quota" : "CPU: not capped (no writable cpu cgroup)");
     if (!cgroups.countsCpu() || !cgroups.limitsMemory()) notes.add("stats: CPU and memory summed from /proc over the task's session; processes that leave it are missed");
-    notes.add("network use is not measured; storage is not capped, only checked against free space at start; no GPUs");
+    notes.add("network use is not measured; storage is not capped, only checked against free space at start");
+    notes.add("GPUs: a task's own are named in CUDA_VISIBLE_DEVICES and NVIDIA_VISIBLE_DEVICES, which CUDA and NVIDIA's tools obey;"
+        + " a process may still open any GPU device node (no device isolation)");
     notes.add("exec runs a host process in the task's working directory with its environment"
         + (cgroups.limitsMemory() || cgroups.limitsCpu() ? " and cgroups" : "") + ", not inside an isolated container; a TTY is a real pseudo-terminal (pty4j)");
     if (resetSignals.isEmpty()) notes.add("tasks start with SIGINT and SIGQUIT ignored (env --default-signal is missing)");
-    return new Capabilities("process", false, cgroups.limitsCpu(), cgroups.limitsMemory(), false, List.copyOf(notes));
+    return new Capabilities("process", false, cgroups.limitsCpu(), cgroups.limitsMemory(), true, List.copyOf(notes));
   }
 
   private TaskFiles taskFiles(String taskId) {

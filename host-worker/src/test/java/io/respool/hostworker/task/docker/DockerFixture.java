@@ -60,6 +60,11 @@ final class DockerFixture implements AutoCloseable {
         .withLabelFilter(List.of(DockerTaskDriver.LABEL_TASK, RUN_LABEL + "=" + run)).exec();
   }
 
+  /** What dockerd holds for the task's container. */
+  com.github.dockerjava.api.command.InspectContainerResponse inspect(String taskId) {
+    return docker.inspectContainerCmd(DockerTaskDriver.NAME_PREFIX + taskId).exec();
+  }
+
   /** The host pid of the task's container's main process. */
   long pid(String taskId) {
     return docker.inspectContainerCmd(DockerTaskDriver.NAME_PREFIX + taskId).exec().getState().getPidLong();

@@ -187,10 +187,9 @@ class DockerSpecificTest {
     assertThat(capabilities.containers()).isTrue();
     assertThat(capabilities.cpuLimit()).isTrue();
     assertThat(capabilities.memoryLimit()).isTrue();
-    assertThat(capabilities.gpus()).isFalse();
-    try (DockerTaskDriver withGpus = new DockerTaskDriver(new DockerDriverConfig(docker.dockerHost, 2))) {
-      assertThat(withGpus.capabilities().gpus()).isTrue();
-    }
+    // a container can be given devices by id; whether this engine can run them is in the notes
+    assertThat(capabilities.gpus()).isTrue();
+    assertThat(capabilities.notes()).anyMatch(n -> n.contains("no nvidia runtime"));
   }
 
   @Test

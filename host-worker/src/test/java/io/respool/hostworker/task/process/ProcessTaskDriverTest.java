@@ -46,7 +46,8 @@ class ProcessTaskDriverTest extends TaskDriverContract {
 
     assertThat(caps.driver()).isEqualTo("process");
     assertThat(caps.containers()).isFalse();
-    assertThat(caps.gpus()).isFalse();
+    assertThat(caps.gpus()).as("GPUs named in CUDA_VISIBLE_DEVICES / NVIDIA_VISIBLE_DEVICES").isTrue();
+    assertThat(caps.notes()).anyMatch(n -> n.contains("no device isolation"));
     assertThat(caps.memoryLimit()).isEqualTo(writableCgroup("memory"));
     assertThat(caps.cpuLimit()).isEqualTo(writableCgroup("cpu"));
     assertThat(caps.notes()).anyMatch(n -> n.startsWith("not a container")).anyMatch(n -> n.startsWith("ports are not published"));
