@@ -11,10 +11,13 @@ import io.respool.protocol.host.HostFrames;
 import io.respool.protocol.host.HostInfo;
 import io.respool.protocol.host.Inventory;
 import io.respool.hostworker.task.TaskException;
+import io.respool.hostworker.stream.StreamMux;
 import io.respool.hostworker.task.TaskRunner;
+import io.respool.protocol.stream.StreamFrame;
 import io.respool.protocol.task.TaskStatus;
 import io.respool.protocol.task.UsageSample;
 import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.WebSocket;
@@ -38,7 +41,8 @@ import org.slf4j.LoggerFactory;
  * is reset by each successful registration. The host id never changes: it is the key's.
  *
  * <p>It answers the gateway's task requests through the {@link TaskRunner} and reports task state
- * changes; every {@code usageInterval} it has the runner sample the running tasks and sends the
+ * changes; terminal, file and port-forward streams opened by the gateway ride the same socket
+ * (a {@link StreamMux} per connection, closed with it); every {@code usageInterval} it has the runner sample the running tasks and sends the
  * samples ({@code task.usage}), keeping them until acked and sending them again after a reconnect.
  *
  * <p>All state below is touched only on this verticle's event loop, except the registration log
@@ -167,7 +171,19 @@ public final class ControlConnection extends VerticleBase {
         return;
       }
       a.ws = ws;
+      a.streams = new StreamMux(context, new StreamMux.Link() {
+        @Override
+        public void text(HostFrame frame) { send(a, frame); }
+
+        @Override
+        public void binary(StreamFrame frame) {
+          a.ws.writeBinaryMessage(Buffer.buffer(frame.encode())).onFailure(e -> log.debug("write to {} failed: {}", a.url, e.toString()));
+        }
+      }, tasks, StreamMux.Limits.DEFAULT);
       ws.textMessageHandler(text -> onText(a, text));
+      ws.binaryMessageHandler(bytes -> {
+        if (a.registered && !a.ended) a.streams.binary(bytes.getBytes());
+      });
       ws.closeHandler(v -> onClosed(a));
       ws.exceptionHandler(e -> log.debug("connection to {}: {}", url, e.toString()));
     });
@@ -206,6 +222,9 @@ public final class ControlConnection extends VerticleBase {
       case HostFrame.TaskInspect t -> answer(a, t.id(), tasks.inspect(t.taskId()));
       case HostFrame.TaskLogs t -> tasks.output(t.id(), t.taskId(), t.maxBytes())
           .onComplete(ar -> reply(a, t.id(), ar.succeeded() ? ar.result() : null, ar.cause()));
+      case HostFrame.StreamOpen o -> {
+        if (a.registered) a.streams.open(o);
+      }
       default -> log.debug("ignoring an unexpected {} frame from {}", frame.getClass().getSimpleName(), a.url);
     }
   }
@@ -269,12 +288,7 @@ public final class ControlConnection extends VerticleBase {
       send(a, answer);
       return;
     }
-    ErrorCode code = failure instanceof TaskException te ? switch (te.kind()) {
-      case INVALID -> ErrorCode.INVALID_REQUEST;
-      case NOT_FOUND -> ErrorCode.NOT_FOUND;
-      case UNAVAILABLE -> ErrorCode.UNAVAILABLE;
-      case CONFLICT -> ErrorCode.CONFLICT;
-    } : failure instanceof IllegalArgumentException ? ErrorCode.INVALID_REQUEST : ErrorCode.UNAVAILABLE;
+    ErrorCode code = failure instanceof TaskException te ? te.errorCode() : failure instanceof IllegalArgumentException ? ErrorCode.INVALID_REQUEST : ErrorCode.UNAVAILABLE;
     if (code == ErrorCode.UNAVAILABLE) log.warn("task request {} failed: {}", re, failure.toString());
     send(a, new HostFrame.Error(re, code.slug(), String.valueOf(failure.getMessage())));
   }
@@ -417,6 +431,8 @@ public final class ControlConnection extends VerticleBase {
     final URI url;
     final Map<String, Long> pendingHeartbeats = new HashMap<>();
     WebSocket ws;
+    /** The streams riding this socket; they end with it. */
+    StreamMux streams;
     boolean ended;
     boolean registered;
     String registerId;
@@ -431,6 +447,7 @@ public final class ControlConnection extends VerticleBase {
 
     Future<Void> end(short code, String reason) {
       ended = true;
+      if (streams != null) streams.closeAll();
       vertx.cancelTimer(handshakeTimer);
       vertx.cancelTimer(heartbeatTimer);
       return ws == null || ws.isClosed() ? Future.succeededFuture() : ws.close(code, reason);

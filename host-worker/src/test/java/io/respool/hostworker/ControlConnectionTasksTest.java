@@ -3,7 +3,12 @@ package io.respool.hostworker;
 import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.respool.hostworker.stream.StreamMux;
 import io.respool.hostworker.task.TaskRunner;
+import io.respool.protocol.stream.StreamExit;
+import io.respool.protocol.stream.StreamFrame;
+import io.respool.protocol.stream.StreamKind;
+import java.nio.charset.StandardCharsets;
 import io.respool.hostworker.task.UsageSampler;
 import io.respool.hostworker.task.process.ProcessTaskDriver;
 import io.respool.protocol.host.HostFrame;
@@ -187,6 +192,48 @@ class ControlConnectionTasksTest {
   // --- helpers ---
 
   /** A worker over this test's home: process driver, usage sampled every second. */
+  @Test
+  void aStreamRidesTheControlConnectionWithItsExitAfterItsOutput() throws Exception {
+    deploy(new Worker());
+    TestGateway.Peer peer = gateway.registration(1).await(T, SECONDS);
+    String id = start(peer, "sleep 600");
+
+    peer.send(new HostFrame.StreamOpen("open-1", 7, id, StreamKind.EXEC, List.of("sh", "-c", "cat; echo done >&2; exit 4"), false, null, null, null, null, 65_536L));
+    until(() -> answer(peer, "open-1") != null, "stream.open answered");
+    assertThat(answer(peer, "open-1")).isEqualTo(new HostFrame.StreamOpened("open-1", 7, StreamMux.Limits.DEFAULT.stdinWindow()));
+    peer.send(StreamFrame.data(7, StreamFrame.Channel.STDIN, "hi\n".getBytes(StandardCharsets.UTF_8)));
+    peer.send(StreamFrame.eof(7));
+    until(() -> peer.streamFrames().stream().anyMatch(f -> f.channel() == StreamFrame.Channel.EXIT), "the exit frame");
+
+    List<StreamFrame> frames = peer.streamFrames();
+    assertThat(frames).allSatisfy(f -> assertThat(f.streamId()).isEqualTo(7));
+    assertThat(frames.getLast().channel()).isEqualTo(StreamFrame.Channel.EXIT);
+    assertThat(frames.getLast().exit()).isEqualTo(StreamExit.code(4));
+    assertThat(text(frames, StreamFrame.Channel.STDOUT)).isEqualTo("hi\n");
+    assertThat(text(frames, StreamFrame.Channel.STDERR)).isEqualTo("done\n");
+  }
+
+  @Test
+  void streamsEndWithTheirConnectionAndTheirCommandsAreKilled() throws Exception {
+    deploy(new Worker());
+    TestGateway.Peer first = gateway.registration(1).await(T, SECONDS);
+    String id = start(first, "sleep 600");
+    String marker = "conn" + UUID.randomUUID().toString().substring(0, 8);
+    first.send(new HostFrame.StreamOpen("open-2", 1, id, StreamKind.EXEC, List.of("sh", "-c", "echo up; sleep 1000; : " + marker), true, null, null, null, null, 65_536L));
+    until(() -> text(first.streamFrames(), StreamFrame.Channel.STDOUT).contains("up"), "the command runs");
+
+    first.ws.close();
+
+    until(() -> ProcessHandle.allProcesses().noneMatch(p -> p.info().commandLine().map(l -> l.contains(marker)).orElse(false)), "the command was killed");
+    gateway.registration(2).await(T, SECONDS); // the worker reconnects; the stream does not come back
+  }
+
+  private static String text(List<StreamFrame> frames, StreamFrame.Channel channel) {
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    frames.stream().filter(f -> f.channel() == channel).forEach(f -> out.writeBytes(f.payload()));
+    return out.toString(StandardCharsets.UTF_8);
+  }
+
   private final class Worker {
     final TaskRunner runner;
     final ControlConnection connection;
@@ -227,6 +274,7 @@ class ControlConnectionTasksTest {
     for (HostFrame f : peer.received(HostFrame.class)) {
       if (f instanceof HostFrame.TaskUpdate u && re.equals(u.re())) return u;
       if (f instanceof HostFrame.Error e && re.equals(e.re())) return e;
+      if (f instanceof HostFrame.StreamOpened o && re.equals(o.re())) return o;
     }
     return null;
   }

@@ -6,6 +6,7 @@ import io.respool.protocol.crypto.Base58;
 import io.respool.protocol.crypto.Ed25519;
 import io.respool.protocol.host.HostFrame;
 import io.respool.protocol.host.HostFrames;
+import io.respool.protocol.stream.StreamFrame;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -87,6 +88,7 @@ final class TestGateway {
       peers.add(peer);
     }
     ws.textMessageHandler(text -> peer.onText(HostFrames.decode(text)));
+    ws.binaryMessageHandler(bytes -> peer.onBinary(StreamFrame.decode(bytes.getBytes())));
     ws.closeHandler(v -> peer.closed.tryComplete(ws.closeStatusCode()));
     peer.send(new HostFrame.Challenge(peer.nonce, "test-node"));
   }
@@ -112,6 +114,7 @@ final class TestGateway {
     final String nonce;
     final Promise<Short> closed = Promise.promise();
     private final List<HostFrame> received = new ArrayList<>(); // guarded by itself
+    private final List<StreamFrame> streamFrames = new ArrayList<>(); // guarded by itself
     private final List<FrameWaiter> frameWaiters = new ArrayList<>(); // guarded by received
     volatile String hostId;
     volatile String sessionId;
@@ -123,6 +126,21 @@ final class TestGateway {
     }
 
     void send(HostFrame frame) { ws.writeTextMessage(HostFrames.encode(frame)); }
+
+    void send(StreamFrame frame) { ws.writeBinaryMessage(io.vertx.core.buffer.Buffer.buffer(frame.encode())); }
+
+    /** Every stream frame received so far, in order. */
+    List<StreamFrame> streamFrames() {
+      synchronized (streamFrames) {
+        return List.copyOf(streamFrames);
+      }
+    }
+
+    private void onBinary(StreamFrame frame) {
+      synchronized (streamFrames) {
+        streamFrames.add(frame);
+      }
+    }
 
     /** Completes with the status code the socket was closed with (null if none was sent). */
     Future<Short> closed() { return closed.future(); }

@@ -3,7 +3,9 @@ package io.respool.hostworker.task;
 import io.respool.protocol.task.TaskSpec;
 import io.respool.protocol.task.TaskStatus;
 
+import io.respool.hostworker.files.ConfinedRoot;
 import java.io.Closeable;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Consumer;
@@ -53,8 +55,22 @@ public interface TaskDriver extends AutoCloseable {
    */
   Closeable logs(String taskId, boolean follow, Consumer<LogChunk> sink, Runnable onEnd);
 
-  /** Runs {@code command} inside the task (a TTY if asked), wiring its streams to the session. */
-  ExecSession exec(String taskId, List<String> command, boolean tty);
+  /**
+   * Runs {@code command} inside the task, with a TTY when {@code terminal} is given (stdout and
+   * stderr apart otherwise), wiring its streams to the session. NOT_FOUND for an unknown task,
+   * CONFLICT for one that is not running.
+   */
+  ExecSession exec(String taskId, List<String> command, ExecSession.Terminal terminal);
+
+  /**
+   * The task's files, for SFTP: the container's root filesystem, or a process task's working
+   * directory, held open as a {@link ConfinedRoot} nothing can escape. CONFLICT when not running
+   * (a container's filesystem is reached through its running process).
+   */
+  ConfinedRoot files(String taskId);
+
+  /** Where a TCP connection to {@code port} inside the task goes (a container's address, or loopback). CONFLICT when not running. */
+  InetSocketAddress endpoint(String taskId, int port);
 
   /** Tasks this driver finds running or ended on the host (by label), e.g. after a worker restart. */
   List<TaskStatus> recover();

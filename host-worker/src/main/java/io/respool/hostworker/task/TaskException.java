@@ -1,5 +1,7 @@
 package io.respool.hostworker.task;
 
+import io.respool.protocol.ErrorCode;
+
 /** A driver refusal or failure, with a kind the protocol can report. */
 public final class TaskException extends RuntimeException {
   public enum Kind {
@@ -26,4 +28,14 @@ public final class TaskException extends RuntimeException {
   }
 
   public Kind kind() { return kind; }
+
+  /** The protocol's error code for this failure. */
+  public ErrorCode errorCode() {
+    return switch (kind) {
+      case INVALID -> ErrorCode.INVALID_REQUEST;
+      case NOT_FOUND -> ErrorCode.NOT_FOUND;
+      case UNAVAILABLE -> ErrorCode.UNAVAILABLE;
+      case CONFLICT -> ErrorCode.CONFLICT;
+    };
+  }
 }

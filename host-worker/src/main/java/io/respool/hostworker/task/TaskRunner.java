@@ -5,11 +5,14 @@ import io.respool.protocol.task.TaskState;
 import io.respool.protocol.task.TaskStatus;
 import io.respool.protocol.task.UsageSample;
 
+import io.respool.hostworker.files.ConfinedRoot;
+import io.respool.hostworker.stream.StreamTargets;
 import io.respool.protocol.host.HostFrame;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.io.ByteArrayOutputStream;
 import java.io.Closeable;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -34,7 +37,7 @@ import org.slf4j.LoggerFactory;
  * {@code startedAt}) is never reported after one of a later run. {@link #sampleUsage()} reads the
  * running tasks' resource use for the {@link UsageSampler}.
  */
-public final class TaskRunner implements AutoCloseable {
+public final class TaskRunner implements AutoCloseable, StreamTargets {
   private static final Logger LOG = LoggerFactory.getLogger(TaskRunner.class);
   private static final Duration WATCH_SLICE = Duration.ofSeconds(30);
   private static final Duration OUTPUT_TIMEOUT = Duration.ofSeconds(30);
@@ -174,6 +177,24 @@ public final class TaskRunner implements AutoCloseable {
       }
       return usage.sample(readings);
     });
+  }
+
+  /** Blocking (streams call it on their own threads): a command in a task this runner knows. */
+  @Override
+  public ExecSession exec(String taskId, List<String> command, ExecSession.Terminal terminal) {
+    return tracked(taskId).driver.exec(taskId, command, terminal);
+  }
+
+  /** Blocking: the files of a task this runner knows. */
+  @Override
+  public ConfinedRoot files(String taskId) {
+    return tracked(taskId).driver.files(taskId);
+  }
+
+  /** Blocking: where a connection to a port of a task this runner knows goes. */
+  @Override
+  public InetSocketAddress endpoint(String taskId, int port) {
+    return tracked(taskId).driver.endpoint(taskId, port);
   }
 
   /** The task's output so far, cut from the front so each stream fits {@code maxBytes / 2}. */

@@ -50,6 +50,7 @@ public abstract class TaskDriverContract {
   /** Generous: a loaded 2-core host starts containers slowly. */
   protected static final Duration TIMEOUT = Duration.ofSeconds(60);
   protected static final long MEMORY_MB = 256;
+  protected static final ExecSession.Terminal TTY = new ExecSession.Terminal("xterm", 80, 24);
 
   protected TaskDriver driver;
   private final List<String> started = new CopyOnWriteArrayList<>();
@@ -283,7 +284,7 @@ public abstract class TaskDriverContract {
     assertKind(TaskException.Kind.NOT_FOUND, () -> driver.await(id, Duration.ofSeconds(1)));
     assertKind(TaskException.Kind.NOT_FOUND, () -> driver.stats(id));
     assertKind(TaskException.Kind.NOT_FOUND, () -> driver.logs(id, false, chunk -> {}, () -> {}));
-    assertKind(TaskException.Kind.NOT_FOUND, () -> driver.exec(id, List.of("true"), false));
+    assertKind(TaskException.Kind.NOT_FOUND, () -> driver.exec(id, List.of("true"), null));
     assertKind(TaskException.Kind.NOT_FOUND, () -> driver.remove(id));
     assertKind(TaskException.Kind.NOT_FOUND, () -> driver.resume(id));
   }
@@ -423,7 +424,7 @@ public abstract class TaskDriverContract {
   void execWithATtyRunsAnInteractiveShell() throws Exception {
     String id = startScript("sleep 60");
 
-    try (ExecSession shell = driver.exec(id, List.of("sh"), true)) {
+    try (ExecSession shell = driver.exec(id, List.of("sh"), TTY)) {
       Collector out = new Collector();
       Thread reader = pump(shell.stdout(), out::stdout);
       shell.stdin().write("echo hi$((1+2))\n".getBytes(StandardCharsets.UTF_8));
@@ -436,6 +437,18 @@ public abstract class TaskDriverContract {
       reader.join(TIMEOUT.toMillis());
       assertThat(out.stdout()).contains("echo hi$((1+2))"); // the terminal echoed what was typed
     }
+  }
+
+  @Test
+  void streamsIntoATaskThatIsNotRunningAreConflictsAndIntoAnUnknownOneNotFound() {
+    String id = startScript("sleep 60");
+    driver.stop(id, Duration.ZERO);
+
+    assertKind(TaskException.Kind.CONFLICT, () -> driver.exec(id, List.of("true"), null));
+    assertKind(TaskException.Kind.CONFLICT, () -> driver.files(id));
+    assertKind(TaskException.Kind.CONFLICT, () -> driver.endpoint(id, 80));
+    assertKind(TaskException.Kind.NOT_FOUND, () -> driver.files("ct-unknown-task"));
+    assertKind(TaskException.Kind.NOT_FOUND, () -> driver.endpoint("ct-unknown-task", 80));
   }
 
   // --- bad input ---
@@ -553,7 +566,7 @@ public abstract class TaskDriverContract {
   }
 
   protected ExecResult exec(String taskId, List<String> command, boolean tty) {
-    try (ExecSession session = driver.exec(taskId, command, tty)) {
+    try (ExecSession session = driver.exec(taskId, command, tty ? TTY : null)) {
       session.stdin().close();
       Collector c = new Collector();
       Thread out = pump(session.stdout(), c::stdout);

@@ -5,6 +5,7 @@ import com.github.dockerjava.api.command.InspectExecResponse;
 import com.github.dockerjava.api.exception.ConflictException;
 import com.github.dockerjava.api.exception.DockerException;
 import com.github.dockerjava.api.exception.NotFoundException;
+import io.respool.hostworker.task.BytePipe;
 import io.respool.hostworker.task.ExecSession;
 import java.io.ByteArrayOutputStream;
 import java.io.Closeable;
@@ -121,13 +122,34 @@ final class DockerExecSession implements ExecSession {
     return -1;
   }
 
+  /**
+   * Ends the session and kills the command if it still runs. dockerd has no call to kill an exec,
+   * and closing its stream does not end a command that is not writing; so the exec's process
+   * (and what it started) is killed by pid, which works when the engine runs on this host.
+   */
   @Override
   public void close() {
+    boolean wasClosed = closed;
     closed = true;
     closeQuietly(stdin.sink());
     if (channel != null) closeQuietly(channel);
     closeQuietly(stdout.source());
     closeQuietly(stderr.source());
+    if (!wasClosed) killIfRunning();
+  }
+
+  private void killIfRunning() {
+    try {
+      InspectExecResponse exec = docker.inspectExecCmd(execId).exec();
+      Long pid = exec.getPidLong();
+      if (!Boolean.TRUE.equals(exec.isRunning()) || pid == null || pid <= 0) return;
+      ProcessHandle.of(pid).ifPresent(p -> {
+        p.descendants().forEach(ProcessHandle::destroyForcibly);
+        p.destroyForcibly();
+      });
+    } catch (RuntimeException e) {
+      // the exec or the container is gone, or the engine is remote: nothing to kill from here
+    }
   }
 
   // --- the stream ---------------------------------------------------------------------------------

@@ -1,5 +1,6 @@
 package io.respool.hostworker.task.docker;
 
+import static io.respool.hostworker.task.TaskException.Kind.CONFLICT;
 import static io.respool.hostworker.task.TaskException.Kind.INVALID;
 import static io.respool.hostworker.task.TaskException.Kind.NOT_FOUND;
 import static io.respool.hostworker.task.TaskException.Kind.UNAVAILABLE;
@@ -17,6 +18,8 @@ import com.github.dockerjava.api.exception.NotModifiedException;
 import com.github.dockerjava.api.model.AuthConfig;
 import com.github.dockerjava.api.model.BlkioStatEntry;
 import com.github.dockerjava.api.model.Container;
+import com.github.dockerjava.api.model.ContainerNetwork;
+import com.github.dockerjava.api.model.NetworkSettings;
 import com.github.dockerjava.api.model.DeviceRequest;
 import com.github.dockerjava.api.model.ExposedPort;
 import com.github.dockerjava.api.model.Frame;
@@ -31,6 +34,7 @@ import com.github.dockerjava.core.DefaultDockerClientConfig;
 import com.github.dockerjava.core.DockerClientConfig;
 import com.github.dockerjava.core.DockerClientImpl;
 import com.github.dockerjava.httpclient5.ApacheDockerHttpClient;
+import io.respool.hostworker.files.ConfinedRoot;
 import io.respool.hostworker.task.Capabilities;
 import io.respool.hostworker.task.ExecSession;
 import io.respool.hostworker.task.LogChunk;
@@ -42,7 +46,10 @@ import io.respool.hostworker.task.TaskStats;
 import io.respool.protocol.task.TaskStatus;
 import java.io.Closeable;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -235,23 +242,79 @@ public final class DockerTaskDriver implements TaskDriver {
   }
 
   @Override
-  public ExecSession exec(String taskId, List<String> command, boolean tty) {
+  public ExecSession exec(String taskId, List<String> command, ExecSession.Terminal terminal) {
     if (command == null || command.isEmpty()) throw new TaskException(INVALID, "exec needs a command");
-    InspectContainerResponse container = inspectContainer(taskId);
-    if (!Boolean.TRUE.equals(container.getState().getRunning())) throw new TaskException(INVALID, "task " + taskId + " is not running");
+    InspectContainerResponse container = running(taskId);
     try {
-      String execId = docker.execCreateCmd(container.getId())
+      var create = docker.execCreateCmd(container.getId())
           .withCmd(command.toArray(String[]::new))
-          .withTty(tty)
+          .withTty(terminal != null)
           .withAttachStdin(true)
           .withAttachStdout(true)
-          .withAttachStderr(true)
-          .exec()
-          .getId();
-      return new DockerExecSession(docker, URI.create(config.dockerHost()), execId, tty, e -> failure("exec in task " + taskId, e)).start();
+          .withAttachStderr(true);
+      if (terminal != null) create.withEnv(List.of("TERM=" + terminal.term()));
+      String execId = create.exec().getId();
+      DockerExecSession session = new DockerExecSession(docker, URI.create(config.dockerHost()), execId, terminal != null,
+          e -> failure("exec in task " + taskId, e)).start();
+      // dockerd 20.10 (API 1.41) takes no size with the start: set it right after, as the docker CLI does
+      if (terminal != null) {
+        try {
+          session.resize(terminal.columns(), terminal.rows());
+        } catch (TaskException e) {
+          // the command may have ended already; its output still flows
+        }
+      }
+      return session;
     } catch (RuntimeException e) {
       throw failure("cannot exec in task " + taskId, e);
     }
+  }
+
+  /**
+   * The container's root filesystem through {@code /proc/<pid>/root} of its main process, held
+   * open as a {@link ConfinedRoot}. Needs the engine on this host (its pids in our pid namespace);
+   * the pid is checked to belong to the container after the root is opened, so a pid reused in
+   * between can never hand out another process's filesystem.
+   */
+  @Override
+  public ConfinedRoot files(String taskId) {
+    InspectContainerResponse container = running(taskId);
+    Long pid = container.getState().getPidLong();
+    if (pid == null || pid <= 0) throw new TaskException(CONFLICT, "task " + taskId + " has no running process");
+    ConfinedRoot root;
+    try {
+      root = ConfinedRoot.open(Path.of("/proc", Long.toString(pid), "root"));
+    } catch (IOException e) {
+      throw new TaskException(UNAVAILABLE, "cannot open the filesystem of task " + taskId + " (file transfer needs the docker engine on this host): " + e.getMessage(), e);
+    }
+    try {
+      if (!Files.readString(Path.of("/proc", Long.toString(pid), "cgroup")).contains(container.getId())) {
+        throw new IOException("process " + pid + " is not the container's");
+      }
+    } catch (IOException e) {
+      root.close();
+      throw new TaskException(UNAVAILABLE, "cannot reach the filesystem of task " + taskId + " (file transfer needs the docker engine on this host): " + e.getMessage(), e);
+    }
+    return root;
+  }
+
+  /** The container's address on its network: every port it listens on is reachable there, published or not. */
+  @Override
+  public InetSocketAddress endpoint(String taskId, int port) {
+    InspectContainerResponse container = running(taskId);
+    NetworkSettings net = container.getNetworkSettings();
+    String ip = net == null ? null : net.getIpAddress();
+    if ((ip == null || ip.isBlank()) && net != null && net.getNetworks() != null) {
+      ip = net.getNetworks().values().stream().map(ContainerNetwork::getIpAddress).filter(a -> a != null && !a.isBlank()).findFirst().orElse(null);
+    }
+    if (ip == null || ip.isBlank()) throw new TaskException(CONFLICT, "task " + taskId + " has no network address to forward to");
+    return new InetSocketAddress(ip, port);
+  }
+
+  private InspectContainerResponse running(String taskId) {
+    InspectContainerResponse container = inspectContainer(taskId);
+    if (!Boolean.TRUE.equals(container.getState().getRunning())) throw new TaskException(CONFLICT, "task " + taskId + " is not running");
+    return container;
   }
 
   @Override

@@ -1,5 +1,7 @@
 package io.respool.hostworker.task.process;
 
+import com.pty4j.PtyProcessBuilder;
+import io.respool.hostworker.files.ConfinedRoot;
 import io.respool.hostworker.task.Capabilities;
 import io.respool.hostworker.task.ExecSession;
 import io.respool.hostworker.task.LogChunk;
@@ -18,6 +20,8 @@ import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.ProcessBuilder.Redirect;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.NoSuchFileException;
@@ -92,12 +96,18 @@ public final class ProcessTaskDriver implements TaskDriver {
       exec "$@"
       """;
 
+  /** Sets the terminal's size ($1 columns, $2 rows) before the command runs; a host without stty keeps pty4j's later resize. */
+  private static final String TTY_SIZE = """
+      stty cols "$1" rows "$2" 2>/dev/null
+      shift 2
+      exec "$@"
+      """;
+
   private final Path tasks;
   private final Cgroups cgroups;
   private final ProcFs proc;
   private final Clock clock;
   private final String setsid;
-  private final String script;
   /** {@code env --default-signal}: undoes the SIGINT/SIGQUIT ignoring sh imposes on background jobs. */
   private final List<String> resetSignals;
   private final int cores;
@@ -124,7 +134,6 @@ public final class ProcessTaskDriver implements TaskDriver {
       throw new TaskException(Kind.UNAVAILABLE, "cannot create " + tasks + ": " + e.getMessage(), e);
     }
     this.setsid = which("setsid").orElseThrow(() -> new TaskException(Kind.UNAVAILABLE, "the process driver needs setsid (util-linux) on PATH"));
-    this.script = which("script").orElse(null);
     this.resetSignals = which("env").filter(ProcessTaskDriver::resetsSignals).map(env -> List.of(env, "--default-signal")).orElse(List.of());
     this.cores = Runtime.getRuntime().availableProcessors();
     this.memTotal = proc.memTotalBytes();
@@ -140,7 +149,7 @@ public final class ProcessTaskDriver implements TaskDriver {
   public TaskStatus start(TaskSpec spec) {
     validate(spec);
     synchronized (lock(spec.taskId())) {
-      TaskFiles files = files(spec.taskId());
+      TaskFiles files = taskFiles(spec.taskId());
       if (files.exists()) return status(files); // idempotent: the task already started once
       return launch(spec, files, false);
     }
@@ -166,7 +175,7 @@ public final class ProcessTaskDriver implements TaskDriver {
   public TaskStatus stop(String taskId, Duration grace) {
     TaskStatus now = inspect(taskId);
     if (now.state().isFinal()) return now;
-    TaskFiles files = files(taskId);
+    TaskFiles files = taskFiles(taskId);
     Optional<Run> recorded = files.readRun();
     if (recorded.isEmpty()) return inspect(taskId); // removed meanwhile: NOT_FOUND
     Run run = recorded.get();
@@ -210,7 +219,7 @@ public final class ProcessTaskDriver implements TaskDriver {
   @Override
   public TaskStats stats(String taskId) {
     TaskStatus status = inspect(taskId);
-    TaskFiles files = files(taskId);
+    TaskFiles files = taskFiles(taskId);
     TaskCgroups cg = files.readCgroups();
     long limit = cg.memory() != null ? files.readSpec().memoryMb() * MIB : 0; // only a cgroup caps the whole task
     if (status.state().isFinal()) {
@@ -237,7 +246,7 @@ public final class ProcessTaskDriver implements TaskDriver {
   @Override
   public Closeable logs(String taskId, boolean follow, Consumer<LogChunk> sink, Runnable onEnd) {
     inspect(taskId); // NOT_FOUND for an unknown task, before any thread starts
-    TaskFiles files = files(taskId);
+    TaskFiles files = taskFiles(taskId);
     LogTail tail = new LogTail(files.stdout(), files.stderr(), follow, () -> endedOrGone(taskId), sink, onEnd);
     tails.add(tail);
     Thread.ofVirtual().name("respool-logs-" + taskId).start(() -> {
@@ -251,22 +260,37 @@ public final class ProcessTaskDriver implements TaskDriver {
   }
 
   @Override
-  public ExecSession exec(String taskId, List<String> command, boolean tty) {
+  public ExecSession exec(String taskId, List<String> command, ExecSession.Terminal terminal) {
     TaskStatus status = inspect(taskId);
     if (command == null || command.isEmpty()) throw new TaskException(Kind.INVALID, "exec needs a command");
-    if (status.state() != TaskState.RUNNING) throw new TaskException(Kind.INVALID, "task " + taskId + " is not running");
-    TaskFiles files = files(taskId);
+    if (status.state() != TaskState.RUNNING) throw new TaskException(Kind.CONFLICT, "task " + taskId + " is not running");
+    TaskFiles files = taskFiles(taskId);
     TaskSpec spec = files.readSpec();
     TaskCgroups cg = files.readCgroups();
+    // the launcher puts the command into the task's cgroups (or under its rlimit) before exec-ing it
     List<String> argv = new ArrayList<>(List.of(SH, "-c", LAUNCHER, "respool-exec", joined(cg), rlimitKib(spec, cg), ""));
-    if (tty && script != null) {
-      // script(1) gives the command a pseudo-terminal; -e returns the command's exit code
-      argv.addAll(List.of(script, "-q", "-e", "-f", "-c", shellQuoted(command), "/dev/null"));
-    } else {
-      argv.addAll(command);
-    }
+    argv.addAll(command);
     try {
-      Process process = processIn(files, spec, argv).start();
+      Process process;
+      if (terminal != null) {
+        Map<String, String> env = processIn(files, spec, argv).environment();
+        env.put("TERM", terminal.term());
+        // pty4j sizes the terminal only after the child started: a command reading its size at
+        // once (stty size, a TUI) would see 0x0, so the size is set on the terminal first
+        List<String> sized = new ArrayList<>(List.of(SH, "-c", TTY_SIZE, "respool-tty", Integer.toString(terminal.columns()), Integer.toString(terminal.rows())));
+        sized.addAll(argv);
+        process = new PtyProcessBuilder(sized.toArray(String[]::new))
+            .setDirectory(files.work().toString())
+            .setEnvironment(env)
+            .setInitialColumns(terminal.columns())
+            .setInitialRows(terminal.rows())
+            .setConsole(false)
+            // keep the terminal readable after the command exits, so its last output is not lost
+            .setUnixOpenTtyToPreserveOutputAfterTermination(true)
+            .start();
+      } else {
+        process = processIn(files, spec, argv).start();
+      }
       Set<ProcessExecSession> open = sessions.computeIfAbsent(taskId, k -> ConcurrentHashMap.newKeySet());
       ProcessExecSession session = new ProcessExecSession(process, open::remove);
       open.add(session);
@@ -275,6 +299,28 @@ public final class ProcessTaskDriver implements TaskDriver {
     } catch (IOException e) {
       throw new TaskException(Kind.UNAVAILABLE, "cannot run exec in " + taskId + ": " + e.getMessage(), e);
     }
+  }
+
+  /** The task's working directory: a process task's files are what it has there. */
+  @Override
+  public ConfinedRoot files(String taskId) {
+    requireRunning(taskId);
+    try {
+      return ConfinedRoot.open(taskFiles(taskId).work());
+    } catch (IOException e) {
+      throw new TaskException(Kind.UNAVAILABLE, "cannot open the files of " + taskId + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Loopback: a process task shares the host's network. */
+  @Override
+  public InetSocketAddress endpoint(String taskId, int port) {
+    requireRunning(taskId);
+    return new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
+  }
+
+  private void requireRunning(String taskId) {
+    if (inspect(taskId).state() != TaskState.RUNNING) throw new TaskException(Kind.CONFLICT, "task " + taskId + " is not running");
   }
 
   @Override
@@ -294,7 +340,7 @@ public final class ProcessTaskDriver implements TaskDriver {
       } catch (TaskException e) {
         if (e.kind() != Kind.NOT_FOUND) throw e; // NOT_FOUND: a directory without a spec, not a task
       } catch (RuntimeException e) {
-        log.warn("task directory {} is unreadable, skipped: {}", files(id).dir(), e.toString());
+        log.warn("task directory {} is unreadable, skipped: {}", taskFiles(id).dir(), e.toString());
       }
     }
     return found;
@@ -555,18 +601,17 @@ public final class ProcessTaskDriver implements TaskDriver {
     if (!cgroups.countsCpu() || !cgroups.limitsMemory()) notes.add("stats: CPU and memory summed from /proc over the task's session; processes that leave it are missed");
     notes.add("network use is not measured; storage is not capped, only checked against free space at start; no GPUs");
     notes.add("exec runs a host process in the task's working directory with its environment"
-        + (cgroups.limitsMemory() || cgroups.limitsCpu() ? " and cgroups" : "") + ", not inside an isolated container; "
-        + (script != null ? "a TTY comes from script(1) and cannot be resized" : "no TTY (script(1) is missing): exec uses pipes"));
+        + (cgroups.limitsMemory() || cgroups.limitsCpu() ? " and cgroups" : "") + ", not inside an isolated container; a TTY is a real pseudo-terminal (pty4j)");
     if (resetSignals.isEmpty()) notes.add("tasks start with SIGINT and SIGQUIT ignored (env --default-signal is missing)");
     return new Capabilities("process", false, cgroups.limitsCpu(), cgroups.limitsMemory(), false, List.copyOf(notes));
   }
 
-  private TaskFiles files(String taskId) {
+  private TaskFiles taskFiles(String taskId) {
     return new TaskFiles(tasks.resolve(taskId));
   }
 
   private TaskFiles existing(String taskId) {
-    TaskFiles files = files(taskId);
+    TaskFiles files = taskFiles(taskId);
     if (!files.exists()) throw new TaskException(Kind.NOT_FOUND, "no task " + taskId);
     return files;
   }
@@ -587,10 +632,6 @@ public final class ProcessTaskDriver implements TaskDriver {
   /** RLIMIT_AS in KiB when no memory cgroup caps the task, else empty (no rlimit). */
   private static String rlimitKib(TaskSpec spec, TaskCgroups cg) {
     return cg.memory() != null ? "" : Long.toString(spec.memoryMb() * 1024);
-  }
-
-  private static String shellQuoted(List<String> argv) {
-    return argv.stream().map(a -> "'" + a.replace("'", "'\\''") + "'").collect(Collectors.joining(" "));
   }
 
   private static boolean executable(String program, String path) {

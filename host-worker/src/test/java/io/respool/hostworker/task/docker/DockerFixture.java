@@ -60,6 +60,11 @@ final class DockerFixture implements AutoCloseable {
         .withLabelFilter(List.of(DockerTaskDriver.LABEL_TASK, RUN_LABEL + "=" + run)).exec();
   }
 
+  /** The host pid of the task's container's main process. */
+  long pid(String taskId) {
+    return docker.inspectContainerCmd(DockerTaskDriver.NAME_PREFIX + taskId).exec().getState().getPidLong();
+  }
+
   /** Containers named for the task, in every state, whatever their labels. */
   List<Container> containersNamed(String taskId) {
     String name = DockerTaskDriver.NAME_PREFIX + taskId;

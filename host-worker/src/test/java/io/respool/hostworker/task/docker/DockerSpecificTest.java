@@ -169,7 +169,7 @@ class DockerSpecificTest {
     String id = docker.taskId("tty");
     driver.start(sleeper(id, "booking-tty"));
 
-    try (ExecSession shell = driver.exec(id, List.of("/bin/sh"), true)) {
+    try (ExecSession shell = driver.exec(id, List.of("/bin/sh"), new ExecSession.Terminal("xterm", 80, 24))) {
       shell.resize(100, 40);
       shell.stdin().write("stty size; exit 3\n".getBytes(StandardCharsets.UTF_8));
       shell.stdin().flush();

@@ -3,6 +3,7 @@ package io.respool.hostworker.task.process;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.respool.hostworker.task.Capabilities;
+import io.respool.hostworker.task.ExecSession;
 import io.respool.hostworker.task.TaskDriver;
 import io.respool.hostworker.task.TaskDriverContract;
 import io.respool.hostworker.task.TaskException;
@@ -85,6 +86,33 @@ class ProcessTaskDriverTest extends TaskDriverContract {
         .containsExactlyInAnyOrder("GREETING", "PATH", "PWD"); // sh adds PWD; nothing of the worker's
     assertThat(lines).contains("GREETING=hello world");
     assertThat(exec.stdout()).isEqualTo(work + "\nhello world\n");
+  }
+
+  @Test
+  void aTtyExecIsARealTerminalInTheTasksDirectoryEnvironmentAndCgroups() throws Exception {
+    String id = newTaskId();
+    TaskSpec base = spec(id, List.of("cat /proc/self/cgroup", "sleep 60"), MEMORY_MB);
+    start(new TaskSpec(id, base.bookingId(), null, base.command(), Map.of("GREETING", "hello"), List.of(), 1000, MEMORY_MB, 0, 0, null, Map.of()));
+    awaitStdout(id, "cpu");
+    Path work = tasks.resolve(id).resolve("work").toRealPath();
+
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    try (ExecSession tty = driver.exec(id, List.of("sh", "-c", "pwd; echo \"$GREETING $TERM\"; tty; stty size; cat /proc/self/cgroup"),
+        new ExecSession.Terminal("vt100", 120, 33))) {
+      byte[] buf = new byte[4096];
+      try {
+        for (int n; (n = tty.stdout().read(buf)) >= 0; ) bytes.write(buf, 0, n);
+      } catch (IOException e) {
+        // a terminal whose last holder exited may end with EIO rather than end-of-file
+      }
+      assertThat(tty.waitFor()).isZero();
+    }
+    String out = bytes.toString(java.nio.charset.StandardCharsets.UTF_8);
+
+    assertThat(out).contains(work + "\r\n").contains("hello vt100\r\n").containsPattern("/dev/pts/\\d+\r\n").contains("33 120\r\n");
+    if (driver.capabilities().memoryLimit()) {
+      assertThat(out).contains(cgroupOf(logs(id).stdout(), "memory").getFileName().toString()); // the task's memory cgroup
+    }
   }
 
   @Test

@@ -1,4 +1,4 @@
-package io.respool.hostworker.task.docker;
+package io.respool.hostworker.task;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -15,9 +15,10 @@ import java.util.concurrent.TimeUnit;
  * ends (docker-java's stream threads come and go). Bounded, so a slow reader slows the writer;
  * once the reader closes, writes are dropped instead of blocking forever.
  */
-final class BytePipe {
+public final class BytePipe {
   private static final byte[] EOF = new byte[0];
-  private static final int CAPACITY_CHUNKS = 256;
+  /** Few chunks: the reader is paced by flow control, so a deep queue would only hold memory (16 × a 16 KiB read). */
+  private static final int CAPACITY_CHUNKS = 16;
 
   private final BlockingQueue<byte[]> chunks = new LinkedBlockingQueue<>(CAPACITY_CHUNKS);
   private volatile boolean writerClosed;
@@ -84,9 +85,9 @@ final class BytePipe {
     }
   };
 
-  OutputStream sink() { return sink; }
+  public OutputStream sink() { return sink; }
 
-  InputStream source() { return source; }
+  public InputStream source() { return source; }
 
   private void put(byte[] chunk) throws InterruptedIOException {
     try {
