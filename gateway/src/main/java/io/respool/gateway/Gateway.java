@@ -27,6 +27,7 @@ import io.respool.gateway.config.GatewayConfig;
 import io.respool.gateway.events.EventsHub;
 import io.respool.gateway.hosts.HostConnections;
 import io.respool.gateway.http.HttpApiVerticle;
+import io.respool.gateway.http.RateLimits;
 import io.respool.bookings.BookingService;
 import io.respool.bookings.BookingStore;
 import io.respool.bookings.Dispatcher;
@@ -178,7 +179,8 @@ public final class Gateway implements AutoCloseable {
 
       HttpApiVerticle.Services services = new HttpApiVerticle.Services(auth, hosts, connectionsPerInstance,
           () -> new EventsHub(vertx, events, auth, teams), pool, redis, commands, new QuoteService(vertx, hosts, matcher), teams, bus, bookings,
-          new Invoices(pool, bookings, ledger), metrics, resource("openapi.yaml"));
+          new Invoices(pool, bookings, ledger), metrics, resource("openapi.yaml"),
+          new RateLimits(redis, auth, config.rateLimits(), Clock.systemUTC()));
       // the edge on every event loop; the instances share the port (Vert.x hands each connection to one of them)
       // (Vert.x shares a server between instances by the port asked for: port 0 would give each its own port)
       int port = config.port() != 0 ? config.port() : freePort(config.bind());

@@ -3,6 +3,7 @@ package io.respool.gateway.config;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.respool.bookings.BookingSettings;
+import io.respool.gateway.http.RateLimits;
 import io.respool.settlement.evm.EvmConfig;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -45,7 +46,8 @@ public record GatewayConfig(
     int challengesPerMinute,
     boolean allowUnpaidBookings,
     BookingSettings bookings,
-    EvmConfig ethereum) {
+    EvmConfig ethereum,
+    RateLimits.Settings rateLimits) {
 
   /** The settings' keys; env var {@code RESPOOL_<UPPER_SNAKE>}, system property {@code respool.<key>}. */
   public static final List<String> KEYS = List.of("port", "bind", "home", "pgUrl", "redisUrl", "dbPoolSize", "publicUrl",
@@ -53,7 +55,8 @@ public record GatewayConfig(
       "nonceTtlSeconds", "heartbeatIntervalMs", "heartbeatTimeoutMs", "admins", "challengesPerMinute", "allowUnpaidBookings", "paymentWindowSeconds",
       "hostLossGraceSeconds", "stopGraceSeconds", "reconcileIntervalMs", "resendAfterSeconds", "meterIntervalMs", "pauseGraceSeconds",
       "feeBasisPoints", "snapshotMaxAgeMs", "ethDevnet", "ethRpcUrl", "ethChainId", "ethEscrows", "ethOperatorKey", "ethOperatorKeyFile",
-      "ethConfirmations", "ethPollIntervalMs", "ethExpiryMarginSeconds", "ethBatchSize", "ethResendAfterSeconds", "ethStartBlock");
+      "ethConfirmations", "ethPollIntervalMs", "ethExpiryMarginSeconds", "ethBatchSize", "ethResendAfterSeconds", "ethStartBlock",
+      "rateLimitPerAccount", "rateLimitPerClient");
 
   /** How long a host may take to answer task.start (an image pull included). */
   public static final Duration TASK_START_TIMEOUT = Duration.ofMinutes(5);
@@ -122,7 +125,10 @@ public record GatewayConfig(
             Duration.ofSeconds(r.get("pauseGraceSeconds", "86400", v -> Reader.range(v, 0, 30L * 24 * 3600))),
             (int) (long) r.get("feeBasisPoints", "250", v -> Reader.range(v, 0, 10_000)),
             Duration.ofMillis(r.get("snapshotMaxAgeMs", "500", v -> Reader.range(v, 0, 60_000)))),
-        ethereum(r));
+        ethereum(r),
+        new RateLimits.Settings(
+            (int) (long) r.get("rateLimitPerAccount", "600", v -> Reader.range(v, 1, 100_000_000)),
+            (int) (long) r.get("rateLimitPerClient", "3000", v -> Reader.range(v, 1, 100_000_000))));
     r.throwIfAny();
     return c;
   }
