@@ -110,6 +110,8 @@ public final class EventsHub {
       Command cmd;
       try {
         JsonNode node = Json.tree(text);
+        // not an object ("null", "[]"): convert would give null and the handler would die without a word
+        if (node == null || !node.isObject()) throw RespoolException.invalid("a command is a JSON object: {\"type\":\"subscribe\",\"topic\":…}");
         cmd = Json.convert(node, Command.class);
       } catch (RespoolException e) {
         error(e.getMessage());
