@@ -36,9 +36,10 @@ public final class Json {
       .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
       .serializationInclusion(JsonInclude.Include.NON_NULL)
       .addModule(new JavaTimeModule())
-      .addModule(SafeText.module())
       .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
       .build();
+
+  private static final ObjectMapper REQUESTS = MAPPER.copy().registerModule(SafeText.module());
 
   private Json() {}
 
@@ -53,6 +54,19 @@ public final class Json {
   }
 
   /** Decodes {@code text} into {@code type}, or throws {@link RespoolException} (400) saying why. */
+  /**
+   * Like {@link #decode}, for what a client asks of the API: also refuses text that cannot be stored
+   * or passed on (NUL, lone surrogates; see {@link SafeText}), naming the field. Not for host frames:
+   * a task's output may hold NUL bytes and must reach its reader.
+   */
+  public static <T> T decodeRequest(String text, Class<T> type) {
+    try {
+      return REQUESTS.readValue(text, type);
+    } catch (JsonProcessingException e) {
+      throw RespoolException.invalid(describe(e));
+    }
+  }
+
   public static <T> T decode(String text, Class<T> type) {
     try {
       return MAPPER.readValue(text, type);

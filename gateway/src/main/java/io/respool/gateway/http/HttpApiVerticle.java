@@ -270,7 +270,7 @@ public final class HttpApiVerticle extends VerticleBase {
   private static <T> T decode(RoutingContext ctx, Class<T> type) {
     String text = ctx.body() == null ? null : ctx.body().asString();
     if (text == null || text.isBlank()) throw RespoolException.invalid("a JSON body is required");
-    return Json.decode(text, type);
+    return Json.decodeRequest(text, type);
   }
 
   private static <T> T param(RoutingContext ctx, String name, Function<String, T> parse) {
