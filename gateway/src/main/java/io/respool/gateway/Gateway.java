@@ -37,6 +37,7 @@ import io.respool.gateway.terminal.TerminalSessions;
 import io.respool.gateway.terminal.TerminalSessionsVerticle;
 import io.respool.streams.StreamRelay;
 import io.respool.terminal.TerminalService;
+import io.respool.gateway.http.RateLimits;
 import io.respool.bookings.BookingService;
 import io.respool.bookings.BookingStore;
 import io.respool.bookings.Dispatcher;
@@ -211,7 +212,8 @@ public final class Gateway implements AutoCloseable {
 
       HttpApiVerticle.Services services = new HttpApiVerticle.Services(auth, hosts, connectionsPerInstance,
           () -> new EventsHub(vertx, events, auth, teams), pool, redis, commands, new QuoteService(vertx, hosts, matcher), teams, bus, bookings,
-          new Invoices(pool, bookings, ledger), metrics, resource("openapi.yaml"), optimizer, terminals);
+          new Invoices(pool, bookings, ledger), metrics, resource("openapi.yaml"), optimizer, terminals,
+          new RateLimits(redis, auth, config.rateLimits(), Clock.systemUTC()));
       // the edge on every event loop; the instances share the port (Vert.x hands each connection to one of them)
       // (Vert.x shares a server between instances by the port asked for: port 0 would give each its own port)
       int port = config.port() != 0 ? config.port() : freePort(config.bind());

@@ -16,7 +16,11 @@ public enum ErrorCode {
   /** The team's quota for concurrent resources would be exceeded. */
   QUOTA_EXCEEDED(409, "quota-exceeded", "Quota exceeded"),
   PAYLOAD_TOO_LARGE(413, "payload-too-large", "Payload too large"),
+  /** The request line (path and query) is too long to read. */
+  URI_TOO_LONG(414, "uri-too-long", "URI too long"),
   UNSUPPORTED_MEDIA_TYPE(415, "unsupported-media-type", "Unsupported media type"),
+  /** The request's headers are too large to read. */
+  HEADERS_TOO_LARGE(431, "headers-too-large", "Request header fields too large"),
   RATE_LIMITED(429, "rate-limited", "Too many requests"),
   HOST_UNREACHABLE(504, "host-unreachable", "Host unreachable"),
   UNAVAILABLE(503, "unavailable", "Service unavailable"),

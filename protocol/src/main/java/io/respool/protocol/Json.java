@@ -1,7 +1,11 @@
 package io.respool.protocol;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.exc.InputCoercionException;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -14,6 +18,8 @@ import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -33,6 +39,8 @@ public final class Json {
       .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
       .build();
 
+  private static final ObjectMapper REQUESTS = MAPPER.copy().registerModule(SafeText.module());
+
   private Json() {}
 
   public static ObjectMapper mapper() { return MAPPER; }
@@ -46,6 +54,19 @@ public final class Json {
   }
 
   /** Decodes {@code text} into {@code type}, or throws {@link RespoolException} (400) saying why. */
+  /**
+   * Like {@link #decode}, for what a client asks of the API: also refuses text that cannot be stored
+   * or passed on (NUL, lone surrogates; see {@link SafeText}), naming the field. Not for host frames:
+   * a task's output may hold NUL bytes and must reach its reader.
+   */
+  public static <T> T decodeRequest(String text, Class<T> type) {
+    try {
+      return REQUESTS.readValue(text, type);
+    } catch (JsonProcessingException e) {
+      throw RespoolException.invalid(describe(e));
+    }
+  }
+
   public static <T> T decode(String text, Class<T> type) {
     try {
       return MAPPER.readValue(text, type);
@@ -72,6 +93,18 @@ public final class Json {
 
   /** A short, caller-safe reason for a decoding failure (no class names, no stack). */
   static String describe(JsonProcessingException e) {
+    if (e instanceof SafeText.Refused t) {
+      String p = path(t);
+      return (p.isEmpty() ? "a string" : "field " + p) + ": " + t.getOriginalMessage();
+    }
+    Throwable cause = e.getCause();
+    if (e instanceof InputCoercionException || cause instanceof InputCoercionException) {
+      String p = e instanceof MismatchedInputException m ? path(m) : e instanceof JsonMappingException m ? path(m) : "";
+      InputCoercionException c = e instanceof InputCoercionException i ? i : (InputCoercionException) cause;
+      return (p.isEmpty() ? "a number" : "field " + p) + ": " + outOfRange(c);
+    }
+    if (e instanceof StreamConstraintsException c) return limit(c);
+    if (e instanceof JsonParseException p) return malformed(p);
     if (e instanceof UnrecognizedPropertyException u) {
       return "unknown field '" + u.getPropertyName() + "'" + at(u);
     }
@@ -86,9 +119,65 @@ public final class Json {
     }
     if (e instanceof MismatchedInputException m) {
       String p = path(m);
-      return p.isEmpty() ? "malformed or wrong JSON value" : "wrong or missing value for field " + p;
+      String wanted = kind(m.getTargetType());
+      if (p.isEmpty()) return "malformed or wrong JSON value" + (wanted == null ? "" : ": expected " + wanted);
+      return "field " + p + ": " + (wanted == null ? "wrong or missing value" : "expected " + wanted);
     }
     return "malformed JSON";
+  }
+
+  private static final Pattern RANGE = Pattern.compile("\\(([-0-9.eE+]+)[^)]*\\) out of range of (\\w+)");
+
+  /** "99999999999999999999 is out of range (from -9223372036854775808 to 9223372036854775807)". */
+  private static String outOfRange(InputCoercionException c) {
+    Matcher m = RANGE.matcher(String.valueOf(c.getOriginalMessage()));
+    if (!m.find()) return "the number is out of range";
+    String value = m.group(1).length() > 40 ? m.group(1).substring(0, 20) + "… (" + m.group(1).length() + " digits)" : m.group(1);
+    String range = switch (m.group(2)) {
+      case "int" -> " (from " + Integer.MIN_VALUE + " to " + Integer.MAX_VALUE + ")";
+      case "long" -> " (from " + Long.MIN_VALUE + " to " + Long.MAX_VALUE + ")";
+      default -> "";
+    };
+    return value + " is out of range" + range;
+  }
+
+  /** Jackson's own limits on a document (nesting, number and string length). */
+  private static String limit(StreamConstraintsException c) {
+    String m = String.valueOf(c.getOriginalMessage());
+    if (m.contains("nesting depth")) return "malformed JSON: nested deeper than " + Json.MAPPER.getFactory().streamReadConstraints().getMaxNestingDepth() + " levels";
+    if (m.contains("Number value length") || m.contains("number")) return "malformed JSON: a number longer than "
+        + Json.MAPPER.getFactory().streamReadConstraints().getMaxNumberLength() + " digits";
+    if (m.contains("String value length")) return "malformed JSON: a string too long";
+    if (m.contains("Name length")) return "malformed JSON: a field name too long";
+    return "malformed JSON: the document exceeds a size limit";
+  }
+
+  /** "malformed JSON at line 1, column 9: unexpected end of input", "duplicate field 'cpu'". */
+  private static String malformed(JsonParseException p) {
+    String m = String.valueOf(p.getOriginalMessage());
+    if (m.startsWith("Duplicate field")) return "duplicate field " + m.substring("Duplicate field ".length()).trim();
+    String reason = m.lines().findFirst().orElse("")
+        .replaceAll("\\s*\\(code \\d+\\)", "")
+        .replaceAll("\\s*\\(start marker at \\[Source.*", "")
+        .replaceAll("\\[Source:[^\\]]*\\]", "")
+        .replaceAll("[\\p{Cntrl}]", "?")
+        .trim();
+    if (reason.length() > 160) reason = reason.substring(0, 160) + "…";
+    var at = p.getLocation();
+    String where = at == null || at.getLineNr() < 0 ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
+    return "malformed JSON" + where + (reason.isEmpty() ? "" : ": " + Character.toLowerCase(reason.charAt(0)) + reason.substring(1));
+  }
+
+  /** What a Java type looks like in JSON, for messages; null if nothing useful can be said. */
+  private static String kind(Class<?> t) {
+    if (t == null) return null;
+    if (t == String.class) return "text";
+    if (t == Long.class || t == long.class || t == Integer.class || t == int.class) return "a whole number";
+    if (t == Double.class || t == double.class || t == java.math.BigDecimal.class) return "a number";
+    if (t == Boolean.class || t == boolean.class) return "true or false";
+    if (java.util.Collection.class.isAssignableFrom(t) || t.isArray()) return "an array";
+    if (java.util.Map.class.isAssignableFrom(t) || t.isRecord()) return "an object";
+    return null;
   }
 
   private static String at(MismatchedInputException e) {
@@ -96,7 +185,7 @@ public final class Json {
     return p.contains(".") ? " in " + p.substring(0, p.lastIndexOf('.')) : "";
   }
 
-  private static String path(MismatchedInputException e) {
+  private static String path(JsonMappingException e) {
     return e.getPath().stream()
         .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
         .collect(Collectors.joining("."));

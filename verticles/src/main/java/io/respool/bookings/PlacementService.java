@@ -213,7 +213,7 @@ public final class PlacementService {
       List<HostOffer> view = views.get(e.c().currency());
       var q = matcher.quote(e.c().demand(), view, e.c().strategy(), 1);
       if (q.plans().isEmpty()) {
-        refused.put(e, q.refusal() == null ? "no host can take this booking" : q.refusal().message());
+        refused.put(e, q.refusal() == null ? "no host can take this booking" : RefusalText.of(q.refusal(), e.c().currency()));
         continue;
       }
       Plan plan = q.plans().get(0);
@@ -304,7 +304,7 @@ public final class PlacementService {
         .compose(q -> {
           if (q.plans().isEmpty()) {
             if (!fresh) return place(c, round, true);
-            String why = q.refusal() == null ? "no host can take this booking" : q.refusal().message();
+            String why = q.refusal() == null ? "no host can take this booking" : RefusalText.of(q.refusal(), c.currency());
             return Future.failedFuture(new RespoolException(ErrorCode.NO_CAPACITY, why));
           }
           return tryPlans(c, q.plans(), 0).compose(row -> {

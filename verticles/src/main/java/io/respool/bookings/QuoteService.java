@@ -42,7 +42,7 @@ public final class QuoteService {
               x.storageGb(), x.gpus(), x.gpuModel(), x.pricePerHour())).toList(),
           p.pricePerHour(), p.cost(), currency, p.seconds())).toList();
       return new Quotes.Response(plans, q.refusal() == null ? null
-          : new Quotes.Refusal(q.refusal().reason().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'), q.refusal().message()));
+          : new Quotes.Refusal(q.refusal().reason().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'), RefusalText.of(q.refusal(), currency)));
     });
   }
 

@@ -1,5 +1,6 @@
 package io.respool.gateway.auth;
 
+import io.respool.gateway.http.RateLimitedException;
 import io.respool.hosts.HostRegistry;
 import io.respool.protocol.ErrorCode;
 import io.respool.protocol.Json;
@@ -71,7 +72,9 @@ public final class AuthService {
     return redis.incr(window).compose(count -> {
       if (count.toLong() == 1) redis.expire(List.of(window, "120"));
       if (count.toLong() > settings.challengesPerMinute()) {
-        return Future.failedFuture(new RespoolException(ErrorCode.RATE_LIMITED, "too many sign-in challenges; retry within a minute"));
+        long retryAfter = Math.max(1, 60 - clock.instant().getEpochSecond() % 60);
+        return Future.failedFuture(new RateLimitedException("more than " + settings.challengesPerMinute()
+            + " sign-in challenges a minute from this client address; retry in " + retryAfter + " s", retryAfter));
       }
       return newChallenge(req.chain(), req.address(), address);
     });

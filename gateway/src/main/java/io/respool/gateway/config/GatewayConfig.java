@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.respool.bookings.BookingSettings;
 import io.respool.optimizer.LlmConfig;
 import io.respool.optimizer.OptimizerSettings;
+import io.respool.gateway.http.RateLimits;
 import io.respool.settlement.evm.EvmConfig;
 import io.respool.settlement.solana.SolanaConfig;
 import java.io.IOException;
@@ -51,7 +52,8 @@ public record GatewayConfig(
     EvmConfig ethereum,
     OptimizerSettings optimizer, SolanaConfig solana,
     int sshPort,
-    Duration terminalIdleTimeout) {
+    Duration terminalIdleTimeout,
+    RateLimits.Settings rateLimits) {
 
   /** The settings' keys; env var {@code RESPOOL_<UPPER_SNAKE>}, system property {@code respool.<key>}. */
   public static final List<String> KEYS = List.of("port", "bind", "home", "pgUrl", "redisUrl", "dbPoolSize", "publicUrl",
@@ -63,7 +65,9 @@ public record GatewayConfig(
       "llmProvider", "llmBaseUrl", "llmModel", "llmApiKey", "llmTimeoutMs", "optimizerIntervalMs",
       "solanaDevnet", "solanaRpcUrl", "solanaProgramId", "solanaOperatorKeyFile", "solanaTreasury", "solanaCommitment", "solanaPollIntervalMs",
       "solanaExpiryMarginSeconds", "solanaBatchSize", "solanaResendAfterSeconds",
-      "sshPort", "terminalIdleTimeoutSeconds");
+      "sshPort", "terminalIdleTimeoutSeconds",
+
+      "rateLimitPerAccount", "rateLimitPerClient");
 
   /** How long a host may take to answer task.start (an image pull included). */
   public static final Duration TASK_START_TIMEOUT = Duration.ofMinutes(5);
@@ -136,7 +140,10 @@ public record GatewayConfig(
         ethereum(r),
         optimizer(r), solana(r),
         r.get("sshPort", "2222", Reader::port), // 0: no SSH endpoint
-        Duration.ofSeconds(r.get("terminalIdleTimeoutSeconds", "3600", v -> Reader.range(v, 0, 7L * 24 * 3600)))); // 0: never
+        Duration.ofSeconds(r.get("terminalIdleTimeoutSeconds", "3600", v -> Reader.range(v, 0, 7L * 24 * 3600))), // 0: never
+        new RateLimits.Settings(
+            (int) (long) r.get("rateLimitPerAccount", "600", v -> Reader.range(v, 1, 100_000_000)),
+            (int) (long) r.get("rateLimitPerClient", "3000", v -> Reader.range(v, 1, 100_000_000))));
     r.throwIfAny();
     return c;
   }

@@ -110,7 +110,9 @@ public final class EventsHub {
       Command cmd;
       try {
         JsonNode node = Json.tree(text);
-        cmd = Json.convert(node, Command.class);
+        // not an object ("null", "[]"): convert would give null and the handler would die without a word
+        if (node == null || !node.isObject()) throw RespoolException.invalid("a command is a JSON object: {\"type\":\"subscribe\",\"topic\":…}");
+        cmd = Json.decodeRequest(text, Command.class); // strict text: a topic with NUL is refused, not echoed back
       } catch (RespoolException e) {
         error(e.getMessage());
         return;

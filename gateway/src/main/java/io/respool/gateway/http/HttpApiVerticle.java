@@ -64,7 +64,7 @@ public final class HttpApiVerticle extends VerticleBase {
   public record Services(AuthService auth, HostRegistry hosts, Supplier<HostConnections> hostConnections, Supplier<EventsHub> events,
       Pool pool, RedisAPI redis, HostCommands commands, QuoteService quotes, TeamService teams, BookingsBus placement, BookingService bookings,
       Invoices invoices, PrometheusMeterRegistry metrics, String contract, io.respool.optimizer.Optimizer optimizer,
-      TerminalSessions terminals) {}
+      TerminalSessions terminals, RateLimits limits) {}
 
   private final Services s;
   private final HostConnections hostConnections;
@@ -89,18 +89,19 @@ public final class HttpApiVerticle extends VerticleBase {
         .compose(contract -> {
       RouterBuilder rb = RouterBuilder.create(vertx, contract, RequestExtractor.withBodyHandler());
       rb.rootHandler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES));
+      rb.rootHandler(InvalidRequests.REPEATED_PARAMETERS);
       // bearer credentials are JWTs or API keys: AuthService checks them in the handlers below
       rb.getRoutes().forEach(r -> r.setDoSecurity(false));
       rb.getRoute("health").addHandler(this::health);
       rb.getRoute("ready").addHandler(this::ready);
       rb.getRoute("metrics").addHandler(this::metrics);
       rb.getRoute("contract").addHandler(this::contract);
-      rb.getRoute("authChallenge").addHandler(body(Auth.ChallengeRequest.class,
+      rb.getRoute("authChallenge").addHandler(s.limits().perClient()).addHandler(body(Auth.ChallengeRequest.class,
           (ctx, req) -> s.auth().challenge(req, ctx.request().remoteAddress().hostAddress())));
-      rb.getRoute("authVerify").addHandler(body(Auth.VerifyRequest.class, (ctx, req) -> s.auth().verify(req)));
+      rb.getRoute("authVerify").addHandler(s.limits().perClient()).addHandler(body(Auth.VerifyRequest.class, (ctx, req) -> s.auth().verify(req)));
       rb.getRoute("getAccount").addHandler(authenticated(200, this::account));
       rb.getRoute("createApiKey").addHandler(authenticated(201, this::createApiKey));
-      rb.getRoute("createQuote").addHandler(body(Quotes.Request.class, (ctx, req) -> s.quotes().quote(req)));
+      rb.getRoute("createQuote").addHandler(s.limits().perClient()).addHandler(body(Quotes.Request.class, (ctx, req) -> s.quotes().quote(req)));
       rb.getRoute("listHosts").addHandler(this::listHosts);
       rb.getRoute("getHost").addHandler(ctx -> reply(ctx, 200, s.hosts().get(ctx.pathParam("id"))));
       rb.getRoute("pingHost").addHandler(authenticated(200, this::pingHost));
@@ -110,7 +111,7 @@ public final class HttpApiVerticle extends VerticleBase {
       rb.getRoute("putTeamMember").addHandler(authenticated(200, this::putTeamMember));
       rb.getRoute("deleteTeamMember").addHandler(authenticated(204, this::deleteTeamMember));
       rb.getRoute("putTeamQuota").addHandler(authenticated(200, this::putTeamQuota));
-      rb.getRoute("createBooking").addHandler(authenticated(201,
+      rb.getRoute("createBooking").addHandler(s.limits().perClientAndAccount()).addHandler(authenticated(201,
           (ctx, who) -> s.placement().place(who.accountId(), decode(ctx, Bookings.CreateRequest.class))));
       rb.getRoute("listBookings").addHandler(authenticated(200, (ctx, who) -> s.bookings().list(who.accountId(),
           ctx.queryParams().get("teamId"), ctx.queryParams().get("state"), ctx.queryParams().get("after"),
@@ -158,6 +159,7 @@ public final class HttpApiVerticle extends VerticleBase {
           .setIdleTimeout(0);
       server = vertx.createHttpServer(options)
           .requestHandler(router)
+          .invalidRequestHandler(InvalidRequests::answer)
           .webSocketHandshakeHandler(this::handshake)
           .webSocketHandler(ws -> {
             if ("/v1/hosts/connect".equals(ws.path())) hostConnections.handle(ws);
@@ -294,7 +296,11 @@ public final class HttpApiVerticle extends VerticleBase {
   }
 
   private io.vertx.core.Handler<RoutingContext> authenticated(int status, AuthenticatedHandler h) {
-    return ctx -> reply(ctx, status, s.auth().authenticate(ctx.request().getHeader("Authorization")).compose(who -> h.handle(ctx, who)));
+    return ctx -> {
+      Principal known = RateLimits.principal(ctx); // already authenticated to count its requests
+      Future<Principal> who = known != null ? Future.succeededFuture(known) : s.auth().authenticate(ctx.request().getHeader("Authorization"));
+      reply(ctx, status, who.compose(p -> h.handle(ctx, p)));
+    };
   }
 
   private <T> io.vertx.core.Handler<RoutingContext> body(Class<T> type, BiFunction<RoutingContext, T, Future<?>> call) {
@@ -312,7 +318,7 @@ public final class HttpApiVerticle extends VerticleBase {
   private static <T> T decode(RoutingContext ctx, Class<T> type) {
     String text = ctx.body() == null ? null : ctx.body().asString();
     if (text == null || text.isBlank()) throw RespoolException.invalid("a JSON body is required");
-    return Json.decode(text, type);
+    return Json.decodeRequest(text, type);
   }
 
   private static <T> T param(RoutingContext ctx, String name, Function<String, T> parse) {

@@ -33,12 +33,15 @@ public final class Problems {
       detail = e.getMessage();
     } else if (f instanceof ValidatorException v) {
       code = ErrorCode.INVALID_REQUEST;
-      detail = v.getMessage();
+      detail = ValidationMessages.describe(v);
     } else if (f instanceof ReplyException r) {
       code = r.failureType() == ReplyFailure.NO_HANDLERS ? ErrorCode.CONFLICT
           : r.failureType() == ReplyFailure.TIMEOUT ? ErrorCode.HOST_UNREACHABLE
           : ErrorCode.fromStatus(r.failureCode());
       detail = r.failureType() == ReplyFailure.NO_HANDLERS ? "host is not connected to any gateway node" : r.getMessage();
+    } else if (f instanceof HttpException h && h.getCause() instanceof ValidatorException v) { // the router wraps the contract's verdict
+      code = ErrorCode.INVALID_REQUEST;
+      detail = ValidationMessages.describe(v);
     } else if (f instanceof HttpException h) {
       code = ErrorCode.fromStatus(h.getStatusCode());
       detail = h.getPayload() != null ? h.getPayload() : code.title();
@@ -58,6 +61,7 @@ public final class Problems {
 
   public static void send(RoutingContext ctx, ErrorCode code, String detail) {
     HttpServerResponse res = ctx.response();
+    if (ctx.failure() instanceof RateLimitedException r && !res.headWritten()) res.putHeader("Retry-After", Long.toString(r.retryAfterSeconds()));
     if (res.headWritten()) {
       if (!res.ended()) res.reset();
       return;
