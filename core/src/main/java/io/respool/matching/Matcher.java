@@ -81,6 +81,8 @@ public final class Matcher {
       if (r == null && d.gpus() > 0) {
         m = gpuModelFor(h, wantedModel);
         if (m == null) r = Reason.GPU_MODEL_UNAVAILABLE;
+        // a host whose driver cannot hand a task its own GPUs would accept the booking and fail the task
+        else if (!h.gpuDrivers().contains(d.requiredDriver())) r = Reason.NO_GPU_DRIVER;
       }
       if (r != null) {
         eliminated[r.ordinal()]++;
@@ -288,8 +290,6 @@ public final class Matcher {
   private static Reason staticCheck(Demand d, HostOffer h) {
     if (!h.online()) return Reason.HOST_OFFLINE;
     if (!h.drivers().contains(d.requiredDriver())) return Reason.NO_DRIVER;
-    // a host whose driver cannot hand a task its own GPUs would accept the booking and fail the task
-    if (d.gpus() > 0 && !h.gpuDrivers().contains(d.requiredDriver())) return Reason.NO_GPU_DRIVER;
     if (d.arch() != null && !d.arch().equalsIgnoreCase(h.arch())) return Reason.ARCH;
     if (d.region() != null && !d.region().equalsIgnoreCase(h.region())) return Reason.REGION;
     if (d.minReputation() != null && h.reputation() < d.minReputation()) return Reason.REPUTATION;

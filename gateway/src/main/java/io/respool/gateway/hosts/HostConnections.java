@@ -178,7 +178,10 @@ public final class HostConnections {
     /** Binary frames carry the streams (terminals, files, forwards), once registered. */
     void onBinary(io.vertx.core.buffer.Buffer bytes) {
       if (streams == null) refuse(null, RespoolException.invalid("binary frames are accepted only after registration"));
-      else streams.fromWorker(bytes);
+      else {
+        String refused = streams.fromWorker(bytes);
+        if (refused != null) refuse(null, RespoolException.invalid(refused));
+      }
     }
 
     void onText(String text) {

@@ -101,32 +101,37 @@ final class HostStreams {
   }
 
   /** A binary frame from the worker. */
-  void fromWorker(Buffer bytes) {
+  /** A binary frame from the worker; returns why it is refused when it is no stream frame at all (null otherwise). */
+  String fromWorker(Buffer bytes) {
     StreamFrame f;
     try {
       f = StreamFrame.decode(bytes.getBytes());
     } catch (StreamProtocolException e) {
       Relayed r = bytes.length() >= 4 ? byId.get(bytes.getUnsignedInt(0)) : null;
-      if (r != null) abort(r, "host " + hostId + " sent a bad frame: " + e.getMessage());
-      else LOG.warn("host {} sent a bad stream frame: {}", hostId, e.getMessage());
-      return;
+      if (r != null) {
+        abort(r, "host " + hostId + " sent a bad frame: " + e.getMessage());
+        return null;
+      }
+      LOG.warn("host {} sent a bad stream frame: {}", hostId, e.getMessage());
+      return "a binary frame must be a stream frame [streamId u32][channel u8][payload]: " + e.getMessage();
     }
     Relayed r = byId.get(f.streamId());
     if (r == null || !r.open) {
       // a stream this side no longer knows (ended, or opened after we gave up on it): stop it there too
       if (f.channel() != Channel.EXIT && f.channel() != Channel.CLOSE) link.binary(Buffer.buffer(StreamFrame.close(f.streamId(), "no such stream").encode()));
-      return;
+      return null;
     }
     if (!f.channel().sentByWorker()) {
       abort(r, "host " + hostId + " sent " + f.channel() + ", which only a gateway may send");
-      return;
+      return null;
     }
     if (f.channel().isData() && r.workerCredit.take(f.payload().length) < f.payload().length) {
       abort(r, "host " + hostId + " sent output beyond the credit it was granted");
-      return;
+      return null;
     }
     toUser(r, f.channel(), f.payload());
     if (f.channel() == Channel.EXIT || f.channel() == Channel.CLOSE) end(r);
+    return null;
   }
 
   /** The connection ended: every stream's user hears why. */

@@ -141,8 +141,9 @@ public final class HttpApiVerticle extends VerticleBase {
           AuthorizedKeys.parse(decode(ctx, Terminal.SshKeysRequest.class).keys()))));
       rb.getRoute("listBookingSessions").addHandler(authenticated(200, (ctx, who) -> s.terminals().service().sessions(who.accountId(),
           ctx.pathParam("id"), ctx.queryParams().get("after"), Objects.requireNonNullElse(param(ctx, "limit", Integer::valueOf), 100))));
-      rb.getRoute("bookingTerminal").addHandler(ctx -> Problems.send(ctx, ErrorCode.INVALID_REQUEST,
-          "the terminal is a WebSocket (" + TerminalSocket.PROTOCOL + "): send an upgrade request"));
+      // a plain GET: who asks is checked first (401 before anything else), then told to upgrade
+      rb.getRoute("bookingTerminal").addHandler(authenticated(400, (ctx, who) -> Future.failedFuture(RespoolException.invalid(
+          "the terminal is a WebSocket (" + TerminalSocket.PROTOCOL + "): send an upgrade request"))));
       Router router = rb.createRouter();
       router.route().failureHandler(Problems::handle);
       for (ErrorCode c : List.of(ErrorCode.NOT_FOUND, ErrorCode.METHOD_NOT_ALLOWED, ErrorCode.PAYLOAD_TOO_LARGE,
