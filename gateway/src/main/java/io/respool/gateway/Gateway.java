@@ -133,7 +133,10 @@ public final class Gateway implements AutoCloseable {
       closeables.add(() -> vertx.close().await(30, TimeUnit.SECONDS));
 
       Pool pool = Databases.pool(vertx, pgUrl, config.dbPoolSize());
-      RedisAPI redis = RedisAPI.api(Redis.createClient(vertx, new RedisOptions().setConnectionString(redisUrl)));
+      // every booking, quote and sign-in asks Redis (rate limits, nonces): the client's defaults (6 connections, 24 waiting)
+      // answered a burst of bookings with "pool reached max wait queue size" — a 500 (bench/placements.sh at C=64)
+      RedisAPI redis = RedisAPI.api(Redis.createClient(vertx, new RedisOptions().setConnectionString(redisUrl)
+          .setMaxPoolSize(16).setMaxPoolWaiting(8192)));
       JWTAuth jwt = JWTAuth.create(vertx, new JWTAuthOptions()
           .addPubSecKey(new PubSecKeyOptions().setAlgorithm("HS256").setBuffer(jwtSecret(config, pool)))
           .setJWTOptions(new JWTOptions().setIssuer("respool")));
