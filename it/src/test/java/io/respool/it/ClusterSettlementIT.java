@@ -107,8 +107,16 @@ class ClusterSettlementIT {
         // the outbox: every rental in exactly one mined transaction, and the operator sent nothing else
         Pool db = Databases.pool(a.vertx(), TestServices.get().pgUrl, 1);
         List<Row> txs = new ArrayList<>();
-        db.preparedQuery("SELECT tx_hash, state, rental_ids FROM chain_txs WHERE chain = $1").execute(Tuple.of("ethereum:" + chain.chainId()))
-            .await(10, TimeUnit.SECONDS).forEach(txs::add);
+        // the watcher marks a deposit SETTLED from the confirmed log; the submitter marks its transaction MINED when it
+        // next follows the receipt — a separate round, so wait (bounded) until no transaction is still in flight
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        do {
+          txs.clear();
+          db.preparedQuery("SELECT tx_hash, state, rental_ids FROM chain_txs WHERE chain = $1").execute(Tuple.of("ethereum:" + chain.chainId()))
+              .await(10, TimeUnit.SECONDS).forEach(txs::add);
+          if (txs.stream().noneMatch(t -> "SENT".equals(t.getString("state")) || "SIGNED".equals(t.getString("state")))) break;
+          Thread.sleep(100);
+        } while (System.nanoTime() < deadline);
         for (String id : rentals) {
           assertThat(txs.stream().filter(t -> List.of(t.getArrayOfStrings("rental_ids")).contains(id)))
               .as("transactions holding " + id).singleElement().satisfies(t -> assertThat(t.getString("state")).isEqualTo("MINED"));
