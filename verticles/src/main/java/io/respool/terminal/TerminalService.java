@@ -82,7 +82,10 @@ public final class TerminalService {
   /** A key checked and fingerprinted by the edge (which parses authorized_keys lines). */
   public record NewKey(String type, int bits, String fingerprint, String publicKey, String comment) {}
 
-  /** Replaces the account's keys as a whole (an empty list removes them all). */
+  /**
+   * Replaces the account's keys as a whole (an empty list removes them all); they are listed in the
+   * order given (each row stamped with the statement's own clock, not the transaction's start).
+   */
   public Future<Terminal.SshKeys> putKeys(String accountId, List<NewKey> keys) {
     if (keys.size() > MAX_KEYS) throw RespoolException.invalid("at most " + MAX_KEYS + " keys");
     return pool.withTransaction(tx -> tx.preparedQuery("DELETE FROM ssh_keys WHERE account_id = $1").execute(Tuple.of(accountId))
@@ -91,8 +94,8 @@ public final class TerminalService {
           List<Tuple> rows = new ArrayList<>();
           for (NewKey k : keys) rows.add(Tuple.of(accountId, k.fingerprint(), k.type(), k.bits(), k.publicKey(), k.comment()));
           return tx.preparedQuery("""
-                  INSERT INTO ssh_keys (account_id, fingerprint, key_type, bits, public_key, comment)
-                  VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (account_id, fingerprint) DO NOTHING""")
+                  INSERT INTO ssh_keys (account_id, fingerprint, key_type, bits, public_key, comment, added_at)
+                  VALUES ($1, $2, $3, $4, $5, $6, clock_timestamp()) ON CONFLICT (account_id, fingerprint) DO NOTHING""")
               .executeBatch(rows);
         })).compose(x -> keys(accountId));
   }
