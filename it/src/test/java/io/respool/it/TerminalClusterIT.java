@@ -121,6 +121,7 @@ class TerminalClusterIT {
     List<String> cmd = new java.util.ArrayList<>(List.of("ssh", "-p", Integer.toString(a.sshPort())));
     cmd.addAll(OpenSsh.options(a.sshPort(), key, null));
     cmd.addAll(List.of(booking + "@127.0.0.1", "head -c " + size + " /dev/zero; touch " + done));
+    long heapBefore = heapAfterGc();
     Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
     try {
       InputStream out = p.getInputStream();
@@ -131,6 +132,10 @@ class TerminalClusterIT {
       Thread.sleep(3000);
       OpenSsh.Result check = OpenSsh.ssh(a.sshPort(), key, booking, "test -e " + done + " && echo finished || echo held");
       assertThat(check.out()).as("the command is held back by the reader, not buffered ahead of it").isEqualTo("held\n");
+      // both gateways and the worker live in this JVM: whatever they buffer for the held stream is on this heap
+      long held = heapAfterGc() - heapBefore;
+      System.out.printf("TerminalClusterIT: heap after GC grew by %.1f MiB while 100 MB waited behind a reader reading nothing%n", held / 1048576.0);
+      assertThat(held).as("heap grown by %d bytes while 100 MB wait behind a reader that reads nothing", held).isLessThan(32L << 20);
       CompletableFuture<Long> rest = CompletableFuture.supplyAsync(() -> {
         long n = 0;
         try {
@@ -146,6 +151,13 @@ class TerminalClusterIT {
     } finally {
       p.destroyForcibly();
     }
+  }
+
+  /** The heap in use after a full collection: what is really held, not garbage waiting for a collection. */
+  static long heapAfterGc() {
+    java.lang.management.MemoryMXBean memory = java.lang.management.ManagementFactory.getMemoryMXBean();
+    memory.gc();
+    return memory.getHeapMemoryUsage().getUsed();
   }
 
   @Test

@@ -151,6 +151,35 @@ public final class TerminalService {
         .execute(Tuple.of(id, e.bytesIn(), e.bytesOut(), e.exitCode(), e.exitSignal(), reason)).mapEmpty();
   }
 
+  /** The byte counts so far of one open session. */
+  public record Progress(String id, long bytesIn, long bytesOut) {}
+
+  /**
+   * Stamps the node's open sessions as alive, with their byte counts so far (one statement for all
+   * of them), and ends at its last stamp every session, of any node, not stamped for {@code stale}:
+   * its node died with it. Returns how many such sessions were ended.
+   */
+  public Future<Integer> keepAlive(List<Progress> open, java.time.Duration stale) {
+    String[] ids = open.stream().map(Progress::id).toArray(String[]::new);
+    Long[] in = open.stream().map(Progress::bytesIn).toArray(Long[]::new);
+    Long[] out = open.stream().map(Progress::bytesOut).toArray(Long[]::new);
+    Future<Void> stamped = ids.length == 0 ? Future.succeededFuture() : pool.preparedQuery("""
+            UPDATE terminal_sessions s SET seen_at = now(), bytes_in = p.bytes_in, bytes_out = p.bytes_out
+            FROM unnest($1::text[], $2::bigint[], $3::bigint[]) AS p(id, bytes_in, bytes_out)
+            WHERE s.id = p.id AND s.ended_at IS NULL""").execute(Tuple.of(ids, in, out)).mapEmpty();
+    return stamped.compose(x -> pool.preparedQuery("""
+            UPDATE terminal_sessions SET ended_at = seen_at, end_reason = 'gateway node ' || node || ' went away with the session'
+            WHERE ended_at IS NULL AND seen_at < now() - make_interval(secs => $1)""")
+        .execute(Tuple.of((double) stale.toMillis() / 1000)).map(rows -> rows.rowCount()));
+  }
+
+  /** A node starting: the sessions it left open in a previous life (same node id) end at their last stamp. */
+  public Future<Integer> endLeftOpen(String node) {
+    return pool.preparedQuery("""
+            UPDATE terminal_sessions SET ended_at = seen_at, end_reason = 'gateway node ' || node || ' restarted without the session'
+            WHERE ended_at IS NULL AND node = $1""").execute(Tuple.of(node)).map(rows -> rows.rowCount());
+  }
+
   /** The booking's sessions, newest first, for its owner and its team's members (404 for anyone else). */
   public Future<Page<Terminal.Session>> sessions(String accountId, String bookingId, String after, int limit) {
     if (limit < 1 || limit > 500) throw RespoolException.invalid("limit must be between 1 and 500");

@@ -111,6 +111,11 @@ public final class TerminalSession {
     };
   }
 
+  /** Its byte counts so far, for the audit row kept up to date while it is open. */
+  TerminalService.Progress progress() {
+    return new TerminalService.Progress(id, stream.bytesIn(), stream.bytesOut());
+  }
+
   void end(StreamExit exit, String reason) {
     if (!ended.compareAndSet(false, true)) return;
     owner.ended(this, new TerminalService.Ending(stream.bytesIn(), stream.bytesOut(), exit == null ? null : exit.exitCode(),

@@ -110,6 +110,21 @@ public final class TerminalSessions {
 
   public int size() { return open.size(); }
 
+  /**
+   * Stamps this node's open sessions in their audit rows (with their byte counts so far) and ends
+   * those of nodes that stopped stamping theirs for {@code stale}: a node killed with its sessions.
+   */
+  Future<Integer> keepAlive(Duration stale) {
+    return service.keepAlive(open.values().stream().map(TerminalSession::progress).toList(), stale)
+        .onSuccess(n -> { if (n > 0) LOG.info("ended {} terminal session(s) of gateway nodes that went away", n); });
+  }
+
+  /** This node starts: what it left open in a previous life under the same id ends. */
+  Future<Integer> endLeftOpen() {
+    return service.endLeftOpen(node)
+        .onSuccess(n -> { if (n > 0) LOG.info("ended {} terminal session(s) this node ({}) left open when it last stopped", n, node); });
+  }
+
   /** An event published in the cluster: ends the sessions it leaves without a workload. */
   void onEvent(Event e) {
     if (open.isEmpty()) return;
