@@ -20,6 +20,7 @@ import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -110,10 +111,13 @@ public final class HostRegistry {
   }
 
   /**
-   * Records heartbeats (host id → session id) in one statement. A host that a sweeper had marked
-   * offline while its session was still alive comes back online (host.joined).
+   * Records heartbeats (host id → session id) in one statement; returns how many sessions still
+   * speak for their host. A host left offline while one of its sessions is alive comes back online
+   * with that session (host.joined): a sweeper had marked it offline too early, or a registration of
+   * an older connection, written late, took the host and went offline with it after the newer one
+   * registered. A host online with another session is left to it.
    */
-  public Future<Integer> touch(Map<String, String> sessions) {
+  public Future<Integer> touch(Map<String, String> sessions, String node) {
     if (sessions.isEmpty()) return Future.succeededFuture(0);
     String[] ids = sessions.keySet().toArray(String[]::new);
     String[] sids = new String[ids.length];
@@ -123,18 +127,20 @@ public final class HostRegistry {
             WHERE h.id = v.id AND h.session_id = v.session RETURNING h.id, h.online""")
         .execute(Tuple.tuple().addArrayOfString(ids).addArrayOfString(sids))
         .compose(rows -> {
-          List<Future<?>> revived = new ArrayList<>();
-          for (Row r : rows) {
-            if (!r.getBoolean("online")) revived.add(revive(r.getString("id"), sessions.get(r.getString("id"))));
-          }
-          return Future.all(revived).map(rows.rowCount());
+          Map<String, String> offline = new HashMap<>(sessions);
+          for (Row r : rows) if (r.getBoolean("online")) offline.remove(r.getString("id"));
+          return (offline.isEmpty() ? Future.succeededFuture() : revive(offline, node)).map(rows.rowCount());
         });
   }
 
-  private Future<List<HostView>> revive(String hostId, String sessionId) {
-    return inTransaction(tx -> tx.preparedQuery(
-            "UPDATE hosts SET online = true, last_seen = now() WHERE id = $1 AND session_id = $2 AND NOT online RETURNING " + COLUMNS)
-        .execute(Tuple.of(hostId, sessionId))
+  private Future<List<HostView>> revive(Map<String, String> sessions, String node) {
+    String[] ids = sessions.keySet().toArray(String[]::new);
+    String[] sids = new String[ids.length];
+    for (int i = 0; i < ids.length; i++) sids[i] = sessions.get(ids[i]);
+    return inTransaction(tx -> tx.preparedQuery("""
+            UPDATE hosts h SET online = true, session_id = v.live_session, node = $3, last_seen = now()
+            FROM unnest($1::text[], $2::text[]) AS v(host, live_session) WHERE h.id = v.host AND NOT h.online RETURNING """ + COLUMNS)
+        .execute(Tuple.tuple().addArrayOfString(ids).addArrayOfString(sids).addString(node))
         .compose(rows -> emit(tx, rows, JOINED)));
   }
 

@@ -109,8 +109,29 @@ class HostRegistryTest {
     assertThat(await(registry.get(stale)).online()).isFalse();
 
     // the session was alive after all: its next heartbeat brings the host back
-    assertThat(await(registry.touch(Map.of(stale, "s", fresh, "other-session")))).isEqualTo(1);
+    assertThat(await(registry.touch(Map.of(stale, "s", fresh, "other-session"), "n"))).isEqualTo(1);
     assertThat(await(registry.get(stale)).online()).isTrue();
+  }
+
+  @Test
+  void aLiveSessionTakesBackAHostThatALateRegistrationOfAClosedOneTookOffline() throws Exception {
+    String id = newHostId();
+    long before = await(events.head(HostRegistry.STREAM));
+    // the worker's first connection timed out registering; its second registered; then the first
+    // connection's write landed (taking the host) and, its socket gone, was undone (offline)
+    await(registry.register(id, info("late", 2, null), "second", "node-b"));
+    await(registry.register(id, info("late", 2, null), "first", "node-a"));
+    assertThat(await(registry.disconnect(id, "first"))).isTrue();
+    assertThat(await(registry.get(id)).online()).isFalse();
+
+    assertThat(await(registry.touch(Map.of(id, "second"), "node-b"))).as("the row no longer names the live session").isZero();
+
+    assertThat(await(registry.get(id)).online()).as("the live session's heartbeat brings it back").isTrue();
+    assertThat(await(registry.touch(Map.of(id, "second"), "node-b"))).as("and it speaks for the host again").isEqualTo(1);
+    assertThat(await(registry.disconnect(id, "first"))).as("the closed session cannot take it offline again").isFalse();
+    List<String> types = new ArrayList<>();
+    for (Event e : await(events.read(HostRegistry.STREAM, before, Long.MAX_VALUE, 1000))) if (e.data().contains(id)) types.add(e.type());
+    assertThat(types).containsExactly(HostRegistry.JOINED, HostRegistry.UPDATED, HostRegistry.LEFT, HostRegistry.JOINED);
   }
 
   @Test

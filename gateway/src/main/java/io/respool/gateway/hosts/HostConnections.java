@@ -138,7 +138,7 @@ public final class HostConnections {
     if (pendingHeartbeats.isEmpty()) return Future.succeededFuture();
     Map<String, String> batch = pendingHeartbeats;
     pendingHeartbeats = new HashMap<>();
-    return registry.touch(batch).<Void>mapEmpty()
+    return registry.touch(batch, node).<Void>mapEmpty()
         .onFailure(err -> LOG.warn("heartbeat batch of {} failed: {}", batch.size(), err.getMessage()));
   }
 
