@@ -426,6 +426,37 @@ static u64 accept_admin(Ctx *c) {
 }
 
 // ---- rentals ----------------------------------------------------------------------------------
+// What open and open_token share. The terms (data after the tag: rental_id[32] host[32] amount
+// u64 expires_at i64) are checked and the escrow's address derived; `seeds` is left holding its
+// seeds and bump, to sign its creation. The renter is in the seeds: nobody else can take "their"
+// rental id, whatever they see in flight.
+static u64 open_terms(const Ctx *c, const AccountInfo *renter, const AccountInfo *escrow, Slice seeds[4], u8 *bump) {
+  const Pubkey *host = RDKEY(33);
+  if (RD64(65) == 0) return E_ZERO_AMOUNT;
+  if (key_is_zero(host) || key_eq(host, escrow->key)) return E_INVALID_HOST;
+  if (RDI64(73) <= now()) return E_EXPIRY_NOT_IN_FUTURE;
+  if (key_eq(escrow->owner, c->program_id)) return E_RENTAL_EXISTS;
+  seeds[0] = (Slice){"rental", 6}; seeds[1] = (Slice){renter->key, 32}; seeds[2] = (Slice){RDKEY(1), 32}; seeds[3] = (Slice){bump, 1};
+  Pubkey addr;
+  if (sol_try_find_program_address(seeds, 3, c->program_id, &addr, bump) != 0) return E_WRONG_ADDRESS;
+  return key_eq(escrow->key, &addr) ? 0 : E_WRONG_ADDRESS;
+}
+
+// Writes the escrow just created from the terms (mint zero for SOL) and emits Opened.
+static void record_open(const Ctx *c, const Config *cfg, const AccountInfo *renter, const AccountInfo *escrow, u8 bump,
+                        const Pubkey *mint, u8 vault_bump) {
+  const Pubkey *id = RDKEY(1), *host = RDKEY(33);
+  u64 amount = RD64(65);
+  i64 expires_at = RDI64(73);
+  Escrow *e = (Escrow *)escrow->data;
+  e->kind = KIND_ESCROW; e->bump = bump; e->fee_bps = cfg->fee_bps; e->status = STATUS_OPEN; e->vault_bump = vault_bump;
+  key_copy(&e->rental_id, id); key_copy(&e->renter, renter->key); key_copy(&e->host, host); key_copy(&e->mint, mint);
+  e->deposit = amount; e->expires_at = expires_at;
+  EV_KEY(0, id); EV_KEY(32, renter->key); EV_KEY(64, host); EV_KEY(96, mint);
+  EV_U64(128, amount); EV_U64(136, expires_at); *(u16 *)(CTX->event + 144) = cfg->fee_bps;
+  emit("Opened", 6, 146);
+}
+
 // open: [renter (signer, writable), escrow (writable, PDA ["rental", renter, rental id]),
 // config, system program]; data: rental_id[32] host[32] amount u64 expires_at i64
 static u64 open(Ctx *c) {
@@ -434,31 +465,11 @@ static u64 open(Ctx *c) {
   TRY(signer(renter)); TRY(writable(renter)); TRY(writable(escrow)); TRY(is_system_program(&c->ka[3]));
   const Config *cfg;
   TRY(load_config(c, &c->ka[2], &cfg));
-
-  const Pubkey *id = RDKEY(1), *host = RDKEY(33);
-  u64 amount = RD64(65);
-  i64 expires_at = RDI64(73);
-  if (amount == 0) return E_ZERO_AMOUNT;
-  if (key_is_zero(host) || key_eq(host, escrow->key)) return E_INVALID_HOST;
-  if (expires_at <= now()) return E_EXPIRY_NOT_IN_FUTURE;
-  if (key_eq(escrow->owner, c->program_id)) return E_RENTAL_EXISTS;
-
-  // The renter is in the seeds: nobody else can take "their" rental id, whatever they see in flight.
-  Pubkey addr; u8 bump;
-  Slice seeds[4] = {{"rental", 6}, {renter->key, 32}, {id, 32}, {&bump, 1}};
-  if (sol_try_find_program_address(seeds, 3, c->program_id, &addr, &bump) != 0) return E_WRONG_ADDRESS;
-  if (!key_eq(escrow->key, &addr)) return E_WRONG_ADDRESS;
+  Slice seeds[4]; u8 bump;
+  TRY(open_terms(c, renter, escrow, seeds, &bump));
   const SignerSeeds ss = {seeds, 4};
-  TRY(create_pda(c, renter, escrow, sizeof(Escrow), amount, &ss));  // rent + deposit in one CPI
-
-  Escrow *e = (Escrow *)escrow->data;
-  e->kind = KIND_ESCROW; e->bump = bump; e->fee_bps = cfg->fee_bps; e->status = STATUS_OPEN;
-  key_copy(&e->rental_id, id); key_copy(&e->renter, renter->key); key_copy(&e->host, host);
-  e->deposit = amount; e->expires_at = expires_at;
-
-  EV_KEY(0, id); EV_KEY(32, renter->key); EV_KEY(64, host); EV_KEY(96, &e->mint);
-  EV_U64(128, amount); EV_U64(136, expires_at); *(u16 *)(CTX->event + 144) = cfg->fee_bps;
-  emit("Opened", 6, 146);
+  TRY(create_pda(c, renter, escrow, sizeof(Escrow), RD64(65), &ss));  // rent + deposit in one CPI
+  record_open(c, cfg, renter, escrow, bump, &SYSTEM_PROGRAM, 0);
   return 0;
 }
 
@@ -614,6 +625,11 @@ static u64 load_vault(const Ctx *c, const AccountInfo *escrow, const Escrow *e, 
   return 0;
 }
 
+// The escrow's seeds, to sign for its vault. They point into the escrow's data: use them before it is closed.
+static void escrow_seeds(const Escrow *e, Slice seeds[4]) {
+  seeds[0] = (Slice){"rental", 6}; seeds[1] = (Slice){&e->renter, 32}; seeds[2] = (Slice){&e->rental_id, 32}; seeds[3] = (Slice){&e->bump, 1};
+}
+
 // CPIs into the Token program get the instruction's whole account table (the runtime picks the
 // ones the callee names), which saves copying AccountInfos onto the 512-byte stack. Each entry's
 // data_len is refreshed first: the runtime takes it as our view of the length, and an account
@@ -655,19 +671,9 @@ static u64 open_token(Ctx *c) {
   if (!key_eq(mint->owner, &TOKEN_PROGRAM)) return E_WRONG_OWNER;
   if (live_len(mint) != MINT_LEN || mint->data[45] != 1) return E_WRONG_MINT;
   TRY(token_account(from, mint->key, renter->key));
-
-  const Pubkey *id = RDKEY(1), *host = RDKEY(33);
-  u64 amount = RD64(65);
-  i64 expires_at = RDI64(73);
-  if (amount == 0) return E_ZERO_AMOUNT;
-  if (key_is_zero(host) || key_eq(host, escrow->key)) return E_INVALID_HOST;
-  if (expires_at <= now()) return E_EXPIRY_NOT_IN_FUTURE;
-  if (key_eq(escrow->owner, c->program_id)) return E_RENTAL_EXISTS;
-
-  Pubkey addr; u8 bump, vbump;
-  Slice seeds[4] = {{"rental", 6}, {renter->key, 32}, {id, 32}, {&bump, 1}};
-  if (sol_try_find_program_address(seeds, 3, c->program_id, &addr, &bump) != 0) return E_WRONG_ADDRESS;
-  if (!key_eq(escrow->key, &addr)) return E_WRONG_ADDRESS;
+  Slice seeds[4]; u8 bump, vbump;
+  TRY(open_terms(c, renter, escrow, seeds, &bump));
+  Pubkey addr;
   Slice vseeds[3] = {{"vault", 5}, {escrow->key, 32}, {&vbump, 1}};
   if (sol_try_find_program_address(vseeds, 2, c->program_id, &addr, &vbump) != 0) return E_WRONG_ADDRESS;
   if (!key_eq(vault->key, &addr)) return E_WRONG_ADDRESS;
@@ -681,16 +687,8 @@ static u64 open_token(Ctx *c) {
     const AccountMeta m[2] = {{vault->key, true, false}, {mint->key, false, false}};
     TRY(token_call(c, m, 2, d, 33, NULL));
   }
-  TRY(token_transfer(c, from, vault, renter, amount, NULL));
-
-  Escrow *e = (Escrow *)escrow->data;
-  e->kind = KIND_ESCROW; e->bump = bump; e->fee_bps = cfg->fee_bps; e->status = STATUS_OPEN; e->vault_bump = vbump;
-  key_copy(&e->rental_id, id); key_copy(&e->renter, renter->key); key_copy(&e->host, host); key_copy(&e->mint, mint->key);
-  e->deposit = amount; e->expires_at = expires_at;
-
-  EV_KEY(0, id); EV_KEY(32, renter->key); EV_KEY(64, host); EV_KEY(96, mint->key);
-  EV_U64(128, amount); EV_U64(136, expires_at); *(u16 *)(CTX->event + 144) = cfg->fee_bps;
-  emit("Opened", 6, 146);
+  TRY(token_transfer(c, from, vault, renter, RD64(65), NULL));
+  record_open(c, cfg, renter, escrow, bump, mint->key, vbump);
   return 0;
 }
 
@@ -722,7 +720,8 @@ static u64 settle_token(Ctx *c) {
 
   EV_KEY(0, &e->rental_id); EV_KEY(32, &e->renter); EV_KEY(64, &e->host);
   EV_U64(96, host_amount); EV_U64(104, fee); EV_U64(112, e->deposit - used);
-  const Slice seeds[4] = {{"rental", 6}, {&e->renter, 32}, {&e->rental_id, 32}, {&e->bump, 1}};
+  Slice seeds[4];
+  escrow_seeds(e, seeds);
   const SignerSeeds ss = {seeds, 4};
   TRY(token_transfer(c, vault, &c->ka[4], escrow, host_amount, &ss));
   TRY(token_transfer(c, vault, &c->ka[5], escrow, fee, &ss));
@@ -751,7 +750,8 @@ static u64 reclaim_token(Ctx *c) {
   if (__builtin_add_overflow(e->expires_at, (i64)cfg->grace, &at)) return E_OVERFLOW;
   if (now() < at) return E_RECLAIM_TOO_EARLY;
   EV_KEY(0, &e->rental_id); EV_KEY(32, &e->renter); EV_U64(64, e->deposit);
-  const Slice seeds[4] = {{"rental", 6}, {&e->renter, 32}, {&e->rental_id, 32}, {&e->bump, 1}};
+  Slice seeds[4];
+  escrow_seeds(e, seeds);
   const SignerSeeds ss = {seeds, 4};
   TRY(token_transfer(c, vault, to, escrow, TOKEN_AMOUNT(vault), &ss));
   TRY(token_close(c, vault, renter, escrow, &ss));

@@ -29,7 +29,7 @@ ${table}
 - \`open\` and \`stake (first)\` find the canonical bump of a new PDA with
   \`sol_try_find_program_address\`: 1,500 CU per candidate bump tried. Bump 255 (half of all
   addresses) is the cheapest; each lower bump adds 1,500 (a rental id whose escrow has bump 254 or
-  less costs 5,415 or more; 6 or more tries, about 1 address in 32, would exceed 10,000). The
+  less costs 5,444 or more; 6 or more tries, about 1 address in 32, would exceed 10,000). The
   gateway picks rental ids, so it can pick ones whose escrow bump is 255 for the renter's key.
 - \`initialize\` derives two PDAs (ProgramData and the config), once per deployment.
 - \`open (address pre-funded)\`: someone sent lamports to the escrow address first; the program
