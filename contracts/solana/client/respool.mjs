@@ -18,7 +18,7 @@ export const keyOf = (bytes) => dec.decode(bytes);
 export const IX = {
   initialize: 0, setOperator: 1, open: 2, topUp: 3, settle: 4, settleMany: 5, reclaim: 6,
   stake: 7, requestUnstake: 8, cancelUnstake: 9, unstake: 10, slash: 11, claim: 12,
-  openToken: 13, settleToken: 14, reclaimToken: 15, proposeAdmin: 16, acceptAdmin: 17,
+  openToken: 13, settleToken: 14, reclaimToken: 15, proposeAdmin: 16, acceptAdmin: 17, topUpToken: 18,
 };
 
 export const ERRORS = {
@@ -91,6 +91,7 @@ export const data = {
   openToken: ({ rentalId, host, amount, expiresAt }) => new W(81).u8(IX.openToken).bytes(rentalId).key(host).u64(amount).i64(expiresAt).done(),
   settleToken: (used) => new W(9).u8(IX.settleToken).u64(used).done(),
   reclaimToken: () => new Uint8Array([IX.reclaimToken]),
+  topUpToken: ({ amount, newExpiresAt }) => new W(17).u8(IX.topUpToken).u64(amount).i64(newExpiresAt).done(),
   proposeAdmin: (admin) => new W(33).u8(IX.proposeAdmin).key(admin).done(),
   acceptAdmin: () => new Uint8Array([IX.acceptAdmin]),
 };
@@ -153,6 +154,9 @@ export async function instructions(programId) {
       acct(operator, R.READONLY_SIGNER), acct(config, R.READONLY), acct(escrow, R.WRITABLE),
       acct(vault ?? (await vaultPda(programId, escrow))[0], R.WRITABLE), acct(hostToken, R.WRITABLE), acct(treasuryToken, R.WRITABLE),
       acct(renterToken, R.WRITABLE), acct(renter, R.WRITABLE), acct(TOKEN_PROGRAM, R.READONLY)], data.settleToken(used)),
+    topUpToken: async (renter, { escrow, vault, renterToken, amount, newExpiresAt }) => ix([acct(renter, R.READONLY_SIGNER),
+      acct(escrow, R.WRITABLE), acct(vault ?? (await vaultPda(programId, escrow))[0], R.WRITABLE), acct(renterToken, R.WRITABLE),
+      acct(TOKEN_PROGRAM, R.READONLY)], data.topUpToken({ amount, newExpiresAt })),
     reclaimToken: async (renter, { escrow, vault, renterToken }) => ix([acct(renter, R.WRITABLE_SIGNER), acct(escrow, R.WRITABLE),
       acct(config, R.READONLY), acct(vault ?? (await vaultPda(programId, escrow))[0], R.WRITABLE), acct(renterToken, R.WRITABLE),
       acct(TOKEN_PROGRAM, R.READONLY)], data.reclaimToken()),

@@ -63,6 +63,7 @@ enum {
   IX_SETTLE_MANY = 5, IX_RECLAIM = 6, IX_STAKE = 7, IX_REQUEST_UNSTAKE = 8,
   IX_CANCEL_UNSTAKE = 9, IX_UNSTAKE = 10, IX_SLASH = 11, IX_CLAIM = 12,
   IX_OPEN_TOKEN = 13, IX_SETTLE_TOKEN = 14, IX_RECLAIM_TOKEN = 15, IX_PROPOSE_ADMIN = 16, IX_ACCEPT_ADMIN = 17,
+  IX_TOP_UP_TOKEN = 18,
 };
 
 // ---- accounts owned by this program (byte offsets are the documented layout) ------------------
@@ -692,6 +693,32 @@ static u64 open_token(Ctx *c) {
   return 0;
 }
 
+// top_up_token: [renter (signer), escrow (writable), vault (writable), renter's token account
+// (writable), token program]; data: amount u64 (0: none), new_expires_at i64 (0: keep; never earlier)
+static u64 top_up_token(Ctx *c) {
+  TRY(shape(c, 5, 17));
+  AccountInfo *renter = &c->ka[0], *escrow = &c->ka[1], *vault = &c->ka[2], *from = &c->ka[3];
+  TRY(signer(renter)); TRY(is_token_program(&c->ka[4]));
+  Escrow *e;
+  TRY(load_any_escrow(c, escrow, true, &e));
+  if (!key_eq(renter->key, &e->renter)) return E_NOT_RENTER;
+  TRY(load_vault(c, escrow, e, vault));
+  TRY(token_account(from, &e->mint, renter->key));
+  u64 amount = RD64(1);
+  i64 new_expires_at = RDI64(9);
+  if (amount == 0 && new_expires_at == 0) return E_ZERO_AMOUNT;
+  if (new_expires_at != 0 && new_expires_at < e->expires_at) return E_EXPIRY_NOT_EXTENDED;
+  u64 deposit;
+  if (__builtin_add_overflow(e->deposit, amount, &deposit)) return E_OVERFLOW;
+  TRY(token_transfer(c, from, vault, renter, amount, NULL));  // before the escrow is written: the CPI sees it unchanged
+  if (new_expires_at != 0) e->expires_at = new_expires_at;
+  e->deposit = deposit;
+  EV_KEY(0, &e->rental_id); EV_KEY(32, &e->renter);
+  EV_U64(64, amount); EV_U64(72, deposit); EV_U64(80, e->expires_at);
+  emit("ToppedUp", 8, 88);
+  return 0;
+}
+
 // settle_token: [operator (signer), config, escrow (writable), vault (writable), host's token
 // account (writable), treasury's token account (writable), renter's token account (writable),
 // renter (writable: gets the escrow's and the vault's rent), token program]; data: used u64.
@@ -907,6 +934,7 @@ u64 entrypoint(const u8 *input) {
     case IX_RECLAIM_TOKEN: return reclaim_token(c);
     case IX_PROPOSE_ADMIN: return propose_admin(c);
     case IX_ACCEPT_ADMIN: return accept_admin(c);
+    case IX_TOP_UP_TOKEN: return top_up_token(c);
     default: return E_INVALID_INSTRUCTION;
   }
 }

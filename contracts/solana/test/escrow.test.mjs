@@ -458,6 +458,7 @@ describe('instruction data', () => {
       settle_token: await env.ix.settleToken(env.operator, { escrow: t.escrow, hostToken: t.host.address, treasuryToken: t.host.address,
         renterToken: t.host.address, renter: t.renter.address, used: 1n }),
       reclaim_token: await env.ix.reclaimToken(t.renter, { escrow: t.escrow, renterToken: t.host.address }),
+      top_up_token: await env.ix.topUpToken(t.renter, { escrow: t.escrow, renterToken: t.host.address, amount: 1n, newExpiresAt: 0n }),
       propose_admin: env.ix.proposeAdmin(env.admin, env.admin.address),
       accept_admin: env.ix.acceptAdmin(env.admin),
     };
@@ -467,7 +468,7 @@ describe('instruction data', () => {
       assert.ok(name);
     }
     env.fails(await env.send([withData(all.settle, new Uint8Array([]))]), 'InvalidInstruction');
-    env.fails(await env.send([withData(all.settle, new Uint8Array([18]))]), 'InvalidInstruction');
+    env.fails(await env.send([withData(all.settle, new Uint8Array([19]))]), 'InvalidInstruction');
     env.fails(await env.send([withData(all.settle, new Uint8Array([255, 1, 2]))]), 'InvalidInstruction');
     env.fails(await env.send([{ ...all.settle, accounts: all.settle.accounts.slice(0, 5) }]), 'AccountCount');
     env.fails(await env.send([{ ...all.settle, accounts: [...all.settle.accounts, { address: t.host.address, role: AccountRole.READONLY }] }]), 'AccountCount');

@@ -205,6 +205,42 @@ describe('settle_token', () => {
   });
 });
 
+describe('top_up_token', () => {
+  it('adds tokens and extends the expiry, renter only, never earlier; the settlement counts the new deposit', async () => {
+    const t = await withTokenRental({ amount: 20n * USD, expiresIn: 600n });
+    const { env } = t;
+    const mallory = await env.wallet();
+    const malloryToken = await ata(env, t.m, mallory.address, 100n * USD);
+    const other = await createMint(env);
+    const otherToken = await ata(env, other, t.renter.address, 100n * USD);
+    const topUp = (over = {}) => env.ix.topUpToken(over.who ?? t.renter, { escrow: t.escrow, renterToken: t.renterToken, amount: 5n * USD,
+      newExpiresAt: T0 + 1200n, ...over });
+    env.fails(await env.send([await topUp({ who: mallory, renterToken: malloryToken })]), 'NotRenter');
+    env.fails(await env.send([await topUp({ renterToken: otherToken })]), 'WrongMint');
+    env.fails(await env.send([await topUp({ renterToken: malloryToken })]), 'WrongTokenAccount');
+    env.fails(await env.send([await topUp({ vault: await tokenAccountCopy(env, t.vault) })]), 'WrongAddress');
+    env.fails(await env.send([await topUp({ newExpiresAt: T0 + 599n })]), 'ExpiryNotExtended');
+    env.fails(await env.send([await topUp({ amount: 0n, newExpiresAt: 0n })]), 'ZeroAmount');
+    env.fails(await env.send([withAccount(await topUp(), 4, env.programId)]), 'WrongAddress');
+    env.fails(await env.send([env.ix.topUp(t.renter, t.escrow, 1n, 0n)]), 'WrongMint'); // the SOL top_up
+    const r = await conservedBoth(t, async () => env.ok(await env.send([await topUp()])));
+    recordCu('top_up_token', r);
+    assert.equal(tokens(env, t.vault), 25n * USD);
+    assert.equal(tokens(env, t.renterToken), 975n * USD);
+    const e = env.escrowState(t.escrow);
+    assert.equal(e.deposit, 25n * USD);
+    assert.equal(e.expiresAt, T0 + 1200n);
+    assert.deepEqual(r.events.map((x) => [x.name, x.amount, x.deposit, x.expiresAt]), [['ToppedUp', 5n * USD, 25n * USD, T0 + 1200n]]);
+    // only the expiry
+    env.ok(await env.send([await topUp({ amount: 0n, newExpiresAt: T0 + 1800n })]));
+    assert.equal(env.escrowState(t.escrow).expiresAt, T0 + 1800n);
+    // used up to the new deposit
+    env.fails(await env.send([await settleTok(t, 25n * USD + 1n)]), 'UsedExceedsDeposit');
+    await conservedBoth(t, async () => env.ok(await env.send([await settleTok(t, 22n * USD)])));
+    assert.equal(tokens(env, t.renterToken), 975n * USD + 3n * USD);
+  });
+});
+
 describe('reclaim_token', () => {
   it('refuses early and by someone else; from expiry + grace gives the renter every token and both rents', async () => {
     const t = await withTokenRental({ amount: 40n * USD, expiresIn: 600n });

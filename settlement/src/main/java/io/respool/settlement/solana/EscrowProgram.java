@@ -42,6 +42,7 @@ public final class EscrowProgram {
   static final int TAG_OPEN_TOKEN = 13;
   static final int TAG_SETTLE_TOKEN = 14;
   static final int TAG_RECLAIM_TOKEN = 15;
+  static final int TAG_TOP_UP_TOKEN = 18;
 
   private static final String[] ERRORS = {null, "InvalidInstruction", "InvalidDataLength", "AccountCount", "NotSigner", "NotWritable",
       "WrongOwner", "WrongAddress", "WrongKind", "AlreadyInitialized", "NotUpgradeAuthority", "NotAdmin", "NotOperator", "ZeroAmount",
@@ -100,6 +101,10 @@ public final class EscrowProgram {
     byte[] d = openData(rentalId, host, amount, expiresAt);
     d[0] = TAG_OPEN_TOKEN;
     return d;
+  }
+
+  static byte[] topUpTokenData(long amount, long newExpiresAt) {
+    return le(17).put((byte) TAG_TOP_UP_TOKEN).putLong(amount).putLong(newExpiresAt).array();
   }
 
   static byte[] settleTokenData(long used) {
@@ -180,6 +185,12 @@ public final class EscrowProgram {
         AccountMeta.writable(vault(escrow).address()), AccountMeta.writable(associatedTokenAccount(host, mint)),
         AccountMeta.writable(associatedTokenAccount(treasury, mint)), AccountMeta.writable(associatedTokenAccount(renter, mint)),
         AccountMeta.writable(renter), AccountMeta.readonly(TOKEN_PROGRAM)), settleTokenData(used));
+  }
+
+  /** {@code top_up_token}: renter S, escrow W, vault W, the renter's (associated) token account W, token program. */
+  public Instruction topUpToken(String renter, String escrow, String mint, long amount, long newExpiresAt) {
+    return new Instruction(programId, List.of(AccountMeta.signer(renter), AccountMeta.writable(escrow), AccountMeta.writable(vault(escrow).address()),
+        AccountMeta.writable(associatedTokenAccount(renter, mint)), AccountMeta.readonly(TOKEN_PROGRAM)), topUpTokenData(amount, newExpiresAt));
   }
 
   /** {@code reclaim_token}: renter S W, escrow W, config, vault W, the renter's token account W, token program. */

@@ -150,10 +150,6 @@ public final class SolanaPayments implements PaymentPort {
   /** Same rule as on Ethereum: the extra cost divided over the open deposits by what they hold; one extension waits at a time. */
   @Override
   public Future<Void> requestTopUp(SqlConnection tx, BookingRow b, long seconds, long extraCost) {
-    if (!SolanaConfig.CURRENCY.equals(b.currency())) {
-      return Future.failedFuture(new RespoolException(ErrorCode.CONFLICT, "booking " + b.id() + " is paid in " + b.currency()
-          + " on solana, whose escrow cannot be topped up yet (SOL escrows can): book a longer one, or a new one after this"));
-    }
     return tx.preparedQuery("SELECT host_id, amount, state FROM deposits WHERE booking_id = $1 ORDER BY host_id FOR UPDATE").execute(Tuple.of(b.id()))
         .compose(rows -> {
           Map<String, Long> weights = new TreeMap<>();
@@ -244,8 +240,15 @@ public final class SolanaPayments implements PaymentPort {
       } else if ("top-up".equals(due)) {
         String renter = r.getString("renter");
         long amount = r.getLong("topup_amount");
-        calls.add(call("top up rental " + r.getString("rental_id") + " by " + amount + " lamports", renter,
-            List.of(program.topUp(renter, escrow, amount, r.getOffsetDateTime("topup_expires_at").toEpochSecond())), amount, hash));
+        long newExpiresAt = r.getOffsetDateTime("topup_expires_at").toEpochSecond();
+        String mint = config.mintOf(b.currency());
+        if (mint != null && EscrowProgram.isSol(mint)) {
+          calls.add(call("top up rental " + r.getString("rental_id") + " by " + amount + " lamports", renter,
+              List.of(program.topUp(renter, escrow, amount, newExpiresAt)), amount, hash));
+        } else if (mint != null) {
+          calls.add(call("top up rental " + r.getString("rental_id") + " by " + amount + " " + b.currency() + " base units (from the renter's "
+              + "associated token account)", renter, List.of(program.topUpToken(renter, escrow, mint, amount, newExpiresAt)), 0, hash));
+        }
       }
       out.add(new Payments.Deposit(r.getString("host_id"), escrow, r.getString("rental_id"), r.getString("payee"), r.getLong("amount"),
           r.getOffsetDateTime("expires_at").toInstant(), state, r.getString("note"), r.getString("renter"), r.getLong("deposited"),

@@ -184,7 +184,7 @@ public final class SolanaWatcher {
               state = "UNDERFUNDED";
               boolean sol = SolanaConfig.CURRENCY.equals(currency);
               note = "holds " + o.amount() + " of the " + amount + (sol ? " lamports" : " " + currency + " base units") + " required"
-                  + (sol ? "; top it up" : "; a token escrow cannot be topped up yet: reclaim it after expiry and book again");
+                  + "; top it up";
             } else {
               state = "OPEN";
             }

@@ -158,6 +158,17 @@ class SolanaDevnetTest {
           assertThat(o.amount()).isEqualTo(amount);
         });
 
+    // the renter adds 10 TUSD and an hour (what an extension's GET /payment gives)
+    byte[] topUp = SolanaTransactions.unsigned(SolanaTransactions.compile(renterAddress, rpc.latestBlockhash("confirmed").blockhash(),
+        List.of(program.topUpToken(renterAddress, escrow, mint, 10_000_000L, expiresAt + 3600))));
+    String topUpSig = chain.signAndSend(Base64.getEncoder().encodeToString(topUp), renter);
+    assertThat(program.parseEvents(rpc.transaction(topUpSig, "confirmed").orElseThrow().logs())).singleElement()
+        .isInstanceOfSatisfying(EscrowProgram.ToppedUp.class, t -> {
+          assertThat(t.deposit()).isEqualTo(amount + 10_000_000L);
+          assertThat(t.expiresAt()).isEqualTo(expiresAt + 3600);
+        });
+    assertThat(chain.tokenBalance(renterAddress)).isEqualTo(370_000_000L);
+
     long treasuryBefore = chain.tokenBalance(chain.treasury());
     long used = 33_333_333L;
     long fee = used * chain.feeBps() / 10_000;
@@ -175,7 +186,7 @@ class SolanaDevnetTest {
     assertThat(rpc.account(escrow, "confirmed")).isEmpty();
     assertThat(rpc.account(program.vault(escrow).address(), "confirmed")).isEmpty();
     assertThat(program.parseEvents(rpc.transaction(sig, "confirmed").orElseThrow().logs())).singleElement()
-        .isInstanceOfSatisfying(EscrowProgram.Settled.class, x -> assertThat(x.refund()).isEqualTo(amount - used));
+        .isInstanceOfSatisfying(EscrowProgram.Settled.class, x -> assertThat(x.refund()).isEqualTo(amount + 10_000_000L - used));
     // again: the escrow is gone
     var again = SolanaTransactions.compile(operator.publicKeyBase58(), rpc.latestBlockhash("confirmed").blockhash(),
         List.of(program.settleToken(operator.publicKeyBase58(), escrow, mint, host, chain.treasury(), renterAddress, used)));

@@ -152,6 +152,10 @@ class SolanaEncodingTest {
     assertThat(Base64.getEncoder().encodeToString(wire)).isEqualTo(t.path("settleTokenSigned").path("wire").asText());
     assertThat(wire.length).as("a legacy transaction holds 1232 bytes").isLessThanOrEqualTo(1232);
 
+    assertThat(HEX.formatHex(EscrowProgram.topUpTokenData(7_000_000L, 1_800_003_600L))).isEqualTo(t.path("data").path("topUpToken").asText());
+    var topUp = SolanaTransactions.compile(renter, blockhash, List.of(program.topUpToken(renter, escrow1, mint, 7_000_000L, 1_800_003_600L)));
+    assertThat(Base64.getEncoder().encodeToString(SolanaTransactions.unsigned(topUp))).isEqualTo(t.path("topUpTokenUnsigned").path("wire").asText());
+
     var reclaim = SolanaTransactions.compile(renter, blockhash, List.of(program.reclaimToken(renter, escrow1, mint)));
     assertThat(Base64.getEncoder().encodeToString(SolanaTransactions.unsigned(reclaim))).isEqualTo(t.path("reclaimTokenUnsigned").path("wire").asText());
   }

@@ -82,7 +82,10 @@ const token = {
     openToken: hex(rp.data.openToken({ rentalId: rentalId(1), host: keys.host.address, amount: 25_000_000n, expiresAt: 1_800_000_000n })),
     settleToken: hex(rp.data.settleToken(12_345_678n)),
     reclaimToken: hex(rp.data.reclaimToken()),
+    topUpToken: hex(rp.data.topUpToken({ amount: 7_000_000n, newExpiresAt: 1_800_003_600n })),
   },
+  topUpTokenUnsigned: await tx(renter, [await ix.topUpToken(renter.address, { escrow: escrow1,
+    renterToken: await rp.associatedTokenAddress(renter.address, mint), amount: 7_000_000n, newExpiresAt: 1_800_003_600n })], { sign: false }),
   openTokenUnsigned: await tx(renter, [await ix.openToken(renter.address, { ...openArgs, amount: 25_000_000n, mint })], { sign: false }),
   settleTokenSigned: await tx(operator, [
     await rp.token.createAta(operator, keys.host.address, mint), await rp.token.createAta(operator, keys.treasury.address, mint),
