@@ -39,6 +39,7 @@ import org.junit.jupiter.api.TestMethodOrder;
  * on a real host-worker, and after the stop the operator's {@code settle_token} pays, in token base
  * units and exactly, the host (whose token account the settlement creates: the host holds no SOL and
  * no token account), the treasury and the renter; the escrow's and vault's rent return to the renter.
+ * On the way the booking is extended: the wallet signs the {@code top_up_token} it is given.
  * Then, with a gateway that has no operator key, the renter reclaims a token escrow after expiry +
  * grace and the gateway records it.
  */
@@ -166,6 +167,19 @@ class SolanaTokenSettlementIT {
     assertThat(open.path("state").asText()).isEqualTo("OPEN");
     assertThat(open.path("deposited").asLong()).isEqualTo(cost);
 
+    // an extension: the wallet signs the top_up_token GET /payment gives; the booking gets the time once it is read
+    Http.Response asked = http.post("/v1/bookings/" + id + "/extend", "{\"seconds\":300}", renter.token());
+    assertThat(asked.status()).as(asked.toString()).isEqualTo(200);
+    JsonNode topUp = deposit(renter, id).path("calls");
+    assertThat(topUp).hasSize(1);
+    assertThat(topUp.get(0).path("description").asText()).startsWith("top up rental").contains("TUSD");
+    Sol.pay(chain, topUp, renter.wallet());
+    long newCost = Poll.booking(http, id, renter.token(), b -> b.path("durationSeconds").asLong() == 900, "extended to 900 s").path("cost").asLong();
+    assertThat(newCost).isGreaterThan(cost);
+    assertThat(deposit(renter, id).path("deposited").asLong()).isEqualTo(newCost);
+    assertThat(EscrowProgram.tokenAmount(chain.rpc().account(program.vault(due.path("escrow").asText()).address(), "confirmed").orElseThrow().data()))
+        .as("the vault holds the new deposit").isEqualTo(newCost);
+
     stopAfterSomeUse(renter, id);
     long stoppedAt = System.nanoTime();
     await(renter, id, "SETTLED");
@@ -175,15 +189,15 @@ class SolanaTokenSettlementIT {
     JsonNode invoice = http.get("/v1/bookings/" + id + "/invoice", renter.token()).json();
     long used = settled.path("used").asLong();
     long fee = used * chain.feeBps() / 10_000;
-    assertThat(used).isEqualTo(invoice.path("total").asLong()).isGreaterThanOrEqualTo(10_000_000).isLessThan(cost);
+    assertThat(used).isEqualTo(invoice.path("total").asLong()).isGreaterThanOrEqualTo(10_000_000).isLessThan(newCost);
     assertThat(settled.path("fee").asLong()).isEqualTo(fee).isPositive();
     assertThat(settled.path("hostAmount").asLong()).isEqualTo(used - fee);
-    assertThat(settled.path("refund").asLong()).isEqualTo(cost - used);
-    // the chain agrees, to the base unit; the renter paid one signature in SOL, both rents came back
+    assertThat(settled.path("refund").asLong()).isEqualTo(newCost - used);
+    // the chain agrees, to the base unit; the renter paid two signatures in SOL, both rents came back
     assertThat(chain.tokenBalance(payout)).isEqualTo(used - fee);
     assertThat(chain.tokenBalance(chain.treasury()) - treasuryBefore).isEqualTo(fee);
     assertThat(chain.tokenBalance(renter.address())).isEqualTo(MINTED - used);
-    assertThat(lamportsBefore - chain.balance(renter.address())).isEqualTo(5_000);
+    assertThat(lamportsBefore - chain.balance(renter.address())).as("two signatures: the open and the top-up").isEqualTo(10_000);
     assertThat(chain.balance(payout)).as("the host needs no SOL: its token account was created by the settlement").isZero();
     assertThat(chain.rpc().account(settled.path("escrow").asText(), "confirmed")).isEmpty();
     assertThat(chain.rpc().account(program.vault(settled.path("escrow").asText()).address(), "confirmed")).isEmpty();
