@@ -7,6 +7,8 @@ import {
 
 export const SYSTEM_PROGRAM = address('11111111111111111111111111111111');
 export const LOADER_UPGRADEABLE = address('BPFLoaderUpgradeab1e11111111111111111111111');
+export const TOKEN_PROGRAM = address('TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA');
+export const ATA_PROGRAM = address('ATokenGPvbdGVxr1b2hvZbsiqW5xWH25efTNsLJA8knL');
 
 const enc = getAddressEncoder();
 const dec = getAddressDecoder();
@@ -16,6 +18,7 @@ export const keyOf = (bytes) => dec.decode(bytes);
 export const IX = {
   initialize: 0, setOperator: 1, open: 2, topUp: 3, settle: 4, settleMany: 5, reclaim: 6,
   stake: 7, requestUnstake: 8, cancelUnstake: 9, unstake: 10, slash: 11, claim: 12,
+  openToken: 13, settleToken: 14, reclaimToken: 15, proposeAdmin: 16, acceptAdmin: 17, topUpToken: 18,
 };
 
 export const ERRORS = {
@@ -27,10 +30,13 @@ export const ERRORS = {
   25: 'WrongHost', 26: 'WrongTreasury', 27: 'WrongRenter', 28: 'NoStake', 29: 'UnstakePending',
   30: 'NoUnstakeRequested', 31: 'UnstakeTooEarly', 32: 'SlashExceedsStake', 33: 'NothingToClaim',
   34: 'UnsupportedRent', 35: 'WrongMint', 36: 'TooManyAccounts', 37: 'ZeroAddress', 38: 'WrongTokenAccount', 39: 'NoEscrow',
+  40: 'NotProposedAdmin',
 };
 export const ERROR_CODE = Object.fromEntries(Object.entries(ERRORS).map(([k, v]) => [v, Number(k)]));
 
 export const CONFIG_SIZE = 120;
+export const CONFIG_SIZE_V2 = 152; // after the first propose_admin: + pending_admin[32]
+export const TOKEN_ACCOUNT_SIZE = 165;
 export const ESCROW_SIZE = 152;
 export const HOST_STAKE_SIZE = 56;
 
@@ -41,6 +47,13 @@ export async function configPda(programId) {
 }
 export async function escrowPda(programId, renter, rentalId) {
   return getProgramDerivedAddress({ programAddress: programId, seeds: [ascii('rental'), keyBytes(renter), rentalId] });
+}
+export async function vaultPda(programId, escrow) {
+  return getProgramDerivedAddress({ programAddress: programId, seeds: [ascii('vault'), keyBytes(escrow)] });
+}
+// The associated token account of `owner` for `mint` (what wallets hold tokens in).
+export async function associatedTokenAddress(owner, mint) {
+  return (await getProgramDerivedAddress({ programAddress: ATA_PROGRAM, seeds: [keyBytes(owner), keyBytes(TOKEN_PROGRAM), keyBytes(mint)] }))[0];
 }
 export async function hostStakePda(programId, host) {
   return getProgramDerivedAddress({ programAddress: programId, seeds: [ascii('host'), keyBytes(host)] });
@@ -75,6 +88,12 @@ export const data = {
   unstake: () => new Uint8Array([IX.unstake]),
   slash: (amount, reason) => new W(41).u8(IX.slash).u64(amount).bytes(reason).done(),
   claim: () => new Uint8Array([IX.claim]),
+  openToken: ({ rentalId, host, amount, expiresAt }) => new W(81).u8(IX.openToken).bytes(rentalId).key(host).u64(amount).i64(expiresAt).done(),
+  settleToken: (used) => new W(9).u8(IX.settleToken).u64(used).done(),
+  reclaimToken: () => new Uint8Array([IX.reclaimToken]),
+  topUpToken: ({ amount, newExpiresAt }) => new W(17).u8(IX.topUpToken).u64(amount).i64(newExpiresAt).done(),
+  proposeAdmin: (admin) => new W(33).u8(IX.proposeAdmin).key(admin).done(),
+  acceptAdmin: () => new Uint8Array([IX.acceptAdmin]),
 };
 
 // ---- instructions (kit shape: { programAddress, accounts: [{ address, role, signer? }], data }) ---
@@ -119,17 +138,60 @@ export async function instructions(programId) {
     slash: async (operator, host, treasury, amount, reason) => ix([acct(operator, R.READONLY_SIGNER), acct(config, R.READONLY),
       acct((await hostStakePda(programId, addr(host)))[0], R.WRITABLE), acct(treasury, R.WRITABLE)], data.slash(amount, reason)),
     claim: async (host) => ix([acct(host, R.WRITABLE_SIGNER), acct((await hostStakePda(programId, addr(host)))[0], R.WRITABLE)], data.claim()),
+    proposeAdmin: (admin, next) => ix([acct(admin, R.WRITABLE_SIGNER), acct(config, R.WRITABLE), acct(SYSTEM_PROGRAM, R.READONLY)],
+      data.proposeAdmin(next)),
+    acceptAdmin: (next) => ix([acct(next, R.READONLY_SIGNER), acct(config, R.WRITABLE)], data.acceptAdmin()),
+    // token escrows: `from` is the renter's token account of `mint` (default: its associated one)
+    openToken: async (renter, { rentalId, host, amount, expiresAt, mint, from }) => {
+      const [escrow] = await escrowPda(programId, addr(renter), rentalId);
+      const [vault] = await vaultPda(programId, escrow);
+      from = from ?? await associatedTokenAddress(addr(renter), mint);
+      return ix([acct(renter, R.WRITABLE_SIGNER), acct(escrow, R.WRITABLE), acct(config, R.READONLY), acct(vault, R.WRITABLE),
+        acct(mint, R.READONLY), acct(from, R.WRITABLE), acct(TOKEN_PROGRAM, R.READONLY), acct(SYSTEM_PROGRAM, R.READONLY)],
+      data.openToken({ rentalId, host, amount, expiresAt }));
+    },
+    settleToken: async (operator, { escrow, vault, hostToken, treasuryToken, renterToken, renter, used }) => ix([
+      acct(operator, R.READONLY_SIGNER), acct(config, R.READONLY), acct(escrow, R.WRITABLE),
+      acct(vault ?? (await vaultPda(programId, escrow))[0], R.WRITABLE), acct(hostToken, R.WRITABLE), acct(treasuryToken, R.WRITABLE),
+      acct(renterToken, R.WRITABLE), acct(renter, R.WRITABLE), acct(TOKEN_PROGRAM, R.READONLY)], data.settleToken(used)),
+    topUpToken: async (renter, { escrow, vault, renterToken, amount, newExpiresAt }) => ix([acct(renter, R.READONLY_SIGNER),
+      acct(escrow, R.WRITABLE), acct(vault ?? (await vaultPda(programId, escrow))[0], R.WRITABLE), acct(renterToken, R.WRITABLE),
+      acct(TOKEN_PROGRAM, R.READONLY)], data.topUpToken({ amount, newExpiresAt })),
+    reclaimToken: async (renter, { escrow, vault, renterToken }) => ix([acct(renter, R.WRITABLE_SIGNER), acct(escrow, R.WRITABLE),
+      acct(config, R.READONLY), acct(vault ?? (await vaultPda(programId, escrow))[0], R.WRITABLE), acct(renterToken, R.WRITABLE),
+      acct(TOKEN_PROGRAM, R.READONLY)], data.reclaimToken()),
   };
 }
+
+// ---- SPL Token helpers (tests and the devnet's faucet) ---------------------------------------------
+// Token program instructions encoded by hand (a handful of bytes each; no extra package needed).
+export const token = {
+  // InitializeAccount3 { owner } (18): [account W, mint]
+  initializeAccount: (account, mint, owner) => ({ programAddress: TOKEN_PROGRAM, accounts: [acct(account, R.WRITABLE), acct(mint, R.READONLY)],
+    data: new W(33).u8(18).key(owner).done() }),
+  // MintTo { amount } (7): [mint W, account W, mint authority S]
+  mintTo: (mint, account, authority, amount) => ({ programAddress: TOKEN_PROGRAM, accounts: [acct(mint, R.WRITABLE), acct(account, R.WRITABLE),
+    acct(authority, R.READONLY_SIGNER)], data: new W(9).u8(7).u64(amount).done() }),
+  // Transfer { amount } (3): [source W, destination W, authority S]
+  transfer: (from, to, authority, amount) => ({ programAddress: TOKEN_PROGRAM, accounts: [acct(from, R.WRITABLE), acct(to, R.WRITABLE),
+    acct(authority, R.READONLY_SIGNER)], data: new W(9).u8(3).u64(amount).done() }),
+  // ATA program CreateIdempotent (1): [payer S W, ata W, owner, mint, system program, token program]
+  createAta: async (payer, owner, mint) => ({ programAddress: ATA_PROGRAM, accounts: [acct(payer, R.WRITABLE_SIGNER),
+    acct(await associatedTokenAddress(addr(owner), mint), R.WRITABLE), acct(addr(owner), R.READONLY), acct(mint, R.READONLY),
+    acct(SYSTEM_PROGRAM, R.READONLY), acct(TOKEN_PROGRAM, R.READONLY)], data: new Uint8Array([1]) }),
+};
+// amount of a token account's data (165 bytes), or null
+export function tokenAmount(d) { return d && d.length === TOKEN_ACCOUNT_SIZE ? view(d).getBigUint64(64, true) : null; }
 
 // ---- account decoders ---------------------------------------------------------------------------
 const view = (d) => new DataView(d.buffer, d.byteOffset, d.byteLength);
 export function decodeConfig(d) {
-  if (d.length !== CONFIG_SIZE || d[0] !== 1) return null;
+  if ((d.length !== CONFIG_SIZE && d.length !== CONFIG_SIZE_V2) || d[0] !== 1) return null;
   const v = view(d);
   return {
     bump: d[1], feeBps: v.getUint16(2, true), graceSeconds: v.getBigUint64(8, true), unstakeDelaySeconds: v.getBigUint64(16, true),
     admin: keyOf(d.subarray(24, 56)), operator: keyOf(d.subarray(56, 88)), treasury: keyOf(d.subarray(88, 120)),
+    ...(d.length === CONFIG_SIZE_V2 && d.subarray(120, 152).some((x) => x) ? { pendingAdmin: keyOf(d.subarray(120, 152)) } : {}),
   };
 }
 export function decodeEscrow(d) {
@@ -169,10 +231,13 @@ const EVENTS = {
   HostSlashed: (p, v) => ({ host: keyOf(p.subarray(0, 32)), amount: v.getBigUint64(32, true), reason: p.slice(40, 72),
     remaining: v.getBigUint64(72, true) }),
   HostClaimed: (p, v) => ({ host: keyOf(p.subarray(0, 32)), amount: v.getBigUint64(32, true) }),
+  AdminProposed: (p) => ({ admin: keyOf(p.subarray(0, 32)), proposed: keyOf(p.subarray(32, 64)) }),
+  AdminChanged: (p) => ({ previous: keyOf(p.subarray(0, 32)), admin: keyOf(p.subarray(32, 64)) }),
 };
 export const EVENT_SIZES = {
   Initialized: 114, OperatorChanged: 64, Opened: 146, ToppedUp: 88, Settled: 120, SettleSkipped: 32, Reclaimed: 72,
   HostStaked: 48, UnstakeRequested: 48, UnstakeCancelled: 32, HostUnstaked: 48, HostSlashed: 80, HostClaimed: 40,
+  AdminProposed: 64, AdminChanged: 64,
 };
 
 export function parseEvents(logs, programId) {

@@ -54,6 +54,7 @@ enum {
   E_ZERO_ADDRESS,             // 37: operator or treasury all zeroes
   E_WRONG_TOKEN_ACCOUNT,      // 38: token account of the wrong owner or mint
   E_NO_ESCROW,                // 39: nothing at the escrow address: settled, reclaimed or never opened
+  E_NOT_PROPOSED_ADMIN,       // 40: accept_admin by someone other than the proposed admin (or none proposed)
 };
 
 // ---- instructions (first byte of the instruction data) ----------------------------------------
@@ -61,6 +62,8 @@ enum {
   IX_INITIALIZE = 0, IX_SET_OPERATOR = 1, IX_OPEN = 2, IX_TOP_UP = 3, IX_SETTLE = 4,
   IX_SETTLE_MANY = 5, IX_RECLAIM = 6, IX_STAKE = 7, IX_REQUEST_UNSTAKE = 8,
   IX_CANCEL_UNSTAKE = 9, IX_UNSTAKE = 10, IX_SLASH = 11, IX_CLAIM = 12,
+  IX_OPEN_TOKEN = 13, IX_SETTLE_TOKEN = 14, IX_RECLAIM_TOKEN = 15, IX_PROPOSE_ADMIN = 16, IX_ACCEPT_ADMIN = 17,
+  IX_TOP_UP_TOKEN = 18,
 };
 
 // ---- accounts owned by this program (byte offsets are the documented layout) ------------------
@@ -75,6 +78,10 @@ typedef struct {
   Pubkey operator;                           // 56  settles and slashes
   Pubkey treasury;                           // 88  receives fees and slashes
 } Config;                                    // 120
+// A config grows to 152 bytes the first time an admin transfer is proposed (two-step: propose by
+// the admin, accept by the new admin); configs written before keep working at 120.
+#define CONFIG_PENDING_ADMIN 120
+#define CONFIG_SIZE_V2 152
 typedef struct {
   u8 kind, bump; u16 fee_bps; u8 status, vault_bump; u16 reserved;  // 0
   Pubkey rental_id;                          // 8
@@ -156,6 +163,8 @@ static u64 deserialize(const u8 *in) {
 
 static const Pubkey SYSTEM_PROGRAM = {{0, 0, 0, 0}};
 static const Pubkey LOADER_UPGRADEABLE = {{0xb0a1884e91f6a802UL, 0x2bae63f73e1510e2UL, 0xd224c1163db9c200UL, 0x8004107a53c0UL}};
+// TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA, the SPL Token program (Token-2022 is not accepted)
+static const Pubkey TOKEN_PROGRAM = {{0x93a165d7e1f6dd06UL, 0xac79ebce46e1cbd9UL, 0x91375b5fed85b41cUL, 0xa900ff7e85f58c3aUL}};
 
 // Checks the instruction has exactly `accounts` accounts and `len` bytes of data.
 static inline u64 shape(const Ctx *c, u64 accounts, u64 len) {
@@ -182,18 +191,19 @@ static u64 load_config(const Ctx *c, const AccountInfo *a, const Config **out) {
   return 0;
 }
 
-// An open SOL escrow, writable. Only `open` writes an Escrow, at PDA ["rental", renter, id], and
-// settle/reclaim zero it when they close it.
-static u64 load_escrow(const Ctx *c, const AccountInfo *a, Escrow **out) {
+// An open escrow, writable: of SOL (mint zero) or of a token. Only `open`/`open_token` write an
+// Escrow, at PDA ["rental", renter, id], and settle/reclaim zero it when they close it.
+static u64 load_any_escrow(const Ctx *c, const AccountInfo *a, bool token, Escrow **out) {
   TRY(writable(a));
   if (key_eq(a->owner, &SYSTEM_PROGRAM) && live_len(a) == 0) return E_NO_ESCROW;
   TRY(ours(c, a, KIND_ESCROW, sizeof(Escrow)));
   Escrow *e = (Escrow *)a->data;
   if (e->status != STATUS_OPEN) return E_WRONG_KIND;
-  if (!key_is_zero(&e->mint)) return E_WRONG_MINT;
+  if (key_is_zero(&e->mint) == token) return E_WRONG_MINT;
   *out = e;
   return 0;
 }
+static u64 load_escrow(const Ctx *c, const AccountInfo *a, Escrow **out) { return load_any_escrow(c, a, false, out); }
 
 static u64 operator_signed(const AccountInfo *op, const Config *cfg) {
   TRY(signer(op));
@@ -273,8 +283,8 @@ static u64 transfer(AccountInfo *from, AccountInfo *to, u64 lamports) {
 // it), the account is taken over instead: the payer adds `amount` and whatever rent is missing,
 // then allocate + assign — so pre-funding an address cannot squat it, and the gift stays in the
 // account (it goes to whoever the account is closed to).
-static u64 create_pda(const Ctx *c, AccountInfo *payer, AccountInfo *target, u64 space, u64 amount,
-                      const SignerSeeds *s) {
+static u64 create_owned(AccountInfo *payer, AccountInfo *target, u64 space, u64 amount,
+                        const Pubkey *owner, const SignerSeeds *s) {
   AccountInfo infos[2] = {*payer, *target};
   u64 rent, pay_in;
   TRY(rent_exempt(space, &rent));
@@ -285,7 +295,7 @@ static u64 create_pda(const Ctx *c, AccountInfo *payer, AccountInfo *target, u64
     *(u32 *)d = 0;  // CreateAccount { lamports, space, owner }
     *(u64 *)(d + 4) = pay_in;
     *(u64 *)(d + 12) = space;
-    key_copy((Pubkey *)(d + 20), c->program_id);
+    key_copy((Pubkey *)(d + 20), owner);
     const AccountMeta m[2] = {{payer->key, true, true}, {target->key, true, true}};
     return system_call(m, 2, d, 52, infos, 2, s);
   }
@@ -296,8 +306,12 @@ static u64 create_pda(const Ctx *c, AccountInfo *payer, AccountInfo *target, u64
   *(u64 *)(d + 4) = space;
   TRY(system_call(m, 1, d, 12, infos + 1, 1, s));
   *(u32 *)d = 1;  // Assign { owner }
-  key_copy((Pubkey *)(d + 4), c->program_id);
+  key_copy((Pubkey *)(d + 4), owner);
   return system_call(m, 1, d, 36, infos + 1, 1, s);
+}
+static u64 create_pda(const Ctx *c, AccountInfo *payer, AccountInfo *target, u64 space, u64 amount,
+                      const SignerSeeds *s) {
+  return create_owned(payer, target, space, amount, c->program_id, s);
 }
 
 // ---- events -----------------------------------------------------------------------------------
@@ -374,7 +388,76 @@ static u64 set_operator(Ctx *c) {
   return 0;
 }
 
+// propose_admin: [admin (signer, writable: pays the config's growth to 152 bytes once), config
+// (writable), system program]; data: new admin[32] (all zero: withdraw the proposal).
+// The admin changes only when the proposed key accepts (accept_admin): a typo cannot lock it out.
+static u64 propose_admin(Ctx *c) {
+  TRY(shape(c, 3, 33));
+  AccountInfo *admin = &c->ka[0], *config = &c->ka[1];
+  TRY(signer(admin)); TRY(writable(admin)); TRY(writable(config)); TRY(is_system_program(&c->ka[2]));
+  TRY(ours(c, config, KIND_CONFIG, sizeof(Config)));
+  if (!key_eq(admin->key, &((const Config *)config->data)->admin)) return E_NOT_ADMIN;
+  if (live_len(config) < CONFIG_SIZE_V2) {
+    u64 rent;
+    TRY(rent_exempt(CONFIG_SIZE_V2, &rent));
+    if (*config->lamports < rent) TRY(transfer(admin, config, rent - *config->lamports));
+    bytes_zero(config->data + sizeof(Config), CONFIG_SIZE_V2 - sizeof(Config));
+    live_len(config) = CONFIG_SIZE_V2;
+  }
+  key_copy((Pubkey *)(config->data + CONFIG_PENDING_ADMIN), RDKEY(1));
+  EV_KEY(0, admin->key); EV_KEY(32, RDKEY(1));
+  emit("AdminProposed", 13, 64);
+  return 0;
+}
+
+// accept_admin: [proposed admin (signer), config (writable)]; no data
+static u64 accept_admin(Ctx *c) {
+  TRY(shape(c, 2, 1));
+  AccountInfo *next = &c->ka[0], *config = &c->ka[1];
+  TRY(signer(next)); TRY(writable(config));
+  TRY(ours(c, config, KIND_CONFIG, sizeof(Config)));
+  Config *cfg = (Config *)config->data;
+  Pubkey *pending = (Pubkey *)(config->data + CONFIG_PENDING_ADMIN);
+  if (live_len(config) < CONFIG_SIZE_V2 || key_is_zero(pending) || !key_eq(pending, next->key)) return E_NOT_PROPOSED_ADMIN;
+  EV_KEY(0, &cfg->admin); EV_KEY(32, next->key);
+  key_copy(&cfg->admin, next->key);
+  bytes_zero((u8 *)pending, 32);
+  emit("AdminChanged", 12, 64);
+  return 0;
+}
+
 // ---- rentals ----------------------------------------------------------------------------------
+// What open and open_token share. The terms (data after the tag: rental_id[32] host[32] amount
+// u64 expires_at i64) are checked and the escrow's address derived; `seeds` is left holding its
+// seeds and bump, to sign its creation. The renter is in the seeds: nobody else can take "their"
+// rental id, whatever they see in flight.
+static u64 open_terms(const Ctx *c, const AccountInfo *renter, const AccountInfo *escrow, Slice seeds[4], u8 *bump) {
+  const Pubkey *host = RDKEY(33);
+  if (RD64(65) == 0) return E_ZERO_AMOUNT;
+  if (key_is_zero(host) || key_eq(host, escrow->key)) return E_INVALID_HOST;
+  if (RDI64(73) <= now()) return E_EXPIRY_NOT_IN_FUTURE;
+  if (key_eq(escrow->owner, c->program_id)) return E_RENTAL_EXISTS;
+  seeds[0] = (Slice){"rental", 6}; seeds[1] = (Slice){renter->key, 32}; seeds[2] = (Slice){RDKEY(1), 32}; seeds[3] = (Slice){bump, 1};
+  Pubkey addr;
+  if (sol_try_find_program_address(seeds, 3, c->program_id, &addr, bump) != 0) return E_WRONG_ADDRESS;
+  return key_eq(escrow->key, &addr) ? 0 : E_WRONG_ADDRESS;
+}
+
+// Writes the escrow just created from the terms (mint zero for SOL) and emits Opened.
+static void record_open(const Ctx *c, const Config *cfg, const AccountInfo *renter, const AccountInfo *escrow, u8 bump,
+                        const Pubkey *mint, u8 vault_bump) {
+  const Pubkey *id = RDKEY(1), *host = RDKEY(33);
+  u64 amount = RD64(65);
+  i64 expires_at = RDI64(73);
+  Escrow *e = (Escrow *)escrow->data;
+  e->kind = KIND_ESCROW; e->bump = bump; e->fee_bps = cfg->fee_bps; e->status = STATUS_OPEN; e->vault_bump = vault_bump;
+  key_copy(&e->rental_id, id); key_copy(&e->renter, renter->key); key_copy(&e->host, host); key_copy(&e->mint, mint);
+  e->deposit = amount; e->expires_at = expires_at;
+  EV_KEY(0, id); EV_KEY(32, renter->key); EV_KEY(64, host); EV_KEY(96, mint);
+  EV_U64(128, amount); EV_U64(136, expires_at); *(u16 *)(CTX->event + 144) = cfg->fee_bps;
+  emit("Opened", 6, 146);
+}
+
 // open: [renter (signer, writable), escrow (writable, PDA ["rental", renter, rental id]),
 // config, system program]; data: rental_id[32] host[32] amount u64 expires_at i64
 static u64 open(Ctx *c) {
@@ -383,31 +466,11 @@ static u64 open(Ctx *c) {
   TRY(signer(renter)); TRY(writable(renter)); TRY(writable(escrow)); TRY(is_system_program(&c->ka[3]));
   const Config *cfg;
   TRY(load_config(c, &c->ka[2], &cfg));
-
-  const Pubkey *id = RDKEY(1), *host = RDKEY(33);
-  u64 amount = RD64(65);
-  i64 expires_at = RDI64(73);
-  if (amount == 0) return E_ZERO_AMOUNT;
-  if (key_is_zero(host) || key_eq(host, escrow->key)) return E_INVALID_HOST;
-  if (expires_at <= now()) return E_EXPIRY_NOT_IN_FUTURE;
-  if (key_eq(escrow->owner, c->program_id)) return E_RENTAL_EXISTS;
-
-  // The renter is in the seeds: nobody else can take "their" rental id, whatever they see in flight.
-  Pubkey addr; u8 bump;
-  Slice seeds[4] = {{"rental", 6}, {renter->key, 32}, {id, 32}, {&bump, 1}};
-  if (sol_try_find_program_address(seeds, 3, c->program_id, &addr, &bump) != 0) return E_WRONG_ADDRESS;
-  if (!key_eq(escrow->key, &addr)) return E_WRONG_ADDRESS;
+  Slice seeds[4]; u8 bump;
+  TRY(open_terms(c, renter, escrow, seeds, &bump));
   const SignerSeeds ss = {seeds, 4};
-  TRY(create_pda(c, renter, escrow, sizeof(Escrow), amount, &ss));  // rent + deposit in one CPI
-
-  Escrow *e = (Escrow *)escrow->data;
-  e->kind = KIND_ESCROW; e->bump = bump; e->fee_bps = cfg->fee_bps; e->status = STATUS_OPEN;
-  key_copy(&e->rental_id, id); key_copy(&e->renter, renter->key); key_copy(&e->host, host);
-  e->deposit = amount; e->expires_at = expires_at;
-
-  EV_KEY(0, id); EV_KEY(32, renter->key); EV_KEY(64, host); EV_KEY(96, &e->mint);
-  EV_U64(128, amount); EV_U64(136, expires_at); *(u16 *)(CTX->event + 144) = cfg->fee_bps;
-  emit("Opened", 6, 146);
+  TRY(create_pda(c, renter, escrow, sizeof(Escrow), RD64(65), &ss));  // rent + deposit in one CPI
+  record_open(c, cfg, renter, escrow, bump, &SYSTEM_PROGRAM, 0);
   return 0;
 }
 
@@ -526,6 +589,199 @@ static u64 reclaim(Ctx *c) {
   if (__builtin_add_overflow(e->expires_at, (i64)cfg->grace, &at)) return E_OVERFLOW;
   if (now() < at) return E_RECLAIM_TOO_EARLY;
   EV_KEY(0, &e->rental_id); EV_KEY(32, &e->renter); EV_U64(64, e->deposit);
+  TRY(close_account(escrow, renter));
+  emit("Reclaimed", 9, 72);
+  return 0;
+}
+
+// ---- SPL token escrows -------------------------------------------------------------------------
+// A token escrow is the same Escrow account (mint = the token's mint, deposit in the token's base
+// units, lamports = its rent only) plus a vault: an SPL Token account at PDA ["vault", escrow]
+// whose authority is the escrow PDA, so only this program, signing with the escrow's seeds, moves
+// the deposit out. Token account (165 bytes): mint[0..32], authority ("owner")[32..64], amount u64
+// at 64, …, state u8 at 108 (1 initialized, 2 frozen). Mint (82 bytes): is_initialized at 45.
+#define TOKEN_ACCOUNT_LEN 165
+#define MINT_LEN 82
+#define TOKEN_AMOUNT(a) (*(const u64 *)((a)->data + 64))
+
+static inline u64 is_token_program(const AccountInfo *a) { return key_eq(a->key, &TOKEN_PROGRAM) ? 0 : E_WRONG_ADDRESS; }
+
+// A writable, initialized, unfrozen token account of `mint` whose authority is `authority`.
+static u64 token_account(const AccountInfo *a, const Pubkey *mint, const Pubkey *authority) {
+  TRY(writable(a));
+  if (!key_eq(a->owner, &TOKEN_PROGRAM)) return E_WRONG_OWNER;
+  if (live_len(a) != TOKEN_ACCOUNT_LEN || a->data[108] != 1) return E_WRONG_TOKEN_ACCOUNT;
+  if (!key_eq((const Pubkey *)a->data, mint)) return E_WRONG_MINT;
+  if (!key_eq((const Pubkey *)(a->data + 32), authority)) return E_WRONG_TOKEN_ACCOUNT;
+  return 0;
+}
+
+// The escrow's vault: a token account of the escrow's mint held by the escrow, at the address
+// derived from the escrow and the bump stored at open.
+static u64 load_vault(const Ctx *c, const AccountInfo *escrow, const Escrow *e, const AccountInfo *vault) {
+  TRY(token_account(vault, &e->mint, escrow->key));
+  Pubkey addr;
+  const Slice seeds[3] = {{"vault", 5}, {escrow->key, 32}, {&e->vault_bump, 1}};
+  if (sol_create_program_address(seeds, 3, c->program_id, &addr) != 0 || !key_eq(&addr, vault->key)) return E_WRONG_ADDRESS;
+  return 0;
+}
+
+// The escrow's seeds, to sign for its vault. They point into the escrow's data: use them before it is closed.
+static void escrow_seeds(const Escrow *e, Slice seeds[4]) {
+  seeds[0] = (Slice){"rental", 6}; seeds[1] = (Slice){&e->renter, 32}; seeds[2] = (Slice){&e->rental_id, 32}; seeds[3] = (Slice){&e->bump, 1};
+}
+
+// CPIs into the Token program get the instruction's whole account table (the runtime picks the
+// ones the callee names), which saves copying AccountInfos onto the 512-byte stack. Each entry's
+// data_len is refreshed first: the runtime takes it as our view of the length, and an account
+// created by an earlier CPI (the vault) would otherwise look truncated to its length at entry.
+static u64 token_call(Ctx *c, const AccountMeta *m, u64 n, const u8 *d, u64 len, const SignerSeeds *s) {
+  for (u64 i = 0; i < c->ka_num; i++) c->ka[i].data_len = live_len(&c->ka[i]);
+  const Instruction ix = {&TOKEN_PROGRAM, m, n, d, len};
+  return sol_invoke_signed_c(&ix, c->ka, c->ka_num, s, s ? 1 : 0);
+}
+// Transfer { amount } (tag 3): [source W, destination W, authority S]; nothing to do for 0.
+static u64 token_transfer(Ctx *c, const AccountInfo *from, const AccountInfo *to, const AccountInfo *authority,
+                          u64 amount, const SignerSeeds *s) {
+  if (amount == 0) return 0;
+  u8 d[9];
+  d[0] = 3;
+  *(u64 *)(d + 1) = amount;
+  const AccountMeta m[3] = {{from->key, true, false}, {to->key, true, false}, {authority->key, false, true}};
+  return token_call(c, m, 3, d, 9, s);
+}
+// CloseAccount (tag 9): [account W, destination W, authority S]; the account's rent to destination.
+static u64 token_close(Ctx *c, const AccountInfo *account, const AccountInfo *to, const AccountInfo *authority,
+                       const SignerSeeds *s) {
+  const u8 d[1] = {9};
+  const AccountMeta m[3] = {{account->key, true, false}, {to->key, true, false}, {authority->key, false, true}};
+  return token_call(c, m, 3, d, 1, s);
+}
+
+// open_token: [renter (signer, writable), escrow (writable, PDA ["rental", renter, rental id]),
+// config, vault (writable, PDA ["vault", escrow]), mint, renter's token account (writable), token
+// program, system program]; data: rental_id[32] host[32] amount u64 expires_at i64.
+// The renter pays the escrow's and the vault's rent and moves `amount` tokens into the vault.
+static u64 open_token(Ctx *c) {
+  TRY(shape(c, 8, 81));
+  AccountInfo *renter = &c->ka[0], *escrow = &c->ka[1], *vault = &c->ka[3], *mint = &c->ka[4], *from = &c->ka[5];
+  TRY(signer(renter)); TRY(writable(renter)); TRY(writable(escrow)); TRY(writable(vault));
+  TRY(is_token_program(&c->ka[6])); TRY(is_system_program(&c->ka[7]));
+  const Config *cfg;
+  TRY(load_config(c, &c->ka[2], &cfg));
+  if (!key_eq(mint->owner, &TOKEN_PROGRAM)) return E_WRONG_OWNER;
+  if (live_len(mint) != MINT_LEN || mint->data[45] != 1) return E_WRONG_MINT;
+  TRY(token_account(from, mint->key, renter->key));
+  Slice seeds[4]; u8 bump, vbump;
+  TRY(open_terms(c, renter, escrow, seeds, &bump));
+  Pubkey addr;
+  Slice vseeds[3] = {{"vault", 5}, {escrow->key, 32}, {&vbump, 1}};
+  if (sol_try_find_program_address(vseeds, 2, c->program_id, &addr, &vbump) != 0) return E_WRONG_ADDRESS;
+  if (!key_eq(vault->key, &addr)) return E_WRONG_ADDRESS;
+  const SignerSeeds ss = {seeds, 4}, vss = {vseeds, 3};
+  TRY(create_pda(c, renter, escrow, sizeof(Escrow), 0, &ss));
+  TRY(create_owned(renter, vault, TOKEN_ACCOUNT_LEN, 0, &TOKEN_PROGRAM, &vss));
+  {  // InitializeAccount3 { owner } (tag 18): [account W, mint]; the escrow is the vault's authority
+    u8 d[33];
+    d[0] = 18;
+    key_copy((Pubkey *)(d + 1), escrow->key);
+    const AccountMeta m[2] = {{vault->key, true, false}, {mint->key, false, false}};
+    TRY(token_call(c, m, 2, d, 33, NULL));
+  }
+  TRY(token_transfer(c, from, vault, renter, RD64(65), NULL));
+  record_open(c, cfg, renter, escrow, bump, mint->key, vbump);
+  return 0;
+}
+
+// top_up_token: [renter (signer), escrow (writable), vault (writable), renter's token account
+// (writable), token program]; data: amount u64 (0: none), new_expires_at i64 (0: keep; never earlier)
+static u64 top_up_token(Ctx *c) {
+  TRY(shape(c, 5, 17));
+  AccountInfo *renter = &c->ka[0], *escrow = &c->ka[1], *vault = &c->ka[2], *from = &c->ka[3];
+  TRY(signer(renter)); TRY(is_token_program(&c->ka[4]));
+  Escrow *e;
+  TRY(load_any_escrow(c, escrow, true, &e));
+  if (!key_eq(renter->key, &e->renter)) return E_NOT_RENTER;
+  TRY(load_vault(c, escrow, e, vault));
+  TRY(token_account(from, &e->mint, renter->key));
+  u64 amount = RD64(1);
+  i64 new_expires_at = RDI64(9);
+  if (amount == 0 && new_expires_at == 0) return E_ZERO_AMOUNT;
+  if (new_expires_at != 0 && new_expires_at < e->expires_at) return E_EXPIRY_NOT_EXTENDED;
+  u64 deposit;
+  if (__builtin_add_overflow(e->deposit, amount, &deposit)) return E_OVERFLOW;
+  TRY(token_transfer(c, from, vault, renter, amount, NULL));  // before the escrow is written: the CPI sees it unchanged
+  if (new_expires_at != 0) e->expires_at = new_expires_at;
+  e->deposit = deposit;
+  EV_KEY(0, &e->rental_id); EV_KEY(32, &e->renter);
+  EV_U64(64, amount); EV_U64(72, deposit); EV_U64(80, e->expires_at);
+  emit("ToppedUp", 8, 88);
+  return 0;
+}
+
+// settle_token: [operator (signer), config, escrow (writable), vault (writable), host's token
+// account (writable), treasury's token account (writable), renter's token account (writable),
+// renter (writable: gets the escrow's and the vault's rent), token program]; data: used u64.
+// Tokens: used − fee to the host, fee to the treasury, the rest of the vault (deposit − used, plus
+// anything sent to it) to the renter; the vault and the escrow are closed.
+static u64 settle_token(Ctx *c) {
+  TRY(shape(c, 9, 9));
+  const Config *cfg;
+  TRY(load_config(c, &c->ka[1], &cfg));
+  TRY(operator_signed(&c->ka[0], cfg));
+  AccountInfo *escrow = &c->ka[2], *vault = &c->ka[3], *renter = &c->ka[7];
+  TRY(is_token_program(&c->ka[8]));
+  Escrow *e;
+  TRY(load_any_escrow(c, escrow, true, &e));
+  TRY(load_vault(c, escrow, e, vault));
+  TRY(token_account(&c->ka[4], &e->mint, &e->host));
+  TRY(token_account(&c->ka[5], &e->mint, &cfg->treasury));
+  TRY(token_account(&c->ka[6], &e->mint, &e->renter));
+  TRY(writable(renter));
+  if (!key_eq(renter->key, &e->renter)) return E_WRONG_RENTER;
+  u64 used = RD64(1);
+  if (used > e->deposit) return E_USED_EXCEEDS_DEPOSIT;
+  u64 held = TOKEN_AMOUNT(vault);
+  if (held < e->deposit) return E_OVERFLOW;  // cannot happen: only the escrow's seeds move tokens out
+  u64 fee = fee_of(used, e->fee_bps), host_amount = used - fee;
+
+  EV_KEY(0, &e->rental_id); EV_KEY(32, &e->renter); EV_KEY(64, &e->host);
+  EV_U64(96, host_amount); EV_U64(104, fee); EV_U64(112, e->deposit - used);
+  Slice seeds[4];
+  escrow_seeds(e, seeds);
+  const SignerSeeds ss = {seeds, 4};
+  TRY(token_transfer(c, vault, &c->ka[4], escrow, host_amount, &ss));
+  TRY(token_transfer(c, vault, &c->ka[5], escrow, fee, &ss));
+  TRY(token_transfer(c, vault, &c->ka[6], escrow, held - used, &ss));
+  TRY(token_close(c, vault, renter, escrow, &ss));
+  TRY(close_account(escrow, renter));
+  emit("Settled", 7, 120);
+  return 0;
+}
+
+// reclaim_token: [renter (signer, writable), escrow (writable), config, vault (writable), renter's
+// token account (writable), token program]; no data. From expires_at + grace: all the vault's
+// tokens to the renter's token account, the vault's and the escrow's rent to the renter; closed.
+static u64 reclaim_token(Ctx *c) {
+  TRY(shape(c, 6, 1));
+  AccountInfo *renter = &c->ka[0], *escrow = &c->ka[1], *vault = &c->ka[3], *to = &c->ka[4];
+  TRY(signer(renter)); TRY(writable(renter)); TRY(is_token_program(&c->ka[5]));
+  const Config *cfg;
+  TRY(load_config(c, &c->ka[2], &cfg));
+  Escrow *e;
+  TRY(load_any_escrow(c, escrow, true, &e));
+  if (!key_eq(renter->key, &e->renter)) return E_NOT_RENTER;
+  TRY(load_vault(c, escrow, e, vault));
+  TRY(token_account(to, &e->mint, &e->renter));
+  i64 at;
+  if (__builtin_add_overflow(e->expires_at, (i64)cfg->grace, &at)) return E_OVERFLOW;
+  if (now() < at) return E_RECLAIM_TOO_EARLY;
+  EV_KEY(0, &e->rental_id); EV_KEY(32, &e->renter); EV_U64(64, e->deposit);
+  Slice seeds[4];
+  escrow_seeds(e, seeds);
+  const SignerSeeds ss = {seeds, 4};
+  TRY(token_transfer(c, vault, to, escrow, TOKEN_AMOUNT(vault), &ss));
+  TRY(token_close(c, vault, renter, escrow, &ss));
   TRY(close_account(escrow, renter));
   emit("Reclaimed", 9, 72);
   return 0;
@@ -673,6 +929,12 @@ u64 entrypoint(const u8 *input) {
     case IX_UNSTAKE: return unstake(c);
     case IX_SLASH: return slash(c);
     case IX_CLAIM: return claim(c);
+    case IX_OPEN_TOKEN: return open_token(c);
+    case IX_SETTLE_TOKEN: return settle_token(c);
+    case IX_RECLAIM_TOKEN: return reclaim_token(c);
+    case IX_PROPOSE_ADMIN: return propose_admin(c);
+    case IX_ACCEPT_ADMIN: return accept_admin(c);
+    case IX_TOP_UP_TOKEN: return top_up_token(c);
     default: return E_INVALID_INSTRUCTION;
   }
 }

@@ -454,6 +454,13 @@ describe('instruction data', () => {
       unstake: await env.ix.unstake(host),
       slash: await env.ix.slash(env.operator, host.address, env.treasury.address, 1n, new Uint8Array(32)),
       claim: await env.ix.claim(host),
+      open_token: await env.ix.openToken(t.renter, { rentalId: rentalId(51), host: t.host.address, amount: 1n, expiresAt: T0 + 60n, mint: t.host.address }),
+      settle_token: await env.ix.settleToken(env.operator, { escrow: t.escrow, hostToken: t.host.address, treasuryToken: t.host.address,
+        renterToken: t.host.address, renter: t.renter.address, used: 1n }),
+      reclaim_token: await env.ix.reclaimToken(t.renter, { escrow: t.escrow, renterToken: t.host.address }),
+      top_up_token: await env.ix.topUpToken(t.renter, { escrow: t.escrow, renterToken: t.host.address, amount: 1n, newExpiresAt: 0n }),
+      propose_admin: env.ix.proposeAdmin(env.admin, env.admin.address),
+      accept_admin: env.ix.acceptAdmin(env.admin),
     };
     for (const [name, ix] of Object.entries(all)) {
       if (ix.data.length > 1) env.fails(await env.send([withData(ix, ix.data.slice(0, -1))]), 'InvalidDataLength');
@@ -461,7 +468,7 @@ describe('instruction data', () => {
       assert.ok(name);
     }
     env.fails(await env.send([withData(all.settle, new Uint8Array([]))]), 'InvalidInstruction');
-    env.fails(await env.send([withData(all.settle, new Uint8Array([13]))]), 'InvalidInstruction');
+    env.fails(await env.send([withData(all.settle, new Uint8Array([19]))]), 'InvalidInstruction');
     env.fails(await env.send([withData(all.settle, new Uint8Array([255, 1, 2]))]), 'InvalidInstruction');
     env.fails(await env.send([{ ...all.settle, accounts: all.settle.accounts.slice(0, 5) }]), 'AccountCount');
     env.fails(await env.send([{ ...all.settle, accounts: [...all.settle.accounts, { address: t.host.address, role: AccountRole.READONLY }] }]), 'AccountCount');

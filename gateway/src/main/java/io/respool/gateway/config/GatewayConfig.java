@@ -64,7 +64,7 @@ public record GatewayConfig(
       "ethConfirmations", "ethPollIntervalMs", "ethExpiryMarginSeconds", "ethBatchSize", "ethResendAfterSeconds", "ethStartBlock",
       "llmProvider", "llmBaseUrl", "llmModel", "llmApiKey", "llmTimeoutMs", "optimizerIntervalMs",
       "solanaDevnet", "solanaRpcUrl", "solanaProgramId", "solanaOperatorKeyFile", "solanaTreasury", "solanaCommitment", "solanaPollIntervalMs",
-      "solanaExpiryMarginSeconds", "solanaBatchSize", "solanaResendAfterSeconds",
+      "solanaExpiryMarginSeconds", "solanaBatchSize", "solanaResendAfterSeconds", "solanaMints",
       "sshPort", "terminalIdleTimeoutSeconds",
 
       "rateLimitPerAccount", "rateLimitPerClient");
@@ -211,8 +211,9 @@ public record GatewayConfig(
   /**
    * Solana settlement, off unless an RPC URL is given (directly or by {@code solanaDevnet}, the
    * {@code solana.json} that {@code ops/solana/devnet.sh} writes: its RPC URL, program id, operator key
-   * file, treasury and commitment; explicit keys win). The operator key file is a solana-keygen JSON
-   * array of 64 bytes; the key is never printed.
+   * file, treasury and commitment, and its test stablecoin's mint as {@code TUSD}; explicit keys win).
+   * The operator key file is a solana-keygen JSON array of 64 bytes; the key is never printed.
+   * {@code solanaMints} ({@code CURRENCY=MINT,…}) names the SPL tokens bookings on Solana may be priced in.
    */
   private static SolanaConfig solana(Reader r) {
     JsonNode devnet = r.get("solanaDevnet", null, GatewayConfig::readJson);
@@ -256,7 +257,20 @@ public record GatewayConfig(
         Duration.ofSeconds(10),
         Duration.ofSeconds(r.get("solanaExpiryMarginSeconds", "172800", v -> Reader.range(v, 1, 365L * 24 * 3600))),
         (int) (long) r.get("solanaBatchSize", "10", v -> Reader.range(v, 1, 10)),
-        Duration.ofSeconds(r.get("solanaResendAfterSeconds", "2", v -> Reader.range(v, 1, 3600))));
+        Duration.ofSeconds(r.get("solanaResendAfterSeconds", "2", v -> Reader.range(v, 1, 3600))),
+        r.get("solanaMints", devnet == null || devnet.path("mint").isMissingNode() ? "" : "TUSD=" + devnet.path("mint").asText(), GatewayConfig::solanaMints));
+  }
+
+  private static Map<String, String> solanaMints(String v) {
+    Map<String, String> out = new TreeMap<>();
+    for (String pair : Reader.list(v)) {
+      String[] kv = pair.split("=", 2);
+      if (kv.length != 2 || !kv[0].matches("[A-Za-z0-9]{1,16}") || "SOL".equalsIgnoreCase(kv[0]) || !io.respool.settlement.solana.Pubkeys.valid(kv[1])) {
+        throw new IllegalArgumentException("must be CURRENCY=MINT pairs (a base58 mint address; not SOL) separated by commas");
+      }
+      out.put(kv[0].toUpperCase(Locale.ROOT), kv[1]);
+    }
+    return out;
   }
 
   private static JsonNode readJson(String file) {

@@ -72,4 +72,24 @@ class SolanaConfigKeysTest {
         .hasMessageContaining("solanaOperatorKeyFile").hasMessageContaining("a solana-keygen file")
         .hasMessageContaining("solanaCommitment").hasMessageContaining("solanaTreasury");
   }
+  @Test
+  void tokenMintsFromTheDevnetsJsonOrGivenAsPairs() throws Exception {
+    String mint = "7xKXtg2CW87d97TXJSDpbD5jBkheTqA83TZRuJosgAsU";
+    Path json = Files.createTempFile("solana", ".json");
+    Files.writeString(json, "{\"rpcUrl\":\"http://127.0.0.1:8899\",\"programId\":\"" + PROGRAM + "\",\"mint\":\"" + mint + "\"}");
+    var fromDevnet = load(Map.of("RESPOOL_SOLANA_DEVNET", json.toString())).solana();
+    assertThat(fromDevnet.mints()).containsExactly(Map.entry("TUSD", mint));
+    assertThat(fromDevnet.mintOf("TUSD")).isEqualTo(mint);
+    assertThat(fromDevnet.mintOf("SOL")).isEqualTo("11111111111111111111111111111111");
+    assertThat(fromDevnet.mintOf("EURT")).isNull();
+    assertThat(fromDevnet.currencies()).containsExactly("SOL", "TUSD");
+    var given = load(Map.of("RESPOOL_SOLANA_RPC_URL", "http://127.0.0.1:8899", "RESPOOL_SOLANA_PROGRAM_ID", PROGRAM,
+        "RESPOOL_SOLANA_MINTS", "tusd=" + mint + ", EURT=" + TREASURY)).solana();
+    assertThat(given.mints()).containsOnly(Map.entry("TUSD", mint), Map.entry("EURT", TREASURY));
+    assertThat(load(Map.of("RESPOOL_SOLANA_RPC_URL", "http://127.0.0.1:8899", "RESPOOL_SOLANA_PROGRAM_ID", PROGRAM)).solana().mints()).isEmpty();
+    for (String bad : new String[] {"TUSD", "SOL=" + mint, "TUSD=0xabc", "T USD=" + mint}) {
+      assertThatThrownBy(() -> load(Map.of("RESPOOL_SOLANA_RPC_URL", "http://127.0.0.1:8899", "RESPOOL_SOLANA_PROGRAM_ID", PROGRAM,
+          "RESPOOL_SOLANA_MINTS", bad))).as(bad).isInstanceOf(ConfigException.class).hasMessageContaining("solanaMints");
+    }
+  }
 }

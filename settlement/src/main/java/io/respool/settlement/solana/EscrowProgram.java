@@ -22,6 +22,13 @@ import java.util.regex.Pattern;
  */
 public final class EscrowProgram {
   public static final int CONFIG_SIZE = 120;
+  /** A config after its first {@code propose_admin}: + pending_admin[32] at 120. */
+  public static final int CONFIG_SIZE_V2 = 152;
+  /** The SPL Token program, which holds token escrows' vaults and the parties' token accounts. */
+  public static final String TOKEN_PROGRAM = "TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA";
+  /** The associated token account program: a wallet's token account of a mint at a PDA of (wallet, token program, mint). */
+  public static final String ATA_PROGRAM = "ATokenGPvbdGVxr1b2hvZbsiqW5xWH25efTNsLJA8knL";
+  public static final int TOKEN_ACCOUNT_SIZE = 165;
   public static final int ESCROW_SIZE = 152;
   /** Rentals per {@code settle_many}: a legacy transaction of 1232 bytes holds about 10 (3 accounts of 32 bytes + 8 bytes each). */
   public static final int MAX_SETTLE_MANY = 10;
@@ -32,13 +39,17 @@ public final class EscrowProgram {
   static final int TAG_SETTLE = 4;
   static final int TAG_SETTLE_MANY = 5;
   static final int TAG_RECLAIM = 6;
+  static final int TAG_OPEN_TOKEN = 13;
+  static final int TAG_SETTLE_TOKEN = 14;
+  static final int TAG_RECLAIM_TOKEN = 15;
+  static final int TAG_TOP_UP_TOKEN = 18;
 
   private static final String[] ERRORS = {null, "InvalidInstruction", "InvalidDataLength", "AccountCount", "NotSigner", "NotWritable",
       "WrongOwner", "WrongAddress", "WrongKind", "AlreadyInitialized", "NotUpgradeAuthority", "NotAdmin", "NotOperator", "ZeroAmount",
       "InvalidHost", "ExpiryNotInFuture", "RentalExists", "NotRenter", "UsedExceedsDeposit", "ReclaimTooEarly", "ExpiryNotExtended",
       "Overflow", "FeeTooHigh", "GraceTooLong", "DelayTooLong", "WrongHost", "WrongTreasury", "WrongRenter", "NoStake", "UnstakePending",
       "NoUnstakeRequested", "UnstakeTooEarly", "SlashExceedsStake", "NothingToClaim", "UnsupportedRent", "WrongMint", "TooManyAccounts",
-      "ZeroAddress", "WrongTokenAccount", "NoEscrow"};
+      "ZeroAddress", "WrongTokenAccount", "NoEscrow", "NotProposedAdmin"};
 
   private final String programId;
   private final String config;
@@ -60,6 +71,21 @@ public final class EscrowProgram {
     return Pubkeys.findProgramAddress(List.of(ascii("rental"), Pubkeys.decode(renter), rentalId), programId);
   }
 
+  /** The vault of a token escrow: its SPL token account at PDA {@code ["vault", escrow]}, held by the escrow. */
+  public Pubkeys.Pda vault(String escrow) {
+    return Pubkeys.findProgramAddress(List.of(ascii("vault"), Pubkeys.decode(escrow)), programId);
+  }
+
+  /** The associated token account of {@code owner} for {@code mint} (where wallets keep a token). */
+  public static String associatedTokenAccount(String owner, String mint) {
+    return Pubkeys.findProgramAddress(List.of(Pubkeys.decode(owner), Pubkeys.decode(TOKEN_PROGRAM), Pubkeys.decode(mint)), ATA_PROGRAM).address();
+  }
+
+  /** Whether a mint names SOL (all zero) rather than a token. */
+  public static boolean isSol(String mint) {
+    return Pubkeys.SYSTEM_PROGRAM.equals(mint);
+  }
+
   /** The name of a custom program error ({@code Custom(code)}), or {@code "error <code>"}. */
   public static String errorName(long code) {
     return code > 0 && code < ERRORS.length ? ERRORS[(int) code] : "error " + code;
@@ -69,6 +95,20 @@ public final class EscrowProgram {
 
   static byte[] openData(byte[] rentalId, String host, long amount, long expiresAt) {
     return le(81).put((byte) TAG_OPEN).put(check32(rentalId)).put(Pubkeys.decode(host)).putLong(amount).putLong(expiresAt).array();
+  }
+
+  static byte[] openTokenData(byte[] rentalId, String host, long amount, long expiresAt) {
+    byte[] d = openData(rentalId, host, amount, expiresAt);
+    d[0] = TAG_OPEN_TOKEN;
+    return d;
+  }
+
+  static byte[] topUpTokenData(long amount, long newExpiresAt) {
+    return le(17).put((byte) TAG_TOP_UP_TOKEN).putLong(amount).putLong(newExpiresAt).array();
+  }
+
+  static byte[] settleTokenData(long used) {
+    return le(9).put((byte) TAG_SETTLE_TOKEN).putLong(used).array();
   }
 
   static byte[] topUpData(long amount, long newExpiresAt) {
@@ -124,6 +164,57 @@ public final class EscrowProgram {
         reclaimData());
   }
 
+  /**
+   * {@code open_token}: renter S W, escrow W, config, vault W, mint, the renter's token account W (its
+   * associated one), token program, system program. The renter pays both accounts' rent and moves
+   * {@code amount} base units of {@code mint} into the vault.
+   */
+  public Instruction openToken(String renter, byte[] rentalId, String host, long amount, long expiresAt, String mint) {
+    String escrow = escrow(renter, rentalId).address();
+    return new Instruction(programId, List.of(AccountMeta.writableSigner(renter), AccountMeta.writable(escrow), AccountMeta.readonly(config),
+        AccountMeta.writable(vault(escrow).address()), AccountMeta.readonly(mint), AccountMeta.writable(associatedTokenAccount(renter, mint)),
+        AccountMeta.readonly(TOKEN_PROGRAM), AccountMeta.readonly(Pubkeys.SYSTEM_PROGRAM)), openTokenData(rentalId, host, amount, expiresAt));
+  }
+
+  /**
+   * {@code settle_token}: operator S, config, escrow W, vault W, host's, treasury's and renter's token
+   * accounts W (their associated ones), renter W (gets the escrow's and vault's rent), token program.
+   */
+  public Instruction settleToken(String operator, String escrow, String mint, String host, String treasury, String renter, long used) {
+    return new Instruction(programId, List.of(AccountMeta.signer(operator), AccountMeta.readonly(config), AccountMeta.writable(escrow),
+        AccountMeta.writable(vault(escrow).address()), AccountMeta.writable(associatedTokenAccount(host, mint)),
+        AccountMeta.writable(associatedTokenAccount(treasury, mint)), AccountMeta.writable(associatedTokenAccount(renter, mint)),
+        AccountMeta.writable(renter), AccountMeta.readonly(TOKEN_PROGRAM)), settleTokenData(used));
+  }
+
+  /** {@code top_up_token}: renter S, escrow W, vault W, the renter's (associated) token account W, token program. */
+  public Instruction topUpToken(String renter, String escrow, String mint, long amount, long newExpiresAt) {
+    return new Instruction(programId, List.of(AccountMeta.signer(renter), AccountMeta.writable(escrow), AccountMeta.writable(vault(escrow).address()),
+        AccountMeta.writable(associatedTokenAccount(renter, mint)), AccountMeta.readonly(TOKEN_PROGRAM)), topUpTokenData(amount, newExpiresAt));
+  }
+
+  /** {@code reclaim_token}: renter S W, escrow W, config, vault W, the renter's token account W, token program. */
+  public Instruction reclaimToken(String renter, String escrow, String mint) {
+    return new Instruction(programId, List.of(AccountMeta.writableSigner(renter), AccountMeta.writable(escrow), AccountMeta.readonly(config),
+        AccountMeta.writable(vault(escrow).address()), AccountMeta.writable(associatedTokenAccount(renter, mint)), AccountMeta.readonly(TOKEN_PROGRAM)),
+        new byte[] {TAG_RECLAIM_TOKEN});
+  }
+
+  /**
+   * The associated token account program's {@code CreateIdempotent}: creates {@code owner}'s token
+   * account of {@code mint} (rent paid by {@code payer}) unless it exists; succeeds either way.
+   */
+  public static Instruction createAssociatedTokenAccount(String payer, String owner, String mint) {
+    return new Instruction(ATA_PROGRAM, List.of(AccountMeta.writableSigner(payer), AccountMeta.writable(associatedTokenAccount(owner, mint)),
+        AccountMeta.readonly(owner), AccountMeta.readonly(mint), AccountMeta.readonly(Pubkeys.SYSTEM_PROGRAM), AccountMeta.readonly(TOKEN_PROGRAM)),
+        new byte[] {1});
+  }
+
+  /** The token amount of an SPL token account's data (165 bytes: mint, owner, amount u64 at 64, …), or -1. */
+  public static long tokenAmount(byte[] data) {
+    return data.length == TOKEN_ACCOUNT_SIZE ? ByteBuffer.wrap(data).order(ByteOrder.LITTLE_ENDIAN).getLong(64) : -1;
+  }
+
   // --- accounts ------------------------------------------------------------------------------------
 
   /** The config account (kind 1, 120 bytes). */
@@ -131,7 +222,7 @@ public final class EscrowProgram {
 
   /** The config, or null if {@code data} is not one. */
   public static Config decodeConfig(byte[] data) {
-    if (data.length != CONFIG_SIZE || data[0] != 1) return null;
+    if ((data.length != CONFIG_SIZE && data.length != CONFIG_SIZE_V2) || data[0] != 1) return null;
     ByteBuffer b = ByteBuffer.wrap(data).order(ByteOrder.LITTLE_ENDIAN);
     return new Config(b.getShort(2) & 0xffff, b.getLong(8), b.getLong(16), key(data, 24), key(data, 56), key(data, 88));
   }

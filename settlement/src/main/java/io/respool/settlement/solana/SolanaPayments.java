@@ -29,8 +29,9 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * The payment port on the Solana escrow program. A booking on {@code solana} (priced in SOL: amounts
- * in lamports) gets one deposit per host it runs on, each a rental whose escrow is the PDA of
+ * The payment port on the Solana escrow program. A booking on {@code solana} (priced in SOL, amounts
+ * in lamports, or in a configured SPL token such as the devnet's TUSD, amounts in its base units)
+ * gets one deposit per host it runs on, each a rental whose escrow is the PDA of
  * (renter, rental id): the renter is the account's first Solana wallet (by the time it was added),
  * the rental id {@code sha256("respool:solana:<program>:<booking>:<host>:<n>")} with the smallest
  * n whose escrow has bump 255 (the cheapest {@code open}), the payee the host's Solana payout
@@ -78,14 +79,20 @@ public final class SolanaPayments implements PaymentPort {
 
   /** The rental id of a booking's deposit for one host: the first of the candidates whose escrow for {@code renter} has bump 255. */
   static byte[] rentalId(EscrowProgram program, String renter, String bookingId, String hostId) {
+    return rentalId(program, renter, bookingId, hostId, false);
+  }
+
+  /** For a token deposit ({@code token}) the vault's bump too must be 255 (a quarter of the candidates): {@code open_token} finds both. */
+  static byte[] rentalId(EscrowProgram program, String renter, String bookingId, String hostId, boolean token) {
     byte[] first = null;
     for (int n = 0; n < 64; n++) {
       byte[] id = Pubkeys.sha256().digest(("respool:solana:" + program.programId() + ":" + bookingId + ":" + hostId + ":" + n)
           .getBytes(StandardCharsets.UTF_8));
       if (first == null) first = id;
-      if (program.escrow(renter, id).bump() == 255) return id;
+      Pubkeys.Pda escrow = program.escrow(renter, id);
+      if (escrow.bump() == 255 && (!token || program.vault(escrow.address()).bump() == 255)) return id;
     }
-    return first; // 2^-64: any id works, its open costs a little more
+    return first; // (1/2)^64 or (3/4)^64: any id works, its open costs a little more
   }
 
   static String hex(byte[] b) {
@@ -99,9 +106,9 @@ public final class SolanaPayments implements PaymentPort {
   @Override
   public Future<Void> prepare(SqlConnection tx, BookingRow b, List<TaskRow> tasks) {
     if (!CHAIN.equals(b.paymentChain())) return Future.succeededFuture();
-    if (!SolanaConfig.CURRENCY.equals(b.currency())) {
-      return Future.failedFuture(RespoolException.invalid("bookings in " + b.currency() + " cannot be paid on solana: the escrow program holds SOL"
-          + " only (amounts in lamports; SPL tokens such as tUSD are not implemented yet); book with currency SOL, or pay on ethereum"));
+    if (config.mintOf(b.currency()) == null) {
+      return Future.failedFuture(RespoolException.invalid("bookings in " + b.currency() + " cannot be paid on solana: this gateway's escrow takes "
+          + String.join(", ", config.currencies()) + "; book in one of those, or pay on ethereum"));
     }
     Map<String, Long> pricePerHour = new TreeMap<>();
     for (TaskRow t : tasks) pricePerHour.merge(t.hostId(), t.pricePerHour(), Math::addExact);
@@ -123,7 +130,7 @@ public final class SolanaPayments implements PaymentPort {
               Instant expiresAt = b.paymentDeadline().plusSeconds(b.durationSeconds()).plus(config.expiryMargin()).truncatedTo(ChronoUnit.SECONDS);
               List<Tuple> rowsToInsert = new ArrayList<>();
               EscrowSplit.deposits(pricePerHour, b.cost()).forEach((hostId, amount) -> {
-                byte[] id = rentalId(program, renter, b.id(), hostId);
+                byte[] id = rentalId(program, renter, b.id(), hostId, !SolanaConfig.CURRENCY.equals(b.currency()));
                 rowsToInsert.add(Tuple.tuple().addString(b.id()).addString(hostId).addString(chainName).addString(program.escrow(renter, id).address())
                     .addString(hex(id)).addString(payees.get(hostId)).addLong(amount).addOffsetDateTime(OffsetDateTime.ofInstant(expiresAt, ZoneOffset.UTC)));
               });
@@ -217,14 +224,31 @@ public final class SolanaPayments implements PaymentPort {
         if (renter != null) {
           long amount = r.getLong("amount");
           long expiresAt = r.getOffsetDateTime("expires_at").toEpochSecond();
-          calls.add(call("open rental " + r.getString("rental_id") + " paying host " + r.getString("host_id") + " " + amount + " lamports",
-              renter, program.open(renter, rentalId, r.getString("payee"), amount, expiresAt), amount, hash));
+          String mint = config.mintOf(b.currency());
+          if (mint == null) {
+            // a currency no longer configured: nothing the wallet could sign would be accepted
+          } else if (EscrowProgram.isSol(mint)) {
+            calls.add(call("open rental " + r.getString("rental_id") + " paying host " + r.getString("host_id") + " " + amount + " lamports",
+                renter, List.of(program.open(renter, rentalId, r.getString("payee"), amount, expiresAt)), amount, hash));
+          } else {
+            // from the renter's associated token account of the mint; the renter pays the escrow's and the vault's rent (returned at the end)
+            calls.add(call("open rental " + r.getString("rental_id") + " paying host " + r.getString("host_id") + " " + amount + " " + b.currency()
+                + " base units (mint " + mint + ", from the renter's associated token account)", renter,
+                List.of(program.openToken(renter, rentalId, r.getString("payee"), amount, expiresAt, mint)), 0, hash));
+          }
         }
       } else if ("top-up".equals(due)) {
         String renter = r.getString("renter");
         long amount = r.getLong("topup_amount");
-        calls.add(call("top up rental " + r.getString("rental_id") + " by " + amount + " lamports", renter,
-            program.topUp(renter, escrow, amount, r.getOffsetDateTime("topup_expires_at").toEpochSecond()), amount, hash));
+        long newExpiresAt = r.getOffsetDateTime("topup_expires_at").toEpochSecond();
+        String mint = config.mintOf(b.currency());
+        if (mint != null && EscrowProgram.isSol(mint)) {
+          calls.add(call("top up rental " + r.getString("rental_id") + " by " + amount + " lamports", renter,
+              List.of(program.topUp(renter, escrow, amount, newExpiresAt)), amount, hash));
+        } else if (mint != null) {
+          calls.add(call("top up rental " + r.getString("rental_id") + " by " + amount + " " + b.currency() + " base units (from the renter's "
+              + "associated token account)", renter, List.of(program.topUpToken(renter, escrow, mint, amount, newExpiresAt)), 0, hash));
+        }
       }
       out.add(new Payments.Deposit(r.getString("host_id"), escrow, r.getString("rental_id"), r.getString("payee"), r.getLong("amount"),
           r.getOffsetDateTime("expires_at").toInstant(), state, r.getString("note"), r.getString("renter"), r.getLong("deposited"),
@@ -235,8 +259,9 @@ public final class SolanaPayments implements PaymentPort {
     return new Payments.Instructions(b.id(), b.paymentChain(), b.currency(), b.cost(), b.paymentDeadline(), state, out);
   }
 
-  private Payments.Call call(String description, String renter, SolanaTransactions.Instruction ix, long lamports, SolanaRpc.Blockhash hash) {
-    SolanaTransactions.Message m = SolanaTransactions.compile(renter, hash.blockhash(), List.of(ix));
+  /** {@code lamports}: what the transaction moves in SOL beyond fees and rent (0 for a token deposit). */
+  private Payments.Call call(String description, String renter, List<SolanaTransactions.Instruction> ixs, long lamports, SolanaRpc.Blockhash hash) {
+    SolanaTransactions.Message m = SolanaTransactions.compile(renter, hash.blockhash(), ixs);
     return Payments.Call.solana(description, program.programId(), Long.toString(lamports),
         Base64.getEncoder().encodeToString(SolanaTransactions.unsigned(m)), hash.blockhash(), hash.lastValidBlockHeight());
   }

@@ -27,7 +27,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The settlement outbox on Solana: the intents the usage ledger wrote (deposits in SETTLING) go out
- * as {@code settle_many} transactions signed by the operator key, each stored ({@code chain_txs}:
+ * as {@code settle_many} transactions (SOL escrows; a token escrow goes alone, as {@code settle_token}
+ * after creating the payees' token accounts if missing) signed by the operator key, each stored ({@code chain_txs}:
  * signature, wire bytes, the blockhash's last valid block height) before it is sent, and sent again —
  * the same bytes — until the node reports it at the configured commitment. A transaction never seen
  * is given up (DROPPED) only once it provably can no longer land: the chain's block height is past
@@ -213,6 +214,7 @@ public final class SolanaSubmitter {
     if (rentExemptMinimum < 0) rentExemptMinimum = rpc.minimumBalanceForRentExemption(0);
     List<Optional<SolanaRpc.Account>> escrows = rpc.accounts(due.stream().map(Due::escrow).toList(), config.commitment());
     List<SettleItem> items = new ArrayList<>();
+    List<TokenItem> tokens = new ArrayList<>();
     List<String> ids = new ArrayList<>();
     List<String> hosts = new ArrayList<>();
     List<Long> shares = new ArrayList<>();
@@ -225,6 +227,10 @@ public final class SolanaSubmitter {
       }
       if (d.used() > e.deposit()) {
         held.put(d.rentalId(), "used " + d.used() + " exceeds the escrow's deposit " + e.deposit());
+        continue;
+      }
+      if (!EscrowProgram.isSol(e.mint())) {
+        tokens.add(new TokenItem(d.rentalId(), d.escrow(), e, d.used()));
         continue;
       }
       items.add(new SettleItem(d.escrow(), e.host(), e.renter(), d.used()));
@@ -245,17 +251,36 @@ public final class SolanaSubmitter {
       }
     }
     List<Batch> out = new ArrayList<>();
-    if (items.isEmpty()) return out;
+    if (items.isEmpty() && tokens.isEmpty()) return out;
     SolanaRpc.Blockhash hash = rpc.latestBlockhash(config.commitment());
+    for (TokenItem t : tokens) out.add(signed(List.of(t.rentalId()), hash, tokenSettlement(t)));
     for (int from = 0; from < items.size(); from += config.batchSize()) {
       int to = Math.min(items.size(), from + config.batchSize());
-      SolanaTransactions.Message m = SolanaTransactions.compile(sender, hash.blockhash(),
-          List.of(program.settleMany(sender, treasury, items.subList(from, to))));
-      byte[] sig = config.operatorKey().sign(m.bytes());
-      out.add(new Batch(List.copyOf(ids.subList(from, to)), Base58.encode(sig), SolanaTransactions.wire(List.of(sig), m.bytes()),
-          hash.lastValidBlockHeight()));
+      out.add(signed(ids.subList(from, to), hash, List.of(program.settleMany(sender, treasury, items.subList(from, to)))));
     }
     return out;
+  }
+
+  /** A token escrow to settle: one {@code settle_token} per transaction (it takes one rental). */
+  private record TokenItem(String rentalId, String escrow, EscrowProgram.Escrow onChain, long used) {}
+
+  /**
+   * The host's, the treasury's and the renter's associated token accounts are created first if missing
+   * (idempotent; the operator pays their rent), so a payee without one, or a renter who closed theirs,
+   * cannot hold the settlement up; then {@code settle_token}.
+   */
+  private List<SolanaTransactions.Instruction> tokenSettlement(TokenItem t) {
+    EscrowProgram.Escrow e = t.onChain();
+    return List.of(EscrowProgram.createAssociatedTokenAccount(sender, e.host(), e.mint()),
+        EscrowProgram.createAssociatedTokenAccount(sender, treasury, e.mint()),
+        EscrowProgram.createAssociatedTokenAccount(sender, e.renter(), e.mint()),
+        program.settleToken(sender, t.escrow(), e.mint(), e.host(), treasury, e.renter(), t.used()));
+  }
+
+  private Batch signed(List<String> rentalIds, SolanaRpc.Blockhash hash, List<SolanaTransactions.Instruction> ixs) {
+    SolanaTransactions.Message m = SolanaTransactions.compile(sender, hash.blockhash(), ixs);
+    byte[] sig = config.operatorKey().sign(m.bytes());
+    return new Batch(List.copyOf(rentalIds), Base58.encode(sig), SolanaTransactions.wire(List.of(sig), m.bytes()), hash.lastValidBlockHeight());
   }
 
   /** Stores each batch only if its deposits are still due (what changed while it was signed is dropped unsent). */

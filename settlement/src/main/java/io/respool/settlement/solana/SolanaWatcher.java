@@ -25,7 +25,8 @@ import org.slf4j.LoggerFactory;
  * moves the cursor from where it was read (compare-and-set: with several nodes, one applies them, the
  * others drop what they fetched; nothing is held across a call to the node). An {@code Opened} funds
  * a deposit only if its renter is a Solana wallet of the booking's account, the escrow is the PDA of
- * (that renter, the rental id) and host, amount, expiry, fee and mint (SOL) are the ones asked for; an
+ * (that renter, the rental id) and host, amount, expiry, fee and mint (all zero for SOL, the configured
+ * mint of the booking's currency for a token) are the ones asked for; an
  * open by a wallet of another account is another escrow (the renter is in the seeds) and is ignored.
  * Later events of a rental are matched by rental id and escrow, so a stranger's escrow with the same
  * rental id never touches the deposit.
@@ -167,7 +168,12 @@ public final class SolanaWatcher {
             long expiresAt = d.getOffsetDateTime("expires_at").toEpochSecond();
             if (o.expiresAt() < expiresAt) wrong.add("expires at " + o.expiresAt() + ", before the required " + expiresAt);
             if (o.feeBps() != feeBps) wrong.add("fee " + o.feeBps() + " bps instead of " + feeBps);
-            if (!Pubkeys.SYSTEM_PROGRAM.equals(o.mint())) wrong.add("holds token " + o.mint() + " instead of SOL");
+            String currency = d.getString("currency");
+            String mint = config.mintOf(currency);
+            if (!o.mint().equals(mint)) {
+              wrong.add("holds " + (EscrowProgram.isSol(o.mint()) ? "SOL" : "token " + o.mint()) + " instead of " + currency
+                  + (mint == null || EscrowProgram.isSol(mint) ? "" : " (mint " + mint + ")"));
+            }
             long amount = d.getLong("amount");
             String state;
             String note = null;
@@ -176,7 +182,9 @@ public final class SolanaWatcher {
               note = "rental not accepted: " + String.join("; ", wrong);
             } else if (o.amount() < amount) {
               state = "UNDERFUNDED";
-              note = "holds " + o.amount() + " of the " + amount + " lamports required; top it up";
+              boolean sol = SolanaConfig.CURRENCY.equals(currency);
+              note = "holds " + o.amount() + " of the " + amount + (sol ? " lamports" : " " + currency + " base units") + " required"
+                  + "; top it up";
             } else {
               state = "OPEN";
             }
@@ -263,7 +271,8 @@ public final class SolanaWatcher {
           .compose(rows -> {
             Row c = rows.iterator().next();
             if (c.getLong("open") > 0) return Future.succeededFuture();
-            String why = "settled on solana: hosts " + c.getLong("host") + ", fee " + c.getLong("fee") + ", refund " + c.getLong("refund") + " lamports"
+            String why = "settled on solana: hosts " + c.getLong("host") + ", fee " + c.getLong("fee") + ", refund " + c.getLong("refund")
+                + (SolanaConfig.CURRENCY.equals(d.getString("currency")) ? " lamports" : " " + d.getString("currency") + " base units")
                 + (c.getLong("reclaimed") > 0 ? "; " + c.getLong("reclaimed") + " deposit(s) reclaimed by the renter" : "") + " (tx " + l.signature() + ")";
             return bookings.settled(tx, bookingId, why);
           });

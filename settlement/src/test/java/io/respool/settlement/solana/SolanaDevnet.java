@@ -97,6 +97,40 @@ public final class SolanaDevnet implements AutoCloseable {
 
   public SolanaRpc rpc() { return rpc; }
 
+  /** The devnet's test stablecoin (tUSD, 6 decimals): its SPL Token mint. */
+  public String mint() { return json.path("mint").asText(); }
+
+  /** The token balance (base units) of {@code owner}'s associated token account of the test stablecoin; 0 if it has none. */
+  public long tokenBalance(String owner) {
+    return rpc.account(EscrowProgram.associatedTokenAccount(owner, mint()), "confirmed").map(a -> EscrowProgram.tokenAmount(a.data())).orElse(0L);
+  }
+
+  /**
+   * Mints {@code amount} base units of the test stablecoin into {@code owner}'s associated token account
+   * (created if missing), signed by the mint authority whose key file solana.json names.
+   */
+  public void mintTokens(String owner, long amount) {
+    Ed25519.Keys authority = keyFile(json.path("mintAuthorityKeyFile").asText());
+    if (balance(authority.publicKeyBase58()) < SOL / 10) airdrop(authority.publicKeyBase58(), SOL);
+    byte[] data = java.nio.ByteBuffer.allocate(9).order(java.nio.ByteOrder.LITTLE_ENDIAN).put((byte) 7).putLong(amount).array(); // MintTo
+    var mintTo = new SolanaTransactions.Instruction(EscrowProgram.TOKEN_PROGRAM, List.of(SolanaTransactions.AccountMeta.writable(mint()),
+        SolanaTransactions.AccountMeta.writable(EscrowProgram.associatedTokenAccount(owner, mint())),
+        SolanaTransactions.AccountMeta.signer(authority.publicKeyBase58())), data);
+    send(authority, List.of(EscrowProgram.createAssociatedTokenAccount(authority.publicKeyBase58(), owner, mint()), mintTo));
+  }
+
+  /** A solana-keygen key file: a JSON array of the 32-byte seed and the 32-byte public key. */
+  public static Ed25519.Keys keyFile(String path) {
+    try {
+      JsonNode bytes = JSON.readTree(new File(path));
+      byte[] seed = new byte[32];
+      for (int i = 0; i < 32; i++) seed[i] = (byte) bytes.get(i).asInt();
+      return Ed25519.fromSeed(seed);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   /** A fresh wallet holding {@code lamports}. */
   public Ed25519.Keys wallet(long lamports) {
     Ed25519.Keys k = Ed25519.generate();
@@ -125,7 +159,12 @@ public final class SolanaDevnet implements AutoCloseable {
 
   /** Compiles, signs (fee payer {@code signer}), sends and confirms {@code ix}; its signature. Failures are {@link SolanaRpc.Refused}. */
   public String send(Ed25519.Keys signer, SolanaTransactions.Instruction ix) {
-    SolanaTransactions.Message m = SolanaTransactions.compile(signer.publicKeyBase58(), rpc.latestBlockhash("confirmed").blockhash(), List.of(ix));
+    return send(signer, List.of(ix));
+  }
+
+  /** As {@link #send(Ed25519.Keys, SolanaTransactions.Instruction)}, several instructions in one transaction. */
+  public String send(Ed25519.Keys signer, List<SolanaTransactions.Instruction> ixs) {
+    SolanaTransactions.Message m = SolanaTransactions.compile(signer.publicKeyBase58(), rpc.latestBlockhash("confirmed").blockhash(), ixs);
     String sig = rpc.sendTransaction(SolanaTransactions.wire(List.of(signer.sign(m.bytes())), m.bytes()), false);
     awaitConfirmed(sig);
     return sig;

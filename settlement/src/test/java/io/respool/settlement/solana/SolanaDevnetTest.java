@@ -133,4 +133,64 @@ class SolanaDevnetTest {
     SolanaRpc dead = new SolanaRpc("http://127.0.0.1:" + io.respool.settlement.evm.AnvilDevnet.freePort(), Duration.ofSeconds(2));
     assertThatThrownBy(() -> dead.blockHeight("confirmed")).isInstanceOf(io.respool.settlement.EscrowChain.ChainUnavailable.class);
   }
+  @Test
+  void tokenEscrowOpenedByTheWalletSettledWithTheTokenAccountsCreated() {
+    SolanaRpc rpc = chain.rpc();
+    String mint = chain.mint();
+    Ed25519.Keys renter = chain.wallet(10 * SolanaDevnet.SOL);
+    String renterAddress = renter.publicKeyBase58();
+    String host = chain.wallet(0).publicKeyBase58(); // no lamports, no token account: the settlement creates it
+    chain.mintTokens(renterAddress, 500_000_000L);
+    byte[] rentalId = SolanaPayments.rentalId(program, renterAddress, "booking-tok", "host-1", true);
+    String escrow = program.escrow(renterAddress, rentalId).address();
+    assertThat(program.vault(escrow).bump()).as("token rental ids are picked for vault bump 255 too").isEqualTo(255);
+    long amount = 120_000_000L;
+    long expiresAt = Instant.now().plusSeconds(3600).getEpochSecond();
+
+    byte[] unsigned = SolanaTransactions.unsigned(SolanaTransactions.compile(renterAddress, rpc.latestBlockhash("confirmed").blockhash(),
+        List.of(program.openToken(renterAddress, rentalId, host, amount, expiresAt, mint))));
+    String openSig = chain.signAndSend(Base64.getEncoder().encodeToString(unsigned), renter);
+    assertThat(chain.tokenBalance(renterAddress)).isEqualTo(380_000_000L);
+    assertThat(EscrowProgram.tokenAmount(rpc.account(program.vault(escrow).address(), "confirmed").orElseThrow().data())).isEqualTo(amount);
+    assertThat(program.parseEvents(rpc.transaction(openSig, "confirmed").orElseThrow().logs())).singleElement()
+        .isInstanceOfSatisfying(EscrowProgram.Opened.class, o -> {
+          assertThat(o.mint()).isEqualTo(mint);
+          assertThat(o.amount()).isEqualTo(amount);
+        });
+
+    // the renter adds 10 TUSD and an hour (what an extension's GET /payment gives)
+    byte[] topUp = SolanaTransactions.unsigned(SolanaTransactions.compile(renterAddress, rpc.latestBlockhash("confirmed").blockhash(),
+        List.of(program.topUpToken(renterAddress, escrow, mint, 10_000_000L, expiresAt + 3600))));
+    String topUpSig = chain.signAndSend(Base64.getEncoder().encodeToString(topUp), renter);
+    assertThat(program.parseEvents(rpc.transaction(topUpSig, "confirmed").orElseThrow().logs())).singleElement()
+        .isInstanceOfSatisfying(EscrowProgram.ToppedUp.class, t -> {
+          assertThat(t.deposit()).isEqualTo(amount + 10_000_000L);
+          assertThat(t.expiresAt()).isEqualTo(expiresAt + 3600);
+        });
+    assertThat(chain.tokenBalance(renterAddress)).isEqualTo(370_000_000L);
+
+    long treasuryBefore = chain.tokenBalance(chain.treasury());
+    long used = 33_333_333L;
+    long fee = used * chain.feeBps() / 10_000;
+    SolanaRpc.Blockhash hash = rpc.latestBlockhash("confirmed");
+    var m = SolanaTransactions.compile(operator.publicKeyBase58(), hash.blockhash(), List.of(
+        EscrowProgram.createAssociatedTokenAccount(operator.publicKeyBase58(), host, mint),
+        EscrowProgram.createAssociatedTokenAccount(operator.publicKeyBase58(), chain.treasury(), mint),
+        EscrowProgram.createAssociatedTokenAccount(operator.publicKeyBase58(), renterAddress, mint),
+        program.settleToken(operator.publicKeyBase58(), escrow, mint, host, chain.treasury(), renterAddress, used)));
+    String sig = rpc.sendTransaction(SolanaTransactions.wire(List.of(operator.sign(m.bytes())), m.bytes()), false);
+    chain.awaitConfirmed(sig);
+    assertThat(chain.tokenBalance(host)).isEqualTo(used - fee);
+    assertThat(chain.tokenBalance(chain.treasury()) - treasuryBefore).isEqualTo(fee);
+    assertThat(chain.tokenBalance(renterAddress)).isEqualTo(500_000_000L - used);
+    assertThat(rpc.account(escrow, "confirmed")).isEmpty();
+    assertThat(rpc.account(program.vault(escrow).address(), "confirmed")).isEmpty();
+    assertThat(program.parseEvents(rpc.transaction(sig, "confirmed").orElseThrow().logs())).singleElement()
+        .isInstanceOfSatisfying(EscrowProgram.Settled.class, x -> assertThat(x.refund()).isEqualTo(amount + 10_000_000L - used));
+    // again: the escrow is gone
+    var again = SolanaTransactions.compile(operator.publicKeyBase58(), rpc.latestBlockhash("confirmed").blockhash(),
+        List.of(program.settleToken(operator.publicKeyBase58(), escrow, mint, host, chain.treasury(), renterAddress, used)));
+    assertThatThrownBy(() -> rpc.sendTransaction(SolanaTransactions.wire(List.of(operator.sign(again.bytes())), again.bytes()), false))
+        .isInstanceOf(SolanaRpc.Refused.class).hasMessageContaining("39");
+  }
 }

@@ -123,6 +123,44 @@ class SolanaEncodingTest {
   }
 
   @Test
+  void tokenEscrowsByteForByte() {
+    JsonNode t = v.path("token");
+    String blockhash = v.path("transactions").path("blockhash").asText();
+    String renter = address("renter");
+    String operator = address("operator");
+    String mint = t.path("mint").asText();
+    String escrow1 = program.escrow(renter, rentalId(1)).address();
+    assertThat(program.vault(escrow1)).isEqualTo(new Pubkeys.Pda(t.path("vault").path("address").asText(), t.path("vault").path("bump").asInt()));
+    for (JsonNode a : t.path("atas")) {
+      assertThat(EscrowProgram.associatedTokenAccount(a.path("owner").asText(), mint)).isEqualTo(a.path("address").asText());
+    }
+    assertThat(HEX.formatHex(EscrowProgram.openTokenData(rentalId(1), address("host"), 25_000_000L, 1_800_000_000L)))
+        .isEqualTo(t.path("data").path("openToken").asText());
+    assertThat(HEX.formatHex(EscrowProgram.settleTokenData(12_345_678L))).isEqualTo(t.path("data").path("settleToken").asText());
+
+    var open = SolanaTransactions.compile(renter, blockhash, List.of(program.openToken(renter, rentalId(1), address("host"), 25_000_000L,
+        1_800_000_000L, mint)));
+    assertThat(Base64.getEncoder().encodeToString(SolanaTransactions.unsigned(open))).isEqualTo(t.path("openTokenUnsigned").path("wire").asText());
+
+    String treasury = address("treasury");
+    var settle = SolanaTransactions.compile(operator, blockhash, List.of(
+        EscrowProgram.createAssociatedTokenAccount(operator, address("host"), mint),
+        EscrowProgram.createAssociatedTokenAccount(operator, treasury, mint),
+        EscrowProgram.createAssociatedTokenAccount(operator, renter, mint),
+        program.settleToken(operator, escrow1, mint, address("host"), treasury, renter, 12_345_678L)));
+    byte[] wire = SolanaTransactions.wire(List.of(key("operator").sign(settle.bytes())), settle.bytes());
+    assertThat(Base64.getEncoder().encodeToString(wire)).isEqualTo(t.path("settleTokenSigned").path("wire").asText());
+    assertThat(wire.length).as("a legacy transaction holds 1232 bytes").isLessThanOrEqualTo(1232);
+
+    assertThat(HEX.formatHex(EscrowProgram.topUpTokenData(7_000_000L, 1_800_003_600L))).isEqualTo(t.path("data").path("topUpToken").asText());
+    var topUp = SolanaTransactions.compile(renter, blockhash, List.of(program.topUpToken(renter, escrow1, mint, 7_000_000L, 1_800_003_600L)));
+    assertThat(Base64.getEncoder().encodeToString(SolanaTransactions.unsigned(topUp))).isEqualTo(t.path("topUpTokenUnsigned").path("wire").asText());
+
+    var reclaim = SolanaTransactions.compile(renter, blockhash, List.of(program.reclaimToken(renter, escrow1, mint)));
+    assertThat(Base64.getEncoder().encodeToString(SolanaTransactions.unsigned(reclaim))).isEqualTo(t.path("reclaimTokenUnsigned").path("wire").asText());
+  }
+
+  @Test
   void addressOrderIsTheCollatorsOnBase58() {
     assertThat(SolanaTransactions.compareAddresses("1abc", "Abc")).isNegative(); // digits first
     assertThat(SolanaTransactions.compareAddresses("abD", "Abc")).isPositive(); // case ignored first

@@ -71,6 +71,32 @@ const transactions = {
     { escrow: escrow2, host: keys.host2.address, renter: renter.address, used: 0n }])]),
 };
 
+// token escrows: the vault PDA, associated token accounts, open_token / settle_token data and whole transactions
+const mint = (await signer(8)).address;
+const [vault1, vault1Bump] = await rp.vaultPda(programId, escrow1);
+const token = {
+  mint,
+  vault: { escrow: escrow1, address: vault1, bump: vault1Bump },
+  atas: await Promise.all(['renter', 'host', 'treasury'].map(async (n) => ({ owner: keys[n].address, address: await rp.associatedTokenAddress(keys[n].address, mint) }))),
+  data: {
+    openToken: hex(rp.data.openToken({ rentalId: rentalId(1), host: keys.host.address, amount: 25_000_000n, expiresAt: 1_800_000_000n })),
+    settleToken: hex(rp.data.settleToken(12_345_678n)),
+    reclaimToken: hex(rp.data.reclaimToken()),
+    topUpToken: hex(rp.data.topUpToken({ amount: 7_000_000n, newExpiresAt: 1_800_003_600n })),
+  },
+  topUpTokenUnsigned: await tx(renter, [await ix.topUpToken(renter.address, { escrow: escrow1,
+    renterToken: await rp.associatedTokenAddress(renter.address, mint), amount: 7_000_000n, newExpiresAt: 1_800_003_600n })], { sign: false }),
+  openTokenUnsigned: await tx(renter, [await ix.openToken(renter.address, { ...openArgs, amount: 25_000_000n, mint })], { sign: false }),
+  settleTokenSigned: await tx(operator, [
+    await rp.token.createAta(operator, keys.host.address, mint), await rp.token.createAta(operator, keys.treasury.address, mint),
+    await rp.token.createAta(operator, renter.address, mint),
+    await ix.settleToken(operator, { escrow: escrow1, hostToken: await rp.associatedTokenAddress(keys.host.address, mint),
+      treasuryToken: await rp.associatedTokenAddress(keys.treasury.address, mint), renterToken: await rp.associatedTokenAddress(renter.address, mint),
+      renter: renter.address, used: 12_345_678n })]),
+  reclaimTokenUnsigned: await tx(renter, [await ix.reclaimToken(renter.address, { escrow: escrow1,
+    renterToken: await rp.associatedTokenAddress(renter.address, mint) })], { sign: false }),
+};
+
 // events: a transaction's logs with our program's frames, a nested frame of another program that logs look-alike
 // lines, a truncated payload, an unknown name, and a failed inner frame
 const u8 = (n) => new Uint8Array(n);
@@ -110,4 +136,4 @@ const logs = [
 const json = (v) => JSON.parse(JSON.stringify(v, (k, x) => (typeof x === 'bigint' ? x.toString() : x instanceof Uint8Array ? hex(x) : x)));
 const events = { programId, logs, parsed: json(rp.parseEvents(logs, programId)) };
 
-process.stdout.write(JSON.stringify({ keys, programId, pdas, data, transactions, events }, null, 2) + '\n');
+process.stdout.write(JSON.stringify({ keys, programId, pdas, data, transactions, events, token }, null, 2) + '\n');
