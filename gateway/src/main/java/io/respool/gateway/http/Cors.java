@@ -5,6 +5,7 @@ import io.vertx.core.Handler;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.CorsHandler;
+import io.vertx.ext.web.handler.SecurityPolicyHandler;
 import java.net.URI;
 import java.util.List;
 import java.util.Locale;
@@ -45,9 +46,12 @@ public final class Cors {
     return origins == null || origins.isEmpty() ? null : new Cors(origins, publicUrl);
   }
 
-  /** A root handler of the router: acts on {@code /v1/*} only. */
+  /**
+   * A root handler of the router: acts on {@code /v1/*} only. A security-policy handler, as Vert.x's
+   * CorsHandler is, so the router runs it before the body handler.
+   */
   Handler<RoutingContext> rootHandler() {
-    return ctx -> {
+    return (SecurityPolicyHandler) ctx -> {
       String origin = ctx.request().getHeader("Origin");
       if (origin == null || !ctx.request().path().startsWith("/v1/") || sameOrigin(ctx, origin)) {
         ctx.next();
@@ -60,8 +64,10 @@ public final class Cors {
   }
 
   private boolean sameOrigin(RoutingContext ctx, String origin) {
-    String host = ctx.request().getHeader("Host");
-    return origin.equalsIgnoreCase(ctx.request().scheme() + "://" + host) || origin.equalsIgnoreCase(publicOrigin);
+    // the authority: the Host header in HTTP/1.1, :authority in HTTP/2
+    io.vertx.core.net.HostAndPort a = ctx.request().authority();
+    String own = a == null ? null : ctx.request().scheme() + "://" + a.host() + (a.port() > 0 ? ":" + a.port() : "");
+    return origin.equalsIgnoreCase(own) || origin.equalsIgnoreCase(publicOrigin);
   }
 
   static String origin(URI u) {
