@@ -216,7 +216,8 @@ public final class Gateway implements AutoCloseable {
       HttpApiVerticle.Services services = new HttpApiVerticle.Services(auth, hosts, connectionsPerInstance,
           () -> new EventsHub(vertx, events, auth, teams), pool, redis, commands, new QuoteService(vertx, hosts, matcher), teams, bus, bookings,
           new Invoices(pool, bookings, ledger), metrics, resource("openapi.yaml"), optimizer, terminals,
-          new RateLimits(redis, auth, config.rateLimits(), Clock.systemUTC()));
+          new RateLimits(redis, auth, config.rateLimits(), Clock.systemUTC()),
+          io.respool.gateway.http.Cors.of(config.corsOrigins(), config.publicUrl()));
       // the edge on every event loop; the instances share the port (Vert.x hands each connection to one of them)
       // (Vert.x shares a server between instances by the port asked for: port 0 would give each its own port)
       int port = config.port() != 0 ? config.port() : freePort(config.bind());
@@ -243,6 +244,9 @@ public final class Gateway implements AutoCloseable {
   }
 
   public int port() { return http.actualPort(); }
+
+  /** The HTTP routes this node serves ("METHOD /path", Vert.x path syntax), for the contract's coverage check. */
+  public java.util.List<String> routes() { return http.routes(); }
 
   /** The SSH port, or 0 when SSH is off. */
   public int sshPort() { return ssh == null ? 0 : ssh.port(); }

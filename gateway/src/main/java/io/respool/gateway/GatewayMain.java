@@ -38,6 +38,8 @@ public final class GatewayMain implements Callable<Integer> {
   String sshPort;
   @Option(names = "--node-id", description = "name of this node (env RESPOOL_NODE_ID, default random)")
   String nodeId;
+  @Option(names = "--cors-origins", description = "browser origins allowed to call /v1, comma-separated, or * (env RESPOOL_CORS_ORIGINS; default none: CORS off)")
+  String corsOrigins;
 
   @Override
   public Integer call() throws Exception {
@@ -51,6 +53,7 @@ public final class GatewayMain implements Callable<Integer> {
     overrides.put("clusterPort", clusterPort);
     overrides.put("nodeId", nodeId);
     overrides.put("sshPort", sshPort);
+    overrides.put("corsOrigins", corsOrigins);
     GatewayConfig config;
     try {
       config = GatewayConfig.from(ConfigSource.load(configFile, System.getenv(), System.getProperties(), overrides));

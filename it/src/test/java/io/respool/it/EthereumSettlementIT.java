@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.respool.gateway.Gateway;
+import io.respool.gateway.testing.ContractSchemas;
 import io.respool.gateway.testing.GatewayNodes;
 import io.respool.gateway.testing.Http;
 import io.respool.gateway.testing.Poll;
@@ -107,6 +108,8 @@ class EthereumSettlementIT {
   static JsonNode payment(Session who, String id) {
     Http.Response r = http.get("/v1/bookings/" + id + "/payment", who.token());
     assertThat(r.status()).as(r.toString()).isEqualTo(200);
+    // every state of the deposit this test passes through, as the contract's PaymentInstructions (issue 16)
+    assertThat(ContractSchemas.get().check("getBookingPayment", 200, r.contentType(), r.text())).isNull();
     return r.json();
   }
 

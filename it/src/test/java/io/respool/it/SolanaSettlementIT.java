@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.IntNode;
 import io.respool.gateway.Gateway;
+import io.respool.gateway.testing.ContractSchemas;
 import io.respool.gateway.testing.GatewayNodes;
 import io.respool.gateway.testing.Http;
 import io.respool.gateway.testing.Poll;
@@ -105,6 +106,8 @@ class SolanaSettlementIT {
   static JsonNode deposit(Sol.Renter who, String id) {
     Http.Response r = http.get("/v1/bookings/" + id + "/payment", who.token());
     assertThat(r.status()).as(r.toString()).isEqualTo(200);
+    // every state of the deposit this test passes through, as the contract's PaymentInstructions (issue 16)
+    assertThat(ContractSchemas.get().check("getBookingPayment", 200, r.contentType(), r.text())).isNull();
     JsonNode deposits = r.json().path("deposits");
     assertThat(deposits.size()).as("one host, one deposit").isEqualTo(1);
     return deposits.get(0);

@@ -53,7 +53,8 @@ public record GatewayConfig(
     OptimizerSettings optimizer, SolanaConfig solana,
     int sshPort,
     Duration terminalIdleTimeout,
-    RateLimits.Settings rateLimits) {
+    RateLimits.Settings rateLimits,
+    List<String> corsOrigins) {
 
   /** The settings' keys; env var {@code RESPOOL_<UPPER_SNAKE>}, system property {@code respool.<key>}. */
   public static final List<String> KEYS = List.of("port", "bind", "home", "pgUrl", "redisUrl", "dbPoolSize", "publicUrl",
@@ -67,7 +68,8 @@ public record GatewayConfig(
       "solanaExpiryMarginSeconds", "solanaBatchSize", "solanaResendAfterSeconds", "solanaMints",
       "sshPort", "terminalIdleTimeoutSeconds",
 
-      "rateLimitPerAccount", "rateLimitPerClient");
+      "rateLimitPerAccount", "rateLimitPerClient",
+      "corsOrigins");
 
   /** How long a host may take to answer task.start (an image pull included). */
   public static final Duration TASK_START_TIMEOUT = Duration.ofMinutes(5);
@@ -143,7 +145,8 @@ public record GatewayConfig(
         Duration.ofSeconds(r.get("terminalIdleTimeoutSeconds", "3600", v -> Reader.range(v, 0, 7L * 24 * 3600))), // 0: never
         new RateLimits.Settings(
             (int) (long) r.get("rateLimitPerAccount", "600", v -> Reader.range(v, 1, 100_000_000)),
-            (int) (long) r.get("rateLimitPerClient", "3000", v -> Reader.range(v, 1, 100_000_000))));
+            (int) (long) r.get("rateLimitPerClient", "3000", v -> Reader.range(v, 1, 100_000_000))),
+        r.get("corsOrigins", "", GatewayConfig::origins)); // empty: no CORS
     r.throwIfAny();
     return c;
   }
@@ -300,6 +303,19 @@ public record GatewayConfig(
     } catch (IllegalArgumentException e) {
       return false;
     }
+  }
+
+  /** Browser origins allowed by CORS: {@code *}, or each {@code http(s)://host[:port]} (no path, no trailing slash). */
+  static List<String> origins(String v) {
+    List<String> list = Reader.list(v);
+    if (list.contains("*")) {
+      if (list.size() > 1) throw new IllegalArgumentException("must be * alone, or a list of origins");
+      return list;
+    }
+    for (String o : list) {
+      if (!o.matches("(?i)https?://[^/?#@\\s]+")) throw new IllegalArgumentException("'" + o + "' is not an origin like https://console.example.com:8443");
+    }
+    return list;
   }
 
   /** Collects every problem so the operator sees them all at once. */

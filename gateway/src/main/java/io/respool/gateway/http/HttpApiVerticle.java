@@ -64,7 +64,7 @@ public final class HttpApiVerticle extends VerticleBase {
   public record Services(AuthService auth, HostRegistry hosts, Supplier<HostConnections> hostConnections, Supplier<EventsHub> events,
       Pool pool, RedisAPI redis, HostCommands commands, QuoteService quotes, TeamService teams, BookingsBus placement, BookingService bookings,
       Invoices invoices, PrometheusMeterRegistry metrics, String contract, io.respool.optimizer.Optimizer optimizer,
-      TerminalSessions terminals, RateLimits limits) {}
+      TerminalSessions terminals, RateLimits limits, Cors cors) {}
 
   private final Services s;
   private final HostConnections hostConnections;
@@ -72,6 +72,7 @@ public final class HttpApiVerticle extends VerticleBase {
   private final String bind;
   private final int port;
   private HttpServer server;
+  private Router router;
 
   public HttpApiVerticle(Services services, String bind, int port) {
     this.s = services;
@@ -88,6 +89,7 @@ public final class HttpApiVerticle extends VerticleBase {
         .compose(v -> OpenAPIContract.from(vertx, Contract.forRouter(s.contract())))
         .compose(contract -> {
       RouterBuilder rb = RouterBuilder.create(vertx, contract, RequestExtractor.withBodyHandler());
+      if (s.cors() != null) rb.rootHandler(s.cors().rootHandler()); // first: a preflight is answered before anything else
       rb.rootHandler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES));
       rb.rootHandler(InvalidRequests.REPEATED_PARAMETERS);
       // bearer credentials are JWTs or API keys: AuthService checks them in the handlers below
@@ -144,7 +146,12 @@ public final class HttpApiVerticle extends VerticleBase {
       // a plain GET: who asks is checked first (401 before anything else), then told to upgrade
       rb.getRoute("bookingTerminal").addHandler(authenticated(400, (ctx, who) -> Future.failedFuture(RespoolException.invalid(
           "the terminal is a WebSocket (" + TerminalSocket.PROTOCOL + "): send an upgrade request"))));
+      // the other two WebSocket endpoints: a plain GET is told to upgrade
+      rb.getRoute("events").addHandler(ctx -> ctx.fail(RespoolException.invalid("/v1/events is a WebSocket: send an upgrade request")));
+      rb.getRoute("hostConnect").addHandler(ctx -> ctx.fail(RespoolException.invalid(
+          "/v1/hosts/connect is the host-worker's WebSocket: send an upgrade request")));
       Router router = rb.createRouter();
+      this.router = router;
       router.route().failureHandler(Problems::handle);
       for (ErrorCode c : List.of(ErrorCode.NOT_FOUND, ErrorCode.METHOD_NOT_ALLOWED, ErrorCode.PAYLOAD_TOO_LARGE,
           ErrorCode.UNSUPPORTED_MEDIA_TYPE, ErrorCode.INVALID_REQUEST)) {
@@ -177,6 +184,16 @@ public final class HttpApiVerticle extends VerticleBase {
   }
 
   public int actualPort() { return server.actualPort(); }
+
+  /** The routes served, as "METHOD /path" (Vert.x path syntax, {@code :id}); routes without a method (root handlers) are left out. */
+  public List<String> routes() {
+    List<String> out = new java.util.ArrayList<>();
+    for (io.vertx.ext.web.Route r : router.getRoutes()) {
+      if (r.methods() == null || r.methods().isEmpty()) continue;
+      for (io.vertx.core.http.HttpMethod m : r.methods()) out.add(m.name() + " " + r.getPath());
+    }
+    return out;
+  }
 
   public HostConnections hostConnections() { return hostConnections; }
 

@@ -14,10 +14,7 @@ import io.respool.gateway.testing.Views;
 import io.respool.gateway.testing.Wallets;
 import io.respool.gateway.testing.Wallets.Session;
 import io.respool.gateway.testing.Ws;
-import io.respool.protocol.host.HostFrame;
-import io.respool.protocol.task.UsageSample;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -66,19 +63,8 @@ class SuggestionsApiTest {
     return Poll.booking(http, r.json().path("id").asText(), who.token(), b -> b.path("state").asText().equals("RUNNING"), "running");
   }
 
-  /** {@code n} samples 5 s apart at {@code cores} and {@code mib}, sent in frames of 50, each acked (stored) before the next. */
   static void report(ScriptedHost h, String taskId, int n, double cores, long mib) {
-    Instant t0 = Instant.now().minusSeconds(5L * n).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
-    List<UsageSample> frame = new ArrayList<>();
-    for (int i = 1; i <= n; i++) {
-      frame.add(new UsageSample(taskId, i, t0.plusSeconds(5L * i), cores * 5 * (i - 1), mib << 20, null, 0, 0, 0, 0));
-      if (frame.size() == 50 || i == n) {
-        String id = "u-" + taskId + "-" + i;
-        h.send(new HostFrame.Usage(id, frame));
-        h.ackOf(id);
-        frame = new ArrayList<>();
-      }
-    }
+    h.report(taskId, n, cores, mib);
   }
 
   static JsonNode suggestion(JsonNode view, String kind) {

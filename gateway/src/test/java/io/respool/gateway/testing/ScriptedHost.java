@@ -5,6 +5,7 @@ import io.respool.protocol.host.HostFrame;
 import io.respool.protocol.host.HostInfo;
 import io.respool.protocol.task.TaskState;
 import io.respool.protocol.task.TaskStatus;
+import io.respool.protocol.task.UsageSample;
 import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
@@ -14,7 +15,7 @@ import java.util.function.Predicate;
 
 /**
  * A registered host that answers the gateway's task requests the way a worker does — start and
- * resume: RUNNING; stop: EXITED with 143 — so a test controls exactly what the host reports and
+ * resume: RUNNING; stop: EXITED with 143; logs: one line of output — so a test controls exactly what the host reports and
  * sends (usage samples with chosen sequence numbers, duplicates, gaps). Every frame the gateway
  * sends is kept for the test to inspect.
  */
@@ -49,6 +50,7 @@ public final class ScriptedHost implements AutoCloseable {
         case "task.resume" -> answer(id, f.path("taskId").asText(), null, TaskState.RUNNING, null);
         case "task.stop" -> answer(id, f.path("taskId").asText(), null, TaskState.EXITED, 143);
         case "ping" -> host.send(new HostFrame.Pong(id));
+        case "task.logs" -> host.send(new HostFrame.TaskOutput(id, f.path("taskId").asText(), "scripted output\n", "", false));
         default -> { }
       }
       received.add(f);
@@ -60,6 +62,21 @@ public final class ScriptedHost implements AutoCloseable {
     Instant now = Instant.now();
     host.send(new HostFrame.TaskUpdate(null, re, new TaskStatus(taskId, booking, state, exitCode, false,
         exitCode == null ? null : "stopped (killed by signal 15)", Map.of(), now, state.isFinal() ? now : null)));
+  }
+
+  /** {@code n} usage samples of the task, 5 s apart up to now, at {@code cores} and {@code mib}; sent in frames of 50, each acked (stored) before the next. */
+  public void report(String taskId, int n, double cores, long mib) {
+    Instant t0 = Instant.now().minusSeconds(5L * n).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+    java.util.List<UsageSample> frame = new java.util.ArrayList<>();
+    for (int i = 1; i <= n; i++) {
+      frame.add(new UsageSample(taskId, i, t0.plusSeconds(5L * i), cores * 5 * (i - 1), mib << 20, null, 0, 0, 0, 0));
+      if (frame.size() == 50 || i == n) {
+        String id = "u-" + taskId + "-" + i;
+        send(new HostFrame.Usage(id, frame));
+        ackOf(id);
+        frame = new java.util.ArrayList<>();
+      }
+    }
   }
 
   public void send(HostFrame f) {
