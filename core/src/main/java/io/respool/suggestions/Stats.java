@@ -22,6 +22,36 @@ public record Stats(double p50, double p90, double p99, double max, long count) 
     return of(values, values.length);
   }
 
+  /**
+   * Weighted percentiles (as the VPA recommender's decaying histogram, but exact): each figure is
+   * the smallest reading whose readings at or below it carry at least q of the total weight, so it
+   * is still a value that was measured; {@code max} and {@code count} are not weighted. Equal
+   * weights give {@link #of(double[], int)}.
+   */
+  public static Stats weighted(double[] values, double[] weights, int n) {
+    if (n == 0) return NONE;
+    Integer[] order = new Integer[n];
+    double total = 0;
+    for (int i = 0; i < n; i++) {
+      order[i] = i;
+      if (!(weights[i] >= 0) || Double.isInfinite(weights[i])) throw new IllegalArgumentException("weights must be finite and not negative");
+      total += weights[i];
+    }
+    if (total == 0) return of(values, n);
+    java.util.Arrays.sort(order, (a, b) -> Double.compare(values[a], values[b]));
+    double[] qs = {0.50, 0.90, 0.99};
+    double[] at = new double[qs.length];
+    double cumulative = 0;
+    int next = 0;
+    for (int k = 0; k < n && next < qs.length; k++) {
+      cumulative += weights[order[k]];
+      // a relative tolerance so that equal weights land on the same rank as the unweighted nearest rank
+      while (next < qs.length && cumulative >= qs[next] * total * (1 - 1e-12)) at[next++] = values[order[k]];
+    }
+    while (next < qs.length) at[next++] = values[order[n - 1]];
+    return new Stats(at[0], at[1], at[2], values[order[n - 1]], n);
+  }
+
   /** Nearest-rank percentile of sorted readings. */
   static double rank(double[] sorted, double q) {
     int i = (int) Math.ceil(q * sorted.length) - 1;

@@ -62,7 +62,7 @@ public record GatewayConfig(
       "hostLossGraceSeconds", "stopGraceSeconds", "reconcileIntervalMs", "resendAfterSeconds", "meterIntervalMs", "pauseGraceSeconds",
       "feeBasisPoints", "snapshotMaxAgeMs", "ethDevnet", "ethRpcUrl", "ethChainId", "ethEscrows", "ethOperatorKey", "ethOperatorKeyFile",
       "ethConfirmations", "ethPollIntervalMs", "ethExpiryMarginSeconds", "ethBatchSize", "ethResendAfterSeconds", "ethStartBlock",
-      "llmProvider", "llmBaseUrl", "llmModel", "llmApiKey", "llmTimeoutMs", "optimizerIntervalMs",
+      "llmProvider", "llmBaseUrl", "llmModel", "llmApiKey", "llmTimeoutMs", "optimizerIntervalMs", "usageHalfLifeSeconds",
       "solanaDevnet", "solanaRpcUrl", "solanaProgramId", "solanaOperatorKeyFile", "solanaTreasury", "solanaCommitment", "solanaPollIntervalMs",
       "solanaExpiryMarginSeconds", "solanaBatchSize", "solanaResendAfterSeconds",
       "sshPort", "terminalIdleTimeoutSeconds",
@@ -205,7 +205,8 @@ public record GatewayConfig(
     if (baseUrl != null && model == null) r.check("llmModel", "", false, "is required with llmBaseUrl");
     Duration timeout = Duration.ofMillis(r.get("llmTimeoutMs", "20000", v -> Reader.range(v, 100, 600_000)));
     LlmConfig llm = new LlmConfig(provider == null ? "openai" : provider, baseUrl, model, r.secret("llmApiKey"), timeout);
-    return OptimizerSettings.defaults(llm, Duration.ofMillis(r.get("optimizerIntervalMs", "60000", v -> Reader.range(v, 100, 86_400_000))));
+    return OptimizerSettings.defaults(llm, Duration.ofMillis(r.get("optimizerIntervalMs", "60000", v -> Reader.range(v, 100, 86_400_000))),
+        Duration.ofSeconds(r.get("usageHalfLifeSeconds", "86400", v -> Reader.range(v, 0, 31_536_000))));
   }
 
   /**
