@@ -27,6 +27,11 @@ public record OptimizerSettings(Duration window, Duration recent, Duration inter
     return defaults(llm, interval, DEFAULT_HALF_LIFE);
   }
 
+  /** The same with other thresholds (e.g. fewer samples before a resize is judged). */
+  public OptimizerSettings withThresholds(Thresholds t) {
+    return new OptimizerSettings(window, recent, interval, batch, offersMaxAge, t, llm, usageHalfLife);
+  }
+
   public static OptimizerSettings defaults(LlmConfig llm, Duration interval, Duration usageHalfLife) {
     return new OptimizerSettings(Duration.ofHours(24), Duration.ofHours(1), interval, 200, Duration.ofSeconds(5), Thresholds.DEFAULTS, llm,
         usageHalfLife);
