@@ -87,7 +87,7 @@ public class SuggestionsBench {
 
   Evaluation evaluate(BookingFacts f, List<UsageSample> samples) {
     Thresholds t = rules.thresholds();
-    UsageProfile u = UsageProfile.of(samples, Duration.ofHours(1), t.idleCores(), t.idleBytesPerSecond());
+    UsageProfile u = UsageProfile.of(samples, Duration.ofHours(1), t.idleCores(), t.idleBytesPerSecond(), Duration.ofHours(24)); // decayed as the gateway does
     return rules.forBooking(new BookingFacts(f.bookingId(), f.currency(), f.replicas(), f.cpuMillis(), f.memoryMb(), f.storageGb(), f.gpus(),
         f.gpuModel(), f.pricePerHour(), f.deposit(), f.billed(), f.asOf(), f.endsAt(), f.durationSeconds(), f.tasks(), u, f.cheaper()));
   }
