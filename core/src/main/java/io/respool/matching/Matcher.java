@@ -11,6 +11,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.PriorityQueue;
 import java.util.Set;
+import java.util.random.RandomGenerator;
 
 /**
  * Feasibility, then score, then plan, over an immutable snapshot of host offers (as Nomad's
@@ -25,6 +26,15 @@ import java.util.Set;
  * the first part's host, and a replica that asks for GPUs is never split. Either every replica
  * is placed or the whole demand is refused.
  *
+ * <p><b>Equal scores.</b> Built without a random generator, the matcher breaks ties on host id, so
+ * identical bookings matched on the same snapshot all choose the same host. Built with one (as
+ * the gateway does), it takes the better of two random choices among the equal-best hosts: two
+ * of them drawn at random (each host gets a key mixed from one draw per match and its id, and
+ * the two smallest keys win, so the draw does not depend on the snapshot's order), the one with
+ * more CPU, then memory, left after the placement going first. Concurrent identical bookings on
+ * several nodes, each with a stale snapshot, then spread over the tied hosts instead of queueing
+ * on one host's row lock and having all but one re-matched. Tests pass a seeded generator.
+ *
  * <p>Cost is linear in the snapshot per replica (a full scan; no index by region or GPU model
  * yet): see {@code bench/.../MatcherBench} for decision times at 1k, 10k and 100k hosts.
  */
@@ -32,6 +42,22 @@ public final class Matcher {
 
   /** Upper bound on hosts one split replica may be spread over. */
   public static final int MAX_SPLIT_PARTS = 64;
+
+  private final RandomGenerator random;
+
+  /** Equal scores broken on host id: fully deterministic. */
+  public Matcher() {
+    this(null);
+  }
+
+  /**
+   * Equal-best hosts chosen as the better of two random choices drawn from {@code random}
+   * (shared across threads when matching runs on several workers: pass a thread-safe one, e.g.
+   * {@link java.util.Random}); {@code null} breaks ties on host id.
+   */
+  public Matcher(RandomGenerator random) {
+    this.random = random;
+  }
 
   /** The best plan for the demand, or why there is none. */
   public Result match(Demand demand, List<HostOffer> snapshot, ScoringStrategy strategy) {
@@ -97,6 +123,7 @@ public final class Matcher {
 
     Capacity request = d.perReplica();
     long seconds = d.seconds();
+    long seed = random == null ? 0 : random.nextLong() | 1; // 0 means no random keys
     List<Placement> placements = new ArrayList<>(d.replicas());
     // Scores depend only on the candidate (host, its free capacity, inPlan), which changes only
     // for hosts this plan has touched. So one full scan keeps the `replicas` best hosts; a later
@@ -107,23 +134,20 @@ public final class Matcher {
     List<Scored> top = null;
     boolean topTruncated = false;
     for (int replica = 0; replica < d.replicas(); replica++) {
-      Scored best = null;
+      Pick pick = new Pick(hosts);
       if (top != null) {
-        boolean untouchedLeft = false;
+        int untouchedLeft = 0;
         for (Scored e : top) {
           if (!touched[e.index]) {
-            best = e;
-            untouchedLeft = true;
-            break;
+            pick.offer(e); // the best untouched host, and the runner-up for two choices if top holds it
+            if (++untouchedLeft == 2) break;
           }
         }
-        if (untouchedLeft || !topTruncated) {
-          for (int i : touchedList) {
-            Scored e = evaluate(d, strategy, request, hosts[i], free[i], model[i], inPlan[i], i);
-            if (e != null && (best == null || e.beats(best, hosts))) best = e;
-          }
+        if (untouchedLeft > 0 || !topTruncated) {
+          for (int i : touchedList) pick.offer(evaluate(d, strategy, request, hosts[i], free[i], model[i], inPlan[i], i, seed));
         }
       }
+      Scored best = pick.best;
       int tooSmall = 0;
       int overCap = 0;
       if (best == null) { // first replica, fallback, or nothing fits: full scan, which also counts why
@@ -136,13 +160,13 @@ public final class Matcher {
             tooSmall++;
             continue;
           }
-          Scored e = evaluate(d, strategy, request, hosts[i], f, model[i], inPlan[i], i);
+          Scored e = evaluate(d, strategy, request, hosts[i], f, model[i], inPlan[i], i, seed);
           if (e == null) {
             overCap++;
             continue;
           }
           feasible++;
-          if (best == null || e.beats(best, hosts)) best = e;
+          pick.offer(e);
           if (keep != null && (keep.size() < d.replicas() || e.beats(keep.peek(), hosts))) {
             keep.add(e);
             if (keep.size() > d.replicas()) keep.poll();
@@ -153,7 +177,9 @@ public final class Matcher {
           top.sort((a, b) -> a.beats(b, hosts) ? -1 : b.beats(a, hosts) ? 1 : 0);
           topTruncated = feasible > top.size();
         }
+        best = pick.best;
       }
+      if (best != null && random != null) best = pick.betterOfTwo(free);
       if (best != null) {
         int i = best.index;
         placements.add(new Placement(hosts[i].hostId(), replica, request.cpuMillis(), request.memoryMb(),
@@ -185,21 +211,66 @@ public final class Matcher {
     }
   }
 
-  /** A feasible host for one replica with its score; {@code beats} orders by score, then host id. */
-  private record Scored(int index, double score, long price) {
+  /**
+   * A feasible host for one replica with its score; {@code beats} orders by score, then the
+   * host's random key for this match (0 for all without a random generator), then host id.
+   */
+  private record Scored(int index, double score, long price, long key) {
     boolean beats(Scored o, HostOffer[] hosts) {
       int c = Double.compare(score, o.score);
+      if (c != 0) return c < 0;
+      c = Long.compareUnsigned(key, o.key);
       return c < 0 || (c == 0 && hosts[index].hostId().compareTo(hosts[o.index].hostId()) < 0);
+    }
+  }
+
+  /** The best candidate offered and the runner-up, by {@link Scored#beats}. */
+  private static final class Pick {
+    private final HostOffer[] hosts;
+    Scored best;
+    Scored second;
+
+    Pick(HostOffer[] hosts) {
+      this.hosts = hosts;
+    }
+
+    void offer(Scored e) {
+      if (e == null) return;
+      if (best == null || e.beats(best, hosts)) {
+        second = best;
+        best = e;
+      } else if (second == null || e.beats(second, hosts)) {
+        second = e;
+      }
+    }
+
+    /**
+     * When the runner-up scores the same as the best, the two are two random choices among the
+     * equal-best hosts (the two smallest keys): the one with more CPU, then memory, left wins.
+     */
+    Scored betterOfTwo(Capacity[] free) {
+      if (second == null || Double.compare(second.score, best.score) != 0) return best;
+      int c = Long.compare(free[second.index].cpuMillis(), free[best.index].cpuMillis());
+      if (c == 0) c = Long.compare(free[second.index].memoryMb(), free[best.index].memoryMb());
+      return c > 0 ? second : best;
     }
   }
 
   /** The candidate's score, or null if it does not fit or costs more than the cap. */
   private static Scored evaluate(Demand d, ScoringStrategy strategy, Capacity request, HostOffer h, Capacity free,
-      String model, int inPlan, int index) {
+      String model, int inPlan, int index, long seed) {
     if (!free.fits(request)) return null;
     long p = priceOrMax(h, request, model);
     if (p == Long.MAX_VALUE || (d.maxPricePerHour() != null && p > d.maxPricePerHour())) return null;
-    return new Scored(index, strategy.score(new Candidate(h, free, request, p, inPlan)), p);
+    return new Scored(index, strategy.score(new Candidate(h, free, request, p, inPlan)), p, seed == 0 ? 0 : key(seed, h.hostId()));
+  }
+
+  /** A host's random key for one match: the seed and the id's hash through SplitMix64's finalizer. */
+  private static long key(long seed, String hostId) {
+    long z = seed + 0x9E3779B97F4A7C15L * (hostId.hashCode() + 1L);
+    z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+    z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+    return z ^ (z >>> 31);
   }
 
   private static void touch(int i, boolean[] touched, List<Integer> touchedList) {

@@ -1,8 +1,9 @@
 package io.respool.matching;
 
 /**
- * Ranks feasible hosts for one replica. Lower scores win; equal scores are broken by host id
- * (ascending) by the matcher, so a decision never depends on snapshot order.
+ * Ranks feasible hosts for one replica. Lower scores win; equal scores are broken by the matcher
+ * (by host id, or by two random choices when it has a random generator: see {@link Matcher}), so a
+ * decision never depends on snapshot order.
  *
  * <p>A score must be a pure function of the {@link Candidate} (no state, no randomness): the
  * matcher scores the whole snapshot once per plan and re-scores only the hosts the plan touched.

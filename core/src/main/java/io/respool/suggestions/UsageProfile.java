@@ -16,7 +16,12 @@ import java.util.Map;
  * {@code UsageSeries} does). CPU is a rate between consecutive samples (Δ cpuSeconds / Δt, a
  * counter that went down restarted from zero), one reading per pair; memory and GPU utilization are
  * gauges, one reading per sample; network and disk are byte rates per pair (rx + tx, read + write).
- * Readings are not weighted by time: the workers sample at a fixed interval.
+ * The workers sample at a fixed interval, so readings are not weighted by the time they cover; with
+ * a half-life they are weighted by age instead, as the Kubernetes VPA recommender's decaying
+ * histogram does: a reading {@code h} half-lives older than its task's last one weighs 2^-h in the
+ * percentiles ({@link Stats#weighted}), so the figures follow what the workload does now rather
+ * than what it did at the start of the window. Maxima, recent peaks, the trend and idle time are
+ * never weighted.
  *
  * <p>A booking's figures are per replica, the busiest one: each percentile is the largest of that
  * percentile over its tasks ({@link Stats#upperEnvelope}), because a resize gives every replica the
@@ -58,6 +63,17 @@ public record UsageProfile(Instant from, Instant to, long samples, int tasks, St
    * @param idleBytesPerSecond network traffic below which a task counts as idle
    */
   public static UsageProfile of(List<UsageSample> samples, Duration recent, double idleCores, double idleBytesPerSecond) {
+    return of(samples, recent, idleCores, idleBytesPerSecond, null);
+  }
+
+  /**
+   * The same with readings weighted by age: {@code halfLife} null (or zero) weighs every reading
+   * alike.
+   */
+  public static UsageProfile of(List<UsageSample> samples, Duration recent, double idleCores, double idleBytesPerSecond,
+      Duration halfLife) {
+    if (halfLife != null && halfLife.isNegative()) throw new IllegalArgumentException("the half-life must not be negative");
+    double halfLifeSeconds = halfLife == null || halfLife.isZero() ? 0 : halfLife.toNanos() / 1e9;
     List<List<UsageSample>> tasks = byTask(samples);
     if (tasks.isEmpty()) return empty();
     Instant from = null;
@@ -92,6 +108,11 @@ public record UsageProfile(Instant from, Instant to, long samples, int tasks, St
       double[] diskRates = new double[n];
       double[] mem = new double[n];
       double[] gpus = new double[n];
+      double[] sampleWeights = new double[n];
+      double[] pairWeights = new double[n];
+      double[] gpuWeights = new double[n];
+      Instant taskLast = t.get(0).at();
+      for (UsageSample s : t) if (s.at().isAfter(taskLast)) taskLast = s.at();
       int pairs = 0;
       int gpuReadings = 0;
       List<double[]> recentMemory = new ArrayList<>();
@@ -100,7 +121,11 @@ public record UsageProfile(Instant from, Instant to, long samples, int tasks, St
       for (int i = 0; i < n; i++) {
         UsageSample cur = t.get(i);
         mem[i] = cur.memoryBytes() / MIB;
-        if (cur.gpuUtilization() != null) gpus[gpuReadings++] = cur.gpuUtilization();
+        sampleWeights[i] = weight(taskLast, cur.at(), halfLifeSeconds);
+        if (cur.gpuUtilization() != null) {
+          gpuWeights[gpuReadings] = sampleWeights[i];
+          gpus[gpuReadings++] = cur.gpuUtilization();
+        }
         if (!cur.at().isBefore(recentFrom)) {
           memoryPeak = Math.max(memoryPeak, mem[i]);
           recentMemory.add(new double[] {Duration.between(from, cur.at()).toMillis() / 3_600_000.0, mem[i]});
@@ -113,6 +138,7 @@ public record UsageProfile(Instant from, Instant to, long samples, int tasks, St
         cpuRates[pairs] = rate;
         netRates[pairs] = (delta(prev.netRxBytes(), cur.netRxBytes()) + delta(prev.netTxBytes(), cur.netTxBytes())) / dt;
         diskRates[pairs] = (delta(prev.blockReadBytes(), cur.blockReadBytes()) + delta(prev.blockWriteBytes(), cur.blockWriteBytes())) / dt;
+        pairWeights[pairs] = sampleWeights[i];
         pairs++;
         if (!cur.at().isBefore(recentFrom)) cpuPeak = Math.max(cpuPeak, rate);
       }
@@ -129,15 +155,23 @@ public record UsageProfile(Instant from, Instant to, long samples, int tasks, St
       }
       if (taskIdleSince == null) anyBusyToEnd = true;
       else if (idleSince == null || taskIdleSince.isAfter(idleSince)) idleSince = taskIdleSince;
-      cpu = cpu.upperEnvelope(Stats.of(cpuRates, pairs));
-      net = net.upperEnvelope(Stats.of(netRates, pairs));
-      disk = disk.upperEnvelope(Stats.of(diskRates, pairs));
-      memory = memory.upperEnvelope(Stats.of(mem, n));
-      gpu = gpu.upperEnvelope(Stats.of(gpus, gpuReadings));
+      boolean decay = halfLifeSeconds > 0;
+      cpu = cpu.upperEnvelope(decay ? Stats.weighted(cpuRates, pairWeights, pairs) : Stats.of(cpuRates, pairs));
+      net = net.upperEnvelope(decay ? Stats.weighted(netRates, pairWeights, pairs) : Stats.of(netRates, pairs));
+      disk = disk.upperEnvelope(decay ? Stats.weighted(diskRates, pairWeights, pairs) : Stats.of(diskRates, pairs));
+      memory = memory.upperEnvelope(decay ? Stats.weighted(mem, sampleWeights, n) : Stats.of(mem, n));
+      gpu = gpu.upperEnvelope(decay ? Stats.weighted(gpus, gpuWeights, gpuReadings) : Stats.of(gpus, gpuReadings));
       trend = Math.max(trend, slope(recentMemory));
     }
     long idle = anyBusyToEnd || idleSince == null ? 0 : Duration.between(idleSince, to).toSeconds();
     return new UsageProfile(from, to, count, tasks.size(), cpu, cpuPeak, memory, memoryPeak, trend, gpu, net, disk, idle);
+  }
+
+  /** 2^-(age in half-lives) of a reading at {@code at}, its task's last reading being at {@code last}; 1 without decay. */
+  static double weight(Instant last, Instant at, double halfLifeSeconds) {
+    if (halfLifeSeconds <= 0) return 1;
+    double age = Math.max(0, Duration.between(at, last).toNanos() / 1e9);
+    return Math.pow(2, -age / halfLifeSeconds); // relative to the task's last reading: never all zero
   }
 
   /** Least-squares slope of (hours, MiB) points; 0 with fewer than 3. */

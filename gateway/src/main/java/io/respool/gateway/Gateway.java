@@ -146,7 +146,7 @@ public final class Gateway implements AutoCloseable {
       AuthService auth = new AuthService(pool, redis, jwt, hosts,
           new AuthService.Settings(config.publicUrl(), config.tokenTtl(), config.nonceTtl(), config.admins(), config.challengesPerMinute()), Clock.systemUTC());
       TeamService teams = new TeamService(pool);
-      Matcher matcher = new Matcher();
+      Matcher matcher = new Matcher(new java.util.Random()); // equal-best hosts: two random choices, so concurrent identical bookings spread
       Clock clock = Clock.systemUTC();
       HostCommands commands = new HostCommands(vertx.eventBus());
       BookingsBus bus = new BookingsBus(vertx.eventBus());

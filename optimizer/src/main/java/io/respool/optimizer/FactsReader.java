@@ -95,7 +95,8 @@ public final class FactsReader {
     Future<List<HostOffer>> market = tasks.compose(ts -> offers(b.currency(),
         ts.stream().map(TaskRow::hostId).collect(java.util.stream.Collectors.toSet())));
     return Future.all(tasks, billed, market).compose(x -> samples(b.id(), tasks.result(), asOf).compose(samples -> vertx.executeBlocking(() -> {
-      UsageProfile usage = UsageProfile.of(samples, settings.recent(), settings.thresholds().idleCores(), settings.thresholds().idleBytesPerSecond());
+      UsageProfile usage = UsageProfile.of(samples, settings.recent(), settings.thresholds().idleCores(), settings.thresholds().idleBytesPerSecond(),
+          settings.usageHalfLife());
       Map<String, HostOffer> byId = new HashMap<>();
       for (HostOffer o : market.result()) byId.put(o.hostId(), o);
       List<BookingFacts.Placed> placed = new ArrayList<>();

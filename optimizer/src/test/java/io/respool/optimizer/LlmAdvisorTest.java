@@ -42,6 +42,19 @@ class LlmAdvisorTest {
     model = new ChatCompletionsDouble();
     advisor = LlmAdvisor.create(new LlmConfig("openai", model.baseUrl(), "test-model", "sk-test-secret", Duration.ofMillis(3000)),
         Clock.systemUTC());
+    briefing = briefing();
+    // one exchange first, with a generous bound: the JDK HTTP client's first use (TLS defaults, class loading) takes seconds on a
+    // busy machine and is not what the tests' 3 s timeout is about
+    model.script(Reply.content("{\"suggestions\":[]}"));
+    LlmAdvisor patient = LlmAdvisor.create(new LlmConfig("openai", model.baseUrl(), "test-model", "sk-test-secret", Duration.ofSeconds(60)),
+        Clock.systemUTC());
+    assertThat(patient.advise(briefing).report().answered()).as("warm-up exchange").isTrue();
+    model.requests.clear();
+    model.authorizations.clear();
+  }
+
+  /** The facts and rule suggestions both protocol tests brief the model with (sets {@link #downsize}). */
+  static Advisor.Briefing briefing() {
     // 2 h of a steady 0.4 cores and 300 MiB of 2 cores and 2 GiB: one downsize to 0.5 cores, 384 MiB
     List<UsageSample> samples = new ArrayList<>();
     for (int i = 0; i < 1440; i++) {
@@ -54,15 +67,7 @@ class LlmAdvisorTest {
     Evaluation e = rules.forBooking(f);
     downsize = e.suggestions().get(0);
     assertThat(downsize.kind()).isEqualTo(Suggestion.Kind.DOWNSIZE);
-    briefing = new Advisor.Briefing(Suggestion.Target.booking("bk_llm1"), f, e, Optimizer.known(f, e, Thresholds.DEFAULTS));
-    // one exchange first, with a generous bound: the JDK HTTP client's first use (TLS defaults, class loading) takes seconds on a
-    // busy machine and is not what the tests' 3 s timeout is about
-    model.script(Reply.content("{\"suggestions\":[]}"));
-    LlmAdvisor patient = LlmAdvisor.create(new LlmConfig("openai", model.baseUrl(), "test-model", "sk-test-secret", Duration.ofSeconds(60)),
-        Clock.systemUTC());
-    assertThat(patient.advise(briefing).report().answered()).as("warm-up exchange").isTrue();
-    model.requests.clear();
-    model.authorizations.clear();
+    return new Advisor.Briefing(Suggestion.Target.booking("bk_llm1"), f, e, Optimizer.known(f, e, Thresholds.DEFAULTS));
   }
 
   @AfterAll

@@ -38,8 +38,8 @@ import org.junit.jupiter.api.Test;
  * gap, and a sample claimed by a host that does not run its task dropped.
  */
 class UsageBatchTest {
-  static final int HOSTS = 100;
-  static final int FRAMES_PER_HOST = 5;
+  static final int HOSTS = 500; // issue 13: frames of 20 samples from 500 hosts at once
+  static final int FRAMES_PER_HOST = 3;
   static final int SAMPLES_PER_FRAME = 20;
   static Vertx vertx;
   static Pool pool;
@@ -72,13 +72,15 @@ class UsageBatchTest {
   void framesOfManyHostsAtOnceAreStoredOnceInFewTransactionsWithNoFalseGap() throws Exception {
     String region = "ub-" + UUID.randomUUID().toString().substring(0, 8);
     List<String> hostIds = new ArrayList<>();
+    List<Future<?>> registered = new ArrayList<>();
     for (int i = 0; i < HOSTS; i++) {
       String id = "host-" + region + "-" + i;
       Inventory inv = new Inventory(4, 8, "Test CPU", 16384, 100, List.of(), List.of(), "Linux", "x86_64");
-      hosts.register(id, new HostInfo(region, inv, new Prices("USDC", 20_000, 5_000, 100, Map.of()), new Payout(null, null), List.of("docker"), "t"),
-          "s", "n").await(10, TimeUnit.SECONDS);
+      registered.add(hosts.register(id, new HostInfo(region, inv, new Prices("USDC", 20_000, 5_000, 100, Map.of()), new Payout(null, null),
+          List.of("docker"), "t"), "s", "n"));
       hostIds.add(id);
     }
+    Future.all(registered).await(60, TimeUnit.SECONDS);
     String account = "acct-" + UUID.randomUUID();
     pool.preparedQuery("INSERT INTO accounts (id) VALUES ($1)").execute(Tuple.of(account)).await(10, TimeUnit.SECONDS);
     // one 4-core booking per host: the fleet's each host runs exactly one task

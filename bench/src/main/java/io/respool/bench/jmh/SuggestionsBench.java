@@ -20,6 +20,7 @@ import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -48,6 +49,10 @@ public class SuggestionsBench {
   static final Prices PRICES = new Prices("USDC", 20_000, 5_000, 100, Map.of());
 
   final Rules rules = new Rules(Thresholds.DEFAULTS);
+
+  /** The usage half-life in hours (the gateway's default 24; 0 = no decay, the percentiles unweighted). */
+  @Param({"24", "0"})
+  public int halfLifeHours;
   List<List<UsageSample>> series;
   List<BookingFacts> bookings;
 
@@ -87,7 +92,7 @@ public class SuggestionsBench {
 
   Evaluation evaluate(BookingFacts f, List<UsageSample> samples) {
     Thresholds t = rules.thresholds();
-    UsageProfile u = UsageProfile.of(samples, Duration.ofHours(1), t.idleCores(), t.idleBytesPerSecond());
+    UsageProfile u = UsageProfile.of(samples, Duration.ofHours(1), t.idleCores(), t.idleBytesPerSecond(), Duration.ofHours(halfLifeHours));
     return rules.forBooking(new BookingFacts(f.bookingId(), f.currency(), f.replicas(), f.cpuMillis(), f.memoryMb(), f.storageGb(), f.gpus(),
         f.gpuModel(), f.pricePerHour(), f.deposit(), f.billed(), f.asOf(), f.endsAt(), f.durationSeconds(), f.tasks(), u, f.cheaper()));
   }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.respool.bookings.BookingSettings;
 import io.respool.optimizer.LlmConfig;
 import io.respool.optimizer.OptimizerSettings;
+import io.respool.suggestions.Thresholds;
 import io.respool.gateway.http.RateLimits;
 import io.respool.settlement.evm.EvmConfig;
 import io.respool.settlement.solana.SolanaConfig;
@@ -63,7 +64,7 @@ public record GatewayConfig(
       "hostLossGraceSeconds", "stopGraceSeconds", "reconcileIntervalMs", "resendAfterSeconds", "meterIntervalMs", "pauseGraceSeconds",
       "feeBasisPoints", "snapshotMaxAgeMs", "ethDevnet", "ethRpcUrl", "ethChainId", "ethEscrows", "ethOperatorKey", "ethOperatorKeyFile",
       "ethConfirmations", "ethPollIntervalMs", "ethExpiryMarginSeconds", "ethBatchSize", "ethResendAfterSeconds", "ethStartBlock",
-      "llmProvider", "llmBaseUrl", "llmModel", "llmApiKey", "llmTimeoutMs", "optimizerIntervalMs",
+      "llmProvider", "llmBaseUrl", "llmModel", "llmApiKey", "llmTimeoutMs", "optimizerIntervalMs", "usageHalfLifeSeconds", "optimizerMinSamples", "optimizerMinSpanSeconds",
       "solanaDevnet", "solanaRpcUrl", "solanaProgramId", "solanaOperatorKeyFile", "solanaTreasury", "solanaCommitment", "solanaPollIntervalMs",
       "solanaExpiryMarginSeconds", "solanaBatchSize", "solanaResendAfterSeconds", "solanaMints",
       "sshPort", "terminalIdleTimeoutSeconds",
@@ -208,7 +209,13 @@ public record GatewayConfig(
     if (baseUrl != null && model == null) r.check("llmModel", "", false, "is required with llmBaseUrl");
     Duration timeout = Duration.ofMillis(r.get("llmTimeoutMs", "20000", v -> Reader.range(v, 100, 600_000)));
     LlmConfig llm = new LlmConfig(provider == null ? "openai" : provider, baseUrl, model, r.secret("llmApiKey"), timeout);
-    return OptimizerSettings.defaults(llm, Duration.ofMillis(r.get("optimizerIntervalMs", "60000", v -> Reader.range(v, 100, 86_400_000))));
+    OptimizerSettings settings = OptimizerSettings.defaults(llm,
+        Duration.ofMillis(r.get("optimizerIntervalMs", "60000", v -> Reader.range(v, 100, 86_400_000))),
+        Duration.ofSeconds(r.get("usageHalfLifeSeconds", "86400", v -> Reader.range(v, 0, 31_536_000))));
+    Thresholds t = settings.thresholds();
+    int minSamples = (int) (long) r.get("optimizerMinSamples", Integer.toString(t.minSamples()), v -> Reader.range(v, 2, 1_000_000));
+    Duration minSpan = Duration.ofSeconds(r.get("optimizerMinSpanSeconds", Long.toString(t.minSpan().toSeconds()), v -> Reader.range(v, 0, 604_800)));
+    return settings.withThresholds(t.withMinSamples(minSamples, minSpan));
   }
 
   /**

@@ -31,6 +31,22 @@ class OptimizerConfigTest {
   }
 
   @Test
+  void theUsageHalfLifeAndTheResizeMinimaAreReadWithTheVpaDefaults() {
+    GatewayConfig d = load(Map.of());
+    assertThat(d.optimizer().usageHalfLife().toHours()).as("the VPA's 24 h").isEqualTo(24);
+    assertThat(d.optimizer().thresholds().minSamples()).isEqualTo(60);
+    assertThat(d.optimizer().thresholds().minSpan().toSeconds()).isEqualTo(300);
+    GatewayConfig c = load(Map.of("RESPOOL_USAGE_HALF_LIFE_SECONDS", "0", "RESPOOL_OPTIMIZER_MIN_SAMPLES", "20",
+        "RESPOOL_OPTIMIZER_MIN_SPAN_SECONDS", "5"));
+    assertThat(c.optimizer().usageHalfLife()).as("0: no decay").isZero();
+    assertThat(c.optimizer().thresholds().minSamples()).isEqualTo(20);
+    assertThat(c.optimizer().thresholds().minSpan().toSeconds()).isEqualTo(5);
+    assertThat(c.optimizer().thresholds().margin()).as("the rest unchanged").isEqualTo(0.15);
+    assertThatThrownBy(() -> load(Map.of("RESPOOL_USAGE_HALF_LIFE_SECONDS", "-1", "RESPOOL_OPTIMIZER_MIN_SAMPLES", "1")))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("usageHalfLifeSeconds").hasMessageContaining("optimizerMinSamples");
+  }
+
+  @Test
   void badValuesAreReportedTogetherWithoutTheKey() {
     assertThatThrownBy(() -> load(Map.of("RESPOOL_LLM_PROVIDER", "gpt", "RESPOOL_LLM_BASE_URL", "ftp://x", "RESPOOL_LLM_API_KEY", "sk-very-secret",
         "RESPOOL_LLM_TIMEOUT_MS", "0")))

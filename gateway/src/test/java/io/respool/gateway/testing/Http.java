@@ -14,9 +14,16 @@ public final class Http {
   private static final ObjectMapper JSON = new ObjectMapper();
   private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private final String base;
+  private final Duration timeout;
 
   public Http(int port) {
+    this(port, Duration.ofSeconds(15));
+  }
+
+  /** With a longer request timeout, for floods of requests on a loaded machine. */
+  public Http(int port, Duration timeout) {
     this.base = "http://127.0.0.1:" + port;
+    this.timeout = timeout;
   }
 
   public record Response(int status, String contentType, String text) {
@@ -52,7 +59,7 @@ public final class Http {
 
   /** With an {@code Accept} header (null: none). */
   public Response send(String method, String path, String body, String token, String contentType, String accept) {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(15))
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(timeout)
         .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
     if (body != null) b.header("Content-Type", contentType);
     if (accept != null) b.header("Accept", accept);
