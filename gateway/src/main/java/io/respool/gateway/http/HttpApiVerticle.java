@@ -28,6 +28,7 @@ import io.respool.protocol.host.HostFrame;
 import io.respool.protocol.host.HostFrames;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.ServerWebSocketHandshake;
@@ -35,6 +36,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.handler.StaticHandler;
 import io.vertx.ext.web.openapi.router.RequestExtractor;
 import io.vertx.ext.web.openapi.router.RouterBuilder;
 import io.vertx.openapi.contract.OpenAPIContract;
@@ -145,6 +147,10 @@ public final class HttpApiVerticle extends VerticleBase {
       rb.getRoute("bookingTerminal").addHandler(authenticated(400, (ctx, who) -> Future.failedFuture(RespoolException.invalid(
           "the terminal is a WebSocket (" + TerminalSocket.PROTOCOL + "): send an upgrade request"))));
       Router router = rb.createRouter();
+      // the web console (console/, built flat into resources/console): GET and HEAD of a top-level file,
+      // after every API route; a missing file goes on to the 404 problem (API paths are never looked up)
+      router.routeWithRegex("^/[A-Za-z0-9._-]*$").method(HttpMethod.GET).method(HttpMethod.HEAD)
+          .handler(StaticHandler.create("console"));
       router.route().failureHandler(Problems::handle);
       for (ErrorCode c : List.of(ErrorCode.NOT_FOUND, ErrorCode.METHOD_NOT_ALLOWED, ErrorCode.PAYLOAD_TOO_LARGE,
           ErrorCode.UNSUPPORTED_MEDIA_TYPE, ErrorCode.INVALID_REQUEST)) {
