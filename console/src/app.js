@@ -184,7 +184,7 @@ function bookView() {
     select('Strategy', 'strategy', [['', 'default'], ['cheapest', 'cheapest'], ['best-fit', 'best fit'], ['spread', 'spread']], ''),
     select('Pay on', 'paymentChain', [['ethereum', 'Ethereum'], ['solana', 'Solana']], session.get()?.chain === 'solana' ? 'solana' : 'ethereum'),
     field('Image (empty: a plain process)', { name: 'image' }),
-    field('Command (space-separated)', { name: 'command', value: 'sleep 3600' }),
+    field('Command (words, or a JSON array)', { name: 'command', value: 'sleep 3600' }),
     h('button', { type: 'submit' }, 'Get quote'));
   const out = h('div', { 'aria-live': 'polite' });
   form.addEventListener('submit', action(form.querySelector('button'), out, async () => {
@@ -199,7 +199,7 @@ function bookView() {
     book.addEventListener('click', action(book, result, async () => {
       const body = { ...bookingRequest(f), paymentChain: f.paymentChain };
       if (f.image) body.image = f.image;
-      if (f.command) body.command = f.command.split(/\s+/);
+      if (f.command) body.command = f.command.startsWith('[') ? JSON.parse(f.command) : f.command.split(/\s+/);
       const b = await post('/v1/bookings', body);
       location.hash = `#/bookings/${encodeURIComponent(b.id)}`;
     }));
