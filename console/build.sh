@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
-# Builds the web console into gateway/src/main/resources/console/ (served by the gateway at /) with
+# Builds the web console into gateway/src/main/resources/io/respool/gateway/console/ (served by the gateway at /) with
 # the toolchain pinned in package-lock.json (npm ci; esbuild). The built files are committed, so a
 # fresh clone runs without npm; `build.sh --check` rebuilds into a temporary directory and fails
 # when the committed files differ from what the sources give.
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-OUT="$HERE/../gateway/src/main/resources/console"
+OUT="$HERE/../gateway/src/main/resources/io/respool/gateway/console"
 cd "$HERE"
 
 # npm ci only when the lock changed since the last install (a copy of it is kept in node_modules)
@@ -28,7 +28,7 @@ case "${1:-}" in
     trap 'rm -rf "$tmp"' EXIT
     build_into "$tmp/console"
     if ! diff -r -q "$tmp/console" "$OUT" >&2; then
-      echo "console: the committed build in gateway/src/main/resources/console is stale; run console/build.sh and commit it" >&2
+      echo "console: the committed build in gateway/src/main/resources/io/respool/gateway/console is stale; run console/build.sh and commit it" >&2
       exit 1
     fi
     echo "console: the committed build is up to date" >&2

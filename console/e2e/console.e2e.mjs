@@ -54,6 +54,7 @@ let step = 0;
 async function walletPage(browser, account, name) {
   const context = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 1, isMobile: true, hasTouch: true });
   const page = await context.newPage();
+  pages.push([name, page]);
   page.on('console', (m) => { if (m.type() === 'error') failures.push(`${name} console error: ${m.text()}`); });
   page.on('pageerror', (e) => failures.push(`${name} page error: ${e.message}`));
   await page.exposeFunction('__respoolTestWallet', async (method, params) => {
@@ -100,6 +101,7 @@ const started = Date.now();
 const log = (m) => console.log(`[${((Date.now() - started) / 1000).toFixed(1)} s] ${m}`);
 
 fs.mkdirSync(SHOTS, { recursive: true });
+const pages = [];
 const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-background-networking'] });
 try {
   await mintTusd(RENTER, 100_000_000); // 100 TUSD for the deposit
@@ -161,7 +163,7 @@ try {
   log('stop, then SETTLED with the invoice');
   await page.getByRole('button', { name: 'Stop booking' }).click();
   await page.locator('[data-testid=booking-state][data-state=SETTLED]').waitFor({ timeout: 180_000 });
-  await page.locator('[data-testid=invoice][data-settled=true]').waitFor({ timeout: 30_000 });
+  await page.locator('[data-testid=invoice][data-settled=true][data-state=SETTLED]').waitFor({ timeout: 30_000 });
   const invoice = await page.getByTestId('invoice').textContent();
   if (!/Settled \(SETTLED\): billed \d/.test(invoice)) throw new Error(`invoice reads '${invoice}'`);
   const download = page.waitForEvent('download');
@@ -184,6 +186,14 @@ try {
   await shot(host, 'host-earnings');
   if (failures.length) throw new Error(failures.join('\n'));
   log('passed');
+} catch (e) {
+  // what the browser showed when it failed, and what it said
+  for (const [name, p] of pages) {
+    await p.screenshot({ path: path.join(SHOTS, `failed-${name}.png`), fullPage: true }).catch(() => {});
+    console.error(`${name} page: toast '${await p.locator('#toast').textContent().catch(() => '')}'`);
+  }
+  if (failures.length) console.error(failures.join('\n'));
+  throw e;
 } finally {
   await browser.close();
 }

@@ -360,10 +360,12 @@ async function bookingView(id) {
     const csv = h('button', { type: 'button', class: 'secondary' }, 'Download invoice (CSV)');
     csv.addEventListener('click', action(csv, null, async () => {
       const res = await api('GET', `${path}/invoice`, undefined, { accept: 'text/csv', raw: true });
-      const a = h('a', { href: URL.createObjectURL(await res.blob()), download: `invoice-${id}.csv` });
+      // a data: URL (an invoice is small): blob: downloads did not start in headless Chromium 156
+      const a = h('a', { href: `data:text/csv;charset=utf-8,${encodeURIComponent(await res.text())}`, download: `invoice-${id}.csv` });
       document.body.append(a); a.click(); a.remove();
     }));
-    invoiceBox.replaceChildren(h('h3', {}, 'Invoice'), h('div', { 'data-testid': 'invoice', 'data-settled': String(inv.settled) },
+    invoiceBox.parentElement.hidden = false;
+    invoiceBox.replaceChildren(h('h3', {}, 'Invoice'), h('div', { 'data-testid': 'invoice', 'data-settled': String(inv.settled), 'data-state': inv.state },
       h('p', {}, `${inv.settled ? 'Settled' : 'So far'} (${inv.state}): billed ${money(inv.billed, inv.currency)} of a ${money(inv.deposit, inv.currency)} deposit; `,
         `fee ${money(inv.fee, inv.currency)}, refund ${money(inv.refund, inv.currency)}`),
       h('div', { class: 'table-wrap' }, h('table', { 'aria-label': 'Invoice lines' }, h('thead', {}, h('tr', {}, ...['Task', 'Host', 'Seconds', 'Price/h', 'Amount'].map((t) => h('th', { scope: 'col' }, t)))),
@@ -379,7 +381,7 @@ async function bookingView(id) {
 
   view.append(h('section', { class: 'card' }, h('h2', {}, 'Booking ', h('span', { class: 'mono' }, id), ' ', state), summary, payBox, controls, termBox, logsBox),
     h('section', { class: 'card' }, h('h2', {}, 'Cost and usage'), h('div', { class: 'charts' }, costFig), usageFigs),
-    h('section', { class: 'card' }, invoiceBox),
+    h('section', { class: 'card', hidden: true }, invoiceBox),
     h('section', { class: 'card' }, h('h2', {}, 'Transitions'), transitions));
   await refresh();
   drawCost();

@@ -147,10 +147,11 @@ public final class HttpApiVerticle extends VerticleBase {
       rb.getRoute("bookingTerminal").addHandler(authenticated(400, (ctx, who) -> Future.failedFuture(RespoolException.invalid(
           "the terminal is a WebSocket (" + TerminalSocket.PROTOCOL + "): send an upgrade request"))));
       Router router = rb.createRouter();
-      // the web console (console/, built flat into resources/console): GET and HEAD of a top-level file,
-      // after every API route; a missing file goes on to the 404 problem (API paths are never looked up)
+      // the web console (console/, built flat into resources/io/respool/gateway/console — a path no working
+      // directory has, since Vert.x looks there first): GET and HEAD of a top-level file, after every API
+      // route; a missing file goes on to the 404 problem (API paths are never looked up)
       router.routeWithRegex("^/[A-Za-z0-9._-]*$").method(HttpMethod.GET).method(HttpMethod.HEAD)
-          .handler(StaticHandler.create("console"));
+          .handler(StaticHandler.create("io/respool/gateway/console"));
       router.route().failureHandler(Problems::handle);
       for (ErrorCode c : List.of(ErrorCode.NOT_FOUND, ErrorCode.METHOD_NOT_ALLOWED, ErrorCode.PAYLOAD_TOO_LARGE,
           ErrorCode.UNSUPPORTED_MEDIA_TYPE, ErrorCode.INVALID_REQUEST)) {
