@@ -33,10 +33,14 @@ stop_up() {
 }
 trap stop_up EXIT
 
-# bounded wait: both host-workers registered and online
-echo "console: waiting (up to ${START_TIMEOUT} s) for ResPool on port $port with two hosts online…" >&2
+# bounded wait: both host-workers registered, the one priced in TUSD (the test books it) online
+echo "console: waiting (up to ${START_TIMEOUT} s) for ResPool on port $port with both hosts, the TUSD one online…" >&2
 deadline=$((SECONDS + START_TIMEOUT))
-until [ "$(curl -fs "http://127.0.0.1:$port/v1/hosts?online=true" 2>/dev/null | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{try{console.log(JSON.parse(s).items.length)}catch{console.log(0)}})')" -ge 2 ]; do
+hosts_ready() {
+  curl -fs "http://127.0.0.1:$port/v1/hosts" 2>/dev/null | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{
+    try { const h = JSON.parse(s).items; console.log(h.length >= 2 && h.some((x) => x.online && x.prices?.currency === "TUSD") ? "yes" : "no"); } catch { console.log("no"); } })'
+}
+until [ "$(hosts_ready)" = yes ]; do
   if ! kill -0 "$up_pid" 2>/dev/null; then echo "console: ops/respool up exited; see $ART/respool-up.log" >&2; tail -30 "$ART/respool-up.log" >&2; exit 1; fi
   if [ "$SECONDS" -ge "$deadline" ]; then echo "console: not up within ${START_TIMEOUT} s; see $ART/respool-up.log" >&2; tail -30 "$ART/respool-up.log" >&2; exit 1; fi
   sleep 1

@@ -87,6 +87,9 @@ async function shot(page, name) {
   const file = path.join(SHOTS, `${String(step).padStart(2, '0')}-${name}.png`);
   await page.screenshot({ path: file, fullPage: true });
   console.log(`  screenshot ${file}`);
+  // usable at phone width: nothing wider than the screen (a wide table scrolls inside its own box)
+  const [scroll, client] = await page.evaluate(() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]);
+  if (scroll > client) failures.push(`${name}: the page is ${scroll} px wide on a ${client} px screen`);
   if (failures.length) throw new Error(failures.join('\n'));
 }
 
@@ -115,8 +118,9 @@ try {
   const who = await page.locator('#who').textContent();
   if (!who.toLowerCase().includes(RENTER.toLowerCase())) throw new Error(`signed in as '${who}', not ${RENTER}`);
 
-  log('fleet: both hosts of ops/respool up, online, live');
-  await page.getByText('2 hosts, 2 online').waitFor({ timeout: 30_000 });
+  log('fleet: both hosts of ops/respool up, the TUSD one online, live');
+  await page.getByText(/^2 hosts, [12] online$/).waitFor({ timeout: 30_000 });
+  await page.locator('tr', { hasText: 'TUSD' }).locator('.badge.online').waitFor({ timeout: 30_000 });
   await page.getByText('live: online status follows /v1/events').waitFor({ timeout: 15_000 });
   await shot(page, 'fleet');
 
@@ -166,9 +170,8 @@ try {
   await page.locator('[data-testid=invoice][data-settled=true][data-state=SETTLED]').waitFor({ timeout: 30_000 });
   const invoice = await page.getByTestId('invoice').textContent();
   if (!/Settled \(SETTLED\): billed \d/.test(invoice)) throw new Error(`invoice reads '${invoice}'`);
-  const download = page.waitForEvent('download');
-  await page.getByRole('button', { name: 'Download invoice (CSV)' }).click();
-  const csv = fs.readFileSync(await (await download).path(), 'utf8');
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download invoice (CSV)' }).click()]);
+  const csv = fs.readFileSync(await download.path(), 'utf8');
   if (!csv.includes(bookingId)) throw new Error(`the CSV invoice does not name the booking:\n${csv}`);
   await shot(page, 'settled');
   log(`SETTLED: ${invoice}`);
