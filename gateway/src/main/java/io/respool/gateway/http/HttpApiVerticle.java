@@ -28,6 +28,7 @@ import io.respool.protocol.host.HostFrame;
 import io.respool.protocol.host.HostFrames;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.ServerWebSocketHandshake;
@@ -35,6 +36,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.handler.StaticHandler;
 import io.vertx.ext.web.openapi.router.RequestExtractor;
 import io.vertx.ext.web.openapi.router.RouterBuilder;
 import io.vertx.openapi.contract.OpenAPIContract;
@@ -151,6 +153,11 @@ public final class HttpApiVerticle extends VerticleBase {
       rb.getRoute("hostConnect").addHandler(ctx -> ctx.fail(RespoolException.invalid(
           "/v1/hosts/connect is the host-worker's WebSocket: send an upgrade request")));
       Router router = rb.createRouter();
+      // the web console (console/, built flat into resources/io/respool/gateway/console — a path no working
+      // directory has, since Vert.x looks there first): GET and HEAD of a top-level file, after every API
+      // route; a missing file goes on to the 404 problem (API paths are never looked up)
+      router.routeWithRegex("^/[A-Za-z0-9._-]*$").method(HttpMethod.GET).method(HttpMethod.HEAD)
+          .handler(StaticHandler.create("io/respool/gateway/console"));
       this.router = router;
       router.route().failureHandler(Problems::handle);
       for (ErrorCode c : List.of(ErrorCode.NOT_FOUND, ErrorCode.METHOD_NOT_ALLOWED, ErrorCode.PAYLOAD_TOO_LARGE,
@@ -190,6 +197,7 @@ public final class HttpApiVerticle extends VerticleBase {
     List<String> out = new java.util.ArrayList<>();
     for (io.vertx.ext.web.Route r : router.getRoutes()) {
       if (r.methods() == null || r.methods().isEmpty()) continue;
+      if (r.getPath() == null) continue; // the web console's files (a pattern route), not an operation of the API
       for (io.vertx.core.http.HttpMethod m : r.methods()) out.add(m.name() + " " + r.getPath());
     }
     return out;
