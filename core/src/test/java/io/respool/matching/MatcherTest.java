@@ -77,6 +77,22 @@ class MatcherTest {
   }
 
   @Test
+  void aBookingPaidOnAChainSkipsHostsWithoutAPayoutAddressThere() {
+    // a, the cheapest, is paid only on solana: an ethereum-paid booking goes to b instead of failing at payment time
+    List<HostOffer> fleet = List.of(priced(host("a", 4, 8192), 1).withPayoutChains(Set.of("solana")),
+        priced(host("b", 4, 8192), 5).withPayoutChains(Set.of("ethereum", "solana")));
+    Demand d = Demand.of(1000, 1024);
+    assertThat(hostsOf(plan(matcher.match(d, fleet, CHEAPEST)))).containsExactly("a");
+    assertThat(hostsOf(plan(matcher.match(d.withPayoutChain("solana"), fleet, CHEAPEST)))).containsExactly("a");
+    assertThat(hostsOf(plan(matcher.match(d.withPayoutChain("ethereum"), fleet, CHEAPEST)))).containsExactly("b");
+    // the filter survives the with-ers, and a quote's alternatives skip a as well
+    assertThat(matcher.quote(d.withPayoutChain("ethereum").withReplicas(1), fleet, CHEAPEST, 3).plans()).hasSize(1);
+    Refusal r = refusal(matcher.match(d.withPayoutChain("ethereum"), fleet.subList(0, 1), CHEAPEST));
+    assertThat(r.reason()).isEqualTo(Reason.NO_PAYOUT);
+    assertThat(r.message()).contains("1 without a payout address on the booking's payment chain");
+  }
+
+  @Test
   void reputationAndUptimeMinimums() {
     List<HostOffer> fleet = List.of(trust(host("a", 4, 8192), 0.5, 0.99), trust(host("b", 4, 8192), 0.9, 0.8));
     Demand d = Demand.of(1000, 1024);

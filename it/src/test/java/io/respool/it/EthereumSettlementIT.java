@@ -226,6 +226,40 @@ class EthereumSettlementIT {
     assertThat(credit(payout)).isZero();
   }
 
+  /**
+   * The matcher skips a host that has no payout address on the booking's chain: the cheaper host
+   * without one is passed over for the one with one (it used to be chosen, then the booking was
+   * refused with a 409 at payment time), and a region with only the former refuses saying why.
+   */
+  @Test
+  void aHostWithoutAPayoutAddressOnTheChainIsSkippedByTheMatcher() throws Exception {
+    String region = "nopay-" + Long.toString(System.nanoTime(), 36);
+    Session renter = renter(10);
+    Map<String, Object> b = new LinkedHashMap<>();
+    b.put("cpu", 0.1);
+    b.put("memoryMb", 16);
+    b.put("durationSeconds", 60);
+    b.put("region", region);
+    b.put("currency", "TUSD");
+    b.put("paymentChain", "ethereum");
+    b.put("command", List.of("/bin/sh", "-c", "exec sleep 60"));
+    String paid = chain.account(11).address();
+    try (Worker unpaid = Worker.start(List.of(node.port()), region, null, Duration.ofSeconds(1),
+        new io.respool.protocol.host.Prices("TUSD", 1_000_000, 0, 0, Map.of()), new io.respool.protocol.host.Payout(null, null))) {
+      Http.Response alone = http.post("/v1/bookings", Http.json(b), renter.token());
+      assertThat(alone.status()).as(alone.toString()).isEqualTo(409);
+      assertThat(alone.json().path("detail").asText()).contains("without a payout address on the booking's payment chain");
+      try (Worker payable = Worker.start(List.of(node.port()), region, null, Duration.ofSeconds(1), Eth.PRICES, paid)) {
+        Http.Response r = http.post("/v1/bookings", Http.json(b), renter.token());
+        assertThat(r.status()).as(r.toString()).isEqualTo(201);
+        String id = r.json().path("id").asText();
+        assertThat(r.json().path("tasks").get(0).path("hostId").asText()).isEqualTo(payable.hostId).isNotEqualTo(unpaid.hostId);
+        assertThat(deposit(renter, id).path("payee").asText()).isEqualTo(paid);
+        assertThat(http.post("/v1/bookings/" + id + "/stop", "", renter.token()).status()).isEqualTo(200);
+      }
+    }
+  }
+
   @Test
   void anEscrowPaidBookingIsExtendedOnceItsDepositIsToppedUp() throws Exception {
     Session renter = renter(7);

@@ -52,6 +52,12 @@ public final class ChainPayments implements PaymentPort {
   public Set<String> chains() { return new TreeSet<>(byChain.keySet()); }
 
   @Override
+  public boolean paysHostsOn(String chain) {
+    PaymentPort p = byChain.get(chain);
+    return p != null && p.paysHostsOn(chain);
+  }
+
+  @Override
   public String waiverReason() { return none.waiverReason(); }
 
   @Override

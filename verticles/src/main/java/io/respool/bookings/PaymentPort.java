@@ -24,6 +24,12 @@ public interface PaymentPort {
   /** The chains ({@code ethereum}, {@code solana}) this port takes payment on; a booking asking for another is refused. */
   java.util.Set<String> chains();
 
+  /**
+   * Whether a booking paid on {@code chain} pays each of its hosts to the host's own address there
+   * (an escrow does): the matcher then skips hosts without a payout address on that chain.
+   */
+  default boolean paysHostsOn(String chain) { return false; }
+
   /** The reason recorded when a booking skips payment. */
   String waiverReason();
 

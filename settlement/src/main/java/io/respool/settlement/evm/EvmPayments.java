@@ -58,6 +58,9 @@ public final class EvmPayments implements PaymentPort {
   public java.util.Set<String> chains() { return java.util.Set.of("ethereum"); }
 
   @Override
+  public boolean paysHostsOn(String chain) { return "ethereum".equals(chain); }
+
+  @Override
   public String waiverReason() { return "unpaid bookings are enabled by the operator"; }
 
   /** How deposits, transactions and cursors name this chain: {@code ethereum:<chain id>}. */

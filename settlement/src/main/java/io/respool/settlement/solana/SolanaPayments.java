@@ -74,6 +74,9 @@ public final class SolanaPayments implements PaymentPort {
   public Set<String> chains() { return Set.of(CHAIN); }
 
   @Override
+  public boolean paysHostsOn(String chain) { return CHAIN.equals(chain); }
+
+  @Override
   public String waiverReason() { return "unpaid bookings are enabled by the operator"; }
 
   /** The rental id of a booking's deposit for one host: the first of the candidates whose escrow for {@code renter} has bump 255. */
