@@ -98,9 +98,17 @@ public final class BookingService {
       throw RespoolException.invalid("maxBytes must be between 1 and " + HostFrame.MAX_OUTPUT_BYTES);
     }
     return readable(accountId, id).compose(b -> store.pool().withConnection(c -> store.tasks(c, b.id(), true)))
-        .compose(tasks -> {
+        .compose(tasks -> store.keptOutputs(id).map(kept -> Map.entry(tasks, kept)))
+        .compose(found -> {
+          List<TaskRow> tasks = found.getKey();
+          Map<String, Bookings.TaskLogs> kept = found.getValue();
           List<Future<Bookings.TaskLogs>> each = new ArrayList<>();
           for (TaskRow t : tasks) {
+            Bookings.TaskLogs keptLogs = kept.get(t.taskId());
+            if (keptLogs != null) { // removed from its host (or about to be): what was kept
+              each.add(Future.succeededFuture(tail(keptLogs, maxBytes)));
+              continue;
+            }
             if (t.state() == BookedTaskState.PENDING) {
               each.add(Future.succeededFuture(new Bookings.TaskLogs(t.taskId(), t.hostId(), "", "", false, "not started yet")));
               continue;
@@ -113,6 +121,28 @@ public final class BookingService {
           }
           return Future.all(each).map(x -> new Bookings.Logs(id, each.stream().map(Future::result).toList()));
         });
+  }
+
+  /** Kept output cut from the front, as a host cuts it: each stream at most {@code maxBytes / 2} bytes of UTF-8, whole characters. */
+  static Bookings.TaskLogs tail(Bookings.TaskLogs kept, int maxBytes) {
+    int each = maxBytes / 2;
+    String out = lastBytes(kept.stdout(), each);
+    String err = lastBytes(kept.stderr(), each);
+    boolean cut = kept.truncated() || out.length() < kept.stdout().length() || err.length() < kept.stderr().length();
+    return new Bookings.TaskLogs(kept.taskId(), kept.hostId(), out, err, cut, kept.error());
+  }
+
+  private static String lastBytes(String s, int max) {
+    int bytes = 0;
+    int from = s.length();
+    while (from > 0) {
+      int cp = s.codePointBefore(from);
+      int size = cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+      if (bytes + size > max) break;
+      bytes += size;
+      from -= Character.charCount(cp);
+    }
+    return s.substring(from);
   }
 
   // --- control ------------------------------------------------------------------------------

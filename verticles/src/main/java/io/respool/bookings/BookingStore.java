@@ -403,6 +403,32 @@ public final class BookingStore {
   }
 
   /** A task was removed from its host with what it kept. */
+  /** Keeps an ended task's output before it is removed from its host (the last copy wins: the task no longer writes). */
+  public Future<Void> keepOutput(String taskId, String stdout, String stderr, boolean truncated) {
+    return pool.preparedQuery("UPDATE booking_tasks SET output_stdout = $2, output_stderr = $3, output_truncated = $4 WHERE task_id = $1")
+        .execute(Tuple.of(taskId, stdout, stderr, truncated)).mapEmpty();
+  }
+
+  /** The output kept of a booking's tasks that are removed from their hosts or about to be, by task id. */
+  public Future<Map<String, Bookings.TaskLogs>> keptOutputs(String bookingId) {
+    return pool.preparedQuery("""
+            SELECT task_id, host_id, output_stdout, output_stderr, output_truncated FROM booking_tasks
+             WHERE booking_id = $1 AND (output_stdout IS NOT NULL OR removed_at IS NOT NULL)""")
+        .execute(Tuple.of(bookingId))
+        .map(rows -> {
+          Map<String, Bookings.TaskLogs> kept = new HashMap<>();
+          for (Row r : rows) {
+            String out = r.getString("output_stdout");
+            kept.put(r.getString("task_id"), out != null
+                ? new Bookings.TaskLogs(r.getString("task_id"), r.getString("host_id"), out, r.getString("output_stderr"),
+                    Boolean.TRUE.equals(r.getBoolean("output_truncated")), null)
+                : new Bookings.TaskLogs(r.getString("task_id"), r.getString("host_id"), "", "", false,
+                    "removed from its host before its output was kept"));
+          }
+          return kept;
+        });
+  }
+
   public Future<Void> markRemoved(String taskId) {
     return pool.preparedQuery("UPDATE booking_tasks SET removed_at = now() WHERE task_id = $1").execute(Tuple.of(taskId)).mapEmpty();
   }
