@@ -38,6 +38,12 @@ public final class GatewayMain implements Callable<Integer> {
   String sshPort;
   @Option(names = "--node-id", description = "name of this node (env RESPOOL_NODE_ID, default random)")
   String nodeId;
+  @Option(names = "--secrets-key-file", description = "file holding the base64 key sealing the secrets kept in PostgreSQL"
+      + " (env RESPOOL_SECRETS_KEY_FILE; the key itself: RESPOOL_SECRETS_KEY; default <home>/secrets.key, made on first start)")
+  String secretsKeyFile;
+  @Option(names = "--rotate-jwt-key", arity = "0..1", fallbackValue = "true",
+      description = "make a new JWT signing key at this start; tokens signed by the old ones stay valid until they expire")
+  String rotateJwtKey;
 
   @Override
   public Integer call() throws Exception {
@@ -51,6 +57,8 @@ public final class GatewayMain implements Callable<Integer> {
     overrides.put("clusterPort", clusterPort);
     overrides.put("nodeId", nodeId);
     overrides.put("sshPort", sshPort);
+    overrides.put("secretsKeyFile", secretsKeyFile);
+    overrides.put("rotateJwtKey", rotateJwtKey);
     GatewayConfig config;
     try {
       config = GatewayConfig.from(ConfigSource.load(configFile, System.getenv(), System.getProperties(), overrides));
