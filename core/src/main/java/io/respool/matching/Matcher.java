@@ -181,7 +181,7 @@ public final class Matcher {
     try {
       return Plan.of(placements, seconds);
     } catch (ArithmeticException overflow) {
-      return new Refusal(Reason.PRICE_CAP, "the plan's price for " + seconds + " s does not fit in 64-bit minor units");
+      return new Refusal(Reason.PRICE_CAP, "the plan's price per hour does not fit in 64-bit minor units");
     }
   }
 

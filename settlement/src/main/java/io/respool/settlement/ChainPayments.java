@@ -71,7 +71,7 @@ public final class ChainPayments implements PaymentPort {
   }
 
   @Override
-  public Future<Void> requestTopUp(SqlConnection tx, BookingRow booking, long seconds, long extraCost) {
+  public Future<Void> requestTopUp(SqlConnection tx, BookingRow booking, long seconds, java.math.BigInteger extraCost) {
     return of(booking).requestTopUp(tx, booking, seconds, extraCost);
   }
 }

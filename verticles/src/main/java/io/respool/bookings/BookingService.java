@@ -174,8 +174,8 @@ public final class BookingService {
           }
         }
         Plan plan = Plan.of(placements(tasks), seconds);
-        long extra = Plan.of(placements(tasks), req.seconds()).cost();
-        if (escrowed && extra > 0) {
+        java.math.BigInteger extra = Plan.of(placements(tasks), req.seconds()).cost();
+        if (escrowed && extra.signum() > 0) {
           // the deposits on chain grow first (the renter signs the top-ups); the booking follows once they have
           if (b.state() == BookingState.PENDING_PAYMENT) {
             return Future.failedFuture(new RespoolException(ErrorCode.CONFLICT, "booking " + id + " is not paid yet: pay it, then extend it"));
@@ -185,7 +185,7 @@ public final class BookingService {
                   + id + "/payment)")).map(b);
         }
         // unpaid: the whole booking is priced again; paid: the top-up adds the extra time at today's prices
-        long deposit = b.state() == BookingState.PENDING_PAYMENT ? plan.cost() : Math.addExact(b.cost(), extra);
+        java.math.BigInteger deposit = b.state() == BookingState.PENDING_PAYMENT ? plan.cost() : b.cost().add(extra);
         return store.reprice(tx, b.id(), plan.pricePerHour(), seconds, deposit, b.cpuMillis(), b.memoryMb(), b.gpus(), b.request())
             .compose(after -> {
               String what = "extended by " + req.seconds() + " s; deposit now " + deposit + " " + b.currency();
@@ -291,7 +291,7 @@ public final class BookingService {
    * What the renter owes after a price change: an unpaid booking is priced again; a paid one keeps
    * its deposit (the new price only changes how fast it is used up).
    */
-  static long depositAfterRepricing(BookingRow b, Plan plan) {
+  static java.math.BigInteger depositAfterRepricing(BookingRow b, Plan plan) {
     return b.state() == BookingState.PENDING_PAYMENT ? plan.cost() : b.cost();
   }
 

@@ -47,7 +47,7 @@ public interface PaymentPort {
    * deposits must grow by {@code extraCost} and last {@code seconds} longer. The booking changes
    * only once they have (the adapter then calls {@link PaymentOutcomes#toppedUp}).
    */
-  default Future<Void> requestTopUp(SqlConnection tx, BookingRow booking, long seconds, long extraCost) {
+  default Future<Void> requestTopUp(SqlConnection tx, BookingRow booking, long seconds, java.math.BigInteger extraCost) {
     return Future.failedFuture(new io.respool.protocol.RespoolException(io.respool.protocol.ErrorCode.CONFLICT,
         "booking " + booking.id() + " is paid through an escrow this gateway cannot top up"));
   }
