@@ -123,17 +123,21 @@ class BookingsEndToEndIT {
       assertThat(transitions(stopped)).endsWith("RUNNING", "STOPPING", "STOPPED");
       assertThat(freeCpu(containers.hostId)).as("capacity restored").isEqualTo(freeBefore);
       events.until(n -> n.path("event").path("type").asText().equals("booking.stopped"), 30);
-      String task = stopped.path("tasks").get(0).path("taskId").asText();
-      HostCommands commands = new HostCommands(node.vertx().eventBus());
-      Poll.until(() -> {
-        try {
-          commands.send(containers.hostId, new HostFrame.TaskInspect(null, task), Duration.ofSeconds(10)).await(15, TimeUnit.SECONDS);
-          return BooleanNode.FALSE;
-        } catch (Exception e) {
-          return BooleanNode.valueOf(e instanceof ReplyException re && re.failureCode() == 404);
-        }
-      }, JsonNode::asBoolean, Duration.ofSeconds(30), "the ended container removed from the host");
+      awaitRemoved(containers.hostId, stopped.path("tasks").get(0).path("taskId").asText(), "the ended container removed from the host");
     }
+  }
+
+  /** Waits (bounded) until the host answers task.inspect of {@code task} with 404: the gateway has removed it there. */
+  static void awaitRemoved(String hostId, String task, String what) {
+    HostCommands commands = new HostCommands(node.vertx().eventBus());
+    Poll.until(() -> {
+      try {
+        commands.send(hostId, new HostFrame.TaskInspect(null, task), Duration.ofSeconds(10)).await(15, TimeUnit.SECONDS);
+        return BooleanNode.FALSE;
+      } catch (Exception e) {
+        return BooleanNode.valueOf(e instanceof ReplyException re && re.failureCode() == 404);
+      }
+    }, JsonNode::asBoolean, Duration.ofSeconds(30), what);
   }
 
   static JsonNode awaitLogs(Session who, String id, String text) {
@@ -170,15 +174,7 @@ class BookingsEndToEndIT {
       JsonNode done = await(renter, id, state("STOPPED"), "STOPPED");
       assertThat(done.path("reason").asText()).contains("completed");
       String task = done.path("tasks").get(0).path("taskId").asText();
-      HostCommands commands = new HostCommands(node.vertx().eventBus());
-      Poll.until(() -> {
-        try {
-          commands.send(processes.hostId, new HostFrame.TaskInspect(null, task), Duration.ofSeconds(10)).await(15, TimeUnit.SECONDS);
-          return BooleanNode.FALSE;
-        } catch (Exception e) {
-          return BooleanNode.valueOf(e instanceof ReplyException re && re.failureCode() == 404);
-        }
-      }, JsonNode::asBoolean, Duration.ofSeconds(30), "the ended process task removed from its host");
+      awaitRemoved(processes.hostId, task, "the ended process task removed from its host");
       assertThat(java.nio.file.Files.exists(processes.home.resolve("tasks").resolve(task))).as("its directory is gone").isFalse();
 
       JsonNode logs = http.get("/v1/bookings/" + id + "/logs", renter.token()).json();
