@@ -15,6 +15,9 @@ import java.time.Duration;
  * @param splittable whether one replica may be split across several hosts: CPU and memory are
  *     split, storage stays whole on the first part's host, and a replica with GPUs never splits
  * @param duration how long the capacity is rented (at least one second)
+ * @param payoutChain the chain the booking pays its hosts on through an escrow ({@code ethereum},
+ *     {@code solana}), so only hosts with a payout address there qualify; null when nothing is paid
+ *     to the host on a chain (unpaid bookings, quotes)
  */
 public record Demand(
     long cpuMillis,
@@ -30,7 +33,8 @@ public record Demand(
     String requiredDriver,
     int replicas,
     boolean splittable,
-    Duration duration) {
+    Duration duration,
+    String payoutChain) {
 
   /** Bounds that keep every price computation inside a long; anything larger is absurd input. */
   public static final long MAX_CPU_MILLIS = 4096L * 1000;
@@ -56,6 +60,15 @@ public record Demand(
     if (gpuModel != null && gpuModel.isBlank()) gpuModel = null;
     if (arch != null && arch.isBlank()) arch = null;
     if (region != null && region.isBlank()) region = null;
+    if (payoutChain != null && payoutChain.isBlank()) payoutChain = null;
+  }
+
+  /** A demand that pays no host on a chain. */
+  public Demand(long cpuMillis, long memoryMb, long storageGb, int gpus, String gpuModel, String arch, String region,
+      Long maxPricePerHour, Double minUptime, Double minReputation, String requiredDriver, int replicas, boolean splittable,
+      Duration duration) {
+    this(cpuMillis, memoryMb, storageGb, gpus, gpuModel, arch, region, maxPricePerHour, minUptime, minReputation, requiredDriver,
+        replicas, splittable, duration, null);
   }
 
   /** The simplest demand: one docker replica, nothing else constrained, one hour. */
@@ -74,39 +87,43 @@ public record Demand(
   }
 
   public Demand withReplicas(int n) {
-    return new Demand(cpuMillis, memoryMb, storageGb, gpus, gpuModel, arch, region, maxPricePerHour, minUptime, minReputation, requiredDriver, n, splittable, duration);
+    return new Demand(cpuMillis, memoryMb, storageGb, gpus, gpuModel, arch, region, maxPricePerHour, minUptime, minReputation, requiredDriver, n, splittable, duration, payoutChain);
   }
 
   public Demand withSplittable(boolean s) {
-    return new Demand(cpuMillis, memoryMb, storageGb, gpus, gpuModel, arch, region, maxPricePerHour, minUptime, minReputation, requiredDriver, replicas, s, duration);
+    return new Demand(cpuMillis, memoryMb, storageGb, gpus, gpuModel, arch, region, maxPricePerHour, minUptime, minReputation, requiredDriver, replicas, s, duration, payoutChain);
   }
 
   public Demand withGpus(int n, String model) {
-    return new Demand(cpuMillis, memoryMb, storageGb, n, model, arch, region, maxPricePerHour, minUptime, minReputation, requiredDriver, replicas, splittable, duration);
+    return new Demand(cpuMillis, memoryMb, storageGb, n, model, arch, region, maxPricePerHour, minUptime, minReputation, requiredDriver, replicas, splittable, duration, payoutChain);
   }
 
   public Demand withPlace(String region, String arch) {
-    return new Demand(cpuMillis, memoryMb, storageGb, gpus, gpuModel, arch, region, maxPricePerHour, minUptime, minReputation, requiredDriver, replicas, splittable, duration);
+    return new Demand(cpuMillis, memoryMb, storageGb, gpus, gpuModel, arch, region, maxPricePerHour, minUptime, minReputation, requiredDriver, replicas, splittable, duration, payoutChain);
   }
 
   public Demand withMaxPricePerHour(Long cap) {
-    return new Demand(cpuMillis, memoryMb, storageGb, gpus, gpuModel, arch, region, cap, minUptime, minReputation, requiredDriver, replicas, splittable, duration);
+    return new Demand(cpuMillis, memoryMb, storageGb, gpus, gpuModel, arch, region, cap, minUptime, minReputation, requiredDriver, replicas, splittable, duration, payoutChain);
   }
 
   public Demand withMinimums(Double uptime, Double reputation) {
-    return new Demand(cpuMillis, memoryMb, storageGb, gpus, gpuModel, arch, region, maxPricePerHour, uptime, reputation, requiredDriver, replicas, splittable, duration);
+    return new Demand(cpuMillis, memoryMb, storageGb, gpus, gpuModel, arch, region, maxPricePerHour, uptime, reputation, requiredDriver, replicas, splittable, duration, payoutChain);
   }
 
   public Demand withDriver(String driver) {
-    return new Demand(cpuMillis, memoryMb, storageGb, gpus, gpuModel, arch, region, maxPricePerHour, minUptime, minReputation, driver, replicas, splittable, duration);
+    return new Demand(cpuMillis, memoryMb, storageGb, gpus, gpuModel, arch, region, maxPricePerHour, minUptime, minReputation, driver, replicas, splittable, duration, payoutChain);
   }
 
   public Demand withStorageGb(long gb) {
-    return new Demand(cpuMillis, memoryMb, gb, gpus, gpuModel, arch, region, maxPricePerHour, minUptime, minReputation, requiredDriver, replicas, splittable, duration);
+    return new Demand(cpuMillis, memoryMb, gb, gpus, gpuModel, arch, region, maxPricePerHour, minUptime, minReputation, requiredDriver, replicas, splittable, duration, payoutChain);
   }
 
   public Demand withDuration(Duration d) {
-    return new Demand(cpuMillis, memoryMb, storageGb, gpus, gpuModel, arch, region, maxPricePerHour, minUptime, minReputation, requiredDriver, replicas, splittable, d);
+    return new Demand(cpuMillis, memoryMb, storageGb, gpus, gpuModel, arch, region, maxPricePerHour, minUptime, minReputation, requiredDriver, replicas, splittable, d, payoutChain);
+  }
+
+  public Demand withPayoutChain(String chain) {
+    return new Demand(cpuMillis, memoryMb, storageGb, gpus, gpuModel, arch, region, maxPricePerHour, minUptime, minReputation, requiredDriver, replicas, splittable, duration, chain);
   }
 
   private static void range(String name, long v, long min, long max) {

@@ -16,6 +16,8 @@ import java.util.Set;
  * @param gpuModels models the host carries, lower-cased
  * @param reputation in [0, 1]
  * @param uptime fraction in [0, 1]
+ * @param payoutChains the chains ({@code ethereum}, {@code solana}) the host has a payout address on:
+ *     a booking paying its hosts through an escrow on a chain goes only to hosts that can be paid there
  */
 public record HostOffer(
     String hostId,
@@ -29,7 +31,8 @@ public record HostOffer(
     Prices prices,
     double reputation,
     double uptime,
-    Set<String> gpuDrivers) {
+    Set<String> gpuDrivers,
+    Set<String> payoutChains) {
 
   public HostOffer {
     Objects.requireNonNull(hostId, "hostId");
@@ -39,8 +42,18 @@ public record HostOffer(
     if (!total.fits(free)) throw new IllegalArgumentException("host " + hostId + ": free exceeds total");
     drivers = drivers == null ? Set.of() : Set.copyOf(drivers);
     gpuDrivers = gpuDrivers == null ? Set.of() : Set.copyOf(gpuDrivers);
+    payoutChains = payoutChains == null ? Set.of() : Set.copyOf(payoutChains);
     gpuModels = gpuModels == null ? List.of() : gpuModels.stream().map(m -> m.toLowerCase(Locale.ROOT)).distinct().toList();
   }
+
+  /** A host with a payout address on every chain. */
+  public HostOffer(String hostId, boolean online, String region, String arch, Set<String> drivers, Capacity total, Capacity free,
+      List<String> gpuModels, Prices prices, double reputation, double uptime, Set<String> gpuDrivers) {
+    this(hostId, online, region, arch, drivers, total, free, gpuModels, prices, reputation, uptime, gpuDrivers, ALL_CHAINS);
+  }
+
+  /** The chains a booking can pay its hosts on. */
+  public static final Set<String> ALL_CHAINS = Set.of("ethereum", "solana");
 
   /** A host every one of whose drivers can give GPUs. */
   public HostOffer(String hostId, boolean online, String region, String arch, Set<String> drivers, Capacity total, Capacity free,
@@ -50,14 +63,18 @@ public record HostOffer(
 
   /** The same host with different free capacity (e.g. after a reservation). */
   public HostOffer withFree(Capacity newFree) {
-    return new HostOffer(hostId, online, region, arch, drivers, total, newFree, gpuModels, prices, reputation, uptime, gpuDrivers);
+    return new HostOffer(hostId, online, region, arch, drivers, total, newFree, gpuModels, prices, reputation, uptime, gpuDrivers, payoutChains);
   }
 
   public HostOffer withOnline(boolean on) {
-    return new HostOffer(hostId, on, region, arch, drivers, total, free, gpuModels, prices, reputation, uptime, gpuDrivers);
+    return new HostOffer(hostId, on, region, arch, drivers, total, free, gpuModels, prices, reputation, uptime, gpuDrivers, payoutChains);
   }
 
   public HostOffer withGpuDrivers(Set<String> names) {
-    return new HostOffer(hostId, online, region, arch, drivers, total, free, gpuModels, prices, reputation, uptime, names);
+    return new HostOffer(hostId, online, region, arch, drivers, total, free, gpuModels, prices, reputation, uptime, names, payoutChains);
+  }
+
+  public HostOffer withPayoutChains(Set<String> chains) {
+    return new HostOffer(hostId, online, region, arch, drivers, total, free, gpuModels, prices, reputation, uptime, gpuDrivers, chains);
   }
 }

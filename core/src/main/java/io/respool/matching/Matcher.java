@@ -207,7 +207,7 @@ public final class Matcher {
     try {
       return Plan.of(placements, seconds);
     } catch (ArithmeticException overflow) {
-      return new Refusal(Reason.PRICE_CAP, "the plan's price for " + seconds + " s does not fit in 64-bit minor units");
+      return new Refusal(Reason.PRICE_CAP, "the plan's price per hour does not fit in 64-bit minor units");
     }
   }
 
@@ -366,6 +366,8 @@ public final class Matcher {
     if (d.minReputation() != null && h.reputation() < d.minReputation()) return Reason.REPUTATION;
     if (d.minUptime() != null && h.uptime() < d.minUptime()) return Reason.UPTIME;
     if (!h.prices().rentsFor(d.seconds())) return Reason.DURATION;
+    // the escrow pays each host to its address on the booking's chain: a host without one could never be paid
+    if (d.payoutChain() != null && !h.payoutChains().contains(d.payoutChain())) return Reason.NO_PAYOUT;
     return null;
   }
 
@@ -409,16 +411,17 @@ public final class Matcher {
     return new Refusal(last, subject + " is eligible: " + why);
   }
 
-  private static final Map<Reason, String> LABELS = Map.of(
-      Reason.HOST_OFFLINE, "offline",
-      Reason.NO_DRIVER, "without the task driver",
-      Reason.NO_GPU_DRIVER, "whose task driver cannot give GPUs",
-      Reason.ARCH, "of another architecture",
-      Reason.REGION, "in another region",
-      Reason.REPUTATION, "below the minimum reputation",
-      Reason.UPTIME, "below the minimum uptime",
-      Reason.DURATION, "that do not rent for this long (or this short)",
-      Reason.GPU_MODEL_UNAVAILABLE, "without a priced GPU of the model");
+  private static final Map<Reason, String> LABELS = Map.ofEntries(
+      Map.entry(Reason.HOST_OFFLINE, "offline"),
+      Map.entry(Reason.NO_DRIVER, "without the task driver"),
+      Map.entry(Reason.NO_GPU_DRIVER, "whose task driver cannot give GPUs"),
+      Map.entry(Reason.ARCH, "of another architecture"),
+      Map.entry(Reason.REGION, "in another region"),
+      Map.entry(Reason.REPUTATION, "below the minimum reputation"),
+      Map.entry(Reason.UPTIME, "below the minimum uptime"),
+      Map.entry(Reason.DURATION, "that do not rent for this long (or this short)"),
+      Map.entry(Reason.NO_PAYOUT, "without a payout address on the booking's payment chain"),
+      Map.entry(Reason.GPU_MODEL_UNAVAILABLE, "without a priced GPU of the model"));
 
   private static String describe(Capacity c) {
     return c.cpuMillis() + "m CPU, " + c.memoryMb() + " MiB, " + c.storageGb() + " GiB and " + c.gpus() + " GPU(s)";

@@ -1,5 +1,6 @@
 package io.respool.matching;
 
+import java.math.BigInteger;
 import java.util.List;
 
 /**
@@ -10,17 +11,17 @@ import java.util.List;
  *     {@link Pricing#cost cost} (each rounded up once), so per-host payouts add up to it exactly
  * @param seconds the duration priced
  */
-public record Plan(List<Placement> placements, long pricePerHour, long cost, long seconds) implements Result {
+public record Plan(List<Placement> placements, long pricePerHour, BigInteger cost, long seconds) implements Result {
   public Plan {
     placements = List.copyOf(placements);
   }
 
   public static Plan of(List<Placement> placements, long seconds) {
     long price = 0;
-    long cost = 0;
+    BigInteger cost = BigInteger.ZERO;
     for (Placement p : placements) {
       price = Math.addExact(price, p.pricePerHour());
-      cost = Math.addExact(cost, Pricing.cost(p.pricePerHour(), seconds));
+      cost = cost.add(Pricing.cost(p.pricePerHour(), seconds));
     }
     return new Plan(placements, price, cost, seconds);
   }

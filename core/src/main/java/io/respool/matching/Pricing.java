@@ -14,8 +14,9 @@ import java.util.Map;
  *       + ceil(memoryGbHour × memoryMb / 1024) + storageGbHour × storageGb + gpuHour[model] × gpus;
  *   <li>cost of {@code seconds} at a price per hour = ceil(pricePerHour × seconds / 3600).
  * </ul>
- * Products are exact: {@link Math#multiplyHigh} detects when one leaves 63 bits and the division
- * is then done in {@link BigInteger}; a result beyond a long throws {@link ArithmeticException}.
+ * Prices per hour are longs: {@link Math#multiplyHigh} detects when a product leaves 63 bits and
+ * the division is then done in {@link BigInteger}; a price beyond a long throws
+ * {@link ArithmeticException}. Costs (price × time) are {@link BigInteger}s, never capped.
  * (Seed 003 computed {@code (seconds / 3600) * price}, which bills every rental under an hour at 0.)
  */
 public final class Pricing {
@@ -34,11 +35,17 @@ public final class Pricing {
     return price;
   }
 
-  /** Cost of {@code seconds} at {@code pricePerHour}: ceil(pricePerHour × seconds / 3600). */
-  public static long cost(long pricePerHour, long seconds) {
+  /**
+   * Cost of {@code seconds} at {@code pricePerHour}: ceil(pricePerHour × seconds / 3600), exactly and
+   * unbounded (a day at a few ETH an hour is beyond a long in wei).
+   */
+  public static BigInteger cost(long pricePerHour, long seconds) {
     if (pricePerHour < 0 || seconds < 0) throw new IllegalArgumentException("price and seconds must not be negative");
-    return mulDivCeil(pricePerHour, seconds, 3600);
+    BigInteger[] qr = BigInteger.valueOf(pricePerHour).multiply(BigInteger.valueOf(seconds)).divideAndRemainder(HOUR);
+    return qr[1].signum() == 0 ? qr[0] : qr[0].add(BigInteger.ONE);
   }
+
+  private static final BigInteger HOUR = BigInteger.valueOf(3600);
 
   /** A host's GPU-hour price for a model, matched case-insensitively (the hosts table stores models lower-cased). */
   public static Long gpuHour(Prices prices, String model) {

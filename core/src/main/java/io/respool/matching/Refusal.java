@@ -14,6 +14,7 @@ public record Refusal(Reason reason, String message) implements Result {
     REPUTATION,
     UPTIME,
     DURATION,
+    NO_PAYOUT,
     GPU_MODEL_UNAVAILABLE,
     NO_CAPACITY,
     PRICE_CAP

@@ -1,5 +1,6 @@
 package io.respool.metering;
 
+import java.math.BigInteger;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -9,7 +10,7 @@ import java.util.Set;
  *
  * @param total Σ of the lines' amounts, exactly (checked)
  */
-public record Bill(List<Line> lines, long total) {
+public record Bill(List<Line> lines, BigInteger total) {
 
   /**
    * One task's part of a {@link Bill}.
@@ -18,10 +19,10 @@ public record Bill(List<Line> lines, long total) {
    * @param amount {@link io.respool.matching.Pricing#cost Pricing.cost}(pricePerHour, billedSeconds)
    *     = ceil(pricePerHour × billedSeconds / 3600), or less in a bill {@link Billing#cappedAt capped} at a deposit
    */
-  public record Line(String taskId, String hostId, long billedSeconds, long pricePerHour, long amount) {
+  public record Line(String taskId, String hostId, long billedSeconds, long pricePerHour, BigInteger amount) {
     public Line {
       if (taskId == null || hostId == null) throw new IllegalArgumentException("a bill line needs a task and a host");
-      if (billedSeconds < 0 || pricePerHour < 0 || amount < 0) {
+      if (billedSeconds < 0 || pricePerHour < 0 || amount == null || amount.signum() < 0) {
         throw new IllegalArgumentException("bill line of " + taskId + " has a negative number: " + billedSeconds + " s, "
             + pricePerHour + "/h, amount " + amount);
       }
@@ -30,18 +31,18 @@ public record Bill(List<Line> lines, long total) {
 
   public Bill {
     lines = List.copyOf(lines);
-    long sum = 0;
+    BigInteger sum = BigInteger.ZERO;
     Set<String> tasks = new HashSet<>();
     for (Line l : lines) {
       if (!tasks.add(l.taskId())) throw new IllegalArgumentException("task " + l.taskId() + " has two lines in one bill");
-      sum = Math.addExact(sum, l.amount());
+      sum = sum.add(l.amount());
     }
-    if (sum != total) throw new IllegalArgumentException("bill total " + total + " is not the sum of its lines " + sum);
+    if (!sum.equals(total)) throw new IllegalArgumentException("bill total " + total + " is not the sum of its lines " + sum);
   }
 
   public static Bill of(List<Line> lines) {
-    long sum = 0;
-    for (Line l : lines) sum = Math.addExact(sum, l.amount());
+    BigInteger sum = BigInteger.ZERO;
+    for (Line l : lines) sum = sum.add(l.amount());
     return new Bill(lines, sum);
   }
 }

@@ -1,6 +1,7 @@
 package io.respool.metering;
 
 import io.respool.matching.Pricing;
+import java.math.BigInteger;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -62,12 +63,12 @@ public final class Billing {
    * one each to the lines with the largest remainders, ties to the smaller task id). The capped
    * total is then exactly the deposit, no line grows, and {@code billedSeconds} are kept as they were.
    */
-  public static Bill cappedAt(Bill bill, long deposit) {
-    if (deposit < 0) throw new IllegalArgumentException("deposit must not be negative, was " + deposit);
-    if (bill.total() <= deposit) return bill;
-    Map<String, Long> weights = new HashMap<>();
+  public static Bill cappedAt(Bill bill, BigInteger deposit) {
+    if (deposit.signum() < 0) throw new IllegalArgumentException("deposit must not be negative, was " + deposit);
+    if (bill.total().compareTo(deposit) <= 0) return bill;
+    Map<String, BigInteger> weights = new HashMap<>();
     for (Bill.Line l : bill.lines()) weights.put(l.taskId(), l.amount());
-    Map<String, Long> capped = MinorUnits.largestRemainder(weights, deposit);
+    Map<String, BigInteger> capped = MinorUnits.largestRemainder(weights, deposit);
     List<Bill.Line> lines = new ArrayList<>(bill.lines().size());
     for (Bill.Line l : bill.lines()) {
       lines.add(new Bill.Line(l.taskId(), l.hostId(), l.billedSeconds(), l.pricePerHour(), capped.get(l.taskId())));
@@ -84,9 +85,9 @@ public final class Billing {
    * <p>The gateway schedules the warnings with {@code reachedAt(…, threshold(deposit, 8_000))} and
    * {@code threshold(deposit, 9_500)}, and the pause with {@code reachedAt(…, deposit)}.
    */
-  public static Instant reachedAt(List<TaskTimeline> tasks, List<Outage> outages, Instant asOf, long amount) {
+  public static Instant reachedAt(List<TaskTimeline> tasks, List<Outage> outages, Instant asOf, BigInteger amount) {
     if (asOf == null) throw new IllegalArgumentException("asOf is required");
-    if (amount < 0) throw new IllegalArgumentException("amount must not be negative, was " + amount);
+    if (amount.signum() < 0) throw new IllegalArgumentException("amount must not be negative, was " + amount);
     List<Billable> billables = billables(tasks, outages);
     if (reached(billables, asOf, amount)) return asOf;
     long maxSeconds = Instant.MAX.getEpochSecond() - asOf.getEpochSecond() - 1;
@@ -114,7 +115,7 @@ public final class Billing {
    * Whole seconds from {@code asOf} until the bill reaches {@code deposit} ({@link #reachedAt}, rounded
    * up): 0 if it already has, {@link Long#MAX_VALUE} if it never will (nothing billed is running).
    */
-  public static long secondsUntilExhausted(List<TaskTimeline> tasks, List<Outage> outages, Instant asOf, long deposit) {
+  public static long secondsUntilExhausted(List<TaskTimeline> tasks, List<Outage> outages, Instant asOf, BigInteger deposit) {
     Instant at = reachedAt(tasks, outages, asOf, deposit);
     if (at == null) return Long.MAX_VALUE;
     Duration d = Duration.between(asOf, at);
@@ -122,8 +123,8 @@ public final class Billing {
   }
 
   /** ceil(deposit × basisPoints / 10,000): the amount at which that share of the deposit is used. */
-  public static long threshold(long deposit, int basisPoints) {
-    if (deposit < 0) throw new IllegalArgumentException("deposit must not be negative, was " + deposit);
+  public static BigInteger threshold(BigInteger deposit, int basisPoints) {
+    if (deposit.signum() < 0) throw new IllegalArgumentException("deposit must not be negative, was " + deposit);
     if (basisPoints < 0 || basisPoints > BASIS_POINTS) throw new IllegalArgumentException("basis points must be in [0, 10000], was " + basisPoints);
     return MinorUnits.mulDivCeil(deposit, basisPoints, BASIS_POINTS);
   }
@@ -132,10 +133,10 @@ public final class Billing {
    * min(1, total / deposit) as a double, for display; 1 when the deposit is 0 (nothing is left).
    * Decisions use {@link #threshold} and exact amounts, not this.
    */
-  public static double fractionUsed(Bill bill, long deposit) {
-    if (deposit < 0) throw new IllegalArgumentException("deposit must not be negative, was " + deposit);
-    if (deposit == 0 || bill.total() >= deposit) return 1.0;
-    return (double) bill.total() / deposit;
+  public static double fractionUsed(Bill bill, BigInteger deposit) {
+    if (deposit.signum() < 0) throw new IllegalArgumentException("deposit must not be negative, was " + deposit);
+    if (deposit.signum() == 0 || bill.total().compareTo(deposit) >= 0) return 1.0;
+    return new java.math.BigDecimal(bill.total()).divide(new java.math.BigDecimal(deposit), java.math.MathContext.DECIMAL64).doubleValue();
   }
 
   /** A task with the instants it may be billed for, clipped to no instant yet. */
@@ -159,19 +160,13 @@ public final class Billing {
     return out;
   }
 
-  /** Whether the total at {@code at} is ≥ amount; a total beyond a long is. */
-  private static boolean reached(List<Billable> billables, Instant at, long amount) {
-    long total = 0;
+  /** Whether the total at {@code at} is ≥ amount. */
+  private static boolean reached(List<Billable> billables, Instant at, BigInteger amount) {
+    BigInteger total = BigInteger.ZERO;
     for (Billable b : billables) {
-      long cost;
-      try {
-        cost = Pricing.cost(b.task.pricePerHour(), b.secondsAsOf(at));
-      } catch (ArithmeticException beyondLong) {
-        return true;
-      }
-      total += cost;
-      if (total < 0 || total >= amount) return true; // overflow only past Long.MAX_VALUE ≥ amount
+      total = total.add(Pricing.cost(b.task.pricePerHour(), b.secondsAsOf(at)));
+      if (total.compareTo(amount) >= 0) return true;
     }
-    return total >= amount;
+    return total.compareTo(amount) >= 0;
   }
 }

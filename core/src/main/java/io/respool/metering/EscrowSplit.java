@@ -1,5 +1,6 @@
 package io.respool.metering;
 
+import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -16,9 +17,10 @@ public final class EscrowSplit {
   private EscrowSplit() {}
 
   /** One deposit's settlement. Invariants: used = fee + hostAmount, used + refund = deposit. */
-  public record Part(String hostId, long deposit, long used, long fee, long hostAmount, long refund) {
+  public record Part(String hostId, BigInteger deposit, BigInteger used, BigInteger fee, BigInteger hostAmount, BigInteger refund) {
     public Part {
-      if (used < 0 || fee < 0 || hostAmount < 0 || refund < 0 || used != fee + hostAmount || used + refund != deposit) {
+      if (used.signum() < 0 || fee.signum() < 0 || hostAmount.signum() < 0 || refund.signum() < 0 || !used.equals(fee.add(hostAmount))
+          || !used.add(refund).equals(deposit)) {
         throw new IllegalArgumentException("inconsistent part for " + hostId + ": deposit " + deposit + ", used " + used + ", fee " + fee
             + ", host " + hostAmount + ", refund " + refund);
       }
@@ -30,12 +32,24 @@ public final class EscrowSplit {
    * tasks (largest remainder: the deposits add up to {@code cost} exactly). A host whose part would be
    * 0 is left out (the contract refuses empty rentals), so the result may have fewer hosts.
    */
-  public static Map<String, Long> deposits(Map<String, Long> pricePerHourByHost, long cost) {
+  public static Map<String, BigInteger> deposits(Map<String, Long> pricePerHourByHost, BigInteger cost) {
     if (pricePerHourByHost.isEmpty()) throw new IllegalArgumentException("a booking has at least one host");
     long total = pricePerHourByHost.values().stream().mapToLong(Long::longValue).sum();
-    Map<String, Long> weights = total == 0 ? equalWeights(pricePerHourByHost) : pricePerHourByHost;
-    TreeMap<String, Long> out = new TreeMap<>(MinorUnits.largestRemainder(weights, cost));
-    out.values().removeIf(v -> v == 0);
+    return nonZero(MinorUnits.largestRemainder(total == 0 ? equalWeights(pricePerHourByHost) : MinorUnits.amounts(pricePerHourByHost), cost));
+  }
+
+  /**
+   * Divides the {@code extra} of a top-up over a booking's deposits in proportion to what they hold
+   * (largest remainder: the parts add up to {@code extra} exactly); a deposit whose part is 0 is left out.
+   */
+  public static Map<String, BigInteger> topUps(Map<String, BigInteger> depositByHost, BigInteger extra) {
+    if (depositByHost.isEmpty()) return Map.of();
+    return nonZero(MinorUnits.largestRemainder(depositByHost, extra));
+  }
+
+  private static Map<String, BigInteger> nonZero(Map<String, BigInteger> parts) {
+    TreeMap<String, BigInteger> out = new TreeMap<>(parts);
+    out.values().removeIf(v -> v.signum() == 0);
     return Collections.unmodifiableSortedMap(out);
   }
 
@@ -43,42 +57,42 @@ public final class EscrowSplit {
    * Settles each deposit on the bill: a host is paid min(its lines' amounts, its deposit). Lines of a
    * host without a deposit are not billable (the escrow cannot pay that host).
    */
-  public static List<Part> settle(Map<String, Long> depositByHost, Bill bill, int feeBasisPoints) {
+  public static List<Part> settle(Map<String, BigInteger> depositByHost, Bill bill, int feeBasisPoints) {
     if (feeBasisPoints < 0 || feeBasisPoints > Billing.BASIS_POINTS) {
       throw new IllegalArgumentException("fee must be between 0 and 10000 basis points, was " + feeBasisPoints);
     }
-    Map<String, Long> billed = new TreeMap<>();
-    for (Bill.Line l : bill.lines()) billed.merge(l.hostId(), l.amount(), Math::addExact);
+    Map<String, BigInteger> billed = new TreeMap<>();
+    for (Bill.Line l : bill.lines()) billed.merge(l.hostId(), l.amount(), BigInteger::add);
     List<Part> parts = new ArrayList<>();
-    for (Map.Entry<String, Long> d : new TreeMap<>(depositByHost).entrySet()) {
-      long deposit = d.getValue();
-      long used = Math.min(billed.getOrDefault(d.getKey(), 0L), deposit);
-      long fee = MinorUnits.mulDiv(used, feeBasisPoints, Billing.BASIS_POINTS).quotient();
-      parts.add(new Part(d.getKey(), deposit, used, fee, used - fee, deposit - used));
+    for (Map.Entry<String, BigInteger> d : new TreeMap<>(depositByHost).entrySet()) {
+      BigInteger deposit = d.getValue();
+      BigInteger used = billed.getOrDefault(d.getKey(), BigInteger.ZERO).min(deposit);
+      BigInteger fee = MinorUnits.mulDiv(used, feeBasisPoints, Billing.BASIS_POINTS).quotient();
+      parts.add(new Part(d.getKey(), deposit, used, fee, used.subtract(fee), deposit.subtract(used)));
     }
     return List.copyOf(parts);
   }
 
   /** The booking's whole settlement: the parts added up. */
   public static Settlement total(List<Part> parts) {
-    long deposit = 0;
-    long used = 0;
-    long fee = 0;
-    long refund = 0;
-    Map<String, Long> shares = new TreeMap<>();
+    BigInteger deposit = BigInteger.ZERO;
+    BigInteger used = BigInteger.ZERO;
+    BigInteger fee = BigInteger.ZERO;
+    BigInteger refund = BigInteger.ZERO;
+    Map<String, BigInteger> shares = new TreeMap<>();
     for (Part p : parts) {
-      deposit = Math.addExact(deposit, p.deposit());
-      used = Math.addExact(used, p.used());
-      fee = Math.addExact(fee, p.fee());
-      refund = Math.addExact(refund, p.refund());
-      shares.merge(p.hostId(), p.hostAmount(), Math::addExact);
+      deposit = deposit.add(p.deposit());
+      used = used.add(p.used());
+      fee = fee.add(p.fee());
+      refund = refund.add(p.refund());
+      shares.merge(p.hostId(), p.hostAmount(), BigInteger::add);
     }
     return new Settlement(deposit, used, fee, refund, shares);
   }
 
-  private static Map<String, Long> equalWeights(Map<String, Long> keys) {
-    Map<String, Long> w = new TreeMap<>();
-    keys.keySet().forEach(k -> w.put(k, 1L));
+  private static Map<String, BigInteger> equalWeights(Map<String, Long> keys) {
+    Map<String, BigInteger> w = new TreeMap<>();
+    keys.keySet().forEach(k -> w.put(k, BigInteger.ONE));
     return w;
   }
 }

@@ -10,30 +10,31 @@ import java.util.SortedMap;
 import java.util.TreeMap;
 
 /**
- * Exact integer arithmetic on amounts in minor units. Amounts reach ~1e15 and are multiplied by
- * other amounts or basis points, so a product may leave 63 bits: {@link Math#multiplyHigh} detects
- * that and only then is the division done in {@link BigInteger} (as {@link io.respool.matching.Pricing} does).
+ * Exact integer arithmetic on amounts in minor units, in {@link BigInteger}: an amount in the base
+ * unit of a chain (wei) leaves 63 bits beyond ~9.2 ETH, and amounts are multiplied by other amounts
+ * or basis points. Nothing is ever rounded through floating point.
  */
 final class MinorUnits {
   private MinorUnits() {}
 
   /** floor(a × b / d) and its remainder. */
-  record Quotient(long quotient, long remainder) {}
+  record Quotient(BigInteger quotient, BigInteger remainder) {}
 
   /** floor(a × b / d) and the remainder, exactly, for a, b ≥ 0 and d > 0. */
-  static Quotient mulDiv(long a, long b, long d) {
-    if (a < 0 || b < 0 || d <= 0) throw new IllegalArgumentException("mulDiv needs a, b >= 0 and d > 0");
-    long hi = Math.multiplyHigh(a, b);
-    long lo = a * b;
-    if (hi == 0 && lo >= 0) return new Quotient(lo / d, lo % d);
-    BigInteger[] qr = BigInteger.valueOf(a).multiply(BigInteger.valueOf(b)).divideAndRemainder(BigInteger.valueOf(d));
-    return new Quotient(qr[0].longValueExact(), qr[1].longValueExact());
+  static Quotient mulDiv(BigInteger a, BigInteger b, BigInteger d) {
+    if (a.signum() < 0 || b.signum() < 0 || d.signum() <= 0) throw new IllegalArgumentException("mulDiv needs a, b >= 0 and d > 0");
+    BigInteger[] qr = a.multiply(b).divideAndRemainder(d);
+    return new Quotient(qr[0], qr[1]);
+  }
+
+  static Quotient mulDiv(BigInteger a, long b, long d) {
+    return mulDiv(a, BigInteger.valueOf(b), BigInteger.valueOf(d));
   }
 
   /** ceil(a × b / d), exactly, for a, b ≥ 0 and d > 0. */
-  static long mulDivCeil(long a, long b, long d) {
+  static BigInteger mulDivCeil(BigInteger a, long b, long d) {
     Quotient q = mulDiv(a, b, d);
-    return q.remainder() == 0 ? q.quotient() : Math.addExact(q.quotient(), 1);
+    return q.remainder().signum() == 0 ? q.quotient() : q.quotient().add(BigInteger.ONE);
   }
 
   /**
@@ -45,32 +46,39 @@ final class MinorUnits {
    *
    * @throws IllegalArgumentException if an input is negative, or the weights are all 0 and amount is not
    */
-  static SortedMap<String, Long> largestRemainder(Map<String, Long> weights, long amount) {
-    if (amount < 0) throw new IllegalArgumentException("amount to split must not be negative, was " + amount);
-    TreeMap<String, Long> sorted = new TreeMap<>(weights);
-    long sum = 0;
-    for (long w : sorted.values()) {
-      if (w < 0) throw new IllegalArgumentException("weights must not be negative, was " + w);
-      sum = Math.addExact(sum, w);
+  static SortedMap<String, BigInteger> largestRemainder(Map<String, BigInteger> weights, BigInteger amount) {
+    if (amount.signum() < 0) throw new IllegalArgumentException("amount to split must not be negative, was " + amount);
+    TreeMap<String, BigInteger> sorted = new TreeMap<>(weights);
+    BigInteger sum = BigInteger.ZERO;
+    for (BigInteger w : sorted.values()) {
+      if (w.signum() < 0) throw new IllegalArgumentException("weights must not be negative, was " + w);
+      sum = sum.add(w);
     }
-    TreeMap<String, Long> parts = new TreeMap<>();
-    if (sum == 0) {
-      if (amount != 0) throw new IllegalArgumentException("cannot split " + amount + " over zero weights");
-      sorted.keySet().forEach(k -> parts.put(k, 0L));
+    TreeMap<String, BigInteger> parts = new TreeMap<>();
+    if (sum.signum() == 0) {
+      if (amount.signum() != 0) throw new IllegalArgumentException("cannot split " + amount + " over zero weights");
+      sorted.keySet().forEach(k -> parts.put(k, BigInteger.ZERO));
       return Collections.unmodifiableSortedMap(parts);
     }
-    record Rest(String key, long remainder) {}
+    record Rest(String key, BigInteger remainder) {}
     List<Rest> rests = new ArrayList<>(sorted.size());
-    long given = 0;
-    for (Map.Entry<String, Long> e : sorted.entrySet()) {
+    BigInteger given = BigInteger.ZERO;
+    for (Map.Entry<String, BigInteger> e : sorted.entrySet()) {
       Quotient q = mulDiv(amount, e.getValue(), sum);
       parts.put(e.getKey(), q.quotient());
-      given += q.quotient(); // ≤ amount
+      given = given.add(q.quotient()); // ≤ amount
       rests.add(new Rest(e.getKey(), q.remainder()));
     }
-    rests.sort(Comparator.comparingLong(Rest::remainder).reversed().thenComparing(Rest::key));
-    long left = amount - given; // Σ of fractional parts, so < number of keys with a remainder
-    for (int i = 0; i < left; i++) parts.merge(rests.get(i).key(), 1L, Long::sum);
+    rests.sort(Comparator.comparing(Rest::remainder).reversed().thenComparing(Rest::key));
+    int left = amount.subtract(given).intValueExact(); // Σ of fractional parts, so < number of keys with a remainder
+    for (int i = 0; i < left; i++) parts.merge(rests.get(i).key(), BigInteger.ONE, BigInteger::add);
     return Collections.unmodifiableSortedMap(parts);
+  }
+
+  /** The values as amounts. */
+  static Map<String, BigInteger> amounts(Map<String, Long> values) {
+    Map<String, BigInteger> out = new TreeMap<>();
+    values.forEach((k, v) -> out.put(k, BigInteger.valueOf(v)));
+    return out;
   }
 }

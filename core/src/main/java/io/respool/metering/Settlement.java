@@ -1,5 +1,6 @@
 package io.respool.metering;
 
+import java.math.BigInteger;
 import java.util.Collections;
 import java.util.Map;
 import java.util.TreeMap;
@@ -15,20 +16,20 @@ import java.util.TreeMap;
  * @param hostShares what each host is paid, by host id (sorted); every host with a line in the bill
  *     is present, possibly with 0
  */
-public record Settlement(long deposit, long billed, long fee, long refund, Map<String, Long> hostShares) {
+public record Settlement(BigInteger deposit, BigInteger billed, BigInteger fee, BigInteger refund, Map<String, BigInteger> hostShares) {
 
   public Settlement {
-    if (deposit < 0 || billed < 0 || fee < 0 || refund < 0) {
+    if (deposit.signum() < 0 || billed.signum() < 0 || fee.signum() < 0 || refund.signum() < 0) {
       throw new IllegalArgumentException("settlement parts must not be negative: deposit " + deposit + ", billed " + billed
           + ", fee " + fee + ", refund " + refund);
     }
-    if (Math.addExact(billed, refund) != deposit) throw new IllegalArgumentException("billed " + billed + " + refund " + refund + " != deposit " + deposit);
-    long paid = fee;
-    for (Map.Entry<String, Long> e : hostShares.entrySet()) {
-      if (e.getValue() == null || e.getValue() < 0) throw new IllegalArgumentException("share of host " + e.getKey() + " is " + e.getValue());
-      paid = Math.addExact(paid, e.getValue());
+    if (!billed.add(refund).equals(deposit)) throw new IllegalArgumentException("billed " + billed + " + refund " + refund + " != deposit " + deposit);
+    BigInteger paid = fee;
+    for (Map.Entry<String, BigInteger> e : hostShares.entrySet()) {
+      if (e.getValue() == null || e.getValue().signum() < 0) throw new IllegalArgumentException("share of host " + e.getKey() + " is " + e.getValue());
+      paid = paid.add(e.getValue());
     }
-    if (paid != billed) throw new IllegalArgumentException("host shares + fee = " + paid + " != billed " + billed);
+    if (!paid.equals(billed)) throw new IllegalArgumentException("host shares + fee = " + paid + " != billed " + billed);
     hostShares = Collections.unmodifiableSortedMap(new TreeMap<>(hostShares));
   }
 
@@ -46,16 +47,16 @@ public record Settlement(long deposit, long billed, long fee, long refund, Map<S
    *
    * @throws IllegalArgumentException if deposit < 0 or feeBasisPoints is outside [0, 10,000]
    */
-  public static Settlement of(long deposit, Bill bill, int feeBasisPoints) {
-    if (deposit < 0) throw new IllegalArgumentException("deposit must not be negative, was " + deposit);
+  public static Settlement of(BigInteger deposit, Bill bill, int feeBasisPoints) {
+    if (deposit.signum() < 0) throw new IllegalArgumentException("deposit must not be negative, was " + deposit);
     if (feeBasisPoints < 0 || feeBasisPoints > Billing.BASIS_POINTS) {
       throw new IllegalArgumentException("fee must be between 0 and 10000 basis points, was " + feeBasisPoints);
     }
     if (bill == null) throw new IllegalArgumentException("bill is required");
-    long billed = Math.min(bill.total(), deposit);
-    long fee = MinorUnits.mulDiv(billed, feeBasisPoints, Billing.BASIS_POINTS).quotient();
-    Map<String, Long> byHost = new TreeMap<>();
-    for (Bill.Line l : bill.lines()) byHost.merge(l.hostId(), l.amount(), Math::addExact);
-    return new Settlement(deposit, billed, fee, deposit - billed, MinorUnits.largestRemainder(byHost, billed - fee));
+    BigInteger billed = bill.total().min(deposit);
+    BigInteger fee = MinorUnits.mulDiv(billed, feeBasisPoints, Billing.BASIS_POINTS).quotient();
+    Map<String, BigInteger> byHost = new TreeMap<>();
+    for (Bill.Line l : bill.lines()) byHost.merge(l.hostId(), l.amount(), BigInteger::add);
+    return new Settlement(deposit, billed, fee, deposit.subtract(billed), MinorUnits.largestRemainder(byHost, billed.subtract(fee)));
   }
 }

@@ -53,6 +53,14 @@ public record BookingFacts(String bookingId, String currency, int replicas, long
 
   /** What the rest of the booking costs at {@code price} per hour. */
   public long restCost(long price) {
-    return Pricing.cost(price, remainingSeconds());
+    return saturated(Pricing.cost(price, remainingSeconds()));
+  }
+
+  /**
+   * An amount as a long for advice, {@link Long#MAX_VALUE} beyond: suggestions compare and show
+   * amounts, they never move money (settlement works on the exact {@link java.math.BigInteger}).
+   */
+  public static long saturated(java.math.BigInteger amount) {
+    return amount.bitLength() < 64 ? amount.longValue() : amount.signum() < 0 ? Long.MIN_VALUE : Long.MAX_VALUE;
   }
 }

@@ -170,8 +170,8 @@ public final class Rules {
     String text = String.format(Locale.ROOT, "%d GPU(s) reserved were busy %.1f %% of the time at most (99th percentile %.1f %%) over %s."
             + " Booking again without them saves %d %s per hour.", f.gpus(), g.max() * 100, g.p99() * 100, span(f.usage()), perHour,
         f.currency());
-    out.add(booking(f, Kind.GPU_UNUSED, Action.rebook(0, null, f.pricePerHour() - perHour), n, perHour, Pricing.cost(perHour,
-        f.remainingSeconds()), false, text));
+    out.add(booking(f, Kind.GPU_UNUSED, Action.rebook(0, null, f.pricePerHour() - perHour), n, perHour, BookingFacts.saturated(Pricing.cost(perHour,
+        f.remainingSeconds())), false, text));
   }
 
   private void cheaper(BookingFacts f, Target target, List<Suggestion> out) {
@@ -192,7 +192,7 @@ public final class Rules {
     long remaining = f.remainingSeconds();
     if (left >= remaining) return;
     long seconds = roundUp(remaining - left, 60); // whole minutes: the shortfall is stable between meter rounds
-    long extra = Pricing.cost(f.pricePerHour(), seconds);
+    long extra = BookingFacts.saturated(Pricing.cost(f.pricePerHour(), seconds));
     Map<String, Double> n = new TreeMap<>();
     n.put("deposit", (double) f.deposit());
     n.put("billed", (double) f.billed());

@@ -167,8 +167,8 @@ class MatcherLedgerPropertiesTest {
     }
     assertThat(p.placements()).hasSize((int) p.placements().stream().map(pl -> pl.hostId() + "/" + pl.replica()).distinct().count());
     assertThat(p.pricePerHour()).isEqualTo(p.placements().stream().mapToLong(Placement::pricePerHour).sum());
-    assertThat(p.cost()).isEqualTo(p.placements().stream().mapToLong(pl -> Pricing.cost(pl.pricePerHour(), d.seconds())).sum());
-    assertThat(p.cost()).isGreaterThanOrEqualTo(p.pricePerHour() > 0 ? 1 : 0);
+    assertThat(p.cost()).isEqualTo(p.placements().stream().map(pl -> Pricing.cost(pl.pricePerHour(), d.seconds())).reduce(java.math.BigInteger.ZERO, java.math.BigInteger::add));
+    assertThat(p.cost()).isGreaterThanOrEqualTo(java.math.BigInteger.valueOf(p.pricePerHour() > 0 ? 1 : 0));
   }
 
   private static Map<String, Capacity> reservedByHost(Ledger ledger) {

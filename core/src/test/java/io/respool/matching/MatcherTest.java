@@ -77,6 +77,22 @@ class MatcherTest {
   }
 
   @Test
+  void aBookingPaidOnAChainSkipsHostsWithoutAPayoutAddressThere() {
+    // a, the cheapest, is paid only on solana: an ethereum-paid booking goes to b instead of failing at payment time
+    List<HostOffer> fleet = List.of(priced(host("a", 4, 8192), 1).withPayoutChains(Set.of("solana")),
+        priced(host("b", 4, 8192), 5).withPayoutChains(Set.of("ethereum", "solana")));
+    Demand d = Demand.of(1000, 1024);
+    assertThat(hostsOf(plan(matcher.match(d, fleet, CHEAPEST)))).containsExactly("a");
+    assertThat(hostsOf(plan(matcher.match(d.withPayoutChain("solana"), fleet, CHEAPEST)))).containsExactly("a");
+    assertThat(hostsOf(plan(matcher.match(d.withPayoutChain("ethereum"), fleet, CHEAPEST)))).containsExactly("b");
+    // the filter survives the with-ers, and a quote's alternatives skip a as well
+    assertThat(matcher.quote(d.withPayoutChain("ethereum").withReplicas(1), fleet, CHEAPEST, 3).plans()).hasSize(1);
+    Refusal r = refusal(matcher.match(d.withPayoutChain("ethereum"), fleet.subList(0, 1), CHEAPEST));
+    assertThat(r.reason()).isEqualTo(Reason.NO_PAYOUT);
+    assertThat(r.message()).contains("1 without a payout address on the booking's payment chain");
+  }
+
+  @Test
   void reputationAndUptimeMinimums() {
     List<HostOffer> fleet = List.of(trust(host("a", 4, 8192), 0.5, 0.99), trust(host("b", 4, 8192), 0.9, 0.8));
     Demand d = Demand.of(1000, 1024);
@@ -248,7 +264,7 @@ class MatcherTest {
     Demand d = Demand.of(3000, 5000).withReplicas(4).withDuration(Duration.ofSeconds(61));
     Plan p = plan(matcher.match(d, fleet, SPREAD));
     assertThat(p.pricePerHour()).isEqualTo(p.placements().stream().mapToLong(Placement::pricePerHour).sum());
-    assertThat(p.cost()).isEqualTo(p.placements().stream().mapToLong(pl -> Pricing.cost(pl.pricePerHour(), 61)).sum());
+    assertThat(p.cost()).isEqualTo(p.placements().stream().map(pl -> Pricing.cost(pl.pricePerHour(), 61)).reduce(java.math.BigInteger.ZERO, java.math.BigInteger::add));
     assertThat(p.seconds()).isEqualTo(61);
   }
 
@@ -282,15 +298,16 @@ class MatcherTest {
   }
 
   @Test
-  void aPriceBeyondSixtyFourBitsIsRefusedNotWrapped() {
+  void aPriceBeyondSixtyFourBitsIsRefusedNotWrappedAndACostBeyondIsExact() {
     io.respool.protocol.host.Prices dear = new io.respool.protocol.host.Prices("USDC", 0, 1_000_000_000_000L, 0, java.util.Map.of());
     HostOffer h = host("a", 8, Demand.MAX_MEMORY_MB);
     h = new HostOffer("a", true, "eu", "amd64", h.drivers(), h.total(), h.free(), List.of(), dear, 1, 1);
     Refusal r = refusal(matcher.match(Demand.of(1000, Demand.MAX_MEMORY_MB), List.of(h), CHEAPEST));
     assertThat(r.reason()).isEqualTo(Reason.PRICE_CAP);
-    // representable per hour, but not for ten thousand years
+    // representable per hour; for ten thousand years the cost leaves a long, and is exact (amounts are BigInteger)
     Demand longRental = Demand.of(1000, 1024L * 1_000_000).withDuration(Duration.ofDays(3_650_000));
-    assertThat(refusal(matcher.match(longRental, List.of(h), CHEAPEST)).reason()).isEqualTo(Reason.PRICE_CAP);
+    Plan p = plan(matcher.match(longRental, List.of(h), CHEAPEST));
+    assertThat(p.cost()).isEqualTo(java.math.BigInteger.valueOf(p.pricePerHour()).multiply(java.math.BigInteger.valueOf(3_650_000L * 24)));
   }
 
   @Test

@@ -91,7 +91,7 @@ class BillingPropertiesTest {
         if (task.pricePerHour() > 0 && ms >= 1000) assertThat(line.amount()).isPositive();
       }
       assertThat(bill.lines()).extracting(Bill.Line::taskId).isSorted();
-      assertThat(bill.total()).isEqualTo(bill.lines().stream().mapToLong(Bill.Line::amount).sum());
+      assertThat(bill.total()).isEqualTo(bill.lines().stream().map(Bill.Line::amount).reduce(BigInteger.ZERO, BigInteger::add));
     });
   }
 
@@ -110,9 +110,9 @@ class BillingPropertiesTest {
         assertThat(b2.lines().get(i).billedSeconds()).isGreaterThanOrEqualTo(b1.lines().get(i).billedSeconds());
         assertThat(b2.lines().get(i).amount()).isGreaterThanOrEqualTo(b1.lines().get(i).amount());
       }
-      long d1 = r.nextInt(4) == 0 ? b1.total() : (long) (r.nextDouble() * 2 * b1.total());
+      long d1 = r.nextInt(4) == 0 ? v(b1.total()) : (long) (r.nextDouble() * 2 * v(b1.total()));
       long d2 = d1 + (r.nextBoolean() ? 0 : r.nextLong(1, Long.MAX_VALUE / 4));
-      assertThat(Billing.cappedAt(b2, d2).total()).isGreaterThanOrEqualTo(Billing.cappedAt(b1, d1).total());
+      assertThat(Billing.cappedAt(b2, n(d2)).total()).isGreaterThanOrEqualTo(Billing.cappedAt(b1, n(d1)).total());
     });
   }
 
@@ -153,14 +153,14 @@ class BillingPropertiesTest {
         asOf = asOf.plusNanos((long) r.nextInt(span / topUps + 1) * 1_000_000L + r.nextInt(1_000_000));
         if (r.nextBoolean()) deposit += r.nextInt(3) == 0 ? r.nextLong(0, 1_000_000_000_000_000L) : r.nextInt(100_000);
         Bill bill = Billing.bill(l.tasks(), l.outages(), asOf);
-        Bill capped = Billing.cappedAt(bill, deposit);
+        Bill capped = Billing.cappedAt(bill, n(deposit));
         for (Bill b : List.of(bill, capped)) {
-          Settlement s = Settlement.of(deposit, b, feeBps);
+          Settlement s = Settlement.of(n(deposit), b, feeBps);
           checkSettlement(s, b, deposit, feeBps);
-          assertThat(s.billed()).as("seed %d: billed never decreases", seed).isGreaterThanOrEqualTo(lastBilled);
+          assertThat(s.billed()).as("seed %d: billed never decreases", seed).isGreaterThanOrEqualTo(n(lastBilled));
         }
-        assertThat(Settlement.of(deposit, capped, feeBps).billed()).isEqualTo(Settlement.of(deposit, bill, feeBps).billed());
-        lastBilled = Settlement.of(deposit, bill, feeBps).billed();
+        assertThat(Settlement.of(n(deposit), capped, feeBps).billed()).isEqualTo(Settlement.of(n(deposit), bill, feeBps).billed());
+        lastBilled = v(Settlement.of(n(deposit), bill, feeBps).billed());
       }
     });
   }
@@ -172,15 +172,15 @@ class BillingPropertiesTest {
       long scale = r.nextBoolean() ? 1_000 : r.nextBoolean() ? 1_000_000_000_000_000L : Long.MAX_VALUE / 8;
       List<Bill.Line> lines = new ArrayList<>();
       int n = r.nextInt(7);
-      for (int i = 0; i < n; i++) lines.add(new Bill.Line("t" + i, HOSTS[r.nextInt(HOSTS.length)], 0, 0, r.nextInt(5) == 0 ? 0 : r.nextLong(0, scale)));
+      for (int i = 0; i < n; i++) lines.add(new Bill.Line("t" + i, HOSTS[r.nextInt(HOSTS.length)], 0, 0, n(r.nextInt(5) == 0 ? 0 : r.nextLong(0, scale))));
       Bill bill = Bill.of(lines);
       long deposit = switch (r.nextInt(3)) {
-        case 0 -> bill.total();
-        case 1 -> r.nextLong(0, Math.max(1, bill.total()));
-        default -> r.nextLong(bill.total(), Long.MAX_VALUE);
+        case 0 -> v(bill.total());
+        case 1 -> r.nextLong(0, Math.max(1, v(bill.total())));
+        default -> r.nextLong(v(bill.total()), Long.MAX_VALUE);
       };
-      checkSettlement(Settlement.of(deposit, bill, feeBps), bill, deposit, feeBps);
-      Bill capped = Billing.cappedAt(bill, deposit);
+      checkSettlement(Settlement.of(n(deposit), bill, feeBps), bill, deposit, feeBps);
+      Bill capped = Billing.cappedAt(bill, n(deposit));
       checkCap(bill, capped, deposit);
     });
   }
@@ -192,20 +192,20 @@ class BillingPropertiesTest {
       int span = 2 * 3600_000;
       Ledger l = ledger(r, span, true);
       Instant asOf = instant(r, r.nextInt(span + 1), true);
-      long now = Billing.bill(l.tasks(), l.outages(), asOf).total();
+      long now = v(Billing.bill(l.tasks(), l.outages(), asOf).total());
       long amount = r.nextInt(4) == 0 ? r.nextLong(0, now + 1) : now + r.nextLong(0, 20_000);
-      Instant at = Billing.reachedAt(l.tasks(), l.outages(), asOf, amount);
-      long seconds = Billing.secondsUntilExhausted(l.tasks(), l.outages(), asOf, amount);
+      Instant at = Billing.reachedAt(l.tasks(), l.outages(), asOf, n(amount));
+      long seconds = Billing.secondsUntilExhausted(l.tasks(), l.outages(), asOf, n(amount));
       if (at == null) {
         assertThat(seconds).isEqualTo(Long.MAX_VALUE);
-        assertThat(Billing.bill(l.tasks(), l.outages(), asOf.plusSeconds(1_000_000_000_000L)).total()).as("seed %d", seed).isLessThan(amount);
+        assertThat(Billing.bill(l.tasks(), l.outages(), asOf.plusSeconds(1_000_000_000_000L)).total()).as("seed %d", seed).isLessThan(n(amount));
         return;
       }
       assertThat(at).isAfterOrEqualTo(asOf);
-      assertThat(Billing.bill(l.tasks(), l.outages(), at).total()).as("seed %d", seed).isGreaterThanOrEqualTo(amount);
-      if (at.isAfter(asOf)) assertThat(Billing.bill(l.tasks(), l.outages(), at.minusNanos(1)).total()).isLessThan(amount);
+      assertThat(Billing.bill(l.tasks(), l.outages(), at).total()).as("seed %d", seed).isGreaterThanOrEqualTo(n(amount));
+      if (at.isAfter(asOf)) assertThat(Billing.bill(l.tasks(), l.outages(), at.minusNanos(1)).total()).isLessThan(n(amount));
       assertThat(seconds).isEqualTo(ceilSeconds(asOf, at));
-      assertThat(Billing.bill(l.tasks(), l.outages(), asOf.plusSeconds(seconds)).total()).isGreaterThanOrEqualTo(amount);
+      assertThat(Billing.bill(l.tasks(), l.outages(), asOf.plusSeconds(seconds)).total()).isGreaterThanOrEqualTo(n(amount));
     });
   }
 
@@ -214,23 +214,23 @@ class BillingPropertiesTest {
   }
 
   static void checkSettlement(Settlement s, Bill bill, long deposit, int feeBps) {
-    assertThat(s.deposit()).isEqualTo(deposit);
-    assertThat(s.billed()).isEqualTo(Math.min(bill.total(), deposit));
-    assertThat(s.billed()).isLessThanOrEqualTo(deposit);
-    assertThat(s.fee()).isEqualTo(BigInteger.valueOf(s.billed()).multiply(BigInteger.valueOf(feeBps)).divide(BigInteger.valueOf(10_000)).longValueExact());
-    assertThat(s.refund()).isEqualTo(deposit - s.billed());
-    BigInteger sum = BigInteger.valueOf(s.fee()).add(BigInteger.valueOf(s.refund()));
-    Map<String, Long> byHost = new HashMap<>();
-    for (Bill.Line l : bill.lines()) byHost.merge(l.hostId(), l.amount(), Long::sum);
+    BigInteger total = bill.total();
+    assertThat(s.deposit()).isEqualTo(n(deposit));
+    assertThat(s.billed()).isEqualTo(total.min(n(deposit)));
+    assertThat(s.billed()).isLessThanOrEqualTo(n(deposit));
+    assertThat(s.fee()).isEqualTo(s.billed().multiply(BigInteger.valueOf(feeBps)).divide(BigInteger.valueOf(10_000)));
+    assertThat(s.refund()).isEqualTo(n(deposit).subtract(s.billed()));
+    BigInteger sum = s.fee().add(s.refund());
+    Map<String, BigInteger> byHost = new HashMap<>();
+    for (Bill.Line l : bill.lines()) byHost.merge(l.hostId(), l.amount(), BigInteger::add);
     assertThat(s.hostShares().keySet()).containsExactlyInAnyOrderElementsOf(byHost.keySet());
-    BigInteger pool = BigInteger.valueOf(s.billed() - s.fee());
-    for (Map.Entry<String, Long> e : s.hostShares().entrySet()) {
+    BigInteger pool = s.billed().subtract(s.fee());
+    for (Map.Entry<String, BigInteger> e : s.hostShares().entrySet()) {
       assertThat(e.getValue()).isNotNegative().isLessThanOrEqualTo(byHost.get(e.getKey()));
-      sum = sum.add(BigInteger.valueOf(e.getValue()));
-      if (bill.total() > 0) { // within one unit below or above its exact proportional quota
-        BigInteger num = pool.multiply(BigInteger.valueOf(byHost.get(e.getKey())));
-        BigInteger total = BigInteger.valueOf(bill.total());
-        assertThat(BigInteger.valueOf(e.getValue())).isBetween(num.divide(total), BigInteger.valueOf(ceil(num, bill.total())));
+      sum = sum.add(e.getValue());
+      if (total.signum() > 0) { // within one unit below or above its exact proportional quota
+        BigInteger num = pool.multiply(byHost.get(e.getKey()));
+        assertThat(e.getValue()).isBetween(num.divide(total), BigInteger.valueOf(ceil(num, v(total))));
       }
     }
     assertThat(sum).isEqualTo(BigInteger.valueOf(deposit));
@@ -239,19 +239,28 @@ class BillingPropertiesTest {
   }
 
   static void checkCap(Bill bill, Bill capped, long deposit) {
-    assertThat(capped.total()).isEqualTo(Math.min(bill.total(), deposit));
+    assertThat(capped.total()).isEqualTo(bill.total().min(n(deposit)));
     for (int i = 0; i < bill.lines().size(); i++) {
       Bill.Line a = bill.lines().get(i);
       Bill.Line c = capped.lines().get(i);
       assertThat(c.taskId()).isEqualTo(a.taskId());
       assertThat(c.billedSeconds()).isEqualTo(a.billedSeconds());
       assertThat(c.amount()).isNotNegative().isLessThanOrEqualTo(a.amount());
-      if (bill.total() > deposit) {
-        BigInteger num = BigInteger.valueOf(a.amount()).multiply(BigInteger.valueOf(deposit));
-        assertThat(c.amount()).isBetween(num.divide(BigInteger.valueOf(bill.total())).longValueExact(), ceil(num, bill.total()));
+      if (bill.total().compareTo(n(deposit)) > 0) {
+        BigInteger num = a.amount().multiply(BigInteger.valueOf(deposit));
+        assertThat(c.amount()).isBetween(num.divide(bill.total()), BigInteger.valueOf(ceil(num, v(bill.total()))));
       }
     }
-    assertThat(Billing.cappedAt(capped, deposit)).isEqualTo(capped);
+    assertThat(Billing.cappedAt(capped, n(deposit))).isEqualTo(capped);
+  }
+
+  static BigInteger n(long v) {
+    return BigInteger.valueOf(v);
+  }
+
+  /** An amount of these tests as a long (they stay inside one). */
+  static long v(BigInteger amount) {
+    return amount.longValueExact();
   }
 
   static long ceil(BigInteger num, long d) {

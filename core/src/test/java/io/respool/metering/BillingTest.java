@@ -1,5 +1,6 @@
 package io.respool.metering;
 
+import static io.respool.metering.SettlementTest.n;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -31,7 +32,7 @@ class BillingTest {
   @Test
   void oneSecondAt3600PerHourCostsOne() {
     Bill bill = Billing.bill(List.of(task("a", "h", 3600, iv(0, 1))), List.of(), t(3600));
-    assertThat(only(bill)).isEqualTo(new Bill.Line("a", "h", 1, 3600, 1));
+    assertThat(only(bill)).isEqualTo(new Bill.Line("a", "h", 1, 3600, n(1)));
     assertThat(bill.total()).isEqualTo(1);
   }
 
@@ -81,7 +82,7 @@ class BillingTest {
   void onlyTheTasksOwnHostsOutagesCount() {
     List<TaskTimeline> tasks = List.of(task("b", "h2", 3600, iv(0, 100)), task("a", "h1", 7200, iv(0, 100)));
     Bill bill = Billing.bill(tasks, List.of(new Outage("h1", iv(0, 50))), t(100));
-    assertThat(bill.lines()).containsExactly(new Bill.Line("a", "h1", 50, 7200, 100), new Bill.Line("b", "h2", 100, 3600, 100));
+    assertThat(bill.lines()).containsExactly(new Bill.Line("a", "h1", 50, 7200, n(100)), new Bill.Line("b", "h2", 100, 3600, n(100)));
     assertThat(bill.total()).isEqualTo(200);
   }
 
@@ -101,46 +102,46 @@ class BillingTest {
 
   @Test
   void capSplitsTheDepositOverTheLinesByLargestRemainder() {
-    Bill bill = Bill.of(List.of(new Bill.Line("a", "h", 100, 3600, 100), new Bill.Line("b", "h", 50, 3600, 50)));
-    Bill capped = Billing.cappedAt(bill, 100);
+    Bill bill = Bill.of(List.of(new Bill.Line("a", "h", 100, 3600, n(100)), new Bill.Line("b", "h", 50, 3600, n(50))));
+    Bill capped = Billing.cappedAt(bill, n(100));
     // 100 × 100/150 = 66.67, 100 × 50/150 = 33.33: floors 66 + 33, the unit left to a
-    assertThat(capped.lines()).extracting(Bill.Line::amount).containsExactly(67L, 33L);
+    assertThat(capped.lines()).extracting(Bill.Line::amount).containsExactly(n(67), n(33));
     assertThat(capped.lines()).extracting(Bill.Line::billedSeconds).containsExactly(100L, 50L);
     assertThat(capped.total()).isEqualTo(100);
-    assertThat(Billing.cappedAt(bill, 150)).isSameAs(bill);
-    assertThat(Billing.cappedAt(bill, 0).total()).isZero();
-    assertThatThrownBy(() -> Billing.cappedAt(bill, -1)).isInstanceOf(IllegalArgumentException.class);
+    assertThat(Billing.cappedAt(bill, n(150))).isSameAs(bill);
+    assertThat(Billing.cappedAt(bill, n(0)).total()).isZero();
+    assertThatThrownBy(() -> Billing.cappedAt(bill, n(-1))).isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test
   void secondsUntilExhausted() {
     List<TaskTimeline> one = List.of(new TaskTimeline("a", "h", 3600, List.of(Interval.open(T0))));
-    assertThat(Billing.secondsUntilExhausted(one, List.of(), T0, 10)).isEqualTo(10);
-    assertThat(Billing.reachedAt(one, List.of(), T0, 10)).isEqualTo(t(10));
-    assertThat(Billing.secondsUntilExhausted(one, List.of(), t(4), 10)).isEqualTo(6);
-    assertThat(Billing.secondsUntilExhausted(one, List.of(), t(20), 10)).isZero();
+    assertThat(Billing.secondsUntilExhausted(one, List.of(), T0, n(10))).isEqualTo(10);
+    assertThat(Billing.reachedAt(one, List.of(), T0, n(10))).isEqualTo(t(10));
+    assertThat(Billing.secondsUntilExhausted(one, List.of(), t(4), n(10))).isEqualTo(6);
+    assertThat(Billing.secondsUntilExhausted(one, List.of(), t(20), n(10))).isZero();
     // 1/h: cost(1, 32400 s) = 9, cost(1, 32401 s) = 10
     List<TaskTimeline> cheap = List.of(new TaskTimeline("a", "h", 1, List.of(Interval.open(T0))));
-    assertThat(Billing.secondsUntilExhausted(cheap, List.of(), T0, 10)).isEqualTo(32_401);
+    assertThat(Billing.secondsUntilExhausted(cheap, List.of(), T0, n(10))).isEqualTo(32_401);
     // a 10-minute outage ahead delays it by 10 minutes
-    assertThat(Billing.secondsUntilExhausted(one, List.of(new Outage("h", iv(5, 605))), T0, 10)).isEqualTo(610);
+    assertThat(Billing.secondsUntilExhausted(one, List.of(new Outage("h", iv(5, 605))), T0, n(10))).isEqualTo(610);
     // started mid-second: exact to the nanosecond, rounded up to whole seconds from asOf
     List<TaskTimeline> half = List.of(new TaskTimeline("a", "h", 3600, List.of(Interval.open(t(0.5)))));
-    assertThat(Billing.reachedAt(half, List.of(), T0, 2)).isEqualTo(t(2.5));
-    assertThat(Billing.secondsUntilExhausted(half, List.of(), T0, 2)).isEqualTo(3);
+    assertThat(Billing.reachedAt(half, List.of(), T0, n(2))).isEqualTo(t(2.5));
+    assertThat(Billing.secondsUntilExhausted(half, List.of(), T0, n(2))).isEqualTo(3);
   }
 
   @Test
   void nothingRunningNeverExhausts() {
     List<TaskTimeline> closed = List.of(task("a", "h", 3600, iv(0, 5)));
-    assertThat(Billing.secondsUntilExhausted(closed, List.of(), t(1), 10)).isEqualTo(Long.MAX_VALUE);
-    assertThat(Billing.reachedAt(closed, List.of(), t(1), 5)).isEqualTo(t(5));
+    assertThat(Billing.secondsUntilExhausted(closed, List.of(), t(1), n(10))).isEqualTo(Long.MAX_VALUE);
+    assertThat(Billing.reachedAt(closed, List.of(), t(1), n(5))).isEqualTo(t(5));
     List<TaskTimeline> open = List.of(new TaskTimeline("a", "h", 3600, List.of(Interval.open(T0))));
-    assertThat(Billing.secondsUntilExhausted(open, List.of(new Outage("h", Interval.open(t(3)))), T0, 10)).isEqualTo(Long.MAX_VALUE);
-    assertThat(Billing.secondsUntilExhausted(List.of(), List.of(), T0, 1)).isEqualTo(Long.MAX_VALUE);
-    assertThat(Billing.secondsUntilExhausted(List.of(), List.of(), T0, 0)).isZero();
+    assertThat(Billing.secondsUntilExhausted(open, List.of(new Outage("h", Interval.open(t(3)))), T0, n(10))).isEqualTo(Long.MAX_VALUE);
+    assertThat(Billing.secondsUntilExhausted(List.of(), List.of(), T0, n(1))).isEqualTo(Long.MAX_VALUE);
+    assertThat(Billing.secondsUntilExhausted(List.of(), List.of(), T0, n(0))).isZero();
     List<TaskTimeline> free = List.of(new TaskTimeline("a", "h", 0, List.of(Interval.open(T0))));
-    assertThat(Billing.secondsUntilExhausted(free, List.of(), T0, 1)).isEqualTo(Long.MAX_VALUE);
+    assertThat(Billing.secondsUntilExhausted(free, List.of(), T0, n(1))).isEqualTo(Long.MAX_VALUE);
   }
 
   @Test
@@ -148,20 +149,20 @@ class BillingTest {
     long price = 1_000_000_000_000L; // 1e12 minor units per hour
     List<TaskTimeline> open = List.of(new TaskTimeline("a", "h", price, List.of(Interval.open(T0))));
     long deposit = 1_000_000_000_000_000L; // 1e15: 3600 s
-    assertThat(Billing.secondsUntilExhausted(open, List.of(), T0, deposit)).isEqualTo(3_600_000);
-    assertThat(Billing.reachedAt(open, List.of(), T0, Long.MAX_VALUE)).isNotNull();
+    assertThat(Billing.secondsUntilExhausted(open, List.of(), T0, n(deposit))).isEqualTo(3_600_000);
+    assertThat(Billing.reachedAt(open, List.of(), T0, n(Long.MAX_VALUE))).isNotNull();
   }
 
   @Test
   void thresholdsAndFractionUsed() {
-    assertThat(Billing.threshold(10_001, 8_000)).isEqualTo(8_001); // ceil(8000.8)
-    assertThat(Billing.threshold(10_000, 9_500)).isEqualTo(9_500);
-    assertThat(Billing.threshold(Long.MAX_VALUE, 10_000)).isEqualTo(Long.MAX_VALUE);
-    assertThatThrownBy(() -> Billing.threshold(1, 10_001)).isInstanceOf(IllegalArgumentException.class);
-    Bill bill = Bill.of(List.of(new Bill.Line("a", "h", 1, 1, 80)));
-    assertThat(Billing.fractionUsed(bill, 100)).isEqualTo(0.8);
-    assertThat(Billing.fractionUsed(bill, 50)).isEqualTo(1.0);
-    assertThat(Billing.fractionUsed(Bill.of(List.of()), 0)).isEqualTo(1.0);
+    assertThat(Billing.threshold(n(10_001), 8_000)).isEqualTo(8_001); // ceil(8000.8)
+    assertThat(Billing.threshold(n(10_000), 9_500)).isEqualTo(9_500);
+    assertThat(Billing.threshold(n(Long.MAX_VALUE), 10_000)).isEqualTo(n(Long.MAX_VALUE));
+    assertThatThrownBy(() -> Billing.threshold(n(1), 10_001)).isInstanceOf(IllegalArgumentException.class);
+    Bill bill = Bill.of(List.of(new Bill.Line("a", "h", 1, 1, n(80))));
+    assertThat(Billing.fractionUsed(bill, n(100))).isEqualTo(0.8);
+    assertThat(Billing.fractionUsed(bill, n(50))).isEqualTo(1.0);
+    assertThat(Billing.fractionUsed(Bill.of(List.of()), n(0))).isEqualTo(1.0);
   }
 
   @Test

@@ -27,6 +27,8 @@ import io.vertx.core.Future;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Supplier;
 import io.respool.gateway.auth.AuthService;
+import io.respool.gateway.auth.JwtKeys;
+import io.respool.gateway.auth.SecretBox;
 import io.respool.gateway.cluster.Clustering;
 import io.respool.gateway.config.GatewayConfig;
 import io.respool.gateway.events.EventsHub;
@@ -70,13 +72,11 @@ import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisAPI;
 import io.vertx.redis.client.RedisOptions;
 import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.Tuple;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -137,13 +137,13 @@ public final class Gateway implements AutoCloseable {
       // answered a burst of bookings with "pool reached max wait queue size" — a 500 (bench/placements.sh at C=64)
       RedisAPI redis = RedisAPI.api(Redis.createClient(vertx, new RedisOptions().setConnectionString(redisUrl)
           .setMaxPoolSize(16).setMaxPoolWaiting(8192)));
-      JWTAuth jwt = JWTAuth.create(vertx, new JWTAuthOptions()
-          .addPubSecKey(new PubSecKeyOptions().setAlgorithm("HS256").setBuffer(jwtSecret(config, pool)))
-          .setJWTOptions(new JWTOptions().setIssuer("respool")));
+      List<JwtKeys.Key> jwtKeys = jwtKeys(config, pool);
+      JWTAuth jwtSigner = JWTAuth.create(vertx, jwtOptions(jwtKeys.subList(0, 1)));
+      JWTAuth jwtVerifier = JWTAuth.create(vertx, jwtOptions(jwtKeys));
 
       EventLog events = new EventLog(pool, vertx.eventBus());
       HostRegistry hosts = new HostRegistry(vertx, pool, events);
-      AuthService auth = new AuthService(pool, redis, jwt, hosts,
+      AuthService auth = new AuthService(pool, redis, jwtSigner, jwtVerifier, hosts,
           new AuthService.Settings(config.publicUrl(), config.tokenTtl(), config.nonceTtl(), config.admins(), config.challengesPerMinute()), Clock.systemUTC());
       TeamService teams = new TeamService(pool);
       Matcher matcher = new Matcher(new java.util.Random()); // equal-best hosts: two random choices, so concurrent identical bookings spread
@@ -285,16 +285,32 @@ public final class Gateway implements AutoCloseable {
     closeables.clear();
   }
 
-  /** The configured secret, or the cluster's own, created once in PostgreSQL so every node agrees. */
-  private static String jwtSecret(GatewayConfig config, Pool pool) throws java.util.concurrent.TimeoutException {
-    if (config.jwtSecret() != null) return config.jwtSecret();
-    byte[] fresh = new byte[48];
-    new SecureRandom().nextBytes(fresh);
-    return pool.preparedQuery("INSERT INTO cluster_secrets (name, secret) VALUES ('jwt', $1) ON CONFLICT (name) DO NOTHING")
-        .execute(Tuple.of(io.vertx.core.buffer.Buffer.buffer(fresh)))
-        .compose(x -> pool.preparedQuery("SELECT secret FROM cluster_secrets WHERE name = 'jwt'").execute())
-        .map(rows -> Base64.getEncoder().encodeToString(rows.iterator().next().getBuffer(0).getBytes()))
-        .await(30, TimeUnit.SECONDS);
+  /**
+   * The configured secret (one key, kid "config"), or the cluster's own keys, kept sealed in
+   * PostgreSQL so every node agrees (see {@link JwtKeys}), newest first.
+   */
+  private static List<JwtKeys.Key> jwtKeys(GatewayConfig config, Pool pool) throws Exception {
+    if (config.jwtSecret() != null) {
+      return List.of(new JwtKeys.Key("config", config.jwtSecret().getBytes(StandardCharsets.UTF_8), java.time.Instant.EPOCH));
+    }
+    SecretBox box = SecretBox.load(config.secretsKey(), config.secretsKeyFile(), config.home());
+    List<JwtKeys.Key> keys = JwtKeys.load(pool, box, config.rotateJwtKey(), config.tokenTtl()).await(30, TimeUnit.SECONDS);
+    LOG.info("JWT keys: {} signs; {} kept for verifying{}", keys.get(0).kid(), keys.size(), config.rotateJwtKey() ? " (rotated at this start)" : "");
+    return keys;
+  }
+
+  private static JWTAuthOptions jwtOptions(List<JwtKeys.Key> keys) {
+    JWTAuthOptions o = new JWTAuthOptions().setJWTOptions(new JWTOptions().setIssuer("respool"));
+    for (JwtKeys.Key k : keys) {
+      o.addPubSecKey(new PubSecKeyOptions().setAlgorithm("HS256").setId(k.kid())
+          .setBuffer(hmacSecret(k)));
+    }
+    return o;
+  }
+
+  /** The HMAC secret as the JWT library takes it: the configured text as is, a generated key in base64 (as before V19). */
+  private static String hmacSecret(JwtKeys.Key k) {
+    return "config".equals(k.kid()) ? new String(k.secret(), StandardCharsets.UTF_8) : Base64.getEncoder().encodeToString(k.secret());
   }
 
   private static String resource(String name) throws IOException {

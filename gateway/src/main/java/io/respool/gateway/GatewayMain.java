@@ -40,6 +40,12 @@ public final class GatewayMain implements Callable<Integer> {
   String nodeId;
   @Option(names = "--cors-origins", description = "browser origins allowed to call /v1, comma-separated, or * (env RESPOOL_CORS_ORIGINS; default none: CORS off)")
   String corsOrigins;
+  @Option(names = "--secrets-key-file", description = "file holding the base64 key sealing the secrets kept in PostgreSQL"
+      + " (env RESPOOL_SECRETS_KEY_FILE; the key itself: RESPOOL_SECRETS_KEY; default <home>/secrets.key, made on first start)")
+  String secretsKeyFile;
+  @Option(names = "--rotate-jwt-key", arity = "0..1", fallbackValue = "true",
+      description = "make a new JWT signing key at this start; tokens signed by the old ones stay valid until they expire")
+  String rotateJwtKey;
 
   @Override
   public Integer call() throws Exception {
@@ -54,6 +60,8 @@ public final class GatewayMain implements Callable<Integer> {
     overrides.put("nodeId", nodeId);
     overrides.put("sshPort", sshPort);
     overrides.put("corsOrigins", corsOrigins);
+    overrides.put("secretsKeyFile", secretsKeyFile);
+    overrides.put("rotateJwtKey", rotateJwtKey);
     GatewayConfig config;
     try {
       config = GatewayConfig.from(ConfigSource.load(configFile, System.getenv(), System.getProperties(), overrides));

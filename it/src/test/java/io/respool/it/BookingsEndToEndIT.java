@@ -123,17 +123,21 @@ class BookingsEndToEndIT {
       assertThat(transitions(stopped)).endsWith("RUNNING", "STOPPING", "STOPPED");
       assertThat(freeCpu(containers.hostId)).as("capacity restored").isEqualTo(freeBefore);
       events.until(n -> n.path("event").path("type").asText().equals("booking.stopped"), 30);
-      String task = stopped.path("tasks").get(0).path("taskId").asText();
-      HostCommands commands = new HostCommands(node.vertx().eventBus());
-      Poll.until(() -> {
-        try {
-          commands.send(containers.hostId, new HostFrame.TaskInspect(null, task), Duration.ofSeconds(10)).await(15, TimeUnit.SECONDS);
-          return BooleanNode.FALSE;
-        } catch (Exception e) {
-          return BooleanNode.valueOf(e instanceof ReplyException re && re.failureCode() == 404);
-        }
-      }, JsonNode::asBoolean, Duration.ofSeconds(30), "the ended container removed from the host");
+      awaitRemoved(containers.hostId, stopped.path("tasks").get(0).path("taskId").asText(), "the ended container removed from the host");
     }
+  }
+
+  /** Waits (bounded) until the host answers task.inspect of {@code task} with 404: the gateway has removed it there. */
+  static void awaitRemoved(String hostId, String task, String what) {
+    HostCommands commands = new HostCommands(node.vertx().eventBus());
+    Poll.until(() -> {
+      try {
+        commands.send(hostId, new HostFrame.TaskInspect(null, task), Duration.ofSeconds(10)).await(15, TimeUnit.SECONDS);
+        return BooleanNode.FALSE;
+      } catch (Exception e) {
+        return BooleanNode.valueOf(e instanceof ReplyException re && re.failureCode() == 404);
+      }
+    }, JsonNode::asBoolean, Duration.ofSeconds(30), what);
   }
 
   static JsonNode awaitLogs(Session who, String id, String text) {
@@ -154,6 +158,36 @@ class BookingsEndToEndIT {
     assertThat(failed.path("tasks").get(0).path("exitCode").asInt()).isEqualTo(3);
     assertThat(http.get("/v1/bookings/" + broken + "/logs", renter.token()).json().path("tasks").get(0).path("stderr").asText())
         .isEqualTo("bad\n");
+  }
+
+  /**
+   * A plain process's output outlives the task: once its booking ended the gateway removes the task
+   * from its host (working directory and all), and the logs are still served, from what the gateway
+   * kept just before (they used to answer "no task … on this host").
+   */
+  @Test
+  void aFinishedProcessTasksOutputStaysReadableAfterItIsRemovedFromItsHost() throws Exception {
+    String region = "e2e-out-" + Long.toString(System.nanoTime(), 36);
+    try (Worker processes = Worker.start(node.port(), region, null)) {
+      Session renter = Wallets.signIn(http);
+      String id = book(renter, body(region, Map.of("command", List.of("sh", "-c", "echo out-été; echo err-line >&2")))).path("id").asText();
+      JsonNode done = await(renter, id, state("STOPPED"), "STOPPED");
+      assertThat(done.path("reason").asText()).contains("completed");
+      String task = done.path("tasks").get(0).path("taskId").asText();
+      awaitRemoved(processes.hostId, task, "the ended process task removed from its host");
+      assertThat(java.nio.file.Files.exists(processes.home.resolve("tasks").resolve(task))).as("its directory is gone").isFalse();
+
+      JsonNode logs = http.get("/v1/bookings/" + id + "/logs", renter.token()).json();
+      JsonNode only = logs.path("tasks").get(0);
+      assertThat(only.path("error").isNull() || only.path("error").isMissingNode()).as(logs.toString()).isTrue();
+      assertThat(only.path("stdout").asText()).isEqualTo("out-été\n");
+      assertThat(only.path("stderr").asText()).isEqualTo("err-line\n");
+      assertThat(only.path("truncated").asBoolean()).isFalse();
+      // cut from the front like a host's answer: 8 bytes per stream, whole characters only
+      JsonNode cut = http.get("/v1/bookings/" + id + "/logs?maxBytes=16", renter.token()).json().path("tasks").get(0);
+      assertThat(cut.path("stdout").asText()).isEqualTo("t-été\n");
+      assertThat(cut.path("truncated").asBoolean()).isTrue();
+    }
   }
 
   @Test

@@ -229,6 +229,118 @@ class EthereumSettlementIT {
     assertThat(credit(payout)).isZero();
   }
 
+  /**
+   * Amounts beyond 2⁶³ base units end to end (issue 15): 1 ETH per core-hour for one core over ten
+   * hours costs 10 ETH = 10¹⁹ wei, more than a long holds. It is quoted, booked, paid into the ETH
+   * escrow, metered, invoiced and settled on anvil to the wei: the API gives every amount as a
+   * decimal string, the contract and the gateway agree, and host + fee + refund is the deposit.
+   */
+  @Test
+  void aBookingCostingMoreThanALongInWeiIsPaidMeteredAndSettledExactly() throws Exception {
+    String region = "wei-" + Long.toString(System.nanoTime(), 36);
+    BigInteger wei = BigInteger.TEN.pow(18);
+    BigInteger cost = wei.multiply(BigInteger.TEN);
+    assertThat(cost).isGreaterThan(BigInteger.valueOf(Long.MAX_VALUE));
+    String hostPayout = chain.account(13).address();
+    Session renter = renter(12);
+    String renterAddress = chain.account(12).address();
+    RentalEscrow ethEscrow = RentalEscrow.load(chain.escrow("ETH"), chain.web3j(), Credentials.create(chain.account(9).privateKey()),
+        new DefaultGasProvider());
+    try (Worker dear = Worker.start(List.of(node.port()), region, null, Duration.ofSeconds(1),
+        new io.respool.protocol.host.Prices("ETH", wei.longValueExact(), 0, 0, Map.of()), hostPayout)) {
+      Map<String, Object> b = new LinkedHashMap<>();
+      b.put("cpu", 1.0);
+      b.put("memoryMb", 16);
+      b.put("durationSeconds", 36_000);
+      b.put("region", region);
+      b.put("currency", "ETH");
+      b.put("paymentChain", "ethereum");
+      b.put("command", List.of("/bin/sh", "-c", "exec sleep 600"));
+
+      Map<String, Object> q = new LinkedHashMap<>(b);
+      q.remove("paymentChain"); // a quote prices; it is not paid
+      q.remove("command");
+      Http.Response quote = http.post("/v1/quotes", Http.json(q), renter.token());
+      assertThat(quote.status()).as(quote.toString()).isEqualTo(200);
+      JsonNode plan = quote.json().path("plans").get(0);
+      assertThat(plan.path("cost").isTextual()).as("amounts are decimal strings: %s", plan).isTrue();
+      assertThat(new BigInteger(plan.path("cost").asText())).isEqualTo(cost);
+
+      Http.Response created = http.post("/v1/bookings", Http.json(b), renter.token());
+      assertThat(created.status()).as(created.toString()).isEqualTo(201);
+      String id = created.json().path("id").asText();
+      assertThat(created.json().path("cost").asText()).isEqualTo(cost.toString());
+      JsonNode due = deposit(renter, id);
+      assertThat(due.path("amount").asText()).isEqualTo(cost.toString());
+      assertThat(due.path("payee").asText()).isEqualTo(hostPayout);
+      assertThat(new BigInteger(due.path("calls").get(0).path("value").asText())).as("the ETH sent with open").isEqualTo(cost);
+      BigInteger hostBefore = ethEscrow.creditOf(hostPayout).send();
+      BigInteger treasuryBefore = ethEscrow.creditOf(chain.treasury()).send();
+
+      sign(due.path("calls"), chain.account(12).privateKey());
+      await(renter, id, "RUNNING");
+      JsonNode open = deposit(renter, id);
+      assertThat(open.path("state").asText()).isEqualTo("OPEN");
+      assertThat(open.path("deposited").asText()).isEqualTo(cost.toString());
+
+      runAndStop(renter, id);
+      await(renter, id, "SETTLED");
+      JsonNode settled = deposit(renter, id);
+      JsonNode invoice = http.get("/v1/bookings/" + id + "/invoice", renter.token()).json();
+      BigInteger used = new BigInteger(settled.path("used").asText());
+      BigInteger fee = used.multiply(BigInteger.valueOf(chain.feeBps())).divide(BigInteger.valueOf(10_000));
+      BigInteger refund = cost.subtract(used);
+      assertThat(used).as("what was metered").isEqualTo(new BigInteger(invoice.path("billed").asText()))
+          .isEqualTo(new BigInteger(invoice.path("total").asText())).isPositive().isLessThan(cost);
+      assertThat(invoice.path("deposit").asText()).isEqualTo(cost.toString());
+      assertThat(new BigInteger(settled.path("fee").asText())).isEqualTo(fee).isEqualTo(new BigInteger(invoice.path("fee").asText()));
+      assertThat(new BigInteger(settled.path("hostAmount").asText())).isEqualTo(used.subtract(fee));
+      assertThat(new BigInteger(settled.path("refund").asText())).isEqualTo(refund).isEqualTo(new BigInteger(invoice.path("refund").asText()));
+      assertThat(refund).as("the refund alone leaves a long").isGreaterThan(BigInteger.valueOf(Long.MAX_VALUE));
+
+      // the chain agrees to the wei: host and treasury credited, the renter refunded the rest
+      assertThat(ethEscrow.creditOf(hostPayout).send().subtract(hostBefore)).isEqualTo(used.subtract(fee));
+      assertThat(ethEscrow.creditOf(chain.treasury()).send().subtract(treasuryBefore)).isEqualTo(fee);
+      BigInteger renterBefore = chain.ethBalance(renterAddress);
+      ethEscrow.refund(Numeric.hexStringToByteArray(settled.path("rentalId").asText())).send(); // sent by another account: no gas from the renter
+      assertThat(chain.ethBalance(renterAddress).subtract(renterBefore)).isEqualTo(refund);
+    }
+  }
+
+  /**
+   * The matcher skips a host that has no payout address on the booking's chain: the cheaper host
+   * without one is passed over for the one with one (it used to be chosen, then the booking was
+   * refused with a 409 at payment time), and a region with only the former refuses saying why.
+   */
+  @Test
+  void aHostWithoutAPayoutAddressOnTheChainIsSkippedByTheMatcher() throws Exception {
+    String region = "nopay-" + Long.toString(System.nanoTime(), 36);
+    Session renter = renter(10);
+    Map<String, Object> b = new LinkedHashMap<>();
+    b.put("cpu", 0.1);
+    b.put("memoryMb", 16);
+    b.put("durationSeconds", 60);
+    b.put("region", region);
+    b.put("currency", "TUSD");
+    b.put("paymentChain", "ethereum");
+    b.put("command", List.of("/bin/sh", "-c", "exec sleep 60"));
+    String paid = chain.account(11).address();
+    try (Worker unpaid = Worker.start(List.of(node.port()), region, null, Duration.ofSeconds(1),
+        new io.respool.protocol.host.Prices("TUSD", 1_000_000, 0, 0, Map.of()), new io.respool.protocol.host.Payout(null, null))) {
+      Http.Response alone = http.post("/v1/bookings", Http.json(b), renter.token());
+      assertThat(alone.status()).as(alone.toString()).isEqualTo(409);
+      assertThat(alone.json().path("detail").asText()).contains("without a payout address on the booking's payment chain");
+      try (Worker payable = Worker.start(List.of(node.port()), region, null, Duration.ofSeconds(1), Eth.PRICES, paid)) {
+        Http.Response r = http.post("/v1/bookings", Http.json(b), renter.token());
+        assertThat(r.status()).as(r.toString()).isEqualTo(201);
+        String id = r.json().path("id").asText();
+        assertThat(r.json().path("tasks").get(0).path("hostId").asText()).isEqualTo(payable.hostId).isNotEqualTo(unpaid.hostId);
+        assertThat(deposit(renter, id).path("payee").asText()).isEqualTo(paid);
+        assertThat(http.post("/v1/bookings/" + id + "/stop", "", renter.token()).status()).isEqualTo(200);
+      }
+    }
+  }
+
   @Test
   void anEscrowPaidBookingIsExtendedOnceItsDepositIsToppedUp() throws Exception {
     Session renter = renter(7);

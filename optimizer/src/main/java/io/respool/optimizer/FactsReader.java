@@ -91,7 +91,7 @@ public final class FactsReader {
     Instant asOf = clock.instant();
     Future<List<TaskRow>> tasks = pool.withConnection(c -> bookings.tasks(c, b.id(), true));
     Future<Long> billed = pool.preparedQuery("SELECT billed FROM bookings WHERE id = $1").execute(Tuple.of(b.id()))
-        .map(rows -> rows.iterator().next().getLong(0));
+        .map(rows -> BookingFacts.saturated(rows.iterator().next().getBigDecimal(0).toBigIntegerExact()));
     Future<List<HostOffer>> market = tasks.compose(ts -> offers(b.currency(),
         ts.stream().map(TaskRow::hostId).collect(java.util.stream.Collectors.toSet())));
     return Future.all(tasks, billed, market).compose(x -> samples(b.id(), tasks.result(), asOf).compose(samples -> vertx.executeBlocking(() -> {
@@ -107,7 +107,7 @@ public final class FactsReader {
       Bookings.CreateRequest r = b.request();
       int replicas = r.replicas() == null ? 1 : r.replicas();
       BookingFacts partial = new BookingFacts(b.id(), b.currency(), replicas, r.cpu() == null ? 0 : Math.round(r.cpu() * 1000),
-          orZero(r.memoryMb()), orZero(r.storageGb()), r.gpus() == null ? 0 : r.gpus(), r.gpuModel(), b.pricePerHour(), b.cost(),
+          orZero(r.memoryMb()), orZero(r.storageGb()), r.gpus() == null ? 0 : r.gpus(), r.gpuModel(), b.pricePerHour(), BookingFacts.saturated(b.cost()),
           billed.result(), asOf, b.endsAt(), b.durationSeconds(), placed, usage, null);
       return new BookingFacts(partial.bookingId(), partial.currency(), partial.replicas(), partial.cpuMillis(), partial.memoryMb(),
           partial.storageGb(), partial.gpus(), partial.gpuModel(), partial.pricePerHour(), partial.deposit(), partial.billed(), asOf,

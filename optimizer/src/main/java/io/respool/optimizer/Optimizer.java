@@ -229,7 +229,7 @@ public final class Optimizer {
       }
       case "stop" -> EVALUATED.contains(b.state()) ? bookings.stop(accountId, b.id())
           : Future.failedFuture(new RespoolException(ErrorCode.CONFLICT, "booking " + b.id() + " is " + b.state()));
-      case "extend" -> b.cost() != Math.round(n.getOrDefault("deposit", -1.0))
+      case "extend" -> BookingFacts.saturated(b.cost()) != Math.round(n.getOrDefault("deposit", -1.0))
           ? Future.failedFuture(new RespoolException(ErrorCode.CONFLICT, "booking " + b.id() + "'s deposit changed since suggestion " + s.id()
               + " was made: ask for suggestions again"))
           : bookings.extend(accountId, b.id(), new Bookings.ExtendRequest(a.seconds()));

@@ -36,6 +36,7 @@ public final class Json {
       .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
       .serializationInclusion(JsonInclude.Include.NON_NULL)
       .addModule(new JavaTimeModule())
+      .addModule(Amounts.module())
       .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
       .build();
 

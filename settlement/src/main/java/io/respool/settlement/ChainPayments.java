@@ -52,6 +52,12 @@ public final class ChainPayments implements PaymentPort {
   public Set<String> chains() { return new TreeSet<>(byChain.keySet()); }
 
   @Override
+  public boolean paysHostsOn(String chain) {
+    PaymentPort p = byChain.get(chain);
+    return p != null && p.paysHostsOn(chain);
+  }
+
+  @Override
   public String waiverReason() { return none.waiverReason(); }
 
   @Override
@@ -65,7 +71,7 @@ public final class ChainPayments implements PaymentPort {
   }
 
   @Override
-  public Future<Void> requestTopUp(SqlConnection tx, BookingRow booking, long seconds, long extraCost) {
+  public Future<Void> requestTopUp(SqlConnection tx, BookingRow booking, long seconds, java.math.BigInteger extraCost) {
     return of(booking).requestTopUp(tx, booking, seconds, extraCost);
   }
 }

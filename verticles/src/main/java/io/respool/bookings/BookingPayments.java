@@ -45,8 +45,8 @@ public final class BookingPayments implements PaymentOutcomes {
     return store.takeExtension(tx, bookingId)
         .compose(extension -> {
           if (extension == null) return Future.succeededFuture();
-          long seconds = extension[0];
-          long cost = extension[1];
+          long seconds = extension.seconds();
+          java.math.BigInteger cost = extension.cost();
           return store.lockBooking(tx, bookingId).compose(b -> {
             if (b.state().isFinal()) return Future.succeededFuture(); // ended meanwhile: the top-up is refunded at settlement
             return store.reprice(tx, b.id(), b.pricePerHour(), b.durationSeconds() + seconds, cost, b.cpuMillis(), b.memoryMb(), b.gpus(), b.request())

@@ -98,9 +98,17 @@ public final class BookingService {
       throw RespoolException.invalid("maxBytes must be between 1 and " + HostFrame.MAX_OUTPUT_BYTES);
     }
     return readable(accountId, id).compose(b -> store.pool().withConnection(c -> store.tasks(c, b.id(), true)))
-        .compose(tasks -> {
+        .compose(tasks -> store.keptOutputs(id).map(kept -> Map.entry(tasks, kept)))
+        .compose(found -> {
+          List<TaskRow> tasks = found.getKey();
+          Map<String, Bookings.TaskLogs> kept = found.getValue();
           List<Future<Bookings.TaskLogs>> each = new ArrayList<>();
           for (TaskRow t : tasks) {
+            Bookings.TaskLogs keptLogs = kept.get(t.taskId());
+            if (keptLogs != null) { // removed from its host (or about to be): what was kept
+              each.add(Future.succeededFuture(tail(keptLogs, maxBytes)));
+              continue;
+            }
             if (t.state() == BookedTaskState.PENDING) {
               each.add(Future.succeededFuture(new Bookings.TaskLogs(t.taskId(), t.hostId(), "", "", false, "not started yet")));
               continue;
@@ -113,6 +121,28 @@ public final class BookingService {
           }
           return Future.all(each).map(x -> new Bookings.Logs(id, each.stream().map(Future::result).toList()));
         });
+  }
+
+  /** Kept output cut from the front, as a host cuts it: each stream at most {@code maxBytes / 2} bytes of UTF-8, whole characters. */
+  static Bookings.TaskLogs tail(Bookings.TaskLogs kept, int maxBytes) {
+    int each = maxBytes / 2;
+    String out = lastBytes(kept.stdout(), each);
+    String err = lastBytes(kept.stderr(), each);
+    boolean cut = kept.truncated() || out.length() < kept.stdout().length() || err.length() < kept.stderr().length();
+    return new Bookings.TaskLogs(kept.taskId(), kept.hostId(), out, err, cut, kept.error());
+  }
+
+  private static String lastBytes(String s, int max) {
+    int bytes = 0;
+    int from = s.length();
+    while (from > 0) {
+      int cp = s.codePointBefore(from);
+      int size = cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+      if (bytes + size > max) break;
+      bytes += size;
+      from -= Character.charCount(cp);
+    }
+    return s.substring(from);
   }
 
   // --- control ------------------------------------------------------------------------------
@@ -144,8 +174,8 @@ public final class BookingService {
           }
         }
         Plan plan = Plan.of(placements(tasks), seconds);
-        long extra = Plan.of(placements(tasks), req.seconds()).cost();
-        if (escrowed && extra > 0) {
+        java.math.BigInteger extra = Plan.of(placements(tasks), req.seconds()).cost();
+        if (escrowed && extra.signum() > 0) {
           // the deposits on chain grow first (the renter signs the top-ups); the booking follows once they have
           if (b.state() == BookingState.PENDING_PAYMENT) {
             return Future.failedFuture(new RespoolException(ErrorCode.CONFLICT, "booking " + id + " is not paid yet: pay it, then extend it"));
@@ -155,7 +185,7 @@ public final class BookingService {
                   + id + "/payment)")).map(b);
         }
         // unpaid: the whole booking is priced again; paid: the top-up adds the extra time at today's prices
-        long deposit = b.state() == BookingState.PENDING_PAYMENT ? plan.cost() : Math.addExact(b.cost(), extra);
+        java.math.BigInteger deposit = b.state() == BookingState.PENDING_PAYMENT ? plan.cost() : b.cost().add(extra);
         return store.reprice(tx, b.id(), plan.pricePerHour(), seconds, deposit, b.cpuMillis(), b.memoryMb(), b.gpus(), b.request())
             .compose(after -> {
               String what = "extended by " + req.seconds() + " s; deposit now " + deposit + " " + b.currency();
@@ -261,7 +291,7 @@ public final class BookingService {
    * What the renter owes after a price change: an unpaid booking is priced again; a paid one keeps
    * its deposit (the new price only changes how fast it is used up).
    */
-  static long depositAfterRepricing(BookingRow b, Plan plan) {
+  static java.math.BigInteger depositAfterRepricing(BookingRow b, Plan plan) {
     return b.state() == BookingState.PENDING_PAYMENT ? plan.cost() : b.cost();
   }
 

@@ -5,6 +5,7 @@ import io.respool.lifecycle.BookingLifecycle;
 import io.respool.lifecycle.BookingState;
 import com.fasterxml.jackson.core.type.TypeReference;
 import io.respool.events.EventLog;
+import io.respool.infra.SqlAmounts;
 import io.respool.matching.Capacity;
 import io.respool.protocol.ErrorCode;
 import io.respool.protocol.Json;
@@ -60,7 +61,7 @@ public final class BookingStore {
 
   /** A booking row. {@code cpuMillis}, {@code memoryMb}, {@code gpus}: the totals counted against the team quota. */
   public record BookingRow(String id, String accountId, String teamId, BookingState state, BookingState ending, String reason,
-      Bookings.CreateRequest request, String currency, String paymentChain, long pricePerHour, long durationSeconds, long cost,
+      Bookings.CreateRequest request, String currency, String paymentChain, long pricePerHour, long durationSeconds, java.math.BigInteger cost,
       long cpuMillis, long memoryMb, int gpus, Instant paymentDeadline, Instant createdAt, Instant startedAt, Instant endsAt,
       Instant endedAt) {}
 
@@ -104,7 +105,7 @@ public final class BookingStore {
             VALUES ($1, $2, $3, $4, $5, $6::text::jsonb, $7, $8, $9, $10, $11, $12, $13, $14, $15)""")
         .execute(Tuple.tuple().addString(b.id()).addString(b.accountId()).addString(b.teamId()).addString(b.state().name())
             .addString(b.reason()).addString(Json.encode(b.request())).addString(b.currency()).addString(b.paymentChain())
-            .addLong(b.pricePerHour()).addLong(b.durationSeconds()).addLong(b.cost()).addLong(b.cpuMillis()).addLong(b.memoryMb())
+            .addLong(b.pricePerHour()).addLong(b.durationSeconds()).addValue(SqlAmounts.param(b.cost())).addLong(b.cpuMillis()).addLong(b.memoryMb())
             .addInteger(b.gpus()).addOffsetDateTime(utc(b.paymentDeadline())))
         .compose(x -> insertTasks(tx, tasks))
         .compose(x -> transition(tx, b.id(), null, b.state(), b.reason()))
@@ -121,7 +122,8 @@ public final class BookingStore {
     int n = rows.size();
     String[] ids = new String[n], accounts = new String[n], teams = new String[n], states = new String[n], reasons = new String[n],
         requests = new String[n], currencies = new String[n], chains = new String[n];
-    Long[] prices = new Long[n], durations = new Long[n], costs = new Long[n], cpus = new Long[n], memories = new Long[n];
+    Long[] prices = new Long[n], durations = new Long[n], cpus = new Long[n], memories = new Long[n];
+    java.math.BigInteger[] costs = new java.math.BigInteger[n];
     Integer[] gpus = new Integer[n];
     OffsetDateTime[] deadlines = new OffsetDateTime[n];
     List<String> tBooking = new ArrayList<>(), tFrom = new ArrayList<>(), tTo = new ArrayList<>(), tReason = new ArrayList<>();
@@ -165,12 +167,12 @@ public final class BookingStore {
             SELECT id, account_id, team_id, state, reason, request::jsonb, currency, payment_chain, price_per_hour, duration_seconds, cost,
                    cpu_millis, memory_mb, gpus, payment_deadline
               FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::bigint[],
-                          $10::bigint[], $11::bigint[], $12::bigint[], $13::bigint[], $14::int[], $15::timestamptz[])
+                          $10::bigint[], $11::numeric[], $12::bigint[], $13::bigint[], $14::int[], $15::timestamptz[])
                 AS x(id, account_id, team_id, state, reason, request, currency, payment_chain, price_per_hour, duration_seconds, cost,
                      cpu_millis, memory_mb, gpus, payment_deadline)""")
         .execute(Tuple.tuple().addArrayOfString(ids).addArrayOfString(accounts).addArrayOfString(teams).addArrayOfString(states)
             .addArrayOfString(reasons).addArrayOfString(requests).addArrayOfString(currencies).addArrayOfString(chains)
-            .addArrayOfLong(prices).addArrayOfLong(durations).addArrayOfLong(costs).addArrayOfLong(cpus).addArrayOfLong(memories)
+            .addArrayOfLong(prices).addArrayOfLong(durations).addArrayOfBigDecimal(SqlAmounts.params(costs)).addArrayOfLong(cpus).addArrayOfLong(memories)
             .addArrayOfInteger(gpus).addArrayOfOffsetDateTime(deadlines))
         .compose(x -> insertTasks(tx, tasks))
         .compose(x -> tx.preparedQuery("""
@@ -299,14 +301,14 @@ public final class BookingStore {
   }
 
   /** Sets price, cost, duration and the quota totals after a resize, extension or reschedule. */
-  public Future<BookingRow> reprice(SqlConnection tx, String id, long pricePerHour, long durationSeconds, long cost,
+  public Future<BookingRow> reprice(SqlConnection tx, String id, long pricePerHour, long durationSeconds, java.math.BigInteger cost,
       long cpuMillis, long memoryMb, int gpus, Bookings.CreateRequest request) {
     return tx.preparedQuery("""
             UPDATE bookings SET price_per_hour = $2, duration_seconds = $3::bigint, cost = $4, cpu_millis = $5, memory_mb = $6, gpus = $7,
               request = $8::text::jsonb,
               ends_at = CASE WHEN ends_at IS NULL THEN NULL ELSE started_at + make_interval(secs => $3::bigint) END, updated_at = now()
             WHERE id = $1 RETURNING *""")
-        .execute(Tuple.tuple().addString(id).addLong(pricePerHour).addLong(durationSeconds).addLong(cost).addLong(cpuMillis)
+        .execute(Tuple.tuple().addString(id).addLong(pricePerHour).addLong(durationSeconds).addValue(SqlAmounts.param(cost)).addLong(cpuMillis)
             .addLong(memoryMb).addInteger(gpus).addString(Json.encode(request)))
         .map(rows -> booking(rows.iterator().next()));
   }
@@ -403,6 +405,32 @@ public final class BookingStore {
   }
 
   /** A task was removed from its host with what it kept. */
+  /** Keeps an ended task's output before it is removed from its host (the last copy wins: the task no longer writes). */
+  public Future<Void> keepOutput(String taskId, String stdout, String stderr, boolean truncated) {
+    return pool.preparedQuery("UPDATE booking_tasks SET output_stdout = $2, output_stderr = $3, output_truncated = $4 WHERE task_id = $1")
+        .execute(Tuple.of(taskId, stdout, stderr, truncated)).mapEmpty();
+  }
+
+  /** The output kept of a booking's tasks that are removed from their hosts or about to be, by task id. */
+  public Future<Map<String, Bookings.TaskLogs>> keptOutputs(String bookingId) {
+    return pool.preparedQuery("""
+            SELECT task_id, host_id, output_stdout, output_stderr, output_truncated FROM booking_tasks
+             WHERE booking_id = $1 AND (output_stdout IS NOT NULL OR removed_at IS NOT NULL)""")
+        .execute(Tuple.of(bookingId))
+        .map(rows -> {
+          Map<String, Bookings.TaskLogs> kept = new HashMap<>();
+          for (Row r : rows) {
+            String out = r.getString("output_stdout");
+            kept.put(r.getString("task_id"), out != null
+                ? new Bookings.TaskLogs(r.getString("task_id"), r.getString("host_id"), out, r.getString("output_stderr"),
+                    Boolean.TRUE.equals(r.getBoolean("output_truncated")), null)
+                : new Bookings.TaskLogs(r.getString("task_id"), r.getString("host_id"), "", "", false,
+                    "removed from its host before its output was kept"));
+          }
+          return kept;
+        });
+  }
+
   public Future<Void> markRemoved(String taskId) {
     return pool.preparedQuery("UPDATE booking_tasks SET removed_at = now() WHERE task_id = $1").execute(Tuple.of(taskId)).mapEmpty();
   }
@@ -413,10 +441,13 @@ public final class BookingStore {
   }
 
   /** Takes the booking's pending extension (null if none): its seconds and the deposit it was paid to reach. */
-  public Future<long[]> takeExtension(SqlConnection tx, String bookingId) {
+  public Future<Extension> takeExtension(SqlConnection tx, String bookingId) {
     return tx.preparedQuery("DELETE FROM booking_extensions WHERE booking_id = $1 RETURNING seconds, cost").execute(Tuple.of(bookingId))
-        .map(rows -> rows.size() == 0 ? null : new long[] {rows.iterator().next().getLong("seconds"), rows.iterator().next().getLong("cost")});
+        .map(rows -> rows.size() == 0 ? null : new Extension(rows.iterator().next().getLong("seconds"), SqlAmounts.get(rows.iterator().next(), "cost")));
   }
+
+  /** A paid extension: the seconds it adds and the deposit it was paid to reach. */
+  public record Extension(long seconds, java.math.BigInteger cost) {}
 
   /** The booking as it is now, not locked; 404 if there is none. */
   public Future<BookingRow> booking(SqlClient c, String id) {
@@ -500,7 +531,7 @@ public final class BookingStore {
     return new BookingRow(r.getString("id"), r.getString("account_id"), r.getString("team_id"), BookingState.valueOf(r.getString("state")),
         ending == null ? null : BookingState.valueOf(ending), r.getString("reason"),
         Json.decode(r.getJson("request").toString(), Bookings.CreateRequest.class), r.getString("currency"), r.getString("payment_chain"),
-        r.getLong("price_per_hour"), r.getLong("duration_seconds"), r.getLong("cost"), r.getLong("cpu_millis"), r.getLong("memory_mb"),
+        r.getLong("price_per_hour"), r.getLong("duration_seconds"), SqlAmounts.get(r, "cost"), r.getLong("cpu_millis"), r.getLong("memory_mb"),
         r.getInteger("gpus"), instant(r, "payment_deadline"), instant(r, "created_at"), instant(r, "started_at"), instant(r, "ends_at"),
         instant(r, "ended_at"));
   }

@@ -219,7 +219,25 @@ public final class Dispatcher {
 
 
 
+  /**
+   * Removes an ended task from its host, after keeping its output: the renter reads it through
+   * {@code GET /v1/bookings/{id}/logs} after the host has let go of the task. Output that cannot be
+   * had now (no answer) leaves the task where it is for the next round; a host that no longer has
+   * the task has nothing left to keep.
+   */
   void sendRemove(TaskRow t) {
+    commands.send(t.hostId(), new HostFrame.TaskLogs(null, t.taskId(), HostFrame.MAX_OUTPUT_BYTES), settings.startTimeout())
+        .compose(answer -> answer.frame() instanceof HostFrame.TaskOutput o
+            ? store.keepOutput(t.taskId(), o.stdout(), o.stderr(), o.truncated()).map(true)
+            : Future.succeededFuture(true))
+        .recover(err -> Future.succeededFuture(err instanceof ReplyException re && re.failureCode() == ErrorCode.NOT_FOUND.status()))
+        .onSuccess(kept -> {
+          if (kept) removeFromHost(t);
+          else LOG.info("task {} stays on host {} until its output is kept", t.taskId(), t.hostId());
+        });
+  }
+
+  private void removeFromHost(TaskRow t) {
     commands.send(t.hostId(), new HostFrame.TaskRemove(null, t.taskId()), settings.startTimeout())
         .compose(answer -> markRemoved(t))
         .recover(err -> {

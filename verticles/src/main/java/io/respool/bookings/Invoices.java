@@ -1,5 +1,7 @@
 package io.respool.bookings;
 
+import java.math.BigInteger;
+
 import io.respool.bookings.BookingStore.BookingRow;
 import io.respool.metering.Bill;
 import io.respool.metering.Settlement;
@@ -80,7 +82,7 @@ public final class Invoices {
   }
 
   public record Invoice(String bookingId, String state, String currency, boolean settled, Instant asOf, List<Bill.Line> lines,
-      long total, long deposit, long billed, long fee, long refund, Map<String, Long> hostShares) {}
+      BigInteger total, BigInteger deposit, BigInteger billed, BigInteger fee, BigInteger refund, Map<String, BigInteger> hostShares) {}
 
   /** The bill line by line; once the booking ended, exactly what it settled to. */
   public Future<Invoice> invoice(String accountId, String id) {
@@ -97,14 +99,14 @@ public final class Invoices {
       out.append(i.bookingId()).append(',').append(l.taskId()).append(',').append(l.hostId()).append(',').append(l.billedSeconds())
           .append(',').append(l.pricePerHour()).append(',').append(l.amount()).append(',').append(i.currency()).append('\n');
     }
-    for (Map.Entry<String, Long> total : List.of(Map.entry("deposit", i.deposit()), Map.entry("billed", i.billed()),
+    for (Map.Entry<String, BigInteger> total : List.of(Map.entry("deposit", i.deposit()), Map.entry("billed", i.billed()),
         Map.entry("fee", i.fee()), Map.entry("refund", i.refund()))) {
       out.append(i.bookingId()).append(',').append(total.getKey()).append(",,,,").append(total.getValue()).append(',').append(i.currency()).append('\n');
     }
     return out.toString();
   }
 
-  public record Earned(String currency, long amount, long bookings) {}
+  public record Earned(String currency, BigInteger amount, long bookings) {}
 
   public record Earnings(String hostId, List<Earned> settled, List<Earned> accruing) {}
 
@@ -120,11 +122,11 @@ public final class Invoices {
     return mine.compose(yes -> {
       if (!yes) return Future.failedFuture(RespoolException.notFound("no host " + hostId + " paying out to you"));
       Future<List<Earned>> settled = pool.preparedQuery("""
-              SELECT currency, sum((host_shares->>$1)::bigint)::bigint, count(*) FROM settlements WHERE host_shares ? $1
+              SELECT currency, sum((host_shares->>$1)::numeric), count(*) FROM settlements WHERE host_shares ? $1
                GROUP BY currency ORDER BY currency""").execute(Tuple.of(hostId))
           .map(rows -> {
             List<Earned> out = new ArrayList<>();
-            for (Row r : rows) out.add(new Earned(r.getString(0), r.getLong(1), r.getLong(2)));
+            for (Row r : rows) out.add(new Earned(r.getString(0), r.getBigDecimal(1).toBigIntegerExact(), r.getLong(2)));
             return out;
           });
       Future<List<Earned>> accruing = pool.preparedQuery("""
@@ -139,15 +141,14 @@ public final class Invoices {
               each.add(ledger.settlement(pool, b));
             }
             return Future.all(each).map(x -> {
-              Map<String, long[]> by = new LinkedHashMap<>();
+              Map<String, BigInteger> amounts = new LinkedHashMap<>();
+              Map<String, Long> counts = new LinkedHashMap<>();
               for (int i = 0; i < each.size(); i++) {
-                long share = each.get(i).result().hostShares().getOrDefault(hostId, 0L);
-                long[] sum = by.computeIfAbsent(currencies.get(i), c -> new long[2]);
-                sum[0] += share;
-                sum[1]++;
+                amounts.merge(currencies.get(i), each.get(i).result().hostShares().getOrDefault(hostId, BigInteger.ZERO), BigInteger::add);
+                counts.merge(currencies.get(i), 1L, Long::sum);
               }
               List<Earned> out = new ArrayList<>();
-              by.forEach((c, sum) -> out.add(new Earned(c, sum[0], sum[1])));
+              amounts.forEach((c, sum) -> out.add(new Earned(c, sum, counts.get(c))));
               return out;
             });
           });

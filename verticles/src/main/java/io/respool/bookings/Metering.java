@@ -1,5 +1,8 @@
 package io.respool.bookings;
 
+import io.respool.infra.SqlAmounts;
+import java.math.BigInteger;
+
 import io.respool.lifecycle.BookingState;
 import io.respool.protocol.task.UsageSample;
 import io.respool.events.EventLog;
@@ -45,7 +48,9 @@ public final class Metering {
   public Counts counts() { return new Counts(framesWritten.get(), transactions.get()); }
 
   /** The data of {@code booking.cost} and {@code booking.low-balance} events. */
-  public record CostEvent(String bookingId, String accountId, String teamId, String state, long billed, long deposit, String currency,
+  private static final BigInteger HUNDRED = BigInteger.valueOf(100);
+
+  public record CostEvent(String bookingId, String accountId, String teamId, String state, BigInteger billed, BigInteger deposit, String currency,
       int percent) {}
 
   // --- samples ------------------------------------------------------------------------------
@@ -169,44 +174,47 @@ public final class Metering {
         .compose(rows -> {
           if (rows.size() == 0) return Future.succeededFuture();
           List<BookingStore.BookingRow> due = new ArrayList<>();
-          Map<String, long[]> before = new HashMap<>();
+          Map<String, Before> before = new HashMap<>();
           for (Row r : rows) {
             BookingStore.BookingRow b = BookingStore.booking(r);
             due.add(b);
-            before.put(b.id(), new long[] {r.getLong("billed_before"), r.getInteger("warned_before")});
+            before.put(b.id(), new Before(SqlAmounts.get(r, "billed_before"), r.getInteger("warned_before")));
           }
           return store.ledger().billAll(tx, due.stream().map(BookingStore.BookingRow::id).toList())
               .compose(bills -> bill(tx, due, before, bills));
         }));
   }
 
-  private Future<Void> bill(SqlConnection tx, List<BookingStore.BookingRow> due, Map<String, long[]> before,
+  /** What a booking had been billed, and the warning it had been given, before this round. */
+  private record Before(BigInteger billed, int warned) {}
+
+  private Future<Void> bill(SqlConnection tx, List<BookingStore.BookingRow> due, Map<String, Before> before,
       Map<String, UsageLedger.Priced> bills) {
     int n = due.size();
     String[] ids = new String[n];
-    Long[] billed = new Long[n];
+    BigInteger[] billed = new BigInteger[n];
     Integer[] warned = new Integer[n];
     List<EventLog.Draft> events = new ArrayList<>();
     List<BookingStore.BookingRow> exhausted = new ArrayList<>();
     for (int i = 0; i < n; i++) {
       BookingStore.BookingRow b = due.get(i);
-      long deposit = b.cost();
-      long recorded = Math.max(before.get(b.id())[0], Math.min(bills.get(b.id()).bill().total(), deposit)); // never decreases
-      int percent = deposit == 0 ? 100 : (int) Math.min(100, recorded * 100 / deposit);
+      BigInteger deposit = b.cost();
+      BigInteger recorded = before.get(b.id()).billed().max(bills.get(b.id()).bill().total().min(deposit)); // never decreases
+      int percent = deposit.signum() == 0 ? 100 : recorded.multiply(HUNDRED).divide(deposit).min(HUNDRED).intValue();
       int threshold = percent >= 95 ? 95 : percent >= 80 ? 80 : 0;
-      int wasWarned = (int) before.get(b.id())[1];
+      int wasWarned = before.get(b.id()).warned();
       ids[i] = b.id();
       billed[i] = recorded;
       warned[i] = Math.max(wasWarned, threshold);
       CostEvent cost = new CostEvent(b.id(), b.accountId(), b.teamId(), b.state().name(), recorded, deposit, b.currency(), percent);
       events.add(new EventLog.Draft("booking.cost", cost));
       if (threshold > wasWarned) events.add(new EventLog.Draft("booking.low-balance", cost));
-      if (recorded >= deposit) exhausted.add(b);
+      if (recorded.compareTo(deposit) >= 0) exhausted.add(b);
     }
     Future<Void> chain = tx.preparedQuery("""
             UPDATE bookings b SET billed = x.billed, warned_percent = x.warned, metered_at = now()
-              FROM unnest($1::text[], $2::bigint[], $3::int[]) AS x(id, billed, warned) WHERE b.id = x.id""")
-        .execute(Tuple.tuple().addArrayOfString(ids).addArrayOfLong(billed).addArrayOfInteger(warned))
+              FROM unnest($1::text[], $2::numeric[], $3::int[]) AS x(id, billed, warned) WHERE b.id = x.id""")
+        .execute(Tuple.tuple().addArrayOfString(ids).addArrayOfBigDecimal(SqlAmounts.params(billed)).addArrayOfInteger(warned))
         .compose(x -> store.events(tx, events));
     for (BookingStore.BookingRow b : exhausted) {
       chain = chain.compose(x -> dispatcher.windDown(tx, b, BookingState.PAUSED,

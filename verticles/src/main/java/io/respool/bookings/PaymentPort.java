@@ -24,6 +24,12 @@ public interface PaymentPort {
   /** The chains ({@code ethereum}, {@code solana}) this port takes payment on; a booking asking for another is refused. */
   java.util.Set<String> chains();
 
+  /**
+   * Whether a booking paid on {@code chain} pays each of its hosts to the host's own address there
+   * (an escrow does): the matcher then skips hosts without a payout address on that chain.
+   */
+  default boolean paysHostsOn(String chain) { return false; }
+
   /** The reason recorded when a booking skips payment. */
   String waiverReason();
 
@@ -41,7 +47,7 @@ public interface PaymentPort {
    * deposits must grow by {@code extraCost} and last {@code seconds} longer. The booking changes
    * only once they have (the adapter then calls {@link PaymentOutcomes#toppedUp}).
    */
-  default Future<Void> requestTopUp(SqlConnection tx, BookingRow booking, long seconds, long extraCost) {
+  default Future<Void> requestTopUp(SqlConnection tx, BookingRow booking, long seconds, java.math.BigInteger extraCost) {
     return Future.failedFuture(new io.respool.protocol.RespoolException(io.respool.protocol.ErrorCode.CONFLICT,
         "booking " + booking.id() + " is paid through an escrow this gateway cannot top up"));
   }

@@ -141,6 +141,8 @@ public final class PlacementService {
     }
     if (req.image() != null && !req.image().matches("[A-Za-z0-9][A-Za-z0-9._/:@-]{0,254}")) throw RespoolException.invalid("image is not a valid image reference");
     validateWorkload(req, demand);
+    // an escrow pays each host to its address on the chain: only hosts with one there are candidates
+    if (!payments.waived() && payments.paysHostsOn(chain)) demand = demand.withPayoutChain(chain);
     String currency = req.currency() == null ? "USDC" : req.currency();
     return new Candidate(accountId, newId(), req, demand, strategy, currency, chain);
   }

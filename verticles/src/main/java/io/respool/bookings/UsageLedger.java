@@ -1,5 +1,8 @@
 package io.respool.bookings;
 
+import io.respool.infra.SqlAmounts;
+import java.math.BigInteger;
+
 import io.respool.bookings.BookingStore.BookingRow;
 import io.respool.metering.Billing;
 import io.respool.metering.EscrowSplit;
@@ -102,10 +105,11 @@ public final class UsageLedger {
           Future<Bill> bill = ran ? bill(tx, b.id()).map(Priced::bill) : Future.succeededFuture(Billing.bill(List.of(), List.of(), Instant.EPOCH));
           return bill.compose(billed -> {
             if (!escrowed) return record(tx, b, Settlement.of(b.cost(), billed, feeBasisPoints));
-            Map<String, Long> deposited = new LinkedHashMap<>();
-            for (Row r : rows) deposited.put(r.getString("host_id"), r.getLong("deposited"));
+            Map<String, BigInteger> deposited = new LinkedHashMap<>();
+            for (Row r : rows) deposited.put(r.getString("host_id"), SqlAmounts.get(r, "deposited"));
             List<EscrowSplit.Part> parts = EscrowSplit.settle(deposited, billed, feeBasisPoints);
-            List<Tuple> intents = parts.stream().map(p -> Tuple.of(b.id(), p.hostId(), p.used(), p.fee(), p.hostAmount(), p.refund())).toList();
+            List<Tuple> intents = parts.stream().map(p -> Tuple.of(b.id(), p.hostId(), SqlAmounts.param(p.used()), SqlAmounts.param(p.fee()),
+                SqlAmounts.param(p.hostAmount()), SqlAmounts.param(p.refund()))).toList();
             Future<Void> recorded = ran ? record(tx, b, EscrowSplit.total(parts)) : Future.succeededFuture();
             return recorded.compose(x -> tx.preparedQuery("""
                     UPDATE deposits SET state = 'SETTLING', used = $3, fee = $4, host_amount = $5, refund = $6, intent_at = now(),
@@ -118,9 +122,10 @@ public final class UsageLedger {
     return tx.preparedQuery("""
             INSERT INTO settlements (booking_id, currency, deposit, billed, fee, refund, host_shares)
             VALUES ($1, $2, $3, $4, $5, $6, $7::text::jsonb) ON CONFLICT (booking_id) DO NOTHING""")
-        .execute(Tuple.tuple().addString(b.id()).addString(b.currency()).addLong(s.deposit()).addLong(s.billed()).addLong(s.fee())
-            .addLong(s.refund()).addString(Json.encode(s.hostShares())))
-        .compose(x -> tx.preparedQuery("UPDATE bookings SET billed = greatest(billed, $2) WHERE id = $1").execute(Tuple.of(b.id(), s.billed())))
+        .execute(Tuple.tuple().addString(b.id()).addString(b.currency()).addValue(SqlAmounts.param(s.deposit()))
+            .addValue(SqlAmounts.param(s.billed())).addValue(SqlAmounts.param(s.fee())).addValue(SqlAmounts.param(s.refund()))
+            .addString(Json.encode(s.hostShares())))
+        .compose(x -> tx.preparedQuery("UPDATE bookings SET billed = greatest(billed, $2) WHERE id = $1").execute(Tuple.of(b.id(), SqlAmounts.param(s.billed()))))
         .mapEmpty();
   }
 
@@ -129,9 +134,11 @@ public final class UsageLedger {
     return c.preparedQuery("SELECT * FROM settlements WHERE booking_id = $1").execute(Tuple.of(b.id())).compose(rows -> {
       if (rows.size() > 0) {
         Row r = rows.iterator().next();
-        Map<String, Long> shares = new LinkedHashMap<>();
-        Json.tree(r.getJson("host_shares").toString()).properties().forEach(e -> shares.put(e.getKey(), e.getValue().asLong()));
-        return Future.succeededFuture(new Settlement(r.getLong("deposit"), r.getLong("billed"), r.getLong("fee"), r.getLong("refund"), shares));
+        Map<String, BigInteger> shares = new LinkedHashMap<>();
+        // shares were stored as JSON numbers before amounts became strings (V15): both read exactly
+        Json.tree(r.getJson("host_shares").toString()).properties().forEach(e -> shares.put(e.getKey(), new BigInteger(e.getValue().asText())));
+        return Future.succeededFuture(new Settlement(SqlAmounts.get(r, "deposit"), SqlAmounts.get(r, "billed"), SqlAmounts.get(r, "fee"),
+            SqlAmounts.get(r, "refund"), shares));
       }
       return bill(c, b.id()).map(p -> Settlement.of(b.cost(), p.bill(), feeBasisPoints));
     });

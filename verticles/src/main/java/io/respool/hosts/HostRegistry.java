@@ -219,10 +219,18 @@ public final class HostRegistry {
                 r.getLong("reserved_storage_gb"), r.getInteger("reserved_gpus"));
             out.add(new HostOffer(r.getString("id"), true, r.getString("region"), info.inventory().arch(), Set.copyOf(info.drivers()),
                 total, total.minus(reserved), info.inventory().gpus().stream().map(Inventory.Gpu::model).toList(), info.prices(), 1.0,
-                r.getDouble("uptime"), Set.copyOf(info.gpuCapableDrivers())));
+                r.getDouble("uptime"), Set.copyOf(info.gpuCapableDrivers()), payoutChains(info.payout())));
           }
           return out;
         }, false));
+  }
+
+  /** The chains a host can be paid on: those it gave a payout address for. */
+  static Set<String> payoutChains(io.respool.protocol.host.Payout payout) {
+    Set<String> chains = new java.util.HashSet<>(2);
+    if (payout.ethereum() != null) chains.add("ethereum");
+    if (payout.solana() != null) chains.add("solana");
+    return chains;
   }
 
   /** True if some host is paid to this address: its owner signs in with the host role. */

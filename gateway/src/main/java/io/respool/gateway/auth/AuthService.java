@@ -48,15 +48,21 @@ public final class AuthService {
 
   private final Pool pool;
   private final RedisAPI redis;
-  private final JWTAuth jwt;
+  private final JWTAuth signer;
+  private final JWTAuth verifier;
   private final HostRegistry hosts;
   private final Settings settings;
   private final Clock clock;
 
-  public AuthService(Pool pool, RedisAPI redis, JWTAuth jwt, HostRegistry hosts, Settings settings, Clock clock) {
+  /**
+   * @param signer holds the newest JWT key only: every token is signed with it (its {@code kid} in the header)
+   * @param verifier holds every kept key, so tokens signed before a rotation stay valid until they expire
+   */
+  public AuthService(Pool pool, RedisAPI redis, JWTAuth signer, JWTAuth verifier, HostRegistry hosts, Settings settings, Clock clock) {
     this.pool = pool;
     this.redis = redis;
-    this.jwt = jwt;
+    this.signer = signer;
+    this.verifier = verifier;
     this.hosts = hosts;
     this.settings = settings;
     this.clock = clock;
@@ -137,7 +143,7 @@ public final class AuthService {
 
   private Auth.Token issue(String accountId, List<String> roles) {
     Instant expires = clock.instant().plus(settings.tokenTtl()).truncatedTo(ChronoUnit.SECONDS);
-    String token = jwt.generateToken(new JsonObject().put("sub", accountId).put("roles", new JsonArray(roles)),
+    String token = signer.generateToken(new JsonObject().put("sub", accountId).put("roles", new JsonArray(roles)),
         new JWTOptions().setIssuer("respool").setExpiresInSeconds((int) settings.tokenTtl().toSeconds()));
     return new Auth.Token(token, accountId, roles, expires);
   }
@@ -180,7 +186,7 @@ public final class AuthService {
 
   public Future<Principal> authenticateToken(String token) {
     if (token.startsWith(API_KEY_PREFIX)) return apiKey(token);
-    return jwt.authenticate(new TokenCredentials(token))
+    return verifier.authenticate(new TokenCredentials(token))
         .recover(err -> Future.failedFuture(RespoolException.unauthorized("token is invalid or expired")))
         .map(user -> {
           JsonObject p = user.principal();

@@ -55,7 +55,10 @@ public record GatewayConfig(
     int sshPort,
     Duration terminalIdleTimeout,
     RateLimits.Settings rateLimits,
-    List<String> corsOrigins) {
+    List<String> corsOrigins,
+    String secretsKey,
+    Path secretsKeyFile,
+    boolean rotateJwtKey) {
 
   /** The settings' keys; env var {@code RESPOOL_<UPPER_SNAKE>}, system property {@code respool.<key>}. */
   public static final List<String> KEYS = List.of("port", "bind", "home", "pgUrl", "redisUrl", "dbPoolSize", "publicUrl",
@@ -70,7 +73,8 @@ public record GatewayConfig(
       "sshPort", "terminalIdleTimeoutSeconds",
 
       "rateLimitPerAccount", "rateLimitPerClient",
-      "corsOrigins");
+      "corsOrigins", 
+"secretsKey", "secretsKeyFile", "rotateJwtKey");
 
   /** How long a host may take to answer task.start (an image pull included). */
   public static final Duration TASK_START_TIMEOUT = Duration.ofMinutes(5);
@@ -81,6 +85,14 @@ public record GatewayConfig(
         + ", redis=" + (redisUrl == null ? "embedded" : redact(redisUrl)) + ", node=" + nodeId + ", cluster=" + cluster
         + (cluster ? " " + clusterMembers + " via " + clusterHost + ":" + clusterPort : "") + (ethereum == null ? "" : ", " + ethereum)
         + ", " + optimizer.llm() + (solana == null ? "" : ", " + solana) + "]";
+  }
+
+  private static boolean base64Key(String text) {
+    try {
+      return java.util.Base64.getDecoder().decode(text.strip()).length == 32;
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
   }
 
   private static String redact(String url) {
@@ -105,6 +117,10 @@ public record GatewayConfig(
     Duration hbTimeout = Duration.ofMillis(r.get("heartbeatTimeoutMs", "15000", v -> Reader.range(v, 300, 3_600_000)));
     r.check("heartbeatTimeoutMs", hbTimeout.toMillis() + "", hbTimeout.compareTo(hbInterval.multipliedBy(2)) >= 0,
         "must be at least twice heartbeatIntervalMs");
+    String secretsKey = r.secret("secretsKey"); // env RESPOOL_SECRETS_KEY: base64 of 32 bytes, never printed
+    if (secretsKey != null) r.check("secretsKey", "(hidden)", base64Key(secretsKey), "must be base64 of 32 bytes");
+    Path secretsKeyFile = r.get("secretsKeyFile", null, Path::of);
+    if (secretsKeyFile != null) r.check("secretsKeyFile", secretsKeyFile.toString(), secretsKeyFile.toFile().isFile(), "file does not exist");
     Path clusterConfig = r.get("clusterConfig", null, Path::of);
     if (clusterConfig != null) r.check("clusterConfig", clusterConfig.toString(), clusterConfig.toFile().isFile(), "file does not exist");
     GatewayConfig c = new GatewayConfig(
@@ -147,7 +163,10 @@ public record GatewayConfig(
         new RateLimits.Settings(
             (int) (long) r.get("rateLimitPerAccount", "600", v -> Reader.range(v, 1, 100_000_000)),
             (int) (long) r.get("rateLimitPerClient", "3000", v -> Reader.range(v, 1, 100_000_000))),
-        r.get("corsOrigins", "", GatewayConfig::origins)); // empty: no CORS
+        r.get("corsOrigins", "", GatewayConfig::origins), // empty: no CORS
+        secretsKey,
+        secretsKeyFile,
+        r.get("rotateJwtKey", "false", Reader::bool));
     r.throwIfAny();
     return c;
   }

@@ -4,7 +4,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
-/** Wire records of {@code /v1/bookings}. Money is integer minor units of {@code currency}. */
+/** Wire records of {@code /v1/bookings}. Money is integer minor units of {@code currency}, as decimal strings (see {@link io.respool.protocol.Amounts}). */
 public final class Bookings {
   private Bookings() {}
 
@@ -38,7 +38,7 @@ public final class Bookings {
   public record ExtendRequest(Long seconds) {}
 
   /** What the renter must pay before the booking starts (absent when it is funded). */
-  public record Payment(String chain, long amount, String currency, Instant deadline, String status) {}
+  public record Payment(String chain, java.math.BigInteger amount, String currency, Instant deadline, String status) {}
 
   public record Task(String taskId, String hostId, int replica, int part, int attempt, boolean current, double cpu, long memoryMb,
       long storageGb, int gpus, String gpuModel, long pricePerHour, String state, Integer exitCode, String reason,
@@ -48,7 +48,7 @@ public final class Bookings {
 
   public record Booking(String id, String accountId, String teamId, String state, String reason, String image, List<String> command,
       double cpu, long memoryMb, long storageGb, int gpus, String gpuModel, int replicas, String currency, long pricePerHour,
-      long durationSeconds, long cost, String paymentChain, String onHostLoss, Payment payment, Instant createdAt, Instant startedAt,
+      long durationSeconds, java.math.BigInteger cost, String paymentChain, String onHostLoss, Payment payment, Instant createdAt, Instant startedAt,
       Instant endsAt, Instant endedAt, List<Task> tasks, List<Transition> transitions) {}
 
   /** {@code GET /v1/bookings/{id}/logs}: each current task's output (the tail when long), or why it is missing. */

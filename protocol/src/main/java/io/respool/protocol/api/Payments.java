@@ -1,5 +1,6 @@
 package io.respool.protocol.api;
 
+import java.math.BigInteger;
 import java.time.Instant;
 import java.util.List;
 
@@ -39,14 +40,14 @@ public final class Payments {
    * @param note why an opened rental was not accepted, or how it ended
    * @param calls what to sign to open it (while AWAITING), in order
    */
-  public record Deposit(String hostId, String escrow, String rentalId, String payee, long amount, Instant expiresAt, String state,
-      String note, String renter, Long deposited, String openedTx, Long used, Long fee, Long hostAmount, Long refund,
+  public record Deposit(String hostId, String escrow, String rentalId, String payee, BigInteger amount, Instant expiresAt, String state,
+      String note, String renter, BigInteger deposited, String openedTx, BigInteger used, BigInteger fee, BigInteger hostAmount, BigInteger refund,
       String settleTx, List<Call> calls) {}
 
   /**
    * @param state awaiting-payment, funded, settling, settled, or unpaid (no payment is taken on this chain)
    * @param deadline the booking expires unpaid after it
    */
-  public record Instructions(String bookingId, String chain, String currency, long amount, Instant deadline, String state,
+  public record Instructions(String bookingId, String chain, String currency, BigInteger amount, Instant deadline, String state,
       List<Deposit> deposits) {}
 }

@@ -24,7 +24,7 @@ public final class Quotes {
       long pricePerHour) {}
 
   /** {@code cost} is for the whole duration: per placement ceil(pricePerHour × seconds / 3600), summed. */
-  public record Plan(List<Placement> placements, long pricePerHour, long cost, String currency, long durationSeconds) {}
+  public record Plan(List<Placement> placements, long pricePerHour, java.math.BigInteger cost, String currency, long durationSeconds) {}
 
   public record Refusal(String reason, String message) {}
 

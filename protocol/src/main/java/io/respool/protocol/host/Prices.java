@@ -12,6 +12,13 @@ import java.util.TreeMap;
 public record Prices(String currency, long cpuCoreHour, long memoryGbHour, long storageGbHour, Map<String, Long> gpuHour,
     Long minSeconds, Long maxSeconds) {
 
+  /**
+   * The highest price per unit-hour: 10¹⁸ minor units, one ETH in wei (it was 10¹², a millionth of
+   * an ETH). A price times a quantity is computed exactly and a placement whose price per hour
+   * leaves a long is refused; costs (price × time) are unbounded {@code BigInteger}s.
+   */
+  public static final long MAX_UNIT_PRICE = 1_000_000_000_000_000_000L;
+
   /** Prices with no bound on the rental's duration. */
   public Prices(String currency, long cpuCoreHour, long memoryGbHour, long storageGbHour, Map<String, Long> gpuHour) {
     this(currency, cpuCoreHour, memoryGbHour, storageGbHour, gpuHour, null, null);
@@ -22,15 +29,15 @@ public record Prices(String currency, long cpuCoreHour, long memoryGbHour, long 
     if (maxSeconds != null) Checks.range("prices.maxSeconds", maxSeconds, minSeconds == null ? 1 : minSeconds, 10L * 366 * 24 * 3600);
     Checks.text("prices.currency", currency, 12);
     if (!currency.matches("[A-Z0-9]{2,12}")) throw new IllegalArgumentException("prices.currency must be an upper-case asset code");
-    Checks.range("prices.cpuCoreHour", cpuCoreHour, 0, 1_000_000_000_000L);
-    Checks.range("prices.memoryGbHour", memoryGbHour, 0, 1_000_000_000_000L);
-    Checks.range("prices.storageGbHour", storageGbHour, 0, 1_000_000_000_000L);
+    Checks.range("prices.cpuCoreHour", cpuCoreHour, 0, MAX_UNIT_PRICE);
+    Checks.range("prices.memoryGbHour", memoryGbHour, 0, MAX_UNIT_PRICE);
+    Checks.range("prices.storageGbHour", storageGbHour, 0, MAX_UNIT_PRICE);
     gpuHour = gpuHour == null ? Map.of() : new TreeMap<>(gpuHour);
     if (gpuHour.size() > 64) throw new IllegalArgumentException("prices.gpuHour has more than 64 models");
     gpuHour.forEach((model, price) -> {
       Checks.text("prices.gpuHour model", model, 200);
       if (price == null) throw new IllegalArgumentException("prices.gpuHour." + model + " is required");
-      Checks.range("prices.gpuHour." + model, price, 0, 1_000_000_000_000L);
+      Checks.range("prices.gpuHour." + model, price, 0, MAX_UNIT_PRICE);
     });
     gpuHour = Map.copyOf(gpuHour);
   }

@@ -1,5 +1,7 @@
 package io.respool.settlement.evm;
 
+import io.respool.infra.SqlAmounts;
+
 import io.respool.lifecycle.BookingState;
 import io.respool.bookings.BookingStore.BookingRow;
 import io.respool.bookings.BookingStore.TaskRow;
@@ -58,6 +60,9 @@ public final class EvmPayments implements PaymentPort {
   public java.util.Set<String> chains() { return java.util.Set.of("ethereum"); }
 
   @Override
+  public boolean paysHostsOn(String chain) { return "ethereum".equals(chain); }
+
+  @Override
   public String waiverReason() { return "unpaid bookings are enabled by the operator"; }
 
   /** How deposits, transactions and cursors name this chain: {@code ethereum:<chain id>}. */
@@ -102,7 +107,7 @@ public final class EvmPayments implements PaymentPort {
           List<Tuple> rowsToInsert = new ArrayList<>();
           EscrowSplit.deposits(pricePerHour, b.cost()).forEach((hostId, amount) -> rowsToInsert.add(Tuple.tuple().addString(b.id()).addString(hostId)
               .addString(chainName(config)).addString(escrow.toLowerCase()).addString(rentalId(config.chainId(), b.id(), hostId)).addString(payees.get(hostId))
-              .addLong(amount).addOffsetDateTime(OffsetDateTime.ofInstant(expiresAt, ZoneOffset.UTC))));
+              .addValue(SqlAmounts.param(amount)).addOffsetDateTime(OffsetDateTime.ofInstant(expiresAt, ZoneOffset.UTC))));
           if (rowsToInsert.isEmpty()) return Future.succeededFuture(); // a free booking: nothing to deposit
           return tx.preparedQuery("""
                   INSERT INTO deposits (booking_id, host_id, chain, escrow, rental_id, payee, amount, expires_at, state)
@@ -115,22 +120,22 @@ public final class EvmPayments implements PaymentPort {
    * must reach its new amount and an expiry {@code seconds} later. One extension waits at a time.
    */
   @Override
-  public Future<Void> requestTopUp(SqlConnection tx, BookingRow b, long seconds, long extraCost) {
+  public Future<Void> requestTopUp(SqlConnection tx, BookingRow b, long seconds, BigInteger extraCost) {
     return tx.preparedQuery("SELECT host_id, amount, state FROM deposits WHERE booking_id = $1 ORDER BY host_id FOR UPDATE").execute(Tuple.of(b.id()))
         .compose(rows -> {
-          Map<String, Long> weights = new TreeMap<>();
+          Map<String, BigInteger> weights = new TreeMap<>();
           for (Row r : rows) {
             if (!"OPEN".equals(r.getString("state"))) {
               return Future.<Void>failedFuture(new RespoolException(ErrorCode.CONFLICT, "deposit of host " + r.getString("host_id") + " is "
                   + r.getString("state") + "; only open deposits can be topped up"));
             }
-            weights.put(r.getString("host_id"), r.getLong("amount"));
+            weights.put(r.getString("host_id"), SqlAmounts.get(r, "amount"));
           }
-          Map<String, Long> parts = EscrowSplit.deposits(weights, extraCost);
+          Map<String, BigInteger> parts = EscrowSplit.topUps(weights, extraCost);
           List<Tuple> updates = new ArrayList<>();
-          parts.forEach((hostId, amount) -> updates.add(Tuple.tuple().addString(b.id()).addString(hostId).addLong(amount).addLong(seconds)));
+          parts.forEach((hostId, amount) -> updates.add(Tuple.tuple().addString(b.id()).addString(hostId).addValue(SqlAmounts.param(amount)).addLong(seconds)));
           return tx.preparedQuery("INSERT INTO booking_extensions (booking_id, seconds, cost) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING 1")
-              .execute(Tuple.of(b.id(), seconds, Math.addExact(b.cost(), extraCost)))
+              .execute(Tuple.of(b.id(), seconds, SqlAmounts.param(b.cost().add(extraCost))))
               .compose(inserted -> inserted.size() == 0
                   ? Future.<Void>failedFuture(new RespoolException(ErrorCode.CONFLICT,
                       "an extension of booking " + b.id() + " is already waiting for its top-up (GET /v1/bookings/" + b.id() + "/payment)"))
@@ -157,16 +162,17 @@ public final class EvmPayments implements PaymentPort {
         byte[] rentalId = Numeric.hexStringToByteArray(r.getString("rental_id"));
         if ("AWAITING".equals(state) && b.state() == BookingState.PENDING_PAYMENT) {
           due = chain.openCalls(escrow, terms.get(escrow).token(), rentalId, r.getString("payee"), r.getOffsetDateTime("expires_at").toEpochSecond(),
-              BigInteger.valueOf(r.getLong("amount")));
-        } else if ("OPEN".equals(state) && r.getLong("topup_amount") != null) {
+              SqlAmounts.get(r, "amount"));
+        } else if ("OPEN".equals(state) && SqlAmounts.get(r, "topup_amount") != null) {
           due = chain.topUpCalls(escrow, terms.get(escrow).token(), rentalId, r.getOffsetDateTime("topup_expires_at").toEpochSecond(),
-              BigInteger.valueOf(r.getLong("topup_amount")));
+              SqlAmounts.get(r, "topup_amount"));
         }
         List<Payments.Call> calls = due.stream().map(w -> new Payments.Call(w.description(), (int) config.chainId(), w.to(), w.value().toString(), w.data()))
             .toList();
         deposits.add(new Payments.Deposit(r.getString("host_id"), r.getString("escrow"), r.getString("rental_id"), r.getString("payee"),
-            r.getLong("amount"), r.getOffsetDateTime("expires_at").toInstant(), state, r.getString("note"), r.getString("renter"),
-            r.getLong("deposited"), r.getString("opened_tx"), r.getLong("used"), r.getLong("fee"), r.getLong("host_amount"), r.getLong("refund"),
+            SqlAmounts.get(r, "amount"), r.getOffsetDateTime("expires_at").toInstant(), state, r.getString("note"), r.getString("renter"),
+            SqlAmounts.get(r, "deposited"), r.getString("opened_tx"), SqlAmounts.get(r, "used"), SqlAmounts.get(r, "fee"),
+            SqlAmounts.get(r, "host_amount"), SqlAmounts.get(r, "refund"),
             r.getString("settle_tx"), calls));
       }
       String state = b.state() == BookingState.PENDING_PAYMENT ? "awaiting-payment"

@@ -1,5 +1,7 @@
 package io.respool.settlement.evm;
 
+import io.respool.infra.SqlAmounts;
+
 import io.respool.settlement.EscrowChain;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -198,7 +200,7 @@ public final class EvmSubmitter {
           Map<String, List<String>> idsByEscrow = new LinkedHashMap<>();
           for (Row r : rows) {
             byEscrow.computeIfAbsent(r.getString("escrow"), k -> new ArrayList<>())
-                .add(new EscrowChain.SettleItem(Numeric.hexStringToByteArray(r.getString("rental_id")), BigInteger.valueOf(r.getLong("used"))));
+                .add(new EscrowChain.SettleItem(Numeric.hexStringToByteArray(r.getString("rental_id")), SqlAmounts.get(r, "used")));
             idsByEscrow.computeIfAbsent(r.getString("escrow"), k -> new ArrayList<>()).add(r.getString("rental_id"));
           }
           if (byEscrow.isEmpty()) return Future.succeededFuture();

@@ -1,5 +1,7 @@
 package io.respool.settlement.evm;
 
+import io.respool.infra.SqlAmounts;
+
 import io.respool.lifecycle.BookingState;
 import io.respool.bookings.PaymentOutcomes;
 import io.respool.settlement.EscrowChain;
@@ -148,14 +150,14 @@ public final class EvmWatcher {
             if (log.expiresAt() < expiresAt) wrong.add("expires at " + log.expiresAt() + ", before the required " + expiresAt);
             if (log.feeBps() != t.feeBps()) wrong.add("fee " + log.feeBps() + " bps instead of " + t.feeBps());
             if (!t.token().equals(log.token())) wrong.add("token " + log.token() + " instead of " + t.token());
-            long amount = d.getLong("amount");
-            long deposited = log.amount().min(BigInteger.valueOf(Long.MAX_VALUE)).longValueExact();
+            BigInteger amount = SqlAmounts.get(d, "amount");
+            BigInteger deposited = log.amount();
             String state;
             String note = null;
             if (!wrong.isEmpty()) {
               state = "REJECTED";
               note = "rental not accepted: " + String.join("; ", wrong);
-            } else if (deposited < amount) {
+            } else if (deposited.compareTo(amount) < 0) {
               state = "UNDERFUNDED";
               note = "holds " + deposited + " of the " + amount + " required; top it up";
             } else {
@@ -166,7 +168,7 @@ public final class EvmWatcher {
             Future<Void> update = tx.preparedQuery("""
                     UPDATE deposits SET state = $2, note = $3, renter = $4, deposited = $5, opened_tx = $6, opened_block = $7
                      WHERE rental_id = $1""")
-                .execute(Tuple.of(hex(log.rentalId()), state, note, log.renter(), deposited, log.txHash(), log.blockNumber())).mapEmpty();
+                .execute(Tuple.of(hex(log.rentalId()), state, note, log.renter(), SqlAmounts.param(deposited), log.txHash(), log.blockNumber())).mapEmpty();
             String bookingId = d.getString("booking_id");
             if (BookingState.valueOf(d.getString("booking_state")).isFinal()) return update.compose(x -> refundWhole(tx, log, d));
             String told = "deposit for host " + d.getString("host_id") + ": " + note;
@@ -196,12 +198,13 @@ public final class EvmWatcher {
   private Future<Void> toppedUp(SqlConnection tx, EscrowChain.Log log) {
     return deposit(tx, log).compose(d -> {
       if (d == null) return Future.succeededFuture();
-      long deposited = log.amount().min(BigInteger.valueOf(Long.MAX_VALUE)).longValueExact();
+      BigInteger deposited = log.amount();
       String state = d.getString("state");
-      boolean mended = "UNDERFUNDED".equals(state) && deposited >= d.getLong("amount")
+      BigInteger amount = SqlAmounts.get(d, "amount");
+      boolean mended = "UNDERFUNDED".equals(state) && deposited.compareTo(amount) >= 0
           && log.expiresAt() >= d.getOffsetDateTime("expires_at").toEpochSecond();
-      Long topUp = d.getLong("topup_amount");
-      boolean extended = "OPEN".equals(state) && topUp != null && deposited >= d.getLong("amount") + topUp
+      BigInteger topUp = SqlAmounts.get(d, "topup_amount");
+      boolean extended = "OPEN".equals(state) && topUp != null && deposited.compareTo(amount.add(topUp)) >= 0
           && log.expiresAt() >= d.getOffsetDateTime("topup_expires_at").toEpochSecond();
       Future<Void> update = tx.preparedQuery("""
               UPDATE deposits SET deposited = $2, state = $3, note = CASE WHEN $4 THEN NULL ELSE note END,
@@ -211,7 +214,7 @@ public final class EvmWatcher {
                 topup_amount = CASE WHEN $5 THEN NULL ELSE topup_amount END,
                 topup_expires_at = CASE WHEN $5 THEN NULL ELSE topup_expires_at END
               WHERE rental_id = $1""")
-          .execute(Tuple.of(hex(log.rentalId()), deposited, mended ? "OPEN" : state, mended, extended)).mapEmpty();
+          .execute(Tuple.of(hex(log.rentalId()), SqlAmounts.param(deposited), mended ? "OPEN" : state, mended, extended)).mapEmpty();
       if (!extended) return update;
       String bookingId = d.getString("booking_id");
       return update
@@ -227,17 +230,18 @@ public final class EvmWatcher {
       if (d == null || state.equals(d.getString("state"))) return Future.succeededFuture();
       Future<?> update;
       if ("SETTLED".equals(state)) {
-        long host = log.amount().longValueExact();
-        long fee = log.fee().longValueExact();
-        long refund = log.refund().longValueExact();
-        if (d.getLong("host_amount") == null || d.getLong("host_amount") != host || d.getLong("fee") != fee || d.getLong("refund") != refund) {
+        BigInteger host = log.amount();
+        BigInteger fee = log.fee();
+        BigInteger refund = log.refund();
+        if (!host.equals(SqlAmounts.get(d, "host_amount")) || !fee.equals(SqlAmounts.get(d, "fee")) || !refund.equals(SqlAmounts.get(d, "refund"))) {
           LOG.warn("deposit {} settled on chain as host {}, fee {}, refund {}; the gateway's intent was host {}, fee {}, refund {}", hex(log.rentalId()),
-              host, fee, refund, d.getLong("host_amount"), d.getLong("fee"), d.getLong("refund"));
+              host, fee, refund, SqlAmounts.get(d, "host_amount"), SqlAmounts.get(d, "fee"), SqlAmounts.get(d, "refund"));
         }
         update = tx.preparedQuery("""
                 UPDATE deposits SET state = 'SETTLED', used = $2, fee = $3, host_amount = $4, refund = $5, settle_tx = $6, settled_block = $7,
                   settled_at = now() WHERE rental_id = $1""")
-            .execute(Tuple.of(hex(log.rentalId()), host + fee, fee, host, refund, log.txHash(), log.blockNumber()));
+            .execute(Tuple.of(hex(log.rentalId()), SqlAmounts.param(host.add(fee)), SqlAmounts.param(fee), SqlAmounts.param(host), SqlAmounts.param(refund),
+                log.txHash(), log.blockNumber()));
       } else {
         update = tx.preparedQuery("""
                 UPDATE deposits SET state = $2, note = $3, settle_tx = $4, settled_block = $5, settled_at = now() WHERE rental_id = $1""")
@@ -253,7 +257,8 @@ public final class EvmWatcher {
           .compose(rows -> {
             Row c = rows.iterator().next();
             if (c.getLong("open") > 0) return Future.succeededFuture();
-            String why = "settled on ethereum: hosts " + c.getLong("host") + ", fee " + c.getLong("fee") + ", refund " + c.getLong("refund") + " "
+            String why = "settled on ethereum: hosts " + SqlAmounts.get(c, "host") + ", fee " + SqlAmounts.get(c, "fee") + ", refund "
+                + SqlAmounts.get(c, "refund") + " "
                 + d.getString("currency") + (c.getLong("reclaimed") > 0 ? "; " + c.getLong("reclaimed") + " deposit(s) reclaimed by the renter" : "")
                 + " (tx " + log.txHash() + ")";
             return bookings.settled(tx, bookingId, why);

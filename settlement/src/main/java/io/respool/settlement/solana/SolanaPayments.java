@@ -1,5 +1,8 @@
 package io.respool.settlement.solana;
 
+import io.respool.infra.SqlAmounts;
+import java.math.BigInteger;
+
 import io.respool.bookings.BookingStore.BookingRow;
 import io.respool.bookings.BookingStore.TaskRow;
 import io.respool.bookings.PaymentPort;
@@ -75,6 +78,9 @@ public final class SolanaPayments implements PaymentPort {
   public Set<String> chains() { return Set.of(CHAIN); }
 
   @Override
+  public boolean paysHostsOn(String chain) { return CHAIN.equals(chain); }
+
+  @Override
   public String waiverReason() { return "unpaid bookings are enabled by the operator"; }
 
   /** The rental id of a booking's deposit for one host: the first of the candidates whose escrow for {@code renter} has bump 255. */
@@ -129,10 +135,13 @@ public final class SolanaPayments implements PaymentPort {
               }
               Instant expiresAt = b.paymentDeadline().plusSeconds(b.durationSeconds()).plus(config.expiryMargin()).truncatedTo(ChronoUnit.SECONDS);
               List<Tuple> rowsToInsert = new ArrayList<>();
+              if (b.cost().bitLength() >= 64) {
+                return Future.failedFuture(RespoolException.invalid("the booking costs " + b.cost() + " lamports, more than the escrow program holds (2^63 - 1)"));
+              }
               EscrowSplit.deposits(pricePerHour, b.cost()).forEach((hostId, amount) -> {
                 byte[] id = rentalId(program, renter, b.id(), hostId, !SolanaConfig.CURRENCY.equals(b.currency()));
                 rowsToInsert.add(Tuple.tuple().addString(b.id()).addString(hostId).addString(chainName).addString(program.escrow(renter, id).address())
-                    .addString(hex(id)).addString(payees.get(hostId)).addLong(amount).addOffsetDateTime(OffsetDateTime.ofInstant(expiresAt, ZoneOffset.UTC)));
+                    .addString(hex(id)).addString(payees.get(hostId)).addValue(SqlAmounts.param(amount)).addOffsetDateTime(OffsetDateTime.ofInstant(expiresAt, ZoneOffset.UTC)));
               });
               if (rowsToInsert.isEmpty()) return Future.succeededFuture();
               return tx.preparedQuery("""
@@ -149,22 +158,25 @@ public final class SolanaPayments implements PaymentPort {
 
   /** Same rule as on Ethereum: the extra cost divided over the open deposits by what they hold; one extension waits at a time. */
   @Override
-  public Future<Void> requestTopUp(SqlConnection tx, BookingRow b, long seconds, long extraCost) {
+  public Future<Void> requestTopUp(SqlConnection tx, BookingRow b, long seconds, BigInteger extraCost) {
     return tx.preparedQuery("SELECT host_id, amount, state FROM deposits WHERE booking_id = $1 ORDER BY host_id FOR UPDATE").execute(Tuple.of(b.id()))
         .compose(rows -> {
-          Map<String, Long> weights = new TreeMap<>();
+          Map<String, BigInteger> weights = new TreeMap<>();
           for (Row r : rows) {
             if (!"OPEN".equals(r.getString("state"))) {
               return Future.<Void>failedFuture(new RespoolException(ErrorCode.CONFLICT, "deposit of host " + r.getString("host_id") + " is "
                   + r.getString("state") + "; only open deposits can be topped up"));
             }
-            weights.put(r.getString("host_id"), r.getLong("amount"));
+            weights.put(r.getString("host_id"), SqlAmounts.get(r, "amount"));
+          }
+          if (b.cost().add(extraCost).bitLength() >= 64) {
+            return Future.<Void>failedFuture(RespoolException.invalid("the extended booking would cost more lamports than the escrow program holds (2^63 - 1)"));
           }
           List<Tuple> updates = new ArrayList<>();
-          EscrowSplit.deposits(weights, extraCost).forEach((hostId, amount) -> updates.add(Tuple.tuple().addString(b.id()).addString(hostId)
-              .addLong(amount).addLong(seconds)));
+          EscrowSplit.topUps(weights, extraCost).forEach((hostId, amount) -> updates.add(Tuple.tuple().addString(b.id()).addString(hostId)
+              .addValue(SqlAmounts.param(amount)).addLong(seconds)));
           return tx.preparedQuery("INSERT INTO booking_extensions (booking_id, seconds, cost) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING 1")
-              .execute(Tuple.of(b.id(), seconds, Math.addExact(b.cost(), extraCost)))
+              .execute(Tuple.of(b.id(), seconds, SqlAmounts.param(b.cost().add(extraCost))))
               .compose(inserted -> inserted.size() == 0
                   ? Future.<Void>failedFuture(new RespoolException(ErrorCode.CONFLICT,
                       "an extension of booking " + b.id() + " is already waiting for its top-up (GET /v1/bookings/" + b.id() + "/payment)"))
@@ -250,9 +262,10 @@ public final class SolanaPayments implements PaymentPort {
               + "associated token account)", renter, List.of(program.topUpToken(renter, escrow, mint, amount, newExpiresAt)), 0, hash));
         }
       }
-      out.add(new Payments.Deposit(r.getString("host_id"), escrow, r.getString("rental_id"), r.getString("payee"), r.getLong("amount"),
-          r.getOffsetDateTime("expires_at").toInstant(), state, r.getString("note"), r.getString("renter"), r.getLong("deposited"),
-          r.getString("opened_tx"), r.getLong("used"), r.getLong("fee"), r.getLong("host_amount"), r.getLong("refund"), r.getString("settle_tx"),
+      out.add(new Payments.Deposit(r.getString("host_id"), escrow, r.getString("rental_id"), r.getString("payee"), SqlAmounts.get(r, "amount"),
+          r.getOffsetDateTime("expires_at").toInstant(), state, r.getString("note"), r.getString("renter"), SqlAmounts.get(r, "deposited"),
+          r.getString("opened_tx"), SqlAmounts.get(r, "used"), SqlAmounts.get(r, "fee"), SqlAmounts.get(r, "host_amount"), SqlAmounts.get(r, "refund"),
+          r.getString("settle_tx"),
           calls));
     }
     String state = b.state() == BookingState.PENDING_PAYMENT ? "awaiting-payment" : settled ? "settled" : settling ? "settling" : "funded";

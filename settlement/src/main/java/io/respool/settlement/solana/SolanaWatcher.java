@@ -192,7 +192,7 @@ public final class SolanaWatcher {
             Future<Void> update = tx.preparedQuery("""
                     UPDATE deposits SET state = $3, note = $4, renter = $5, deposited = $6, opened_tx = $7, opened_block = $8, escrow = $9
                      WHERE chain = $1 AND rental_id = $2""")
-                .execute(Tuple.tuple().addString(chainName).addString(id).addString(state).addString(note).addString(o.renter()).addLong(o.amount())
+                .execute(Tuple.tuple().addString(chainName).addString(id).addString(state).addString(note).addString(o.renter()).addValue(lamports(o.amount()))
                     .addString(l.signature()).addLong(l.slot()).addString(escrow))
                 .mapEmpty();
             String bookingId = d.getString("booking_id");
@@ -230,7 +230,7 @@ public final class SolanaWatcher {
                 topup_amount = CASE WHEN $6 THEN NULL ELSE topup_amount END,
                 topup_expires_at = CASE WHEN $6 THEN NULL ELSE topup_expires_at END
               WHERE chain = $1 AND rental_id = $2""")
-          .execute(Tuple.of(chainName, SolanaPayments.hex(t.rentalId()), deposited, mended ? "OPEN" : state, mended, extended)).mapEmpty();
+          .execute(Tuple.of(chainName, SolanaPayments.hex(t.rentalId()), lamports(deposited), mended ? "OPEN" : state, mended, extended)).mapEmpty();
       if (!extended) return update;
       String bookingId = d.getString("booking_id");
       return update
@@ -254,8 +254,8 @@ public final class SolanaWatcher {
         update = tx.preparedQuery("""
                 UPDATE deposits SET state = 'SETTLED', used = $3, fee = $4, host_amount = $5, refund = $6, settle_tx = $7, settled_block = $8,
                   settled_at = now() WHERE chain = $1 AND rental_id = $2""")
-            .execute(Tuple.tuple().addString(chainName).addString(id).addLong(s.hostAmount() + s.fee()).addLong(s.fee()).addLong(s.hostAmount())
-                .addLong(s.refund()).addString(l.signature()).addLong(l.slot()));
+            .execute(Tuple.tuple().addString(chainName).addString(id).addValue(lamports(s.hostAmount() + s.fee())).addValue(lamports(s.fee()))
+                .addValue(lamports(s.hostAmount())).addValue(lamports(s.refund())).addString(l.signature()).addLong(l.slot()));
       } else {
         update = tx.preparedQuery("""
                 UPDATE deposits SET state = 'RECLAIMED', note = $3, settle_tx = $4, settled_block = $5, settled_at = now() WHERE chain = $1 AND rental_id = $2""")
@@ -298,5 +298,10 @@ public final class SolanaWatcher {
 
   private <T> Future<T> blocking(Callable<T> call) {
     return vertx.executeBlocking(call, false);
+  }
+
+  /** Lamports (u64 on chain, a long here) as a parameter of a NUMERIC amount column. */
+  private static java.math.BigDecimal lamports(long amount) {
+    return java.math.BigDecimal.valueOf(amount);
   }
 }
