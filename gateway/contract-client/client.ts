@@ -21,7 +21,7 @@ export async function gpuHosts(api: ReturnType<typeof gateway>, model: string): 
   void next;
   return data.items.map((h) => {
     const memory: number = h.gpus.reduce((sum, g) => sum + g.memoryMb, 0);
-    const price: Schemas["Amount"] | undefined = h.prices.gpuHour[model];
+    const price: Schemas["Price"] | undefined = h.prices.gpuHour[model];
     return `${h.id} ${h.region} ${h.gpus.length} GPU(s) ${memory} MiB at ${price ?? "?"} ${h.prices.currency}/h`;
   });
 }
@@ -62,12 +62,13 @@ export async function usage(api: ReturnType<typeof gateway>, id: string): Promis
   if (u.error) return [];
   const invoice = await api.GET("/v1/bookings/{id}/invoice", { params: { path: { id } } });
   const bill = invoice.data; // JSON, or the CSV when asked for text/csv
-  const billed: number = bill !== undefined && typeof bill !== "string" ? bill.billed + bill.fee : 0;
-  return [billed, ...u.data.points.map((p) => p.cpuCores + (p.gpuMemoryBytes ?? 0) + (p.gpuUtilization ?? 0))];
+  // amounts are decimal strings (exact beyond 2^53): add them as BigInt
+  const billed: bigint = bill !== undefined && typeof bill !== "string" ? BigInt(bill.billed) + BigInt(bill.fee) : 0n;
+  return [Number(billed), ...u.data.points.map((p) => p.cpuCores + (p.gpuMemoryBytes ?? 0) + (p.gpuUtilization ?? 0))];
 }
 
 /** What a page does with each message of /v1/events. */
-export function onEvent(message: Schemas["EventsMessage"], chart: (billed: number, deposit: number) => void): string {
+export function onEvent(message: Schemas["EventsMessage"], chart: (billed: bigint, deposit: bigint) => void): string {
   switch (message.type) {
     case "subscribed":
       return `from ${message.lastEventId}`;
@@ -78,7 +79,7 @@ export function onEvent(message: Schemas["EventsMessage"], chart: (billed: numbe
     case "event": {
       const e = message.event;
       if (e.type === "booking.cost" || e.type === "booking.low-balance") {
-        chart(e.data.billed, e.data.deposit);
+        chart(BigInt(e.data.billed), BigInt(e.data.deposit));
         return `${e.data.percent}%`;
       }
       if (e.stream === "hosts") return `${e.data.id} ${e.data.online ? "online" : "offline"}`;

@@ -135,7 +135,7 @@ public final class Optimizer {
   private static SuggestionsView.BookingAnalytics analytics(BookingRow b, BookingFacts f) {
     Long left = f.secondsUntilExhausted();
     return new SuggestionsView.BookingAnalytics(b.state().name(), f.currency(), f.replicas(),
-        Resources.of(f.cpuMillis(), f.memoryMb(), f.storageGb(), f.gpus()), f.usage(), f.billed(), f.deposit(), f.pricePerHour(), left,
+        Resources.of(f.cpuMillis(), f.memoryMb(), f.storageGb(), f.gpus()), f.usage(), java.math.BigInteger.valueOf(f.billed()), java.math.BigInteger.valueOf(f.deposit()), f.pricePerHour(), left,
         left == null ? null : f.asOf().plusSeconds(Math.min(left, 100L * 366 * 24 * 3600)), f.remainingSeconds(), f.endsAt());
   }
 

@@ -24,8 +24,8 @@ public record SuggestionsView(Suggestion.Target target, Instant asOf, BookingAna
    * @param reserved per replica
    * @param usage per replica, the busiest one, in the analysis window
    */
-  public record BookingAnalytics(String state, String currency, int replicas, Resources reserved, UsageProfile usage, long costSoFar,
-      long deposit, long burnRatePerHour, Long secondsUntilExhausted, Instant exhaustsAt, long remainingSeconds, Instant endsAt) {}
+  public record BookingAnalytics(String state, String currency, int replicas, Resources reserved, UsageProfile usage, java.math.BigInteger costSoFar,
+      java.math.BigInteger deposit, long burnRatePerHour, Long secondsUntilExhausted, Instant exhaustsAt, long remainingSeconds, Instant endsAt) {}
 
   /** What the host offers and what of it is rented, how often it is online, and the other offers of its currency. */
   public record HostAnalytics(boolean online, String region, Resources total, Resources free, double cpuRented, double uptime, Prices prices,
