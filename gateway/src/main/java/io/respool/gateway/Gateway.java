@@ -216,7 +216,8 @@ public final class Gateway implements AutoCloseable {
       HttpApiVerticle.Services services = new HttpApiVerticle.Services(auth, hosts, connectionsPerInstance,
           () -> new EventsHub(vertx, events, auth, teams), pool, redis, commands, new QuoteService(vertx, hosts, matcher), teams, bus, bookings,
           new Invoices(pool, bookings, ledger), metrics, resource("openapi.yaml"), optimizer, terminals,
-          new RateLimits(redis, auth, config.rateLimits(), Clock.systemUTC()));
+          new RateLimits(redis, auth, config.rateLimits(), Clock.systemUTC()), new io.respool.gateway.http.Readiness(vertx, pool, redis,
+              readinessRpcs(config), java.time.Duration.ofSeconds(2)));
       // the edge on every event loop; the instances share the port (Vert.x hands each connection to one of them)
       // (Vert.x shares a server between instances by the port asked for: port 0 would give each its own port)
       int port = config.port() != 0 ? config.port() : freePort(config.bind());
@@ -253,7 +254,10 @@ public final class Gateway implements AutoCloseable {
 
   @Override
   public void close() {
+    if (closeables.isEmpty()) return;
+    LOG.info("gateway {} stopping", config.nodeId());
     closeAll(closeables);
+    LOG.info("gateway {} stopped", config.nodeId());
   }
 
   /** Deploys {@code verticle}; stopping the node undeploys it (in the reverse order of deployment), while PostgreSQL is still reachable. */
@@ -279,6 +283,14 @@ public final class Gateway implements AutoCloseable {
       }
     }
     closeables.clear();
+  }
+
+  /** The chain endpoints {@code /ready} checks: each configured one. */
+  private static List<io.respool.gateway.http.Readiness.Rpc> readinessRpcs(GatewayConfig config) {
+    List<io.respool.gateway.http.Readiness.Rpc> rpcs = new ArrayList<>();
+    if (config.ethereum() != null) rpcs.add(io.respool.gateway.http.Readiness.Rpc.ethereum(config.ethereum().rpcUrl()));
+    if (config.solana() != null) rpcs.add(io.respool.gateway.http.Readiness.Rpc.solana(config.solana().rpcUrl()));
+    return rpcs;
   }
 
   /** The configured secret, or the cluster's own, created once in PostgreSQL so every node agrees. */

@@ -38,6 +38,11 @@ public final class GatewayMain implements Callable<Integer> {
   String sshPort;
   @Option(names = "--node-id", description = "name of this node (env RESPOOL_NODE_ID, default random)")
   String nodeId;
+  @Option(names = "--log-format", description = "text or json: one JSON object per line (env RESPOOL_LOG_FORMAT, default text)")
+  String logFormat;
+  @Option(names = "--mdns", arity = "0..1", fallbackValue = "true",
+      description = "announce this node on the LAN as _resourcepool._tcp for host-workers (env RESPOOL_MDNS, default false)")
+  String mdns;
 
   @Override
   public Integer call() throws Exception {
@@ -51,6 +56,8 @@ public final class GatewayMain implements Callable<Integer> {
     overrides.put("clusterPort", clusterPort);
     overrides.put("nodeId", nodeId);
     overrides.put("sshPort", sshPort);
+    overrides.put("logFormat", logFormat);
+    overrides.put("mdns", mdns);
     GatewayConfig config;
     try {
       config = GatewayConfig.from(ConfigSource.load(configFile, System.getenv(), System.getProperties(), overrides));
@@ -58,6 +65,7 @@ public final class GatewayMain implements Callable<Integer> {
       System.err.println(e.getMessage());
       return 2;
     }
+    io.respool.protocol.logging.LogFormat.apply(config.ops().logFormat());
     Gateway gateway;
     try {
       gateway = Gateway.start(config);

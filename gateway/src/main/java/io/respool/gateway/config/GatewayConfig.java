@@ -53,7 +53,17 @@ public record GatewayConfig(
     OptimizerSettings optimizer, SolanaConfig solana,
     int sshPort,
     Duration terminalIdleTimeout,
-    RateLimits.Settings rateLimits) {
+    RateLimits.Settings rateLimits,
+    Operations ops) {
+
+  /**
+   * How the node presents itself to operators: its log format ({@code text} or {@code json}, see
+   * {@link io.respool.protocol.logging.LogFormat}) and whether it announces itself on the LAN over mDNS as
+   * {@code _resourcepool._tcp} (off by default: a node in a data centre or a Kubernetes pod has no LAN of host-workers
+   * to find it, and announcing there only adds multicast traffic; a gateway for home machines turns it on), on the
+   * interface of {@code mdnsAddress} (default: the {@code bind} address, or this machine's address when binding all).
+   */
+  public record Operations(String logFormat, boolean mdns, String mdnsAddress) {}
 
   /** The settings' keys; env var {@code RESPOOL_<UPPER_SNAKE>}, system property {@code respool.<key>}. */
   public static final List<String> KEYS = List.of("port", "bind", "home", "pgUrl", "redisUrl", "dbPoolSize", "publicUrl",
@@ -66,6 +76,7 @@ public record GatewayConfig(
       "solanaDevnet", "solanaRpcUrl", "solanaProgramId", "solanaOperatorKeyFile", "solanaTreasury", "solanaCommitment", "solanaPollIntervalMs",
       "solanaExpiryMarginSeconds", "solanaBatchSize", "solanaResendAfterSeconds",
       "sshPort", "terminalIdleTimeoutSeconds",
+      "logFormat", "mdns", "mdnsAddress",
 
       "rateLimitPerAccount", "rateLimitPerClient");
 
@@ -143,7 +154,11 @@ public record GatewayConfig(
         Duration.ofSeconds(r.get("terminalIdleTimeoutSeconds", "3600", v -> Reader.range(v, 0, 7L * 24 * 3600))), // 0: never
         new RateLimits.Settings(
             (int) (long) r.get("rateLimitPerAccount", "600", v -> Reader.range(v, 1, 100_000_000)),
-            (int) (long) r.get("rateLimitPerClient", "3000", v -> Reader.range(v, 1, 100_000_000))));
+            (int) (long) r.get("rateLimitPerClient", "3000", v -> Reader.range(v, 1, 100_000_000))),
+        new Operations(
+            r.get("logFormat", "text", io.respool.protocol.logging.LogFormat::parse),
+            r.get("mdns", "false", Reader::bool),
+            r.get("mdnsAddress", null, Function.identity())));
     r.throwIfAny();
     return c;
   }

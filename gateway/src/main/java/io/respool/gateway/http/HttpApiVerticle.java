@@ -64,7 +64,7 @@ public final class HttpApiVerticle extends VerticleBase {
   public record Services(AuthService auth, HostRegistry hosts, Supplier<HostConnections> hostConnections, Supplier<EventsHub> events,
       Pool pool, RedisAPI redis, HostCommands commands, QuoteService quotes, TeamService teams, BookingsBus placement, BookingService bookings,
       Invoices invoices, PrometheusMeterRegistry metrics, String contract, io.respool.optimizer.Optimizer optimizer,
-      TerminalSessions terminals, RateLimits limits) {}
+      TerminalSessions terminals, RateLimits limits, Readiness readiness) {}
 
   private final Services s;
   private final HostConnections hostConnections;
@@ -88,6 +88,7 @@ public final class HttpApiVerticle extends VerticleBase {
         .compose(v -> OpenAPIContract.from(vertx, Contract.forRouter(s.contract())))
         .compose(contract -> {
       RouterBuilder rb = RouterBuilder.create(vertx, contract, RequestExtractor.withBodyHandler());
+      rb.rootHandler(RequestIds::assign);
       rb.rootHandler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES));
       rb.rootHandler(InvalidRequests.REPEATED_PARAMETERS);
       // bearer credentials are JWTs or API keys: AuthService checks them in the handlers below
@@ -217,11 +218,16 @@ public final class HttpApiVerticle extends VerticleBase {
     ctx.json(new JsonObject().put("status", "UP"));
   }
 
-  /** Ready when PostgreSQL and Redis answer. */
+  /** Ready when PostgreSQL, Redis and every configured chain RPC answer; else 503 naming what is down. */
   private void ready(RoutingContext ctx) {
-    Future.all(s.pool().query("SELECT 1").execute(), s.redis().ping(List.of())).onComplete(ar -> {
-      if (ar.succeeded()) ctx.json(new JsonObject().put("status", "READY"));
-      else Problems.send(ctx, ErrorCode.UNAVAILABLE, "a backing service does not answer");
+    s.readiness().down().onSuccess(down -> {
+      if (down.isEmpty()) {
+        ctx.json(new JsonObject().put("status", "READY"));
+        return;
+      }
+      String detail = "not ready: " + String.join(", ", down) + " cannot be reached";
+      RequestIds.withContext(ctx, () -> org.slf4j.LoggerFactory.getLogger(Readiness.class).warn(detail));
+      Problems.send(ctx, ErrorCode.UNAVAILABLE, detail);
     });
   }
 
