@@ -64,7 +64,7 @@ public final class HttpApiVerticle extends VerticleBase {
   public record Services(AuthService auth, HostRegistry hosts, Supplier<HostConnections> hostConnections, Supplier<EventsHub> events,
       Pool pool, RedisAPI redis, HostCommands commands, QuoteService quotes, TeamService teams, BookingsBus placement, BookingService bookings,
       Invoices invoices, PrometheusMeterRegistry metrics, String contract, io.respool.optimizer.Optimizer optimizer,
-      TerminalSessions terminals, RateLimits limits, Readiness readiness) {}
+      TerminalSessions terminals, RateLimits limits, Readiness readiness, io.respool.gateway.metrics.GatewayMetrics gatewayMetrics) {}
 
   private final Services s;
   private final HostConnections hostConnections;
@@ -113,7 +113,7 @@ public final class HttpApiVerticle extends VerticleBase {
       rb.getRoute("deleteTeamMember").addHandler(authenticated(204, this::deleteTeamMember));
       rb.getRoute("putTeamQuota").addHandler(authenticated(200, this::putTeamQuota));
       rb.getRoute("createBooking").addHandler(s.limits().perClientAndAccount()).addHandler(authenticated(201,
-          (ctx, who) -> s.placement().place(who.accountId(), decode(ctx, Bookings.CreateRequest.class))));
+          (ctx, who) -> s.gatewayMetrics().placement(s.placement().place(who.accountId(), decode(ctx, Bookings.CreateRequest.class)))));
       rb.getRoute("listBookings").addHandler(authenticated(200, (ctx, who) -> s.bookings().list(who.accountId(),
           ctx.queryParams().get("teamId"), ctx.queryParams().get("state"), ctx.queryParams().get("after"),
           Objects.requireNonNullElse(param(ctx, "limit", Integer::valueOf), 50))));
