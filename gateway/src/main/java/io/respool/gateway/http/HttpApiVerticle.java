@@ -88,8 +88,8 @@ public final class HttpApiVerticle extends VerticleBase {
         .compose(v -> OpenAPIContract.from(vertx, Contract.forRouter(s.contract())))
         .compose(contract -> {
       RouterBuilder rb = RouterBuilder.create(vertx, contract, RequestExtractor.withBodyHandler());
-      rb.rootHandler(RequestIds::assign);
       rb.rootHandler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES));
+      rb.rootHandler(RequestIds::assign); // a user handler: Vert.x wants it after the body handler
       rb.rootHandler(InvalidRequests.REPEATED_PARAMETERS);
       // bearer credentials are JWTs or API keys: AuthService checks them in the handlers below
       rb.getRoutes().forEach(r -> r.setDoSecurity(false));
