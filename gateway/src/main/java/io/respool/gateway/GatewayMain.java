@@ -80,7 +80,8 @@ public final class GatewayMain implements Callable<Integer> {
       gateway.close();
       stopped.countDown();
     }, "respool-shutdown"));
-    System.out.println("ResPool gateway listening on port " + gateway.port());
+    // for people and scripts reading plain text; with JSON logs every line is a JSON object (the log says the port)
+    if (!config.ops().logFormat().equals("json")) System.out.println("ResPool gateway listening on port " + gateway.port());
     stopped.await();
     return 0;
   }
