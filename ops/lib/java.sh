@@ -28,3 +28,20 @@ respool_pick_java() {
   echo "Install one (e.g. Temurin 21+) and set JAVA_HOME." >&2
   return 1
 }
+
+# respool_launch JAR_NAME JAR_ENV CHECKOUT_DIR ARGS…: runs JAR_NAME with a Java >= 21: the jar named by $JAR_ENV, else
+# CHECKOUT_DIR/target/JAR_NAME of this checkout, else ../lib/JAR_NAME beside an installed bin/ (the launchers' layout:
+# ops/bin and ops/lib in a checkout, PREFIX/bin and PREFIX/lib installed). JVM options: $RESPOOL_JAVA_OPTS.
+respool_launch() {
+  local name="$1" env_name="$2" module="$3" here jar c
+  shift 3
+  here="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[1]}")")" && pwd)"
+  respool_pick_java || exit 1
+  jar="${!env_name:-}"
+  for c in "$here/../../$module/target/$name" "$here/../lib/$name"; do
+    [ -n "$jar" ] || { [ -f "$c" ] && jar="$c"; }
+  done
+  [ -n "$jar" ] && [ -f "$jar" ] || { echo "$name not found: build it (ops/respool build) or set $env_name" >&2; exit 1; }
+  # shellcheck disable=SC2086
+  exec "$JAVA_HOME/bin/java" ${RESPOOL_JAVA_OPTS:-} -jar "$jar" "$@"
+}
