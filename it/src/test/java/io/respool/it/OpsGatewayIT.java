@@ -54,7 +54,7 @@ class OpsGatewayIT {
     redis.start();
     try (AnvilDevnet chain = AnvilDevnet.start(Map.of()); RpcProxy rpc = RpcProxy.start(chain.rpcUrl())) {
       int port = freePort();
-      Process gateway = JarProcessesIT.start(started, gwLog, "-Drespool.heartbeatIntervalMs=500", "-Drespool.heartbeatTimeoutMs=2000",
+      Process gateway = JarProcessesIT.start(started, gwLog, "-Drespool.heartbeatIntervalMs=1000", "-Drespool.heartbeatTimeoutMs=20000", // a busy machine: no flapping
           "-Drespool.mdnsAddress=127.0.0.1", "-Drespool.redisUrl=redis://127.0.0.1:" + redisPort,
           "-Drespool.ethRpcUrl=" + rpc.url(), "-Drespool.ethChainId=" + chain.chainId(),
           "-Drespool.ethEscrows=TUSD=" + chain.escrow("tUSD"), "-Drespool.ethStartBlock=" + chain.deployBlock(),
@@ -104,7 +104,9 @@ class OpsGatewayIT {
       started.add(wb.start());
       awaitTrue(() -> online(http, hostId), 90, "host found the gateway over mDNS and registered", workerLog);
       assertThat(Files.readString(workerLog)).contains("found gateway(s) over mDNS: [ws://127.0.0.1:" + port + "/v1/hosts/connect]");
-      awaitTrue(() -> http.get("/metrics").text().contains("respool_fleet_hosts{online=\"true\"} 1.0"), 30, "the fleet gauge counts the host", gwLog);
+      Pattern oneOnline = Pattern.compile("(?m)^respool_fleet_hosts\\{online=\"true\"} 1\\.0$");
+      awaitTrue(() -> oneOnline.matcher(http.get("/metrics").text()).find(), 60,
+          "the fleet gauge counting the host (refreshed every 10 s); metrics: " + fleet(http), gwLog);
 
       // Redis stopped: not ready, and the problem says so; the JSON log line carries the request id
       redis.stop();
@@ -147,6 +149,10 @@ class OpsGatewayIT {
       }
       if (redis.isActive()) redis.stop();
     }
+  }
+
+  private static String fleet(Http http) {
+    return http.get("/metrics").text().lines().filter(l -> l.startsWith("respool_fleet")).toList().toString();
   }
 
   /** Asks /ready (with a request id) until it answers {@code status} (and names {@code naming}), within 30 s. */
