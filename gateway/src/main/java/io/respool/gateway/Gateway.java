@@ -179,7 +179,7 @@ public final class Gateway implements AutoCloseable {
       io.respool.gateway.metrics.GatewayMetrics gatewayMetrics = new io.respool.gateway.metrics.GatewayMetrics(pool, metrics);
       gatewayMetrics.refresh().await(30, TimeUnit.SECONDS);
       long metricsTimer = vertx.setPeriodic(10_000, id -> gatewayMetrics.refresh()
-          .onFailure(e -> LOG.debug("metrics refresh failed: {}", e.getMessage())));
+          .onFailure(e -> LOG.warn("metrics refresh failed: {}", e.getMessage())));
       closeables.add(() -> vertx.cancelTimer(metricsTimer));
       HostConnections.TaskReports reports = new HostConnections.TaskReports() {
         @Override

@@ -2,15 +2,16 @@ package io.respool.gateway.metrics;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.MultiGauge;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Tags;
 import io.respool.lifecycle.BookingState;
 import io.respool.protocol.RespoolException;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * The gateway's own metrics at {@code /metrics} (what {@code ops/grafana} charts), beside Vert.x's, the JVM's and the
@@ -28,31 +29,49 @@ import java.util.List;
 public final class GatewayMetrics {
   /** The states of {@code deposits.state} (V7__deposits.sql). */
   private static final List<String> DEPOSIT_STATES = List.of("AWAITING", "UNDERFUNDED", "REJECTED", "OPEN", "SETTLING", "SETTLED", "RECLAIMED");
+  private static final List<String> RESOURCES = List.of("cpu_cores", "memory_mb", "gpus");
   private final Pool pool;
   private final MeterRegistry registry;
-  private final MultiGauge bookings;
-  private final MultiGauge deposits;
-  private final MultiGauge hosts;
-  private final MultiGauge capacity;
+  // every series is known up front (states, online or not, resources): registered once, their values set by refresh
+  private final Map<String, AtomicDouble> bookings = new TreeMap<>();
+  private final Map<String, AtomicDouble> deposits = new TreeMap<>();
+  private final Map<String, AtomicDouble> hosts = new TreeMap<>();
+  private final Map<String, AtomicDouble> capacity = new TreeMap<>();
   private final Counter usageSamples;
 
   public GatewayMetrics(Pool pool, MeterRegistry registry) {
     this.pool = pool;
     this.registry = registry;
-    this.bookings = MultiGauge.builder("respool_bookings").description("bookings in each state (cluster-wide, from PostgreSQL)").register(registry);
-    this.deposits = MultiGauge.builder("respool_escrow_deposits").description("escrow deposits by state, every chain (cluster-wide)").register(registry);
-    this.hosts = MultiGauge.builder("respool_fleet_hosts").description("registered hosts, online or not (cluster-wide)").register(registry);
-    this.capacity = MultiGauge.builder("respool_fleet_capacity").description("capacity of the online hosts: total and reserved (cluster-wide)")
-        .register(registry);
+    for (BookingState state : BookingState.values()) {
+      gauge("respool_bookings", "bookings in each state (cluster-wide, from PostgreSQL)", bookings, state.name(), Tags.of("state", state.name()));
+    }
+    for (String state : DEPOSIT_STATES) {
+      gauge("respool_escrow_deposits", "escrow deposits by state, every chain (cluster-wide)", deposits, state, Tags.of("state", state));
+    }
+    for (String online : List.of("true", "false")) {
+      gauge("respool_fleet_hosts", "registered hosts, online or not (cluster-wide)", hosts, online, Tags.of("online", online));
+    }
+    for (String resource : RESOURCES) {
+      for (String kind : List.of("total", "reserved")) {
+        gauge("respool_fleet_capacity", "capacity of the online hosts: total and reserved (cluster-wide)", capacity, resource + "/" + kind,
+            Tags.of("resource", resource, "kind", kind));
+      }
+    }
     this.usageSamples = Counter.builder("respool_usage_samples_total").description("usage samples from hosts stored by this node").register(registry);
     // the series exists from the start, so a dashboard shows 0 rather than "no data"
     placements("placed");
   }
 
+  private void gauge(String name, String description, Map<String, AtomicDouble> values, String key, Tags tags) {
+    AtomicDouble value = new AtomicDouble();
+    values.put(key, value);
+    Gauge.builder(name, value, AtomicDouble::get).description(description).tags(tags).strongReference(true).register(registry);
+  }
+
   /** Counts one booking request's outcome: placed, or refused (by the refusal's problem type; 'error' for a fault). */
   public <T> Future<T> placement(Future<T> result) {
     return result.andThen(ar -> placements(ar.succeeded() ? "placed"
-        : ar.cause() instanceof RespoolException e ? e.code().type().replaceAll(".*/", "") : "error").increment());
+        : ar.cause() instanceof RespoolException e ? e.code().type().replaceAll(".*[/:]", "") : "error").increment());
   }
 
   private Counter placements(String outcome) {
@@ -66,41 +85,43 @@ public final class GatewayMetrics {
   /** Reads the cluster's bookings, deposits and fleet from PostgreSQL into the gauges. */
   public Future<Void> refresh() {
     Future<Void> b = pool.query("SELECT state, count(*) FROM bookings GROUP BY state").execute().map(rows -> {
-      java.util.Map<String, Long> byState = new java.util.TreeMap<>();
-      for (BookingState s : BookingState.values()) byState.put(s.name(), 0L);
+      Map<String, Long> byState = new TreeMap<>();
       for (Row r : rows) byState.put(r.getString(0), r.getLong(1));
-      List<MultiGauge.Row<?>> out = new ArrayList<>();
-      byState.forEach((state, n) -> out.add(MultiGauge.Row.of(Tags.of("state", state), n)));
-      bookings.register(out, true);
+      bookings.forEach((state, value) -> value.set(byState.getOrDefault(state, 0L)));
       return null;
     });
     Future<Void> d = pool.query("SELECT state, count(*) FROM deposits GROUP BY state").execute().map(rows -> {
-      java.util.Map<String, Long> byState = new java.util.TreeMap<>();
-      for (String s : DEPOSIT_STATES) byState.put(s, 0L);
+      Map<String, Long> byState = new TreeMap<>();
       for (Row r : rows) byState.put(r.getString(0), r.getLong(1));
-      List<MultiGauge.Row<?>> out = new ArrayList<>();
-      byState.forEach((state, n) -> out.add(MultiGauge.Row.of(Tags.of("state", state), n)));
-      deposits.register(out, true);
+      deposits.forEach((state, value) -> value.set(byState.getOrDefault(state, 0L)));
       return null;
     });
     Future<Void> h = pool.query("""
         SELECT count(*) FILTER (WHERE online), count(*) FILTER (WHERE NOT online),
-               coalesce(sum(cpu_millis) FILTER (WHERE online), 0), coalesce(sum(reserved_cpu_millis) FILTER (WHERE online), 0),
-               coalesce(sum(memory_mb) FILTER (WHERE online), 0), coalesce(sum(reserved_memory_mb) FILTER (WHERE online), 0),
-               coalesce(sum(gpus) FILTER (WHERE online), 0), coalesce(sum(reserved_gpus) FILTER (WHERE online), 0)
+               coalesce(sum(cpu_millis) FILTER (WHERE online), 0)::bigint, coalesce(sum(reserved_cpu_millis) FILTER (WHERE online), 0)::bigint,
+               coalesce(sum(memory_mb) FILTER (WHERE online), 0)::bigint, coalesce(sum(reserved_memory_mb) FILTER (WHERE online), 0)::bigint,
+               coalesce(sum(gpus) FILTER (WHERE online), 0)::bigint, coalesce(sum(reserved_gpus) FILTER (WHERE online), 0)::bigint
         FROM hosts""").execute().map(rows -> {
       Row r = rows.iterator().next();
-      hosts.register(List.of(MultiGauge.Row.of(Tags.of("online", "true"), r.getLong(0)),
-          MultiGauge.Row.of(Tags.of("online", "false"), r.getLong(1))), true);
-      capacity.register(List.of(
-          MultiGauge.Row.of(Tags.of("resource", "cpu_cores", "kind", "total"), r.getLong(2) / 1000.0),
-          MultiGauge.Row.of(Tags.of("resource", "cpu_cores", "kind", "reserved"), r.getLong(3) / 1000.0),
-          MultiGauge.Row.of(Tags.of("resource", "memory_mb", "kind", "total"), r.getLong(4)),
-          MultiGauge.Row.of(Tags.of("resource", "memory_mb", "kind", "reserved"), r.getLong(5)),
-          MultiGauge.Row.of(Tags.of("resource", "gpus", "kind", "total"), r.getLong(6)),
-          MultiGauge.Row.of(Tags.of("resource", "gpus", "kind", "reserved"), r.getLong(7))), true);
+      hosts.get("true").set(r.getLong(0));
+      hosts.get("false").set(r.getLong(1));
+      capacity.get("cpu_cores/total").set(r.getLong(2) / 1000.0);
+      capacity.get("cpu_cores/reserved").set(r.getLong(3) / 1000.0);
+      capacity.get("memory_mb/total").set(r.getLong(4));
+      capacity.get("memory_mb/reserved").set(r.getLong(5));
+      capacity.get("gpus/total").set(r.getLong(6));
+      capacity.get("gpus/reserved").set(r.getLong(7));
       return null;
     });
     return Future.all(b, d, h).mapEmpty();
+  }
+
+  /** A double that gauges read while refresh sets it. */
+  private static final class AtomicDouble {
+    private volatile double value;
+
+    void set(double v) { value = v; }
+
+    double get() { return value; }
   }
 }
