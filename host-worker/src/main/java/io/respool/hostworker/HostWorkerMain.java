@@ -143,9 +143,13 @@ public final class HostWorkerMain implements Callable<Integer> {
     Ed25519.Keys keys;
     try {
       LogFormat.apply(logFormat);
-      if (gateway == null || gateway.isBlank()) gateway = discover();
-      config = config();
+      boolean discover = gateway == null || gateway.isBlank();
+      config = config(); // every other option checked before the LAN is asked anything
       keys = new HostKeyStore(config.home()).loadOrCreate();
+      if (discover) {
+        gateway = discover();
+        config = config();
+      }
     } catch (IllegalArgumentException | HostKeyException e) {
       return refuse(e.getMessage());
     }
@@ -187,7 +191,7 @@ public final class HostWorkerMain implements Callable<Integer> {
   /** Validates every option into one immutable config; throws IllegalArgumentException saying what is wrong. */
   HostWorkerConfig config() {
     List<URI> gateways = new ArrayList<>();
-    for (String s : (gateway == null ? LOCAL_GATEWAY : gateway).split(",")) {
+    for (String s : (gateway == null || gateway.isBlank() ? LOCAL_GATEWAY : gateway).split(",")) {
       if (s.isBlank()) continue;
       try {
         gateways.add(new URI(s.trim()));
