@@ -61,7 +61,7 @@ class OpsGatewayIT {
           "-jar", jar("gateway/target/respool-gateway.jar"), "--port", Integer.toString(port), "--ssh-port", "0",
           "--home", home.toString(), "--log-format", "json", "--mdns");
       Http http = new Http(port);
-      awaitTrue(() -> healthy(http), 120, "gateway health", gwLog);
+      awaitTrue(() -> healthy(http), 300, "gateway health", gwLog); // bounded generously: a start takes 20 s here idle, minutes at load 28
       assertThat(http.get("/ready").status()).isEqualTo(200);
 
       // every metric the dashboard charts is exported, with the labels the panels group by
