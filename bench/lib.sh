@@ -2,19 +2,11 @@
 # finding a JDK >= 21, stopping processes within bounds, a gateway started with embedded
 # PostgreSQL and Redis (GW, GW_AUX, GW_HOME), free ports and the machine's busy cores.
 
-java_major() { # prints the major version of the java binary $1, or 0
-  local v
-  v=$("$1" -version 2>&1 | awk -F'"' '/version/ {print $2; exit}') || true
-  v=${v#1.}
-  [[ ${v%%[.+-]*} =~ ^[0-9]+$ ]] && echo "${v%%[.+-]*}" || echo 0
-}
-pick_java() {
-  local c
-  for c in ${JAVA_HOME:+"$JAVA_HOME/bin/java"} /usr/lib/jvm/temurin-25-jdk-amd64/bin/java /usr/lib/jvm/*/bin/java; do
-    if [[ -x $c ]] && (( $(java_major "$c") >= 21 )); then echo "$c"; return 0; fi
-  done
-  return 1
-}
+# the JDK-picking logic of ops/respool, shared (ops/lib/java.sh)
+# shellcheck source=../ops/lib/java.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../ops/lib/java.sh"
+java_major() { local v; v=$(respool_java_major "$1"); echo "${v:-0}"; } # the major version of the java binary $1, or 0
+pick_java() { respool_pick_java >/dev/null 2>&1 && echo "$JAVA_HOME/bin/java"; }
 alive() { [[ -n ${1:-} ]] && kill -0 "$1" 2>/dev/null; }
 wait_gone() { # pid seconds
   local end=$((SECONDS + $2))

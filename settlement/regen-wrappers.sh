@@ -24,18 +24,10 @@ case "${1:-}" in
   *) echo "usage: settlement/regen-wrappers.sh [--check]" >&2; exit 2 ;;
 esac
 
-# a JDK >= 21 (the codegen needs 17+, the build 21+)
-java_major() { "$1/bin/java" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = \([0-9]*\).*/\1/p'; }
-pick_jdk() {
-  local c
-  for c in "${JAVA_HOME:-}" /usr/lib/jvm/temurin-25-jdk-amd64 /usr/lib/jvm/*; do
-    [ -n "$c" ] && [ -x "$c/bin/java" ] || continue
-    [ "$(java_major "$c")" -ge 21 ] 2>/dev/null && { echo "$c"; return 0; }
-  done
-  echo "regen-wrappers.sh: no JDK >= 21 found (set JAVA_HOME)" >&2
-  return 1
-}
-export JAVA_HOME; JAVA_HOME="$(pick_jdk)"
+# a JDK >= 21 (the codegen needs 17+, the build 21+), picked as ops/respool does
+# shellcheck source=../ops/lib/java.sh
+source "$ROOT/ops/lib/java.sh"
+respool_pick_java --jdk || exit 1
 export MAVEN_OPTS="${MAVEN_OPTS:---sun-misc-unsafe-memory-access=allow}"
 
 WEB3J_VERSION="$(sed -n 's:.*<web3j.version>\(.*\)</web3j.version>.*:\1:p' "$ROOT/pom.xml" | head -1)"

@@ -175,12 +175,20 @@ public final class Gateway implements AutoCloseable {
       BookingService bookings = new BookingService(bookingStore, dispatcher, hosts, commands, teams, payments);
       PlacementService placement = new PlacementService(vertx, bookingStore, new OfferSnapshots(hosts, config.bookings().snapshotMaxAge()),
           teams, matcher, payments, config.bookings(), bus::funded, clock);
+      // the cluster's bookings, deposits and fleet for /metrics, read from PostgreSQL now and every 10 s
+      io.respool.gateway.metrics.GatewayMetrics gatewayMetrics = new io.respool.gateway.metrics.GatewayMetrics(pool, metrics);
+      gatewayMetrics.refresh().await(30, TimeUnit.SECONDS);
+      long metricsTimer = vertx.setPeriodic(10_000, id -> gatewayMetrics.refresh()
+          .onFailure(e -> LOG.warn("metrics refresh failed: {}", e.getMessage())));
+      closeables.add(() -> vertx.cancelTimer(metricsTimer));
       HostConnections.TaskReports reports = new HostConnections.TaskReports() {
         @Override
         public Future<Void> onReport(String hostId, TaskStatus status) { return bus.reported(hostId, status); }
 
         @Override
-        public Future<Void> onUsage(String hostId, List<UsageSample> samples) { return bus.usage(hostId, samples); }
+        public Future<Void> onUsage(String hostId, List<UsageSample> samples) {
+          return bus.usage(hostId, samples).andThen(ar -> { if (ar.succeeded()) gatewayMetrics.usageStored(samples.size()); });
+        }
       };
       List<HostConnections> connections = new CopyOnWriteArrayList<>();
       java.util.concurrent.atomic.AtomicInteger registrations = new java.util.concurrent.atomic.AtomicInteger();
@@ -217,7 +225,9 @@ public final class Gateway implements AutoCloseable {
           () -> new EventsHub(vertx, events, auth, teams), pool, redis, commands, new QuoteService(vertx, hosts, matcher), teams, bus, bookings,
           new Invoices(pool, bookings, ledger), metrics, resource("openapi.yaml"), optimizer, terminals,
           new RateLimits(redis, auth, config.rateLimits(), Clock.systemUTC()),
-          io.respool.gateway.http.Cors.of(config.corsOrigins(), config.publicUrl()));
+          io.respool.gateway.http.Cors.of(config.corsOrigins(), config.publicUrl()),
+          new io.respool.gateway.http.Readiness(vertx, pool, redis,
+              readinessRpcs(config), java.time.Duration.ofSeconds(2)), gatewayMetrics);
       // the edge on every event loop; the instances share the port (Vert.x hands each connection to one of them)
       // (Vert.x shares a server between instances by the port asked for: port 0 would give each its own port)
       int port = config.port() != 0 ? config.port() : freePort(config.bind());
@@ -234,6 +244,8 @@ public final class Gateway implements AutoCloseable {
       SshEndpoint ssh = config.sshPort() == 0 ? null
           : SshEndpoint.start(vertx, pool, terminals, config.bind(), config.sshPort(), config.terminalIdleTimeout());
       if (ssh != null) closeables.add(ssh);
+      // mDNS last (stopped first): host-workers on the LAN stop finding a node that is going away
+      if (config.ops().mdns()) closeables.add(io.respool.gateway.discovery.MdnsAnnouncer.start(mdnsAddress(config), config.nodeId(), http.actualPort()));
       Gateway g = new Gateway(config, vertx, http, ssh, closeables);
       LOG.info("gateway {} serving on port {}", config.nodeId(), http.actualPort());
       return g;
@@ -257,7 +269,10 @@ public final class Gateway implements AutoCloseable {
 
   @Override
   public void close() {
+    if (closeables.isEmpty()) return;
+    LOG.info("gateway {} stopping", config.nodeId());
     closeAll(closeables);
+    LOG.info("gateway {} stopped", config.nodeId());
   }
 
   /** Deploys {@code verticle}; stopping the node undeploys it (in the reverse order of deployment), while PostgreSQL is still reachable. */
@@ -283,6 +298,21 @@ public final class Gateway implements AutoCloseable {
       }
     }
     closeables.clear();
+  }
+
+  /** The interface mDNS announces on: {@code mdnsAddress}, else the bind address, else this machine's address. */
+  private static InetAddress mdnsAddress(GatewayConfig config) throws IOException {
+    if (config.ops().mdnsAddress() != null) return InetAddress.getByName(config.ops().mdnsAddress());
+    InetAddress bind = InetAddress.getByName(config.bind());
+    return bind.isAnyLocalAddress() ? InetAddress.getLocalHost() : bind;
+  }
+
+  /** The chain endpoints {@code /ready} checks: each configured one. */
+  private static List<io.respool.gateway.http.Readiness.Rpc> readinessRpcs(GatewayConfig config) {
+    List<io.respool.gateway.http.Readiness.Rpc> rpcs = new ArrayList<>();
+    if (config.ethereum() != null) rpcs.add(io.respool.gateway.http.Readiness.Rpc.ethereum(config.ethereum().rpcUrl()));
+    if (config.solana() != null) rpcs.add(io.respool.gateway.http.Readiness.Rpc.solana(config.solana().rpcUrl()));
+    return rpcs;
   }
 
   /**

@@ -46,6 +46,11 @@ public final class GatewayMain implements Callable<Integer> {
   @Option(names = "--rotate-jwt-key", arity = "0..1", fallbackValue = "true",
       description = "make a new JWT signing key at this start; tokens signed by the old ones stay valid until they expire")
   String rotateJwtKey;
+  @Option(names = "--log-format", description = "text or json: one JSON object per line (env RESPOOL_LOG_FORMAT, default text)")
+  String logFormat;
+  @Option(names = "--mdns", arity = "0..1", fallbackValue = "true",
+      description = "announce this node on the LAN as _resourcepool._tcp for host-workers (env RESPOOL_MDNS, default false)")
+  String mdns;
 
   @Override
   public Integer call() throws Exception {
@@ -62,6 +67,8 @@ public final class GatewayMain implements Callable<Integer> {
     overrides.put("corsOrigins", corsOrigins);
     overrides.put("secretsKeyFile", secretsKeyFile);
     overrides.put("rotateJwtKey", rotateJwtKey);
+    overrides.put("logFormat", logFormat);
+    overrides.put("mdns", mdns);
     GatewayConfig config;
     try {
       config = GatewayConfig.from(ConfigSource.load(configFile, System.getenv(), System.getProperties(), overrides));
@@ -69,6 +76,7 @@ public final class GatewayMain implements Callable<Integer> {
       System.err.println(e.getMessage());
       return 2;
     }
+    io.respool.protocol.logging.LogFormat.apply(config.ops().logFormat());
     Gateway gateway;
     try {
       gateway = Gateway.start(config);
@@ -83,7 +91,8 @@ public final class GatewayMain implements Callable<Integer> {
       gateway.close();
       stopped.countDown();
     }, "respool-shutdown"));
-    System.out.println("ResPool gateway listening on port " + gateway.port());
+    // for people and scripts reading plain text; with JSON logs every line is a JSON object (the log says the port)
+    if (!config.ops().logFormat().equals("json")) System.out.println("ResPool gateway listening on port " + gateway.port());
     stopped.await();
     return 0;
   }

@@ -37,7 +37,7 @@ public record HostWorkerConfig(
     Duration handshakeTimeout,
     Duration usageInterval) {
 
-  public static final String CONNECT_PATH = "/v1/hosts/connect";
+  public static final String CONNECT_PATH = io.respool.protocol.host.Discovery.CONNECT_PATH;
   public static final Duration DEFAULT_BACKOFF_BASE = Duration.ofMillis(250);
   public static final Duration DEFAULT_BACKOFF_CAP = Duration.ofSeconds(10);
   public static final int DEFAULT_MAX_MISSED_ACKS = 3;

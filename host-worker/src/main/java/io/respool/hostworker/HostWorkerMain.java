@@ -4,6 +4,10 @@ import io.respool.protocol.crypto.Ed25519;
 import io.respool.protocol.host.Payout;
 import io.respool.protocol.host.Prices;
 import io.vertx.core.Vertx;
+import io.respool.hostworker.discovery.MdnsDiscovery;
+import io.respool.protocol.host.Discovery;
+import io.respool.protocol.logging.LogFormat;
+import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
@@ -56,13 +60,27 @@ public final class HostWorkerMain implements Callable<Integer> {
   private static final Logger log = LoggerFactory.getLogger(HostWorkerMain.class);
   private static final String HOME_DEFAULT = "${env:RESPOOL_HOME:-~/.respool-host}";
   private static final String HOME_HELP = "Directory of the host key (env RESPOOL_HOME).";
+  private static final String LOCAL_GATEWAY = "ws://127.0.0.1:8080";
 
   @Spec private CommandSpec spec;
 
-  @Option(names = "--gateway", paramLabel = "URL[,URL...]", defaultValue = "${env:RESPOOL_GATEWAY:-ws://127.0.0.1:8080}",
+  @Option(names = "--gateway", paramLabel = "URL[,URL...]", defaultValue = "${env:RESPOOL_GATEWAY}",
       description = "Gateway WebSocket URLs, tried in turn on failure (env RESPOOL_GATEWAY). "
-          + "A URL without a path gets " + HostWorkerConfig.CONNECT_PATH + ".")
+          + "A URL without a path gets " + HostWorkerConfig.CONNECT_PATH + ". None given: a gateway announced on the LAN "
+          + "over mDNS (_resourcepool._tcp), else " + LOCAL_GATEWAY + ".")
   private String gateway;
+
+  @Option(names = "--mdns-address", paramLabel = "ADDRESS", defaultValue = "${env:RESPOOL_MDNS_ADDRESS}",
+      description = "Address of the interface to look for gateways on without --gateway (env RESPOOL_MDNS_ADDRESS; default: this machine's address).")
+  private String mdnsAddress;
+
+  @Option(names = "--discover-seconds", defaultValue = "${env:RESPOOL_DISCOVER_SECONDS:-5}",
+      description = "How long to look for an announced gateway without --gateway (env RESPOOL_DISCOVER_SECONDS).")
+  private long discoverSeconds;
+
+  @Option(names = "--log-format", defaultValue = "${env:RESPOOL_LOG_FORMAT:-text}",
+      description = "text, or json: one JSON object per line (env RESPOOL_LOG_FORMAT).")
+  private String logFormat;
 
   @Option(names = "--home", paramLabel = "DIR", defaultValue = HOME_DEFAULT, description = HOME_HELP)
   private String home;
@@ -124,8 +142,14 @@ public final class HostWorkerMain implements Callable<Integer> {
     HostWorkerConfig config;
     Ed25519.Keys keys;
     try {
-      config = config();
+      LogFormat.apply(logFormat);
+      boolean discover = gateway == null || gateway.isBlank();
+      config = config(); // every other option checked before the LAN is asked anything
       keys = new HostKeyStore(config.home()).loadOrCreate();
+      if (discover) {
+        gateway = discover();
+        config = config();
+      }
     } catch (IllegalArgumentException | HostKeyException e) {
       return refuse(e.getMessage());
     }
@@ -144,10 +168,30 @@ public final class HostWorkerMain implements Callable<Integer> {
     }
   }
 
+  /** The gateways announced on the LAN, comma-separated, or {@link #LOCAL_GATEWAY} when none answers in time. */
+  private String discover() throws InterruptedException {
+    if (discoverSeconds < 1 || discoverSeconds > 600) throw new IllegalArgumentException("discover seconds must be 1 to 600");
+    try {
+      InetAddress at = mdnsAddress == null || mdnsAddress.isBlank() ? InetAddress.getLocalHost() : InetAddress.getByName(mdnsAddress.trim());
+      log.info("no --gateway: looking for {} on {} for up to {} s", Discovery.SERVICE_TYPE, at.getHostAddress(), discoverSeconds);
+      List<URI> found = MdnsDiscovery.find(at, Duration.ofSeconds(discoverSeconds));
+      if (!found.isEmpty()) {
+        log.info("found gateway(s) over mDNS: {}", found);
+        return String.join(",", found.stream().map(URI::toString).toList());
+      }
+      log.info("no gateway announced itself; trying {}", LOCAL_GATEWAY);
+    } catch (java.net.UnknownHostException e) {
+      throw new IllegalArgumentException("mdns address '" + mdnsAddress + "' is not an address of this machine: " + e.getMessage());
+    } catch (java.io.IOException e) {
+      log.warn("cannot look for gateways over mDNS ({}); trying {}", e.getMessage(), LOCAL_GATEWAY);
+    }
+    return LOCAL_GATEWAY;
+  }
+
   /** Validates every option into one immutable config; throws IllegalArgumentException saying what is wrong. */
   HostWorkerConfig config() {
     List<URI> gateways = new ArrayList<>();
-    for (String s : gateway.split(",")) {
+    for (String s : (gateway == null || gateway.isBlank() ? LOCAL_GATEWAY : gateway).split(",")) {
       if (s.isBlank()) continue;
       try {
         gateways.add(new URI(s.trim()));
@@ -228,6 +272,7 @@ public final class HostWorkerMain implements Callable<Integer> {
       } catch (Exception e) {
         log.warn("unclean shutdown: {}", e.toString());
       } finally {
+        log.info("host-worker stopped");
         stopped.countDown();
       }
     }, "respool-shutdown"));

@@ -58,7 +58,17 @@ public record GatewayConfig(
     List<String> corsOrigins,
     String secretsKey,
     Path secretsKeyFile,
-    boolean rotateJwtKey) {
+    boolean rotateJwtKey,
+    Operations ops) {
+
+  /**
+   * How the node presents itself to operators: its log format ({@code text} or {@code json}, see
+   * {@link io.respool.protocol.logging.LogFormat}) and whether it announces itself on the LAN over mDNS as
+   * {@code _resourcepool._tcp} (off by default: a node in a data centre or a Kubernetes pod has no LAN of host-workers
+   * to find it, and announcing there only adds multicast traffic; a gateway for home machines turns it on), on the
+   * interface of {@code mdnsAddress} (default: the {@code bind} address, or this machine's address when binding all).
+   */
+  public record Operations(String logFormat, boolean mdns, String mdnsAddress) {}
 
   /** The settings' keys; env var {@code RESPOOL_<UPPER_SNAKE>}, system property {@code respool.<key>}. */
   public static final List<String> KEYS = List.of("port", "bind", "home", "pgUrl", "redisUrl", "dbPoolSize", "publicUrl",
@@ -71,6 +81,7 @@ public record GatewayConfig(
       "solanaDevnet", "solanaRpcUrl", "solanaProgramId", "solanaOperatorKeyFile", "solanaTreasury", "solanaCommitment", "solanaPollIntervalMs",
       "solanaExpiryMarginSeconds", "solanaBatchSize", "solanaResendAfterSeconds", "solanaMints",
       "sshPort", "terminalIdleTimeoutSeconds",
+      "logFormat", "mdns", "mdnsAddress",
 
       "rateLimitPerAccount", "rateLimitPerClient",
       "corsOrigins", 
@@ -166,7 +177,11 @@ public record GatewayConfig(
         r.get("corsOrigins", "", GatewayConfig::origins), // empty: no CORS
         secretsKey,
         secretsKeyFile,
-        r.get("rotateJwtKey", "false", Reader::bool));
+        r.get("rotateJwtKey", "false", Reader::bool),
+        new Operations(
+            r.get("logFormat", "text", io.respool.protocol.logging.LogFormat::parse),
+            r.get("mdns", "false", Reader::bool),
+            r.get("mdnsAddress", null, Function.identity())));
     r.throwIfAny();
     return c;
   }

@@ -66,7 +66,7 @@ public final class HttpApiVerticle extends VerticleBase {
   public record Services(AuthService auth, HostRegistry hosts, Supplier<HostConnections> hostConnections, Supplier<EventsHub> events,
       Pool pool, RedisAPI redis, HostCommands commands, QuoteService quotes, TeamService teams, BookingsBus placement, BookingService bookings,
       Invoices invoices, PrometheusMeterRegistry metrics, String contract, io.respool.optimizer.Optimizer optimizer,
-      TerminalSessions terminals, RateLimits limits, Cors cors) {}
+      TerminalSessions terminals, RateLimits limits, Cors cors, Readiness readiness, io.respool.gateway.metrics.GatewayMetrics gatewayMetrics) {}
 
   private final Services s;
   private final HostConnections hostConnections;
@@ -93,6 +93,7 @@ public final class HttpApiVerticle extends VerticleBase {
       RouterBuilder rb = RouterBuilder.create(vertx, contract, RequestExtractor.withBodyHandler());
       if (s.cors() != null) rb.rootHandler(s.cors().rootHandler()); // first: a preflight is answered before anything else
       rb.rootHandler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES));
+      rb.rootHandler(RequestIds::assign); // a user handler: Vert.x wants it after the body handler
       rb.rootHandler(InvalidRequests.REPEATED_PARAMETERS);
       // bearer credentials are JWTs or API keys: AuthService checks them in the handlers below
       rb.getRoutes().forEach(r -> r.setDoSecurity(false));
@@ -116,7 +117,7 @@ public final class HttpApiVerticle extends VerticleBase {
       rb.getRoute("deleteTeamMember").addHandler(authenticated(204, this::deleteTeamMember));
       rb.getRoute("putTeamQuota").addHandler(authenticated(200, this::putTeamQuota));
       rb.getRoute("createBooking").addHandler(s.limits().perClientAndAccount()).addHandler(authenticated(201,
-          (ctx, who) -> s.placement().place(who.accountId(), decode(ctx, Bookings.CreateRequest.class))));
+          (ctx, who) -> s.gatewayMetrics().placement(s.placement().place(who.accountId(), decode(ctx, Bookings.CreateRequest.class)))));
       rb.getRoute("listBookings").addHandler(authenticated(200, (ctx, who) -> s.bookings().list(who.accountId(),
           ctx.queryParams().get("teamId"), ctx.queryParams().get("state"), ctx.queryParams().get("after"),
           Objects.requireNonNullElse(param(ctx, "limit", Integer::valueOf), 50))));
@@ -242,11 +243,16 @@ public final class HttpApiVerticle extends VerticleBase {
     ctx.json(new JsonObject().put("status", "UP"));
   }
 
-  /** Ready when PostgreSQL and Redis answer. */
+  /** Ready when PostgreSQL, Redis and every configured chain RPC answer; else 503 naming what is down. */
   private void ready(RoutingContext ctx) {
-    Future.all(s.pool().query("SELECT 1").execute(), s.redis().ping(List.of())).onComplete(ar -> {
-      if (ar.succeeded()) ctx.json(new JsonObject().put("status", "READY"));
-      else Problems.send(ctx, ErrorCode.UNAVAILABLE, "a backing service does not answer");
+    s.readiness().down().onSuccess(down -> {
+      if (down.isEmpty()) {
+        ctx.json(new JsonObject().put("status", "READY"));
+        return;
+      }
+      String detail = "not ready: " + String.join(", ", down) + " cannot be reached";
+      RequestIds.withContext(ctx, () -> org.slf4j.LoggerFactory.getLogger(Readiness.class).warn(detail));
+      Problems.send(ctx, ErrorCode.UNAVAILABLE, detail);
     });
   }
 
