@@ -19,6 +19,13 @@ public interface EscrowChain extends AutoCloseable {
   /** The newest block number. */
   long headBlock();
 
+  /**
+   * The hash of block {@code number} (0x-prefixed lower-case hex), empty if the chain has no such block.
+   * Block 0's hash names the chain: a node whose genesis changed is another chain (a devnet started
+   * afresh, or another chain behind the same id).
+   */
+  Optional<String> blockHash(long number);
+
   /** The immutable terms of an escrow deployment. */
   record Terms(String token, String treasury, String operator, int feeBps, long graceSeconds) {}
 
@@ -91,6 +98,14 @@ public interface EscrowChain extends AutoCloseable {
    * fields from the node). Does not send it.
    */
   SignedTx signSettleBatch(String escrow, List<SettleItem> items, long nonce);
+
+  /**
+   * If {@code stuck}'s fee cap is below the base fee of the newest block (it cannot be included while
+   * the fee stays there), the same transaction (same nonce, gas, call) signed again with both
+   * {@code maxFeePerGas} and {@code maxPriorityFeePerGas} raised by at least 10 % (what nodes require
+   * of a replacement) and enough for that base fee; else empty. Not sent.
+   */
+  Optional<SignedTx> replaceUnderpriced(SignedTx stuck);
 
   /**
    * Sends a signed transaction ({@code eth_sendRawTransaction}). Sending the same one again is

@@ -81,9 +81,12 @@ public final class EvmSettlement implements AutoCloseable {
   /** Starts watching (and submitting, with the key) on this node; what the chain says reaches the bookings through {@code bookings}. */
   public void start(Vertx vertx, Pool pool, PaymentOutcomes bookings) {
     EvmWatcher watcher = new EvmWatcher(vertx, pool, chain, config, terms, bookings);
-    rounds.add(PeriodicRound.start(vertx, "ethereum watcher", config.pollInterval(), paced("ethereum watcher", watcher::round)));
+    // every node checks that the chain is the one it read before (a node without the key too: its cursors)
+    EvmChainGuard guard = new EvmChainGuard(vertx, pool, chain, config);
+    rounds.add(PeriodicRound.start(vertx, "ethereum watcher", config.pollInterval(),
+        paced("ethereum watcher", () -> guard.check().compose(x -> watcher.round()))));
     if (config.operatorKey() != null) {
-      submitter = new EvmSubmitter(vertx, pool, chain, config);
+      submitter = new EvmSubmitter(vertx, pool, chain, config, guard);
       rounds.add(PeriodicRound.start(vertx, "ethereum settlements", config.pollInterval(), paced("ethereum settlements", submitter::round)));
     }
   }

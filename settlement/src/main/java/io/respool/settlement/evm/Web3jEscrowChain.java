@@ -34,7 +34,9 @@ import org.web3j.crypto.Credentials;
 import org.web3j.crypto.ECKeyPair;
 import org.web3j.crypto.Hash;
 import org.web3j.crypto.RawTransaction;
+import org.web3j.crypto.TransactionDecoder;
 import org.web3j.crypto.TransactionEncoder;
+import org.web3j.crypto.transaction.type.Transaction1559;
 import org.web3j.protocol.Web3j;
 import org.web3j.protocol.core.DefaultBlockParameter;
 import org.web3j.protocol.core.DefaultBlockParameterName;
@@ -139,6 +141,14 @@ public final class Web3jEscrowChain implements EscrowChain {
   @Override
   public long headBlock() {
     return call(web3j.ethBlockNumber(), "eth_blockNumber").getBlockNumber().longValueExact();
+  }
+
+  @Override
+  public Optional<String> blockHash(long number) {
+    if (number < 0) throw new IllegalArgumentException("negative block number");
+    EthBlock.Block b = call(web3j.ethGetBlockByNumber(DefaultBlockParameter.valueOf(BigInteger.valueOf(number)), false),
+        "eth_getBlockByNumber").getBlock();
+    return b == null || b.getHash() == null ? Optional.empty() : Optional.of(lower(b.getHash()));
   }
 
   @Override
@@ -315,17 +325,8 @@ public final class Web3jEscrowChain implements EscrowChain {
           .divide(BigInteger.TEN);
     }
 
-    var tip = call(web3j.ethMaxPriorityFeePerGas(), "eth_maxPriorityFeePerGas", true);
-    BigInteger priority = tip.hasError() || tip.getResult() == null ? ONE_GWEI : tip.getMaxPriorityFeePerGas();
-
-    EthBlock.Block head = call(web3j.ethGetBlockByNumber(DefaultBlockParameterName.LATEST, false),
-        "eth_getBlockByNumber").getBlock();
-    if (head == null) throw new ChainUnavailable("eth_getBlockByNumber(latest) answered no block", null);
-    BigInteger baseFee = head.getBaseFeePerGasRaw() == null ? null : head.getBaseFeePerGas();
-    if (baseFee == null) { // a chain without EIP-1559 fees: the gas price stands in for the base fee
-      baseFee = call(web3j.ethGasPrice(), "eth_gasPrice").getGasPrice();
-    }
-    BigInteger maxFee = baseFee.shiftLeft(1).add(priority);
+    BigInteger priority = suggestedTip();
+    BigInteger maxFee = baseFee().shiftLeft(1).add(priority);
 
     RawTransaction raw = RawTransaction.createTransaction(chainId, BigInteger.valueOf(nonce), gasLimit, to,
         BigInteger.ZERO, data, priority, maxFee);
@@ -334,6 +335,48 @@ public final class Web3jEscrowChain implements EscrowChain {
     log.debug("signed settleBatch of {} on {}: tx {} nonce {} gas {} maxFee {} tip {}", items.size(), to, txHash,
         nonce, gasLimit, maxFee, priority);
     return new SignedTx(txHash, nonce, Numeric.toHexString(signed));
+  }
+
+  /** The node's suggested priority fee (1 gwei if it has none). */
+  private BigInteger suggestedTip() {
+    var tip = call(web3j.ethMaxPriorityFeePerGas(), "eth_maxPriorityFeePerGas", true);
+    return tip.hasError() || tip.getResult() == null ? ONE_GWEI : tip.getMaxPriorityFeePerGas();
+  }
+
+  /** The newest block's base fee (the gas price on a chain without EIP-1559 fees). */
+  private BigInteger baseFee() {
+    EthBlock.Block head = call(web3j.ethGetBlockByNumber(DefaultBlockParameterName.LATEST, false),
+        "eth_getBlockByNumber").getBlock();
+    if (head == null) throw new ChainUnavailable("eth_getBlockByNumber(latest) answered no block", null);
+    BigInteger baseFee = head.getBaseFeePerGasRaw() == null ? null : head.getBaseFeePerGas();
+    return baseFee != null ? baseFee : call(web3j.ethGasPrice(), "eth_gasPrice").getGasPrice();
+  }
+
+  @Override
+  public Optional<SignedTx> replaceUnderpriced(SignedTx stuck) {
+    Credentials key = requireOperator();
+    Objects.requireNonNull(stuck, "stuck");
+    RawTransaction old = TransactionDecoder.decode(stuck.rawTx());
+    if (!(old.getTransaction() instanceof Transaction1559 t)) {
+      throw new IllegalArgumentException("transaction " + stuck.txHash() + " is not an EIP-1559 transaction");
+    }
+    BigInteger baseFee = baseFee();
+    if (t.getMaxFeePerGas().compareTo(baseFee) >= 0) return Optional.empty();
+    // a replacement must raise both caps by 10 % at least (geth, anvil: "replacement transaction underpriced")
+    BigInteger priority = raised(t.getMaxPriorityFeePerGas()).max(suggestedTip());
+    BigInteger maxFee = raised(t.getMaxFeePerGas()).max(baseFee.shiftLeft(1).add(priority));
+    RawTransaction raw = RawTransaction.createTransaction(chainId, t.getNonce(), t.getGasLimit(), t.getTo(), t.getValue(),
+        t.getData(), priority, maxFee);
+    byte[] signed = TransactionEncoder.signMessage(raw, key);
+    String txHash = Numeric.toHexString(Hash.sha3(signed));
+    log.info("settlement tx {} (nonce {}) is below the base fee {} (max fee {}): replaced by {} with max fee {}, tip {}", stuck.txHash(),
+        stuck.nonce(), baseFee, t.getMaxFeePerGas(), txHash, maxFee, priority);
+    return Optional.of(new SignedTx(txHash, stuck.nonce(), Numeric.toHexString(signed)));
+  }
+
+  /** {@code fee} × 1.125 rounded up, and at least one more (a fee of 0 or 1 wei still rises). */
+  private static BigInteger raised(BigInteger fee) {
+    return fee.multiply(BigInteger.valueOf(9)).add(BigInteger.valueOf(7)).shiftRight(3).max(fee.add(BigInteger.ONE));
   }
 
   @Override

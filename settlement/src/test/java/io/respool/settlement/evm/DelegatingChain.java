@@ -13,6 +13,8 @@ class DelegatingChain implements EscrowChain {
 
   @Override public long chainId() { return to.chainId(); }
   @Override public long headBlock() { return to.headBlock(); }
+  @Override public Optional<String> blockHash(long number) { return to.blockHash(number); }
+  @Override public Optional<SignedTx> replaceUnderpriced(SignedTx stuck) { return to.replaceUnderpriced(stuck); }
   @Override public Terms terms(String escrow) { return to.terms(escrow); }
   @Override public Rental rental(String escrow, byte[] rentalId) { return to.rental(escrow, rentalId); }
   @Override public List<Log> logs(String escrow, long fromBlock, long toBlock) { return to.logs(escrow, fromBlock, toBlock); }
