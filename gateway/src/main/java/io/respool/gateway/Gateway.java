@@ -82,6 +82,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -216,7 +217,7 @@ public final class Gateway implements AutoCloseable {
       HttpApiVerticle.Services services = new HttpApiVerticle.Services(auth, hosts, connectionsPerInstance,
           () -> new EventsHub(vertx, events, auth, teams), pool, redis, commands, new QuoteService(vertx, hosts, matcher), teams, bus, bookings,
           new Invoices(pool, bookings, ledger), metrics, resource("openapi.yaml"), optimizer, terminals,
-          new RateLimits(redis, auth, config.rateLimits(), Clock.systemUTC()));
+          new RateLimits(redis, auth, config.rateLimits(), Clock.systemUTC()), paymentsNotReady(ethereum));
       // the edge on every event loop; the instances share the port (Vert.x hands each connection to one of them)
       // (Vert.x shares a server between instances by the port asked for: port 0 would give each its own port)
       int port = config.port() != 0 ? config.port() : freePort(config.bind());
@@ -260,6 +261,11 @@ public final class Gateway implements AutoCloseable {
   private static void deploy(Vertx vertx, List<AutoCloseable> closeables, Deployable verticle) throws Exception {
     String id = vertx.deployVerticle(verticle).await(60, TimeUnit.SECONDS);
     closeables.add(() -> vertx.undeploy(id).await(30, TimeUnit.SECONDS));
+  }
+
+  /** Why payments cannot be taken now, by chain (empty when every configured chain is ready): shown on /ready. */
+  private static Supplier<Map<String, String>> paymentsNotReady(EvmSettlement ethereum) {
+    return () -> ethereum == null ? Map.of() : ethereum.notReady().map(why -> Map.of("ethereum", why)).orElse(Map.of());
   }
 
   private static int freePort(String bind) throws IOException {

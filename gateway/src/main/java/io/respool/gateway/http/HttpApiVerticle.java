@@ -64,7 +64,7 @@ public final class HttpApiVerticle extends VerticleBase {
   public record Services(AuthService auth, HostRegistry hosts, Supplier<HostConnections> hostConnections, Supplier<EventsHub> events,
       Pool pool, RedisAPI redis, HostCommands commands, QuoteService quotes, TeamService teams, BookingsBus placement, BookingService bookings,
       Invoices invoices, PrometheusMeterRegistry metrics, String contract, io.respool.optimizer.Optimizer optimizer,
-      TerminalSessions terminals, RateLimits limits) {}
+      TerminalSessions terminals, RateLimits limits, Supplier<Map<String, String>> paymentsNotReady) {}
 
   private final Services s;
   private final HostConnections hostConnections;
@@ -217,10 +217,16 @@ public final class HttpApiVerticle extends VerticleBase {
     ctx.json(new JsonObject().put("status", "UP"));
   }
 
-  /** Ready when PostgreSQL and Redis answer. */
+  /**
+   * Ready when PostgreSQL and Redis answer. A payment chain that cannot take payments now (its node
+   * unreachable since start) is named under {@code payments} with the reason; the node serves the rest.
+   */
   private void ready(RoutingContext ctx) {
     Future.all(s.pool().query("SELECT 1").execute(), s.redis().ping(List.of())).onComplete(ar -> {
-      if (ar.succeeded()) ctx.json(new JsonObject().put("status", "READY"));
+      Map<String, String> notReady = s.paymentsNotReady().get();
+      JsonObject payments = new JsonObject();
+      notReady.forEach((chain, why) -> payments.put(chain, new JsonObject().put("status", "NOT_READY").put("detail", why)));
+      if (ar.succeeded()) ctx.json(new JsonObject().put("status", "READY").put("payments", payments));
       else Problems.send(ctx, ErrorCode.UNAVAILABLE, "a backing service does not answer");
     });
   }
