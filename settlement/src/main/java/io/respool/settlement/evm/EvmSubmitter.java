@@ -264,14 +264,14 @@ public final class EvmSubmitter {
     Future<Void> f = Future.succeededFuture();
     for (EscrowChain.Log l : receipt.logs()) {
       if (!"SettleSkipped".equals(l.kind())) continue;
-      f = f.compose(x -> onChain(() -> chain.rental(l.escrow(), l.rentalId()))).compose(rental -> {
+      f = f.compose(x -> onChain(() -> chain.rental(l.escrow(), l.renter(), l.rentalId()))).compose(rental -> {
         if (rental.status() != EscrowChain.RentalStatus.NONE) return Future.succeededFuture();
         String id = EvmWatcher.hex(l.rentalId());
         LOG.warn("settlement of rental {} on {} skipped by the escrow: no such rental on this chain (tx {})", id, l.escrow(), receipt.txHash());
         return fenced(tx -> tx.preparedQuery("""
-                UPDATE deposits SET note = $3 WHERE rental_id = $1 AND escrow = $2 AND state = 'SETTLING'""")
+                UPDATE deposits SET note = $3 WHERE rental_id = $1 AND escrow = $2 AND renter = $4 AND state = 'SETTLING'""")
             .execute(Tuple.of(id, l.escrow(), "cannot be settled: rental " + id + " is not on this chain (tx " + receipt.txHash()
-                + " found it missing; was the chain reset?)"))
+                + " found it missing; was the chain reset?)", l.renter()))
             .mapEmpty());
       });
     }
@@ -286,8 +286,8 @@ public final class EvmSubmitter {
   private Future<Void> submitNew(List<EscrowChain.SignedTx> toSend) {
     // the oldest intents of every escrow, at most a batch each (one escrow's backlog never starves another's)
     return pool.preparedQuery("""
-            SELECT escrow, rental_id, used FROM (
-              SELECT d.escrow, d.rental_id, d.used, d.intent_at, row_number() OVER (PARTITION BY d.escrow ORDER BY d.intent_at, d.rental_id) AS n
+            SELECT escrow, renter, rental_id, used FROM (
+              SELECT d.escrow, d.renter, d.rental_id, d.used, d.intent_at, row_number() OVER (PARTITION BY d.escrow ORDER BY d.intent_at, d.rental_id) AS n
                 FROM deposits d
                WHERE d.state = 'SETTLING' AND d.chain = $1 AND d.next_attempt_at <= now()
                  AND NOT EXISTS (SELECT 1 FROM chain_txs c WHERE c.chain = $1 AND c.state IN ('SENT', 'MINED') AND d.rental_id = ANY(c.rental_ids))
@@ -298,7 +298,8 @@ public final class EvmSubmitter {
           Map<String, List<String>> idsByEscrow = new LinkedHashMap<>();
           for (Row r : rows) {
             byEscrow.computeIfAbsent(r.getString("escrow"), k -> new ArrayList<>())
-                .add(new EscrowChain.SettleItem(Numeric.hexStringToByteArray(r.getString("rental_id")), BigInteger.valueOf(r.getLong("used"))));
+                .add(new EscrowChain.SettleItem(r.getString("renter"), Numeric.hexStringToByteArray(r.getString("rental_id")),
+                    BigInteger.valueOf(r.getLong("used"))));
             idsByEscrow.computeIfAbsent(r.getString("escrow"), k -> new ArrayList<>()).add(r.getString("rental_id"));
           }
           if (byEscrow.isEmpty()) return Future.succeededFuture();

@@ -84,7 +84,7 @@ public final class Web3jEscrowChain implements EscrowChain {
   private static final Function GRACE =
       new Function(RentalEscrow.FUNC_GRACE, List.of(), List.<TypeReference<?>>of(new TypeReference<Uint256>() {}));
   private static final List<TypeReference<Type>> GET_RENTAL_OUTPUTS = outputs(List.<TypeReference<?>>of(
-      new TypeReference<Address>() {}, new TypeReference<Address>() {}, new TypeReference<Uint256>() {},
+      new TypeReference<Address>() {}, new TypeReference<Uint256>() {},
       new TypeReference<Uint40>() {}, new TypeReference<Uint16>() {}, new TypeReference<Uint8>() {}));
 
   private final long chainId;
@@ -163,19 +163,20 @@ public final class Web3jEscrowChain implements EscrowChain {
   }
 
   @Override
-  public Rental rental(String escrow, byte[] rentalId) {
+  public Rental rental(String escrow, String renter, byte[] rentalId) {
     String to = address(escrow, "escrow");
-    String data = RentalEscrow.getABI_getRental(rentalId32(rentalId));
+    String owner = address(renter, "renter");
+    String data = RentalEscrow.getABI_getRental(owner, rentalId32(rentalId));
     List<Type> r = decodeCall(to, data, GET_RENTAL_OUTPUTS, RentalEscrow.FUNC_GETRENTAL);
-    int status = ((Uint8) r.get(5)).getValue().intValueExact();
+    int status = ((Uint8) r.get(4)).getValue().intValueExact();
     RentalStatus[] all = RentalStatus.values();
     if (status >= all.length) throw new IllegalStateException("getRental: unknown status " + status);
     return new Rental(
+        owner,
         lower(((Address) r.get(0)).getValue()),
-        lower(((Address) r.get(1)).getValue()),
-        ((Uint256) r.get(2)).getValue(),
-        ((Uint40) r.get(3)).getValue().longValueExact(),
-        ((Uint16) r.get(4)).getValue().intValueExact(),
+        ((Uint256) r.get(1)).getValue(),
+        ((Uint40) r.get(2)).getValue().longValueExact(),
+        ((Uint16) r.get(3)).getValue().intValueExact(),
         all[status]);
   }
 
@@ -225,17 +226,17 @@ public final class Web3jEscrowChain implements EscrowChain {
       }
       case "ToppedUp" -> {
         var e = RentalEscrow.getToppedUpEventFromLog(l);
-        yield new Log(escrow, kind, e.rentalId, null, null, null, e.deposit,
+        yield new Log(escrow, kind, e.rentalId, lower(e.renter), null, null, e.deposit,
             null, null, e.expiresAt.longValueExact(), 0, block, tx, index);
       }
       case "Settled" -> {
         var e = RentalEscrow.getSettledEventFromLog(l);
-        yield new Log(escrow, kind, e.rentalId, null, lower(e.host), null, e.hostAmount,
+        yield new Log(escrow, kind, e.rentalId, lower(e.renter), lower(e.host), null, e.hostAmount,
             e.fee, e.refund, 0, 0, block, tx, index);
       }
       case "SettleSkipped" -> {
         var e = RentalEscrow.getSettleSkippedEventFromLog(l);
-        yield new Log(escrow, kind, e.rentalId, null, null, null, null, null, null, 0, 0, block, tx, index);
+        yield new Log(escrow, kind, e.rentalId, lower(e.renter), null, null, null, null, null, 0, 0, block, tx, index);
       }
       case "Reclaimed" -> {
         var e = RentalEscrow.getReclaimedEventFromLog(l);
@@ -301,14 +302,16 @@ public final class Web3jEscrowChain implements EscrowChain {
     String to = address(escrow, "escrow");
     if (items == null || items.isEmpty()) throw new IllegalArgumentException("no rentals to settle");
     if (nonce < 0) throw new IllegalArgumentException("negative nonce");
+    List<String> renters = new ArrayList<>(items.size());
     List<byte[]> ids = new ArrayList<>(items.size());
     List<BigInteger> used = new ArrayList<>(items.size());
     for (SettleItem item : items) {
+      renters.add(address(item.renter(), "renter"));
       ids.add(rentalId32(item.rentalId()));
       if (item.used() == null || item.used().signum() < 0) throw new IllegalArgumentException("used must be ≥ 0");
       used.add(item.used());
     }
-    String data = RentalEscrow.getABI_settleBatch(ids, used);
+    String data = RentalEscrow.getABI_settleBatch(renters, ids, used);
     String from = lower(key.getAddress());
 
     BigInteger gasLimit;

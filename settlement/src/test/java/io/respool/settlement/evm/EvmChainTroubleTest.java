@@ -97,7 +97,7 @@ class EvmChainTroubleTest {
   }
 
   static EscrowChain.RentalStatus status(Web3jEscrowChain escrows, AnvilDevnet chain, String rentalId) {
-    return escrows.rental(chain.escrow("ETH").toLowerCase(), Numeric.hexStringToByteArray(rentalId)).status();
+    return escrows.rental(chain.escrow("ETH").toLowerCase(), chain.account(2).address(), Numeric.hexStringToByteArray(rentalId)).status();
   }
 
   static Row tx(AnvilDevnet chain, String rentalId) {
@@ -120,7 +120,7 @@ class EvmChainTroubleTest {
 
   @Test
   void aSettlementStuckBelowARisenBaseFeeIsReplacedWithAHigherFee() throws Exception {
-    try (AnvilDevnet chain = AnvilDevnet.start(Map.of("RESPOOL_ETH_CHAIN_ID", "31341"));
+    try (AnvilDevnet chain = AnvilDevnet.start(Map.of("RESPOOL_ETH_CHAIN_ID", "31351"));
         Web3jEscrowChain escrows = new Web3jEscrowChain(chain.rpcUrl(), chain.chainId(), chain.operatorKey(), Duration.ofSeconds(10))) {
       String rental = intent(chain, escrows, "fee", true, true);
       EvmSubmitter submitter = new EvmSubmitter(vertx, pool, escrows, config(chain));
@@ -163,7 +163,7 @@ class EvmChainTroubleTest {
 
   @Test
   void aSettlementUndoneByAReorgDeeperThanItsConfirmationsIsSentAgain() throws Exception {
-    try (AnvilDevnet chain = AnvilDevnet.start(Map.of("RESPOOL_ETH_CHAIN_ID", "31342"));
+    try (AnvilDevnet chain = AnvilDevnet.start(Map.of("RESPOOL_ETH_CHAIN_ID", "31352"));
         Web3jEscrowChain escrows = new Web3jEscrowChain(chain.rpcUrl(), chain.chainId(), chain.operatorKey(), Duration.ofSeconds(10))) {
       String rental = intent(chain, escrows, "reorg", true, true);
       String snapshot = chain.rpc("evm_snapshot").asText();
@@ -198,8 +198,8 @@ class EvmChainTroubleTest {
   void aDevnetStartedAfreshUnderStoredTransactionsIsDetectedAndSettlementRecovers() throws Exception {
     Path state = Files.createTempDirectory("respool-reset-devnet");
     int port = AnvilDevnet.freePort();
-    Map<String, String> env = Map.of("RESPOOL_ETH_CHAIN_ID", "31343");
-    String chainName = "ethereum:31343";
+    Map<String, String> env = Map.of("RESPOOL_ETH_CHAIN_ID", "31353");
+    String chainName = "ethereum:31353";
     String settledBefore;
     String neverSent;
     try (AnvilDevnet old = AnvilDevnet.start(state, port, env);
