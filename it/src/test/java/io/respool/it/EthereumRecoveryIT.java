@@ -129,7 +129,7 @@ class EthereumRecoveryIT {
 
     RentalEscrow asRenter = RentalEscrow.load(chain.escrow("tUSD"), chain.web3j(), Credentials.create(chain.account(2).privateKey()),
         new DefaultGasProvider());
-    long reclaimableAt = asRenter.reclaimableAt(rentalId).send().longValueExact();
+    long reclaimableAt = asRenter.reclaimableAt(address, rentalId).send().longValueExact();
     assertThat(reclaimableAt).isEqualTo(pending.path("expiresAt").isTextual()
         ? java.time.Instant.parse(pending.path("expiresAt").asText()).getEpochSecond() + chain.graceSeconds() : -1);
     // too early: the contract refuses

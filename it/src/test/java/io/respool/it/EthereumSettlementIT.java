@@ -215,7 +215,7 @@ class EthereumSettlementIT {
     assertThat(credit(chain.treasury()).subtract(treasuryBefore)).isEqualTo(BigInteger.valueOf(fee(used)));
     String rentalId = settled.path("rentalId").asText();
     assertThat(settledLogs(rentalId)).hasSize(1);
-    escrow().refund(Numeric.hexStringToByteArray(rentalId)).send(); // anyone may: it pays the renter only
+    escrow().refund(renterAddress, Numeric.hexStringToByteArray(rentalId)).send(); // anyone may: it pays the renter only
     assertThat(chain.tokenBalance(chain.stablecoin(), renterAddress)).isEqualTo(renterBefore.subtract(BigInteger.valueOf(used)));
     RentalEscrow asHost = RentalEscrow.load(chain.escrow("tUSD"), chain.web3j(), Credentials.create(chain.account(3).privateKey()),
         new DefaultGasProvider());
