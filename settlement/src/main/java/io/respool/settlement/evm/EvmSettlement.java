@@ -40,6 +40,7 @@ public final class EvmSettlement implements AutoCloseable {
   private final List<PeriodicRound> rounds = new ArrayList<>();
   private volatile String notReady; // why payments cannot be taken now; null once checked
   private volatile boolean gaveUp; // the configuration does not match the chain: no more attempts
+  private volatile boolean stopped; // stopRounds was called: a check that passes late starts nothing
   private EvmSubmitter submitter; // with the operator key, once started
 
   private EvmSettlement(EvmConfig config, EscrowChain chain, int feeBasisPoints, boolean allowUnpaid) {
@@ -112,6 +113,7 @@ public final class EvmSettlement implements AutoCloseable {
       if (notReady == null || gaveUp) return Future.succeededFuture();
       return vertx.executeBlocking(() -> check(config, chain, feeBasisPoints), false).transform(ar -> {
         if (ar.succeeded()) {
+          if (stopped) return Future.succeededFuture();
           terms.putAll(ar.result());
           notReady = null;
           LOG.info("ethereum settlement: the node answers; payments on ethereum are ready");
@@ -168,6 +170,7 @@ public final class EvmSettlement implements AutoCloseable {
 
   /** Stops the rounds; completes when the running ones have ended and the submitter has handed its lease back. */
   public Future<Void> stopRounds() {
+    stopped = true;
     List<Future<Void>> running = rounds.stream().map(PeriodicRound::stop).toList();
     rounds.clear();
     EvmSubmitter s = submitter;

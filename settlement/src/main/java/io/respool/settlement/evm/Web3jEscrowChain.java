@@ -359,10 +359,14 @@ public final class Web3jEscrowChain implements EscrowChain {
   public Optional<SignedTx> replaceUnderpriced(SignedTx stuck) {
     Credentials key = requireOperator();
     Objects.requireNonNull(stuck, "stuck");
-    RawTransaction old = TransactionDecoder.decode(stuck.rawTx());
-    if (!(old.getTransaction() instanceof Transaction1559 t)) {
-      throw new IllegalArgumentException("transaction " + stuck.txHash() + " is not an EIP-1559 transaction");
+    RawTransaction old;
+    try {
+      old = TransactionDecoder.decode(stuck.rawTx());
+    } catch (RuntimeException e) { // not a transaction this gateway signed: the node judges it when it is resent
+      log.warn("stored transaction {} cannot be decoded ({}); resent as it is", stuck.txHash(), e.toString());
+      return Optional.empty();
     }
+    if (!(old.getTransaction() instanceof Transaction1559 t)) return Optional.empty(); // no fee caps to raise
     BigInteger baseFee = baseFee();
     if (t.getMaxFeePerGas().compareTo(baseFee) >= 0) return Optional.empty();
     // a replacement must raise both caps by 10 % at least (geth, anvil: "replacement transaction underpriced")
