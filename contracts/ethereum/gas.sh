@@ -53,8 +53,8 @@ warp() { "$CAST" rpc --rpc-url "$RPC" evm_increaseTime "$1" >/dev/null; "$CAST" 
 
 OPEN="open(bytes32,address,uint40,uint256)"
 TOPUP="topUp(bytes32,uint256,uint40)"
-SETTLE="settle(bytes32,uint256)"
-BATCH="settleBatch(bytes32[],uint256[])"
+SETTLE="settle(address,bytes32,uint256)"
+BATCH="settleBatch(address[],bytes32[],uint256[])"
 declare -A G # G[asset:operation]=gas
 
 # bench ASSET ESCROW DEPOSIT: the same story on one escrow; ETH if ASSET is ETH, else the token.
@@ -77,30 +77,30 @@ bench() {
 
   # 1. the escrow's very first settlement: host and treasury never credited before
   G[$asset:open-first]=$(VALUE=$(value "$dep") send "${RENTER_KEY[0]}" "$escrow" "$OPEN" "$(id "$asset-1")" "${HOST[0]}" "$exp" "$dep")
-  G[$asset:settle-first]=$(send "$OPERATOR_KEY" "$escrow" "$SETTLE" "$(id "$asset-1")" "$used")
+  G[$asset:settle-first]=$(send "$OPERATOR_KEY" "$escrow" "$SETTLE" "${RENTER[0]}" "$(id "$asset-1")" "$used")
   G[$asset:withdraw]=$(send "${HOST_KEY[0]}" "$escrow" "withdraw()")
-  G[$asset:refund]=$(send "${RENTER_KEY[0]}" "$escrow" "refund(bytes32)" "$(id "$asset-1")")
+  G[$asset:refund]=$(send "${RENTER_KEY[0]}" "$escrow" "refund(address,bytes32)" "${RENTER[0]}" "$(id "$asset-1")")
   send "$TREASURY_KEY" "$escrow" "withdraw()" >/dev/null
 
   # 2. the usual case: a renter's first rental with a host that earned (and withdrew) before
   G[$asset:open]=$(VALUE=$(value "$dep") send "${NEW_RENTER_KEY[$n0]}" "$escrow" "$OPEN" "$(id "$asset-2")" "${HOST[0]}" "$exp" "$dep")
   G[$asset:topUp]=$(VALUE=$(value "$dep") send "${NEW_RENTER_KEY[$n0]}" "$escrow" "$TOPUP" "$(id "$asset-2")" "$dep" $((exp + 3600)))
-  G[$asset:settle]=$(send "$OPERATOR_KEY" "$escrow" "$SETTLE" "$(id "$asset-2")" "$used")
+  G[$asset:settle]=$(send "$OPERATOR_KEY" "$escrow" "$SETTLE" "$("$CAST" wallet address "${NEW_RENTER_KEY[$n0]}")" "$(id "$asset-2")" "$used")
 
   # 2b. a host's first earnings
   G[$asset:open-newhost]=$(VALUE=$(value "$dep") send "${NEW_RENTER_KEY[$n1]}" "$escrow" "$OPEN" "$(id "$asset-nh")" "${NEW_HOST[$nh]}" "$exp" "$dep")
-  G[$asset:settle-newhost]=$(send "$OPERATOR_KEY" "$escrow" "$SETTLE" "$(id "$asset-nh")" "$used")
+  G[$asset:settle-newhost]=$(send "$OPERATOR_KEY" "$escrow" "$SETTLE" "$("$CAST" wallet address "${NEW_RENTER_KEY[$n1]}")" "$(id "$asset-nh")" "$used")
 
   # 3. ten rentals, ten renters, ten hosts, settled in one batch: first with nine hosts that
   #    never earned before (hosts 1-9), then again with the same hosts
-  local round ids useds
+  local round ids useds renters
   for round in first again; do
-    ids=(); useds=()
+    ids=(); useds=(); renters=()
     for i in $(seq 0 9); do
       VALUE=$(value "$dep") send "${RENTER_KEY[$i]}" "$escrow" "$OPEN" "$(id "$asset-b-$round-$i")" "${HOST[$i]}" "$exp" "$dep" >/dev/null
-      ids+=("$(id "$asset-b-$round-$i")"); useds+=("$used")
+      ids+=("$(id "$asset-b-$round-$i")"); useds+=("$used"); renters+=("${RENTER[$i]}")
     done
-    G[$asset:batch-$round]=$(send "$OPERATOR_KEY" "$escrow" "$BATCH" "[$(IFS=,; echo "${ids[*]}")]" "[$(IFS=,; echo "${useds[*]}")]")
+    G[$asset:batch-$round]=$(send "$OPERATOR_KEY" "$escrow" "$BATCH" "[$(IFS=,; echo "${renters[*]}")]" "[$(IFS=,; echo "${ids[*]}")]" "[$(IFS=,; echo "${useds[*]}")]")
   done
 
   # 4. never settled: the renter takes it back after expiry + grace

@@ -53,8 +53,19 @@ node -e '
   const key = require("fs").readFileSync(j.operatorKeyFile, "utf8").trim();
   if (!same(execFileSync(process.env.CAST, ["wallet", "address", key]).toString().trim(), j.operator)) throw new Error("operator key");
   console.log("devnet.sh: ethereum.json matches the deployed contracts");' "$json"
+# the chain survives a stop and start: same block, same genesis, the contracts where they were
+rpc="$(node -e 'process.stdout.write(require(process.argv[1]).rpcUrl)' "$json")"
+port="${rpc##*:}"
+"$CAST" rpc --rpc-url "$rpc" evm_mine >/dev/null
+before="$("$CAST" block-number --rpc-url "$rpc"):$("$CAST" block 0 --field hash --rpc-url "$rpc")"
 bash "$ETH_OPS_DIR/devnet.sh" stop
 [ ! -f "$json" ] || { echo "devnet.sh stop left $json behind" >&2; exit 1; }
+bash "$ETH_OPS_DIR/devnet.sh" start --port "$port" >/dev/null
+after="$("$CAST" block-number --rpc-url "$rpc"):$("$CAST" block 0 --field hash --rpc-url "$rpc")"
+[ "$before" = "$after" ] || { echo "devnet.sh start did not bring the chain back: $before before, $after after" >&2; exit 1; }
+echo "devnet.sh: the chain was kept across stop and start (block:genesis $after)"
+bash "$ETH_OPS_DIR/devnet.sh" reset
+[ ! -f "$devnet_state/anvil-state.json" ] || { echo "devnet.sh reset left the chain behind" >&2; exit 1; }
 unset RESPOOL_ETH_STATE
 
 "$HERE/gas.sh"

@@ -24,10 +24,12 @@ eth_free_port() {
 # eth_start_anvil PORT CHAIN_ID DIR ACCOUNTS: starts anvil in the background, writes DIR/anvil.pid,
 # DIR/anvil.log and DIR/anvil-accounts.json (addresses + private keys), waits (≤ 15 s) for RPC.
 # RESPOOL_ETH_BLOCK_TIME=N mines a block every N seconds (as a real chain does, so confirmations
-# come by themselves); unset, anvil mines one block per transaction.
+# come by themselves); unset, anvil mines one block per transaction. ETH_ANVIL_STATE_FILE=PATH keeps
+# the chain in PATH: loaded at start if it exists, written every 2 s and when anvil stops.
 eth_start_anvil() {
   local port="$1" chain_id="$2" dir="$3" accounts="${4:-20}" extra=()
   [ -n "${RESPOOL_ETH_BLOCK_TIME:-}" ] && extra+=(--block-time "$RESPOOL_ETH_BLOCK_TIME")
+  [ -n "${ETH_ANVIL_STATE_FILE:-}" ] && extra+=(--state "$ETH_ANVIL_STATE_FILE" --state-interval 2)
   mkdir -p "$dir"
   rm -f "$dir/anvil-accounts.json"
   nohup "$ANVIL" --host 127.0.0.1 --port "$port" --chain-id "$chain_id" --mnemonic "$ETH_MNEMONIC" "${extra[@]}" \

@@ -10,6 +10,10 @@ import {ReentrancyGuard} from "./base/ReentrancyGuard.sol";
 /// never does, until the renter takes it back. One deployment holds one asset (`token`,
 /// `address(0)` = ETH); a stablecoin gets its own deployment of the same code.
 ///
+/// A rental is keyed by (renter, id): the caller of open() is the renter, so someone who sees an
+/// open in flight and sends the same id first only opens a rental of their own, and the renter's
+/// open goes through. Every event names the renter with the id.
+///
 /// Where a deposit can go, whoever calls:
 ///  - settle (operator, once per rental, `used <= deposit`): `used - fee` credited to the host the
 ///    renter named at open, `fee = used * feeBps / 10_000` credited to the immutable treasury
@@ -26,10 +30,9 @@ contract RentalEscrow is Roles, ReentrancyGuard {
         Reclaimed
     }
 
-    /// @dev Two storage slots per rental.
+    /// @dev Two storage slots per rental; the renter is its key.
     struct Rental {
-        // slot 0: 160 + 40 + 16 + 8 bits
-        address renter;
+        // slot 0: 40 + 16 + 8 bits
         uint40 expiresAt;
         uint16 feeBps;
         Status status;
@@ -54,7 +57,7 @@ contract RentalEscrow is Roles, ReentrancyGuard {
     /// @notice Seconds after a rental's `expiresAt` from which its renter may reclaim it if unsettled.
     uint256 public immutable grace;
 
-    mapping(bytes32 rentalId => Rental) private _rentals;
+    mapping(address renter => mapping(bytes32 rentalId => Rental)) private _rentals;
     /// @dev Hosts' and the treasury's withdrawable balance + 1 once ever credited (0 = never).
     ///      Keeping the slot non-zero after a withdrawal makes the next credit a 5k, not a 22k, SSTORE.
     mapping(address account => uint256) private _credits;
@@ -68,10 +71,17 @@ contract RentalEscrow is Roles, ReentrancyGuard {
         uint40 expiresAt,
         uint16 feeBps
     );
-    event ToppedUp(bytes32 indexed rentalId, uint256 amount, uint256 deposit, uint40 expiresAt);
-    event Settled(bytes32 indexed rentalId, address indexed host, uint256 hostAmount, uint256 fee, uint256 refund);
+    event ToppedUp(bytes32 indexed rentalId, address indexed renter, uint256 amount, uint256 deposit, uint40 expiresAt);
+    event Settled(
+        bytes32 indexed rentalId,
+        address indexed renter,
+        address indexed host,
+        uint256 hostAmount,
+        uint256 fee,
+        uint256 refund
+    );
     /// @notice settleBatch met a rental that is not open (already settled, reclaimed, or unknown) and left it alone.
-    event SettleSkipped(bytes32 indexed rentalId, Status status);
+    event SettleSkipped(bytes32 indexed rentalId, address indexed renter, Status status);
     event Reclaimed(bytes32 indexed rentalId, address indexed renter, uint256 amount);
     event Refunded(bytes32 indexed rentalId, address indexed renter, uint256 amount);
     event Withdrawn(address indexed account, uint256 amount);
@@ -84,13 +94,12 @@ contract RentalEscrow is Roles, ReentrancyGuard {
     error ExpiryNotInFuture(uint256 expiresAt, uint256 nowTs);
     error ExpiryNotExtended(uint256 expiresAt, uint256 proposed);
     error AmountTooLarge(uint256 amount);
-    error RentalExists(bytes32 rentalId);
+    error RentalExists(address renter, bytes32 rentalId);
     error NotOpen(bytes32 rentalId, Status status);
     error NotSettled(bytes32 rentalId, Status status);
-    error NotRenter(bytes32 rentalId, address caller);
     error UsedExceedsDeposit(bytes32 rentalId, uint256 used, uint256 deposit);
     error ReclaimTooEarly(bytes32 rentalId, uint256 reclaimableAt);
-    error LengthMismatch(uint256 ids, uint256 amounts);
+    error LengthMismatch(uint256 renters, uint256 ids, uint256 amounts);
     error NothingToWithdraw();
     error NothingToRefund(bytes32 rentalId);
 
@@ -115,18 +124,18 @@ contract RentalEscrow is Roles, ReentrancyGuard {
 
     // --- renter ----------------------------------------------------------------------------------
 
-    /// @notice Opens rental `rentalId` paying `amount` for `host` until `expiresAt`; the caller is the renter.
+    /// @notice Opens the caller's rental `rentalId` paying `amount` for `host` until `expiresAt`; the
+    /// caller is the renter (another account's rental with the same id is another rental).
     /// ETH: send exactly `amount` as value. ERC-20: approve `amount` first, send no value.
     function open(bytes32 rentalId, address host, uint40 expiresAt, uint256 amount) external payable nonReentrant {
         if (amount == 0) revert ZeroAmount();
         if (amount > type(uint96).max) revert AmountTooLarge(amount);
         if (host == address(0) || host == address(this)) revert InvalidHost(host);
         if (expiresAt <= block.timestamp) revert ExpiryNotInFuture(expiresAt, block.timestamp);
-        if (_rentals[rentalId].status != Status.None) revert RentalExists(rentalId);
+        if (_rentals[msg.sender][rentalId].status != Status.None) revert RentalExists(msg.sender, rentalId);
 
         uint16 fee = feeBps;
-        _rentals[rentalId] = Rental({
-            renter: msg.sender,
+        _rentals[msg.sender][rentalId] = Rental({
             expiresAt: expiresAt,
             feeBps: fee,
             status: Status.Open,
@@ -139,12 +148,11 @@ contract RentalEscrow is Roles, ReentrancyGuard {
         Asset.pullIn(token, msg.sender, amount);
     }
 
-    /// @notice Adds `amount` to an open rental and, if `newExpiresAt` is not 0, moves its expiry
-    /// to `newExpiresAt` (never earlier). Only the renter may; `amount` may be 0 for a pure extension.
+    /// @notice Adds `amount` to the caller's open rental and, if `newExpiresAt` is not 0, moves its
+    /// expiry to `newExpiresAt` (never earlier). `amount` may be 0 for a pure extension.
     function topUp(bytes32 rentalId, uint256 amount, uint40 newExpiresAt) external payable nonReentrant {
-        Rental storage r = _rentals[rentalId];
+        Rental storage r = _rentals[msg.sender][rentalId];
         if (r.status != Status.Open) revert NotOpen(rentalId, r.status);
-        if (msg.sender != r.renter) revert NotRenter(rentalId, msg.sender);
         if (amount == 0 && newExpiresAt == 0) revert ZeroAmount();
 
         uint40 expiresAt = r.expiresAt;
@@ -157,17 +165,16 @@ contract RentalEscrow is Roles, ReentrancyGuard {
         if (deposit > type(uint96).max) revert AmountTooLarge(deposit);
         // forge-lint: disable-next-line(unsafe-typecast) -- checked just above
         r.amount = uint96(deposit);
-        emit ToppedUp(rentalId, amount, deposit, expiresAt);
+        emit ToppedUp(rentalId, msg.sender, amount, deposit, expiresAt);
 
         Asset.pullIn(token, msg.sender, amount);
     }
 
-    /// @notice The renter takes the whole deposit back, paid at once, from `expiresAt + grace` on
-    /// if the rental was never settled: the gateway cannot hold it hostage.
+    /// @notice The renter takes the whole deposit of their rental back, paid at once, from
+    /// `expiresAt + grace` on if it was never settled: the gateway cannot hold it hostage.
     function reclaim(bytes32 rentalId) external nonReentrant {
-        Rental storage r = _rentals[rentalId];
+        Rental storage r = _rentals[msg.sender][rentalId];
         if (r.status != Status.Open) revert NotOpen(rentalId, r.status);
-        if (msg.sender != r.renter) revert NotRenter(rentalId, msg.sender);
         uint256 at = uint256(r.expiresAt) + grace;
         if (block.timestamp < at) revert ReclaimTooEarly(rentalId, at);
 
@@ -181,14 +188,13 @@ contract RentalEscrow is Roles, ReentrancyGuard {
 
     // --- anyone --------------------------------------------------------------------------------
 
-    /// @notice Pays a settled rental's refund (`deposit - used`) to its renter. Anyone may call it,
-    /// the gateway included: the money can only go to the renter.
-    function refund(bytes32 rentalId) external nonReentrant {
-        Rental storage r = _rentals[rentalId];
+    /// @notice Pays `renter`'s settled rental's refund (`deposit - used`) to the renter. Anyone may
+    /// call it, the gateway included: the money can only go to the renter.
+    function refund(address renter, bytes32 rentalId) external nonReentrant {
+        Rental storage r = _rentals[renter][rentalId];
         if (r.status != Status.Settled) revert NotSettled(rentalId, r.status);
         uint256 amount = r.amount;
         if (amount == 0) revert NothingToRefund(rentalId);
-        address renter = r.renter;
         r.amount = 0;
         emit Refunded(rentalId, renter, amount);
 
@@ -208,44 +214,50 @@ contract RentalEscrow is Roles, ReentrancyGuard {
 
     // --- operator (the gateway) ----------------------------------------------------------------
 
-    /// @notice Settles an open rental on `used` (≤ deposit): host `used - fee`, treasury `fee`,
-    /// renter `deposit - used` (kept for refund()). Reverts with NotOpen if it was already settled
-    /// or reclaimed.
-    function settle(bytes32 rentalId, uint256 used) external onlyOperator nonReentrant {
-        Rental storage r = _rentals[rentalId];
+    /// @notice Settles `renter`'s open rental on `used` (≤ deposit): host `used - fee`, treasury
+    /// `fee`, renter `deposit - used` (kept for refund()). Reverts with NotOpen if it was already
+    /// settled or reclaimed.
+    function settle(address renter, bytes32 rentalId, uint256 used) external onlyOperator nonReentrant {
+        Rental storage r = _rentals[renter][rentalId];
         Status status = r.status;
         if (status != Status.Open) revert NotOpen(rentalId, status);
-        uint256 fee = _settle(r, rentalId, used);
+        uint256 fee = _settle(r, renter, rentalId, used);
         if (fee != 0) _credit(treasury, fee);
     }
 
     /// @notice Settles many rentals in one transaction. A rental that is no longer open is skipped
     /// (SettleSkipped) so a renter's reclaim cannot block the others; `used > deposit` still
     /// reverts the whole batch. Fees are credited to the treasury once.
-    function settleBatch(bytes32[] calldata rentalIds, uint256[] calldata used) external onlyOperator nonReentrant {
-        if (rentalIds.length != used.length) revert LengthMismatch(rentalIds.length, used.length);
+    function settleBatch(address[] calldata renters, bytes32[] calldata rentalIds, uint256[] calldata used)
+        external
+        onlyOperator
+        nonReentrant
+    {
+        if (renters.length != rentalIds.length || rentalIds.length != used.length) {
+            revert LengthMismatch(renters.length, rentalIds.length, used.length);
+        }
         uint256 fees;
         for (uint256 i; i < rentalIds.length; ++i) {
-            Rental storage r = _rentals[rentalIds[i]];
+            Rental storage r = _rentals[renters[i]][rentalIds[i]];
             Status status = r.status;
             if (status != Status.Open) {
-                emit SettleSkipped(rentalIds[i], status);
+                emit SettleSkipped(rentalIds[i], renters[i], status);
                 continue;
             }
-            fees += _settle(r, rentalIds[i], used[i]);
+            fees += _settle(r, renters[i], rentalIds[i], used[i]);
         }
         if (fees != 0) _credit(treasury, fees);
     }
 
     // --- views ---------------------------------------------------------------------------------
 
-    function getRental(bytes32 rentalId)
+    function getRental(address renter, bytes32 rentalId)
         external
         view
-        returns (address renter, address host, uint256 amount, uint40 expiresAt, uint16 rentalFeeBps, Status status)
+        returns (address host, uint256 amount, uint40 expiresAt, uint16 rentalFeeBps, Status status)
     {
-        Rental storage r = _rentals[rentalId];
-        return (r.renter, r.host, r.amount, r.expiresAt, r.feeBps, r.status);
+        Rental storage r = _rentals[renter][rentalId];
+        return (r.host, r.amount, r.expiresAt, r.feeBps, r.status);
     }
 
     /// @notice What `account` (a host, the treasury) can withdraw now.
@@ -254,9 +266,9 @@ contract RentalEscrow is Roles, ReentrancyGuard {
         return stored == 0 ? 0 : stored - 1;
     }
 
-    /// @notice When the renter may reclaim an open rental (0 if unknown).
-    function reclaimableAt(bytes32 rentalId) external view returns (uint256) {
-        Rental storage r = _rentals[rentalId];
+    /// @notice When `renter` may reclaim their open rental `rentalId` (0 if unknown).
+    function reclaimableAt(address renter, bytes32 rentalId) external view returns (uint256) {
+        Rental storage r = _rentals[renter][rentalId];
         return r.status == Status.None ? 0 : uint256(r.expiresAt) + grace;
     }
 
@@ -264,7 +276,7 @@ contract RentalEscrow is Roles, ReentrancyGuard {
 
     /// @dev Marks an open rental settled, credits the host, keeps the refund in the rental;
     ///      returns the fee for the caller to credit.
-    function _settle(Rental storage r, bytes32 rentalId, uint256 used) private returns (uint256 fee) {
+    function _settle(Rental storage r, address renter, bytes32 rentalId, uint256 used) private returns (uint256 fee) {
         uint256 deposit = r.amount;
         if (used > deposit) revert UsedExceedsDeposit(rentalId, used, deposit);
         fee = used * r.feeBps / BPS;
@@ -276,7 +288,7 @@ contract RentalEscrow is Roles, ReentrancyGuard {
         // forge-lint: disable-next-line(unsafe-typecast) -- renterAmount <= deposit, a uint96
         r.amount = uint96(renterAmount);
         if (hostAmount != 0) _credit(host, hostAmount);
-        emit Settled(rentalId, host, hostAmount, fee, renterAmount);
+        emit Settled(rentalId, renter, host, hostAmount, fee, renterAmount);
     }
 
     function _credit(address account, uint256 amount) private {

@@ -39,11 +39,11 @@ contract RentalEscrowFuzzTest is Test {
         _open(e, "r", deposit);
 
         vm.prank(operator);
-        e.settle("r", used);
+        e.settle(renter, "r", used);
 
         uint256 h = e.creditOf(host);
         uint256 f = e.creditOf(treasury);
-        (,, uint256 r,,,) = e.getRental("r");
+        (, uint256 r,,,) = e.getRental(renter, "r");
         vm.assertEq(h + f + r, deposit, "conserved");
         vm.assertEq(f, used * feeBps / 10_000, "fee");
         vm.assertEq(h + f, used, "host + fee == used");
@@ -59,7 +59,7 @@ contract RentalEscrowFuzzTest is Test {
         _open(e, "r", deposit);
         vm.prank(operator);
         vm.expectRevert(abi.encodeWithSelector(RentalEscrow.UsedExceedsDeposit.selector, bytes32("r"), used, deposit));
-        e.settle("r", used);
+        e.settle(renter, "r", used);
     }
 
     function testFuzz_settle_onlyOnce(uint256 first, uint256 second) public {
@@ -68,12 +68,12 @@ contract RentalEscrowFuzzTest is Test {
         first = bound(first, 0, 10 ether);
         second = bound(second, 0, 10 ether);
         vm.prank(operator);
-        e.settle("r", first);
+        e.settle(renter, "r", first);
         vm.prank(operator);
         vm.expectRevert(
             abi.encodeWithSelector(RentalEscrow.NotOpen.selector, bytes32("r"), RentalEscrow.Status.Settled)
         );
-        e.settle("r", second);
+        e.settle(renter, "r", second);
     }
 
     function testFuzz_settle_onlyTheOperator(address caller) public {
@@ -82,7 +82,7 @@ contract RentalEscrowFuzzTest is Test {
         _open(e, "r", 1 ether);
         vm.prank(caller);
         vm.expectRevert(Roles.NotOperator.selector);
-        e.settle("r", 0);
+        e.settle(renter, "r", 0);
     }
 
     /// Nobody but the renter can reclaim, at any time; the renter can from expiresAt + grace on.
@@ -94,8 +94,11 @@ contract RentalEscrowFuzzTest is Test {
         vm.warp(at);
 
         if (caller != renter) {
+            // another caller's "r" is another rental: theirs does not exist
             vm.prank(caller);
-            vm.expectRevert(abi.encodeWithSelector(RentalEscrow.NotRenter.selector, bytes32("r"), caller));
+            vm.expectRevert(
+                abi.encodeWithSelector(RentalEscrow.NotOpen.selector, bytes32("r"), RentalEscrow.Status.None)
+            );
             e.reclaim("r");
         }
         vm.prank(renter);
@@ -116,8 +119,10 @@ contract RentalEscrowFuzzTest is Test {
         _open(e, "r", 1 ether);
         vm.deal(caller, amount);
         vm.prank(caller);
-        vm.expectRevert(abi.encodeWithSelector(RentalEscrow.NotRenter.selector, bytes32("r"), caller));
+        vm.expectRevert(abi.encodeWithSelector(RentalEscrow.NotOpen.selector, bytes32("r"), RentalEscrow.Status.None));
         e.topUp{value: amount}("r", amount, 0);
+        (, uint256 deposit,,,) = e.getRental(renter, "r");
+        vm.assertEq(deposit, 1 ether, "the renter's rental untouched");
     }
 
     function testFuzz_open_refusesAnExpiryNotInTheFuture(uint256 expiresAt) public {
@@ -134,26 +139,59 @@ contract RentalEscrowFuzzTest is Test {
         n = uint8(bound(n, 1, 10));
         RentalEscrow single = _escrow(333);
         RentalEscrow batch = _escrow(333);
+        address[] memory renters = new address[](n);
         bytes32[] memory ids = new bytes32[](n);
         uint256[] memory used = new uint256[](n);
         for (uint256 i; i < n; ++i) {
+            renters[i] = renter;
             ids[i] = keccak256(abi.encode(seed, i));
             uint256 deposit = bound(uint256(keccak256(abi.encode(seed, i, "d"))), 1, 100 ether);
             used[i] = bound(uint256(keccak256(abi.encode(seed, i, "u"))), 0, deposit);
             _open(single, ids[i], deposit);
             _open(batch, ids[i], deposit);
             vm.prank(operator);
-            single.settle(ids[i], used[i]);
+            single.settle(renter, ids[i], used[i]);
         }
         vm.prank(operator);
-        batch.settleBatch(ids, used);
+        batch.settleBatch(renters, ids, used);
         vm.assertEq(batch.creditOf(host), single.creditOf(host), "host");
         vm.assertEq(batch.creditOf(treasury), single.creditOf(treasury), "treasury");
         for (uint256 i; i < n; ++i) {
-            (,, uint256 a,,, RentalEscrow.Status sa) = single.getRental(ids[i]);
-            (,, uint256 b,,, RentalEscrow.Status sb) = batch.getRental(ids[i]);
+            (, uint256 a,,, RentalEscrow.Status sa) = single.getRental(renter, ids[i]);
+            (, uint256 b,,, RentalEscrow.Status sb) = batch.getRental(renter, ids[i]);
             vm.assertEq(a, b, "refund");
             vm.assertTrue(sa == sb, "status");
         }
+    }
+
+    /// Someone who copies a rental id from an open in flight and sends it first only opens a rental
+    /// of their own: the renter's open goes through, each is settled, reclaimed and refunded apart.
+    function testFuzz_open_aFrontRunnerOnlyOpensItsOwn(address squatter, uint256 squatted, uint256 deposit) public {
+        vm.assume(squatter != renter && squatter.code.length == 0 && uint160(squatter) > 0x100);
+        squatted = bound(squatted, 1, 100 ether);
+        deposit = bound(deposit, 1, 100 ether);
+        RentalEscrow e = _escrow(250);
+        vm.deal(squatter, squatted);
+        vm.prank(squatter);
+        e.open{value: squatted}("r", host, uint40(T0 + 1 days), squatted);
+
+        _open(e, "r", deposit); // the renter's own open of the same id
+        (address h, uint256 held,,, RentalEscrow.Status status) = e.getRental(renter, "r");
+        vm.assertEq(h, host, "host");
+        vm.assertEq(held, deposit, "the renter's deposit");
+        vm.assertTrue(status == RentalEscrow.Status.Open, "open");
+        (, uint256 theirs,,,) = e.getRental(squatter, "r");
+        vm.assertEq(theirs, squatted, "the squatter's is apart");
+
+        vm.prank(operator);
+        e.settle(renter, "r", deposit);
+        vm.assertEq(e.creditOf(host) + e.creditOf(treasury), deposit, "settled on the renter's deposit only");
+        (,,,, RentalEscrow.Status theirStatus) = e.getRental(squatter, "r");
+        vm.assertTrue(theirStatus == RentalEscrow.Status.Open, "the squatter's left open");
+        vm.warp(T0 + 1 days + GRACE);
+        uint256 before = squatter.balance;
+        vm.prank(squatter);
+        e.reclaim("r");
+        vm.assertEq(squatter.balance - before, squatted, "the squatter gets back only its own");
     }
 }

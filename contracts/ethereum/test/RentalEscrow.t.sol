@@ -73,16 +73,15 @@ contract RentalEscrowTest is Test {
         emit RentalEscrow.Opened(ID, renter, host, address(0), 1 ether, _expiry(), FEE_BPS);
         _open(ID, 1 ether, _expiry());
 
-        (address r, address h, uint256 deposit, uint40 expiresAt, uint16 fee, RentalEscrow.Status status) =
-            escrow.getRental(ID);
-        vm.assertEq(r, renter, "renter");
+        (address h, uint256 deposit, uint40 expiresAt, uint16 fee, RentalEscrow.Status status) =
+            escrow.getRental(renter, ID);
         vm.assertEq(h, host, "host");
         vm.assertEq(deposit, 1 ether, "deposit");
         vm.assertEq(expiresAt, _expiry(), "expiresAt");
         vm.assertEq(fee, FEE_BPS, "feeBps");
         vm.assertTrue(status == RentalEscrow.Status.Open, "status");
         vm.assertEq(address(escrow).balance, 1 ether, "escrow balance");
-        vm.assertEq(escrow.reclaimableAt(ID), _expiry() + GRACE, "reclaimableAt");
+        vm.assertEq(escrow.reclaimableAt(renter, ID), _expiry() + GRACE, "reclaimableAt");
     }
 
     function test_open_refusesZeroDeposit() public {
@@ -111,15 +110,40 @@ contract RentalEscrowTest is Test {
 
     function test_open_refusesADuplicateId_evenAfterSettlement() public {
         _open(ID, 1 ether, _expiry());
-        vm.prank(stranger);
-        vm.expectRevert(abi.encodeWithSelector(RentalEscrow.RentalExists.selector, ID));
+        vm.prank(renter);
+        vm.expectRevert(abi.encodeWithSelector(RentalEscrow.RentalExists.selector, renter, ID));
         escrow.open{value: 1 ether}(ID, stranger, _expiry(), 1 ether);
 
         vm.prank(operator);
-        escrow.settle(ID, 0);
+        escrow.settle(renter, ID, 0);
         vm.prank(renter);
-        vm.expectRevert(abi.encodeWithSelector(RentalEscrow.RentalExists.selector, ID));
+        vm.expectRevert(abi.encodeWithSelector(RentalEscrow.RentalExists.selector, renter, ID));
         escrow.open{value: 1 ether}(ID, host, _expiry(), 1 ether);
+    }
+
+    /// Someone who copies the id of an open in flight and sends it first (a higher fee, a builder of
+    /// their own) opens only a rental of their own: the renter's open still goes through, and the
+    /// gateway settles (renter, id), never the squatter's deposit.
+    function test_open_aFrontRunnerOnlyOpensItsOwn() public {
+        vm.expectEmit(true, true, true, true, address(escrow));
+        emit RentalEscrow.Opened(ID, stranger, stranger, address(0), 1, _expiry(), FEE_BPS);
+        vm.prank(stranger);
+        escrow.open{value: 1}(ID, stranger, _expiry(), 1);
+
+        vm.expectEmit(true, true, true, true, address(escrow));
+        emit RentalEscrow.Opened(ID, renter, host, address(0), 1 ether, _expiry(), FEE_BPS);
+        _open(ID, 1 ether, _expiry());
+
+        vm.expectEmit(true, true, true, true, address(escrow));
+        emit RentalEscrow.Settled(ID, renter, host, 0.975 ether, 0.025 ether, 0);
+        vm.prank(operator);
+        escrow.settle(renter, ID, 1 ether);
+        vm.assertEq(escrow.creditOf(host), 0.975 ether, "the host paid from the renter's deposit");
+        vm.assertEq(escrow.creditOf(stranger), 0, "the squatter earns nothing");
+        (address h, uint256 held,,, RentalEscrow.Status status) = escrow.getRental(stranger, ID);
+        vm.assertEq(h, stranger, "the squatter's host");
+        vm.assertEq(held, 1, "the squatter's deposit");
+        vm.assertTrue(status == RentalEscrow.Status.Open, "the squatter's own rental, untouched");
     }
 
     function test_open_refusesValueThatDoesNotMatchTheAmount() public {
@@ -151,11 +175,11 @@ contract RentalEscrowTest is Test {
         _open(ID, 1 ether, _expiry());
         uint40 later = _expiry() + 1 hours;
         vm.expectEmit(true, true, true, true, address(escrow));
-        emit RentalEscrow.ToppedUp(ID, 0.5 ether, 1.5 ether, later);
+        emit RentalEscrow.ToppedUp(ID, renter, 0.5 ether, 1.5 ether, later);
         vm.prank(renter);
         escrow.topUp{value: 0.5 ether}(ID, 0.5 ether, later);
 
-        (,, uint256 deposit, uint40 expiresAt,,) = escrow.getRental(ID);
+        (, uint256 deposit, uint40 expiresAt,,) = escrow.getRental(renter, ID);
         vm.assertEq(deposit, 1.5 ether, "deposit");
         vm.assertEq(expiresAt, later, "expiresAt");
         vm.assertEq(address(escrow).balance, 1.5 ether, "balance");
@@ -165,13 +189,13 @@ contract RentalEscrowTest is Test {
         _open(ID, 1 ether, _expiry());
         vm.prank(renter);
         escrow.topUp{value: 1}(ID, 1, 0);
-        (,, uint256 deposit, uint40 expiresAt,,) = escrow.getRental(ID);
+        (, uint256 deposit, uint40 expiresAt,,) = escrow.getRental(renter, ID);
         vm.assertEq(expiresAt, _expiry(), "expiry kept");
         vm.assertEq(deposit, 1 ether + 1, "deposit");
 
         vm.prank(renter);
         escrow.topUp(ID, 0, _expiry() + 10);
-        (,, deposit, expiresAt,,) = escrow.getRental(ID);
+        (, deposit, expiresAt,,) = escrow.getRental(renter, ID);
         vm.assertEq(expiresAt, _expiry() + 10, "extended");
         vm.assertEq(deposit, 1 ether + 1, "deposit unchanged");
 
@@ -182,12 +206,15 @@ contract RentalEscrowTest is Test {
 
     function test_topUp_onlyByTheRenter() public {
         _open(ID, 1 ether, _expiry());
+        // another caller's ID is another rental, which does not exist
         vm.prank(stranger);
-        vm.expectRevert(abi.encodeWithSelector(RentalEscrow.NotRenter.selector, ID, stranger));
+        vm.expectRevert(abi.encodeWithSelector(RentalEscrow.NotOpen.selector, ID, RentalEscrow.Status.None));
         escrow.topUp{value: 1 ether}(ID, 1 ether, 0);
         vm.prank(operator);
-        vm.expectRevert(abi.encodeWithSelector(RentalEscrow.NotRenter.selector, ID, operator));
+        vm.expectRevert(abi.encodeWithSelector(RentalEscrow.NotOpen.selector, ID, RentalEscrow.Status.None));
         escrow.topUp{value: 1 ether}(ID, 1 ether, 0);
+        (, uint256 deposit,,,) = escrow.getRental(renter, ID);
+        vm.assertEq(deposit, 1 ether, "untouched");
     }
 
     function test_topUp_cannotShortenTheExpiry() public {
@@ -204,7 +231,7 @@ contract RentalEscrowTest is Test {
 
         _open(ID, 1 ether, _expiry());
         vm.prank(operator);
-        escrow.settle(ID, 0.2 ether);
+        escrow.settle(renter, ID, 0.2 ether);
         vm.prank(renter);
         vm.expectRevert(abi.encodeWithSelector(RentalEscrow.NotOpen.selector, ID, RentalEscrow.Status.Settled));
         escrow.topUp{value: 1}(ID, 1, 0);
@@ -227,15 +254,15 @@ contract RentalEscrowTest is Test {
         uint256 used = 0.4 ether;
         uint256 fee = used * FEE_BPS / 10_000; // 0.01 ether
         vm.expectEmit(true, true, true, true, address(escrow));
-        emit RentalEscrow.Settled(ID, host, used - fee, fee, 0.6 ether);
+        emit RentalEscrow.Settled(ID, renter, host, used - fee, fee, 0.6 ether);
         vm.prank(operator);
-        escrow.settle(ID, used);
+        escrow.settle(renter, ID, used);
 
         vm.assertEq(escrow.creditOf(host), used - fee, "host");
         vm.assertEq(escrow.creditOf(treasury), fee, "treasury");
         vm.assertEq(escrow.creditOf(renter), 0, "the renter's part stays in the rental");
         vm.assertEq(escrow.creditOf(operator), 0, "operator gets nothing");
-        (,, uint256 refundDue,,, RentalEscrow.Status status) = escrow.getRental(ID);
+        (, uint256 refundDue,,, RentalEscrow.Status status) = escrow.getRental(renter, ID);
         vm.assertEq(refundDue, 0.6 ether, "renter's refund");
         vm.assertTrue(status == RentalEscrow.Status.Settled, "settled");
         vm.assertEq(address(escrow).balance, 1 ether, "nothing sent yet: pull payments");
@@ -246,18 +273,18 @@ contract RentalEscrowTest is Test {
         vm.prank(renter);
         free.open{value: 1 ether}(ID, host, _expiry(), 1 ether);
         vm.prank(operator);
-        free.settle(ID, 1 ether);
+        free.settle(renter, ID, 1 ether);
         vm.assertEq(free.creditOf(host), 1 ether, "host gets all of it at 0 bps");
         vm.assertEq(free.creditOf(treasury), 0, "no fee");
-        (,, uint256 refundDue,,,) = free.getRental(ID);
+        (, uint256 refundDue,,,) = free.getRental(renter, ID);
         vm.assertEq(refundDue, 0, "no refund");
     }
 
     function test_settle_zeroUsedRefundsEverything() public {
         _open(ID, 1 ether, _expiry());
         vm.prank(operator);
-        escrow.settle(ID, 0);
-        (,, uint256 refundDue,,,) = escrow.getRental(ID);
+        escrow.settle(renter, ID, 0);
+        (, uint256 refundDue,,,) = escrow.getRental(renter, ID);
         vm.assertEq(refundDue, 1 ether, "renter");
         vm.assertEq(escrow.creditOf(host), 0, "host");
         vm.assertEq(escrow.creditOf(treasury), 0, "treasury");
@@ -269,37 +296,37 @@ contract RentalEscrowTest is Test {
         for (uint256 i; i < others.length; ++i) {
             vm.prank(others[i]);
             vm.expectRevert(Roles.NotOperator.selector);
-            escrow.settle(ID, 0);
+            escrow.settle(renter, ID, 0);
         }
     }
 
     function test_settle_once() public {
         _open(ID, 1 ether, _expiry());
         vm.prank(operator);
-        escrow.settle(ID, 0.5 ether);
+        escrow.settle(renter, ID, 0.5 ether);
         vm.prank(operator);
         vm.expectRevert(abi.encodeWithSelector(RentalEscrow.NotOpen.selector, ID, RentalEscrow.Status.Settled));
-        escrow.settle(ID, 0.5 ether);
+        escrow.settle(renter, ID, 0.5 ether);
     }
 
     function test_settle_neverMoreThanTheDeposit() public {
         _open(ID, 1 ether, _expiry());
         vm.prank(operator);
         vm.expectRevert(abi.encodeWithSelector(RentalEscrow.UsedExceedsDeposit.selector, ID, 1 ether + 1, 1 ether));
-        escrow.settle(ID, 1 ether + 1);
+        escrow.settle(renter, ID, 1 ether + 1);
     }
 
     function test_settle_unknownRentalRefused() public {
         vm.prank(operator);
         vm.expectRevert(abi.encodeWithSelector(RentalEscrow.NotOpen.selector, ID, RentalEscrow.Status.None));
-        escrow.settle(ID, 0);
+        escrow.settle(renter, ID, 0);
     }
 
     function test_settle_stillPossibleAfterExpiryUntilReclaimed() public {
         _open(ID, 1 ether, _expiry());
         vm.warp(uint256(_expiry()) + GRACE + 100);
         vm.prank(operator);
-        escrow.settle(ID, 1 ether);
+        escrow.settle(renter, ID, 1 ether);
         vm.prank(renter);
         vm.expectRevert(abi.encodeWithSelector(RentalEscrow.NotOpen.selector, ID, RentalEscrow.Status.Settled));
         escrow.reclaim(ID);
@@ -308,8 +335,12 @@ contract RentalEscrowTest is Test {
     // --- settleBatch -------------------------------------------------------------------------
 
     function test_settleBatch_settlesOpenOnes_skipsTheRest() public {
+        address[] memory renters = new address[](4);
         bytes32[] memory ids = new bytes32[](4);
         uint256[] memory used = new uint256[](4);
+        for (uint256 i; i < 4; ++i) {
+            renters[i] = renter;
+        }
         for (uint256 i; i < 3; ++i) {
             ids[i] = keccak256(abi.encode("batch", i));
             used[i] = (i + 1) * 0.1 ether;
@@ -318,12 +349,12 @@ contract RentalEscrowTest is Test {
         ids[3] = keccak256("never opened");
         // rental 1 was already settled on its own
         vm.prank(operator);
-        escrow.settle(ids[1], 0.2 ether);
+        escrow.settle(renter, ids[1], 0.2 ether);
 
         vm.expectEmit(true, true, true, true, address(escrow));
-        emit RentalEscrow.SettleSkipped(ids[1], RentalEscrow.Status.Settled);
+        emit RentalEscrow.SettleSkipped(ids[1], renter, RentalEscrow.Status.Settled);
         vm.prank(operator);
-        escrow.settleBatch(ids, used);
+        escrow.settleBatch(renters, ids, used);
 
         uint256 fee0 = uint256(0.1 ether) * FEE_BPS / 10_000;
         uint256 fee1 = uint256(0.2 ether) * FEE_BPS / 10_000;
@@ -332,13 +363,16 @@ contract RentalEscrowTest is Test {
         vm.assertEq(escrow.creditOf(host), 0.6 ether - fee0 - fee1 - fee2, "host");
         uint256 refunds;
         for (uint256 i; i < 3; ++i) {
-            (,, uint256 refundDue,,,) = escrow.getRental(ids[i]);
+            (, uint256 refundDue,,,) = escrow.getRental(renter, ids[i]);
             refunds += refundDue;
         }
         vm.assertEq(refunds, 3 ether - 0.6 ether, "refunds");
     }
 
     function test_settleBatch_revertsWholeOnOverdraw() public {
+        address[] memory renters = new address[](2);
+        renters[0] = renter;
+        renters[1] = renter;
         bytes32[] memory ids = new bytes32[](2);
         uint256[] memory used = new uint256[](2);
         ids[0] = keccak256("a");
@@ -349,20 +383,25 @@ contract RentalEscrowTest is Test {
         used[1] = 1 ether + 1;
         vm.prank(operator);
         vm.expectRevert(abi.encodeWithSelector(RentalEscrow.UsedExceedsDeposit.selector, ids[1], 1 ether + 1, 1 ether));
-        escrow.settleBatch(ids, used);
-        (,,,,, RentalEscrow.Status status) = escrow.getRental(ids[0]);
+        escrow.settleBatch(renters, ids, used);
+        (,,,, RentalEscrow.Status status) = escrow.getRental(renter, ids[0]);
         vm.assertTrue(status == RentalEscrow.Status.Open, "first one rolled back");
     }
 
     function test_settleBatch_refusesLengthMismatchAndStrangers() public {
+        address[] memory renters = new address[](2);
         bytes32[] memory ids = new bytes32[](2);
         uint256[] memory used = new uint256[](1);
         vm.prank(operator);
-        vm.expectRevert(abi.encodeWithSelector(RentalEscrow.LengthMismatch.selector, 2, 1));
-        escrow.settleBatch(ids, used);
+        vm.expectRevert(abi.encodeWithSelector(RentalEscrow.LengthMismatch.selector, 2, 2, 1));
+        escrow.settleBatch(renters, ids, used);
+        address[] memory oneRenter = new address[](1);
+        vm.prank(operator);
+        vm.expectRevert(abi.encodeWithSelector(RentalEscrow.LengthMismatch.selector, 1, 2, 1));
+        escrow.settleBatch(oneRenter, ids, used);
         vm.prank(stranger);
         vm.expectRevert(Roles.NotOperator.selector);
-        escrow.settleBatch(ids, used);
+        escrow.settleBatch(renters, ids, used);
     }
 
     // --- reclaim -----------------------------------------------------------------------------
@@ -384,7 +423,7 @@ contract RentalEscrowTest is Test {
         vm.assertEq(renter.balance - before, 1 ether, "renter paid at once");
         vm.assertEq(escrow.creditOf(host), 0, "host nothing");
         vm.assertEq(address(escrow).balance, 0, "escrow empty");
-        (,, uint256 left,,, RentalEscrow.Status status) = escrow.getRental(ID);
+        (, uint256 left,,, RentalEscrow.Status status) = escrow.getRental(renter, ID);
         vm.assertEq(left, 0, "nothing held");
         vm.assertTrue(status == RentalEscrow.Status.Reclaimed, "reclaimed");
     }
@@ -395,9 +434,11 @@ contract RentalEscrowTest is Test {
         address[5] memory others = [owner, operator, host, treasury, stranger];
         for (uint256 i; i < others.length; ++i) {
             vm.prank(others[i]);
-            vm.expectRevert(abi.encodeWithSelector(RentalEscrow.NotRenter.selector, ID, others[i]));
+            vm.expectRevert(abi.encodeWithSelector(RentalEscrow.NotOpen.selector, ID, RentalEscrow.Status.None));
             escrow.reclaim(ID);
         }
+        (,,,, RentalEscrow.Status status) = escrow.getRental(renter, ID);
+        vm.assertTrue(status == RentalEscrow.Status.Open, "still the renter's");
     }
 
     function test_reclaim_onceAndNeverAfterSettle() public {
@@ -410,7 +451,7 @@ contract RentalEscrowTest is Test {
         escrow.reclaim(ID);
         vm.prank(operator);
         vm.expectRevert(abi.encodeWithSelector(RentalEscrow.NotOpen.selector, ID, RentalEscrow.Status.Reclaimed));
-        escrow.settle(ID, 1);
+        escrow.settle(renter, ID, 1);
     }
 
     function test_reclaim_extendedExpiryMovesTheWindow() public {
@@ -430,7 +471,7 @@ contract RentalEscrowTest is Test {
     function test_withdraw_paysEachPartyItsOwnCredit() public {
         _open(ID, 1 ether, _expiry());
         vm.prank(operator);
-        escrow.settle(ID, 0.4 ether);
+        escrow.settle(renter, ID, 0.4 ether);
 
         uint256 hostBefore = host.balance;
         vm.expectEmit(true, true, true, true, address(escrow));
@@ -443,7 +484,7 @@ contract RentalEscrowTest is Test {
         vm.expectEmit(true, true, true, true, address(escrow));
         emit RentalEscrow.Refunded(ID, renter, 0.6 ether);
         vm.prank(renter);
-        escrow.refund(ID);
+        escrow.refund(renter, ID);
         vm.assertEq(renter.balance - renterBefore, 0.6 ether, "renter refunded");
 
         vm.prank(treasury);
@@ -467,32 +508,32 @@ contract RentalEscrowTest is Test {
     function test_refund_paysTheRenterWhoeverCalls() public {
         _open(ID, 1 ether, _expiry());
         vm.prank(operator);
-        escrow.settle(ID, 0.25 ether);
+        escrow.settle(renter, ID, 0.25 ether);
         uint256 before = renter.balance;
         vm.prank(stranger); // e.g. the gateway paying the gas for the renter
-        escrow.refund(ID);
+        escrow.refund(renter, ID);
         vm.assertEq(renter.balance - before, 0.75 ether, "to the renter");
         vm.assertEq(stranger.balance, 1_000 ether, "not to the caller");
     }
 
     function test_refund_onlySettled_onlyOnce_notWhenAllWasUsed() public {
         vm.expectRevert(abi.encodeWithSelector(RentalEscrow.NotSettled.selector, ID, RentalEscrow.Status.None));
-        escrow.refund(ID);
+        escrow.refund(renter, ID);
         _open(ID, 1 ether, _expiry());
         vm.expectRevert(abi.encodeWithSelector(RentalEscrow.NotSettled.selector, ID, RentalEscrow.Status.Open));
-        escrow.refund(ID);
+        escrow.refund(renter, ID);
         vm.prank(operator);
-        escrow.settle(ID, 0.5 ether);
-        escrow.refund(ID);
+        escrow.settle(renter, ID, 0.5 ether);
+        escrow.refund(renter, ID);
         vm.expectRevert(abi.encodeWithSelector(RentalEscrow.NothingToRefund.selector, ID));
-        escrow.refund(ID);
+        escrow.refund(renter, ID);
 
         bytes32 all = keccak256("all used");
         _open(all, 1 ether, _expiry());
         vm.prank(operator);
-        escrow.settle(all, 1 ether);
+        escrow.settle(renter, all, 1 ether);
         vm.expectRevert(abi.encodeWithSelector(RentalEscrow.NothingToRefund.selector, all));
-        escrow.refund(all);
+        escrow.refund(renter, all);
     }
 
     function test_refund_neverForAReclaimedRental() public {
@@ -501,13 +542,13 @@ contract RentalEscrowTest is Test {
         vm.prank(renter);
         escrow.reclaim(ID);
         vm.expectRevert(abi.encodeWithSelector(RentalEscrow.NotSettled.selector, ID, RentalEscrow.Status.Reclaimed));
-        escrow.refund(ID);
+        escrow.refund(renter, ID);
     }
 
     function test_withdraw_creditAccumulatesAgainAfterAWithdrawal() public {
         _open(ID, 1 ether, _expiry());
         vm.prank(operator);
-        escrow.settle(ID, 1 ether);
+        escrow.settle(renter, ID, 1 ether);
         vm.prank(host);
         escrow.withdraw();
         vm.assertEq(escrow.creditOf(host), 0, "zero after withdraw");
@@ -515,7 +556,7 @@ contract RentalEscrowTest is Test {
         bytes32 id2 = keccak256("booking-2");
         _open(id2, 2 ether, _expiry());
         vm.prank(operator);
-        escrow.settle(id2, 2 ether);
+        escrow.settle(renter, id2, 2 ether);
         vm.assertEq(escrow.creditOf(host), 1.95 ether, "second payout");
     }
 
@@ -524,14 +565,14 @@ contract RentalEscrowTest is Test {
         vm.prank(renter);
         escrow.open{value: 1 ether}(ID, address(badHost), _expiry(), 1 ether);
         vm.prank(operator);
-        escrow.settle(ID, 0.5 ether); // settle never sends, so it cannot be blocked
+        escrow.settle(renter, ID, 0.5 ether); // settle never sends, so it cannot be blocked
 
         vm.expectRevert(abi.encodeWithSelector(Asset.EthTransferFailed.selector, address(badHost), 0.4875 ether));
         badHost.call(address(escrow), abi.encodeCall(RentalEscrow.withdraw, ()));
         vm.assertEq(escrow.creditOf(address(badHost)), 0.4875 ether, "credit kept");
 
         vm.prank(renter);
-        escrow.refund(ID);
+        escrow.refund(renter, ID);
         vm.assertEq(address(escrow).balance, 0.4875 ether + 0.0125 ether, "only the host's part and the fee left");
     }
 
@@ -540,7 +581,7 @@ contract RentalEscrowTest is Test {
         vm.prank(renter);
         escrow.open{value: 1 ether}(ID, address(attacker), _expiry(), 1 ether);
         vm.prank(operator);
-        escrow.settle(ID, 1 ether);
+        escrow.settle(renter, ID, 1 ether);
         // a deposit that a successful reentrant withdraw would drain
         vm.prank(renter);
         escrow.open{value: 1 ether}(keccak256("other"), host, _expiry(), 1 ether);
@@ -563,12 +604,12 @@ contract RentalEscrowTest is Test {
             address(escrow), abi.encodeCall(RentalEscrow.open, (other, host, _expiry(), 1 ether))
         );
         vm.prank(operator);
-        escrow.settle(ID, 0);
+        escrow.settle(address(renterContract), ID, 0);
 
         // while its refund is paid, it tries to reclaim the other rental (due by then)
         vm.warp(uint256(_expiry()) + GRACE);
         renterContract.arm(address(escrow), abi.encodeCall(RentalEscrow.reclaim, (other)));
-        renterContract.call(address(escrow), abi.encodeCall(RentalEscrow.refund, (ID)));
+        renterContract.call(address(escrow), abi.encodeCall(RentalEscrow.refund, (address(renterContract), ID)));
         vm.assertTrue(renterContract.reentered(), "hook ran");
         vm.assertFalse(renterContract.reentrySucceeded(), "nested reclaim refused");
         vm.assertEq(address(renterContract).balance, 1 ether, "refund paid once");
@@ -588,12 +629,12 @@ contract RentalEscrowTest is Test {
         opAccount.call{value: 1 ether}(
             address(escrow), abi.encodeCall(RentalEscrow.open, (ID, host, _expiry(), 1 ether))
         );
-        opAccount.call(address(escrow), abi.encodeCall(RentalEscrow.settle, (ID, 0)));
-        opAccount.arm(address(escrow), abi.encodeCall(RentalEscrow.settle, (other, 0)));
-        opAccount.call(address(escrow), abi.encodeCall(RentalEscrow.refund, (ID)));
+        opAccount.call(address(escrow), abi.encodeCall(RentalEscrow.settle, (address(opAccount), ID, 0)));
+        opAccount.arm(address(escrow), abi.encodeCall(RentalEscrow.settle, (renter, other, 0)));
+        opAccount.call(address(escrow), abi.encodeCall(RentalEscrow.refund, (address(opAccount), ID)));
         vm.assertTrue(opAccount.reentered(), "hook ran");
         vm.assertFalse(opAccount.reentrySucceeded(), "nested settle refused (Reentrancy)");
-        (,,,,, RentalEscrow.Status status) = escrow.getRental(other);
+        (,,,, RentalEscrow.Status status) = escrow.getRental(renter, other);
         vm.assertTrue(status == RentalEscrow.Status.Open, "other rental untouched");
     }
 
@@ -613,21 +654,21 @@ contract RentalEscrowTest is Test {
         escrow.setOperator(newOperator);
         vm.prank(operator);
         vm.expectRevert(Roles.NotOperator.selector);
-        escrow.settle(ID, 0);
+        escrow.settle(renter, ID, 0);
         vm.prank(newOperator);
-        escrow.settle(ID, 0);
+        escrow.settle(renter, ID, 0);
     }
 
     function test_roles_ownerCannotTouchDeposits() public {
         _open(ID, 1 ether, _expiry());
         vm.startPrank(owner);
         vm.expectRevert(Roles.NotOperator.selector);
-        escrow.settle(ID, 1 ether);
-        vm.expectRevert(abi.encodeWithSelector(RentalEscrow.NotRenter.selector, ID, owner));
+        escrow.settle(renter, ID, 1 ether);
+        vm.expectRevert(abi.encodeWithSelector(RentalEscrow.NotOpen.selector, ID, RentalEscrow.Status.None));
         escrow.topUp(ID, 0, _expiry() + 1);
         vm.expectRevert(RentalEscrow.NothingToWithdraw.selector);
         escrow.withdraw();
-        vm.expectRevert(abi.encodeWithSelector(RentalEscrow.NotRenter.selector, ID, owner));
+        vm.expectRevert(abi.encodeWithSelector(RentalEscrow.NotOpen.selector, ID, RentalEscrow.Status.None));
         escrow.reclaim(ID);
         vm.stopPrank();
     }

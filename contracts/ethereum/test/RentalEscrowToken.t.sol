@@ -50,10 +50,10 @@ contract RentalEscrowTokenTest is Test {
         vm.assertEq(usd.balanceOf(address(escrow)), 150 * USD, "topped up");
 
         vm.prank(operator);
-        escrow.settle(ID, 120 * USD);
+        escrow.settle(renter, ID, 120 * USD);
         vm.prank(host);
         escrow.withdraw();
-        escrow.refund(ID);
+        escrow.refund(renter, ID);
         vm.prank(treasury);
         escrow.withdraw();
 
@@ -86,7 +86,7 @@ contract RentalEscrowTokenTest is Test {
         vm.prank(renter);
         escrow.topUp(ID, 0, _expiry() + 1 days);
         vm.assertEq(usd.balanceOf(address(escrow)), held, "no transfer");
-        (,,, uint40 expiresAt,,) = escrow.getRental(ID);
+        (,, uint40 expiresAt,,) = escrow.getRental(renter, ID);
         vm.assertEq(expiresAt, _expiry() + 1 days, "extended");
     }
 
@@ -118,7 +118,7 @@ contract RentalEscrowTokenTest is Test {
         vm.prank(renter);
         e.open(ID, host, _expiry(), 100 * USD);
         vm.prank(operator);
-        e.settle(ID, 100 * USD);
+        e.settle(renter, ID, 100 * USD);
         vm.prank(host);
         e.withdraw();
         vm.assertEq(usdt.balanceOf(host), 99 * USD, "host paid through a no-return transfer");
@@ -148,7 +148,7 @@ contract RentalEscrowTokenTest is Test {
             keccak256(abi.encodeWithSelector(ReentrancyGuard.Reentrancy.selector)),
             "by the guard"
         );
-        (,,,,, RentalEscrow.Status status) = e.getRental(keccak256("nested"));
+        (,,,, RentalEscrow.Status status) = e.getRental(address(hooked), keccak256("nested"));
         vm.assertTrue(status == RentalEscrow.Status.None, "no nested rental");
     }
 }

@@ -48,6 +48,11 @@ contract EscrowHandler is Test {
     uint256 public reclaimed;
     uint256 public withdrawals;
     uint256 public refunds;
+    uint256 public squats; // rentals a squatter opened under ids of others' rentals
+    /// Someone who copies rental ids seen in flight and opens them first or after: never an actor,
+    /// so the model's rentals stay the actors' own.
+    address public immutable squatter = makeAddr("squatter");
+    mapping(bytes32 => bool) public squatted;
 
     constructor(RentalEscrow escrow_, TestStablecoin usd_, address operator_) {
         escrow = escrow_;
@@ -119,7 +124,7 @@ contract EscrowHandler is Test {
         bool wasOpen = m.status == RentalEscrow.Status.Open;
 
         vm.prank(operator);
-        try escrow.settle(id, used) {
+        try escrow.settle(m.renter, id, used) {
             if (!wasOpen) repeatSettlements++;
             if (used > m.amount) overdraws++;
             _applySettle(m, used);
@@ -133,17 +138,19 @@ contract EscrowHandler is Test {
         calls++;
         if (ids.length == 0) return;
         n = bound(n, 1, 10);
+        address[] memory renters = new address[](n);
         bytes32[] memory batch = new bytes32[](n);
         uint256[] memory used = new uint256[](n);
         for (uint256 i; i < n; ++i) {
             // may repeat an id inside the batch: the second one must be skipped
             batch[i] = ids[uint256(keccak256(abi.encode(seed, i))) % ids.length];
             Model storage m = model[batch[i]];
+            renters[i] = m.renter;
             // a settled rental's amount is its refund: bound by it, it is skipped anyway
             used[i] = bound(uint256(keccak256(abi.encode(seed, i, "u"))), 0, m.amount);
         }
         vm.prank(operator);
-        try escrow.settleBatch(batch, used) {
+        try escrow.settleBatch(renters, batch, used) {
             uint256 fees;
             for (uint256 i; i < n; ++i) {
                 Model storage m = model[batch[i]];
@@ -164,7 +171,7 @@ contract EscrowHandler is Test {
         bytes32 id = ids[idSeed % ids.length];
         address caller = actors[callerSeed % actors.length];
         vm.prank(caller);
-        try escrow.settle(id, 0) {
+        try escrow.settle(model[id].renter, id, 0) {
             strangerSettlements++;
             _applySettle(model[id], 0);
         } catch {}
@@ -207,7 +214,7 @@ contract EscrowHandler is Test {
         uint256 before = _balanceOf(m.renter);
 
         vm.prank(caller);
-        try escrow.refund(id) {
+        try escrow.refund(m.renter, id) {
             if (!allowed) wrongRefusals++;
             _paid(m.renter, before, m.amount);
             heldInRentals -= m.amount;
@@ -231,6 +238,26 @@ contract EscrowHandler is Test {
             withdrawals++;
         } catch {
             if (owed != 0) wrongRefusals++;
+        }
+    }
+
+    /// The squatter opens a rental under the id of an actor's rental (as if copied from the mempool):
+    /// it is a rental of its own, which must go through and leave the actor's untouched.
+    function squat(uint256 idSeed, uint256 amount) external {
+        calls++;
+        if (ids.length == 0) return;
+        bytes32 id = ids[idSeed % ids.length];
+        if (squatted[id]) return;
+        amount = bound(amount, 1, 10 ether);
+        _fund(squatter, amount);
+        vm.prank(squatter);
+        try escrow.open{value: _value(amount)}(id, squatter, uint40(block.timestamp + 1 days), amount) {
+            squatted[id] = true;
+            deposited += amount;
+            heldInRentals += amount;
+            squats++;
+        } catch {
+            wrongRefusals++;
         }
     }
 

@@ -82,6 +82,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -227,7 +228,7 @@ public final class Gateway implements AutoCloseable {
           new RateLimits(redis, auth, config.rateLimits(), Clock.systemUTC()),
           io.respool.gateway.http.Cors.of(config.corsOrigins(), config.publicUrl()),
           new io.respool.gateway.http.Readiness(vertx, pool, redis,
-              readinessRpcs(config), java.time.Duration.ofSeconds(2)), gatewayMetrics);
+              readinessRpcs(config), java.time.Duration.ofSeconds(2)), gatewayMetrics, paymentsNotReady(ethereum));
       // the edge on every event loop; the instances share the port (Vert.x hands each connection to one of them)
       // (Vert.x shares a server between instances by the port asked for: port 0 would give each its own port)
       int port = config.port() != 0 ? config.port() : freePort(config.bind());
@@ -279,6 +280,11 @@ public final class Gateway implements AutoCloseable {
   private static void deploy(Vertx vertx, List<AutoCloseable> closeables, Deployable verticle) throws Exception {
     String id = vertx.deployVerticle(verticle).await(60, TimeUnit.SECONDS);
     closeables.add(() -> vertx.undeploy(id).await(30, TimeUnit.SECONDS));
+  }
+
+  /** Why payments cannot be taken now, by chain (empty when every configured chain is ready): shown on /ready. */
+  private static Supplier<Map<String, String>> paymentsNotReady(EvmSettlement ethereum) {
+    return () -> ethereum == null ? Map.of() : ethereum.notReady().map(why -> Map.of("ethereum", why)).orElse(Map.of());
   }
 
   private static int freePort(String bind) throws IOException {

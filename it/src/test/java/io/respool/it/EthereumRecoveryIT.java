@@ -33,6 +33,8 @@ import org.web3j.utils.Numeric;
  * What happens when the gateway does not settle: the renter takes the whole deposit back after
  * the rental's expiry + grace, and the gateway records it; and a gateway node that stops with a
  * settlement in flight leaves it to the next node, which finishes it from the stored transaction.
+ * And a gateway started while its chain node is unreachable starts anyway, says payments on
+ * ethereum are not ready, and takes and settles them once the node answers.
  * Its own devnet (chain 31338, grace 60 s), because the first test moves the chain's clock.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -127,7 +129,7 @@ class EthereumRecoveryIT {
 
     RentalEscrow asRenter = RentalEscrow.load(chain.escrow("tUSD"), chain.web3j(), Credentials.create(chain.account(2).privateKey()),
         new DefaultGasProvider());
-    long reclaimableAt = asRenter.reclaimableAt(rentalId).send().longValueExact();
+    long reclaimableAt = asRenter.reclaimableAt(address, rentalId).send().longValueExact();
     assertThat(reclaimableAt).isEqualTo(pending.path("expiresAt").isTextual()
         ? java.time.Instant.parse(pending.path("expiresAt").asText()).getEpochSecond() + chain.graceSeconds() : -1);
     // too early: the contract refuses
@@ -179,4 +181,36 @@ class EthereumRecoveryIT {
     assertThat(Eth.operatorNonce(chain) - nonceBefore).as("the next node sent no second settlement").isEqualTo(1);
   }
 
+  @Test
+  @Order(3)
+  void aGatewayStartedWhileItsNodeIsUnreachableStartsReportsNotReadyAndCatchesUp() throws Exception {
+    rpc.mode(RpcProxy.Mode.DOWN); // the chain's RPC does not answer while the gateway starts
+    startNode(true, 3_600);
+    JsonNode ready = http.get("/ready", null).json();
+    assertThat(ready.path("status").asText()).as("the node serves the rest").isEqualTo("READY");
+    assertThat(ready.path("payments").path("ethereum").path("status").asText()).isEqualTo("NOT_READY");
+    assertThat(ready.path("payments").path("ethereum").path("detail").asText()).contains("does not answer");
+
+    // a paid booking can be made; its payment says why there is nothing to sign yet
+    Session renter = renter(6);
+    Map<String, Object> b = new LinkedHashMap<>(Map.of("cpu", 0.5, "memoryMb", 64, "durationSeconds", 600, "region", REGION,
+        "currency", "TUSD", "paymentChain", "ethereum", "command", List.of("/bin/sh", "-c", "exec sleep 600")));
+    Http.Response r = http.post("/v1/bookings", Http.json(b), renter.token());
+    assertThat(r.status()).as(r.toString()).isEqualTo(201);
+    String id = r.json().path("id").asText();
+    JsonNode waiting = deposit(renter, id);
+    assertThat(waiting.path("calls")).isEmpty();
+    assertThat(waiting.path("note").asText()).contains("has not answered");
+
+    // the RPC comes back: the gateway notices by itself, the renter pays, the booking runs and is settled
+    rpc.mode(RpcProxy.Mode.PASS);
+    Poll.until(() -> http.get("/ready", null).json(), x -> x.path("payments").isEmpty(), Duration.ofSeconds(60), "payments ready again");
+    JsonNode due = deposit(renter, id);
+    assertThat(due.path("calls")).isNotEmpty();
+    Eth.send(chain, due.path("calls"), chain.account(6).privateKey());
+    Poll.booking(http, id, renter.token(), x -> x.path("state").asText().equals("RUNNING"), "RUNNING");
+    stopped(renter, id);
+    JsonNode settled = Poll.booking(http, id, renter.token(), x -> x.path("state").asText().equals("SETTLED"), "SETTLED");
+    assertThat(Views.transitions(settled)).endsWith("STOPPED", "SETTLED");
+  }
 }

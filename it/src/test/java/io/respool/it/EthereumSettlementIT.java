@@ -218,7 +218,7 @@ class EthereumSettlementIT {
     assertThat(credit(chain.treasury()).subtract(treasuryBefore)).isEqualTo(BigInteger.valueOf(fee(used)));
     String rentalId = settled.path("rentalId").asText();
     assertThat(settledLogs(rentalId)).hasSize(1);
-    escrow().refund(Numeric.hexStringToByteArray(rentalId)).send(); // anyone may: it pays the renter only
+    escrow().refund(renterAddress, Numeric.hexStringToByteArray(rentalId)).send(); // anyone may: it pays the renter only
     assertThat(chain.tokenBalance(chain.stablecoin(), renterAddress)).isEqualTo(renterBefore.subtract(BigInteger.valueOf(used)));
     RentalEscrow asHost = RentalEscrow.load(chain.escrow("tUSD"), chain.web3j(), Credentials.create(chain.account(3).privateKey()),
         new DefaultGasProvider());
@@ -302,7 +302,7 @@ class EthereumSettlementIT {
       assertThat(ethEscrow.creditOf(hostPayout).send().subtract(hostBefore)).isEqualTo(used.subtract(fee));
       assertThat(ethEscrow.creditOf(chain.treasury()).send().subtract(treasuryBefore)).isEqualTo(fee);
       BigInteger renterBefore = chain.ethBalance(renterAddress);
-      ethEscrow.refund(Numeric.hexStringToByteArray(settled.path("rentalId").asText())).send(); // sent by another account: no gas from the renter
+      ethEscrow.refund(renterAddress, Numeric.hexStringToByteArray(settled.path("rentalId").asText())).send(); // sent by another account: no gas from the renter
       assertThat(chain.ethBalance(renterAddress).subtract(renterBefore)).isEqualTo(refund);
     }
   }

@@ -19,24 +19,34 @@ public interface EscrowChain extends AutoCloseable {
   /** The newest block number. */
   long headBlock();
 
+  /**
+   * The hash of block {@code number} (0x-prefixed lower-case hex), empty if the chain has no such block.
+   * Block 0's hash names the chain: a node whose genesis changed is another chain (a devnet started
+   * afresh, or another chain behind the same id).
+   */
+  Optional<String> blockHash(long number);
+
   /** The immutable terms of an escrow deployment. */
   record Terms(String token, String treasury, String operator, int feeBps, long graceSeconds) {}
 
   Terms terms(String escrow);
 
-  /** A rental's on-chain record ({@code getRental}); status NONE when the id is unknown. */
+  /**
+   * A rental's on-chain record ({@code getRental(renter, id)}); status NONE when the renter has no rental
+   * of that id. Rentals are keyed by (renter, id): another account's rental with the same id is another rental.
+   */
   record Rental(String renter, String host, BigInteger amount, long expiresAt, int feeBps, RentalStatus status) {}
 
   enum RentalStatus { NONE, OPEN, SETTLED, RECLAIMED }
 
-  Rental rental(String escrow, byte[] rentalId);
+  Rental rental(String escrow, String renter, byte[] rentalId);
 
   /**
    * One event of the escrow, as logged by the contract at {@code escrow} (the filter is on the address:
    * a log of another contract is never returned).
    *
    * @param kind Opened, ToppedUp, Settled, SettleSkipped, Reclaimed or Refunded
-   * @param renter Opened, Reclaimed, Refunded; else null
+   * @param renter every event (the rental is the renter's: (renter, rentalId) names it)
    * @param host Opened, Settled; else null
    * @param token Opened; else null
    * @param amount Opened: amount; ToppedUp: the new deposit; Settled: hostAmount; Reclaimed, Refunded: amount
@@ -73,8 +83,8 @@ public interface EscrowChain extends AutoCloseable {
    */
   List<WalletCall> topUpCalls(String escrow, String token, byte[] rentalId, long newExpiresAt, BigInteger amount);
 
-  /** One rental to settle for {@code used} (≤ its deposit). */
-  record SettleItem(byte[] rentalId, BigInteger used) {}
+  /** The rental {@code rentalId} of {@code renter} to settle for {@code used} (≤ its deposit). */
+  record SettleItem(String renter, byte[] rentalId, BigInteger used) {}
 
   /**
    * A settlement signed by the operator key, not yet sent: {@code rawTx} is what {@link #broadcast}
@@ -86,11 +96,19 @@ public interface EscrowChain extends AutoCloseable {
   String operatorAddress();
 
   /**
-   * Signs {@code settleBatch(ids, used)} on {@code escrow} with the operator key and {@code nonce}
+   * Signs {@code settleBatch(renters, ids, used)} on {@code escrow} with the operator key and {@code nonce}
    * (gas limit from an estimate with a margin, or a fixed safe bound when the estimate fails; fee
    * fields from the node). Does not send it.
    */
   SignedTx signSettleBatch(String escrow, List<SettleItem> items, long nonce);
+
+  /**
+   * If {@code stuck}'s fee cap is below the base fee of the newest block (it cannot be included while
+   * the fee stays there), the same transaction (same nonce, gas, call) signed again with both
+   * {@code maxFeePerGas} and {@code maxPriorityFeePerGas} raised by at least 10 % (what nodes require
+   * of a replacement) and enough for that base fee; else empty. Not sent.
+   */
+  Optional<SignedTx> replaceUnderpriced(SignedTx stuck);
 
   /**
    * Sends a signed transaction ({@code eth_sendRawTransaction}). Sending the same one again is

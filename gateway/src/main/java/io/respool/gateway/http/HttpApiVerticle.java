@@ -66,7 +66,8 @@ public final class HttpApiVerticle extends VerticleBase {
   public record Services(AuthService auth, HostRegistry hosts, Supplier<HostConnections> hostConnections, Supplier<EventsHub> events,
       Pool pool, RedisAPI redis, HostCommands commands, QuoteService quotes, TeamService teams, BookingsBus placement, BookingService bookings,
       Invoices invoices, PrometheusMeterRegistry metrics, String contract, io.respool.optimizer.Optimizer optimizer,
-      TerminalSessions terminals, RateLimits limits, Cors cors, Readiness readiness, io.respool.gateway.metrics.GatewayMetrics gatewayMetrics) {}
+      TerminalSessions terminals, RateLimits limits, Cors cors, Readiness readiness, io.respool.gateway.metrics.GatewayMetrics gatewayMetrics,
+      Supplier<Map<String, String>> paymentsNotReady) {}
 
   private final Services s;
   private final HostConnections hostConnections;
@@ -243,16 +244,24 @@ public final class HttpApiVerticle extends VerticleBase {
     ctx.json(new JsonObject().put("status", "UP"));
   }
 
-  /** Ready when PostgreSQL, Redis and every configured chain RPC answer; else 503 naming what is down. */
+  /**
+   * Ready when PostgreSQL, Redis and every configured chain RPC answer; else 503 naming what is down.
+   * A payment chain that cannot take payments now (its node unreachable since start, or settlement
+   * stopped on an error) is named under {@code payments} with the reason.
+   */
   private void ready(RoutingContext ctx) {
     s.readiness().down().onSuccess(down -> {
+      Map<String, String> notReady = s.paymentsNotReady().get();
       if (down.isEmpty()) {
-        ctx.json(new JsonObject().put("status", "READY"));
+        JsonObject payments = new JsonObject();
+        notReady.forEach((chain, why) -> payments.put(chain, new JsonObject().put("status", "NOT_READY").put("detail", why)));
+        ctx.json(new JsonObject().put("status", "READY").put("payments", payments));
         return;
       }
-      String detail = "not ready: " + String.join(", ", down) + " cannot be reached";
-      RequestIds.withContext(ctx, () -> org.slf4j.LoggerFactory.getLogger(Readiness.class).warn(detail));
-      Problems.send(ctx, ErrorCode.UNAVAILABLE, detail);
+      StringBuilder detail = new StringBuilder("not ready: " + String.join(", ", down) + " cannot be reached");
+      notReady.forEach((chain, why) -> detail.append("; ").append(chain).append(" payments: ").append(why));
+      RequestIds.withContext(ctx, () -> org.slf4j.LoggerFactory.getLogger(Readiness.class).warn(detail.toString()));
+      Problems.send(ctx, ErrorCode.UNAVAILABLE, detail.toString());
     });
   }
 

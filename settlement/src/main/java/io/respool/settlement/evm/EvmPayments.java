@@ -44,11 +44,12 @@ public final class EvmPayments implements PaymentPort {
   private final boolean allowUnpaid;
 
   /**
-   * @param terms each escrow's terms as read from the chain at start, by address
+   * @param terms each escrow's terms as read from the chain, by address (a live view: empty while the node
+   *     has not answered since start; the wallet calls are given once it has)
    */
   public EvmPayments(EvmConfig config, Map<String, EscrowChain.Terms> terms, EscrowChain chain, boolean allowUnpaid) {
     this.config = config;
-    this.terms = Map.copyOf(terms);
+    this.terms = terms;
     this.chain = chain;
     this.allowUnpaid = allowUnpaid;
   }
@@ -159,8 +160,11 @@ public final class EvmPayments implements PaymentPort {
         settled &= "SETTLED".equals(state) || "RECLAIMED".equals(state);
         List<EscrowChain.WalletCall> due = List.of();
         String escrow = r.getString("escrow");
+        String note = r.getString("note");
         byte[] rentalId = Numeric.hexStringToByteArray(r.getString("rental_id"));
-        if ("AWAITING".equals(state) && b.state() == BookingState.PENDING_PAYMENT) {
+        if (terms.get(escrow) == null) {
+          note = "the ethereum node has not answered since the gateway started: the calls to sign appear here once it does";
+        } else if ("AWAITING".equals(state) && b.state() == BookingState.PENDING_PAYMENT) {
           due = chain.openCalls(escrow, terms.get(escrow).token(), rentalId, r.getString("payee"), r.getOffsetDateTime("expires_at").toEpochSecond(),
               SqlAmounts.get(r, "amount"));
         } else if ("OPEN".equals(state) && SqlAmounts.get(r, "topup_amount") != null) {
@@ -170,7 +174,7 @@ public final class EvmPayments implements PaymentPort {
         List<Payments.Call> calls = due.stream().map(w -> new Payments.Call(w.description(), (int) config.chainId(), w.to(), w.value().toString(), w.data()))
             .toList();
         deposits.add(new Payments.Deposit(r.getString("host_id"), r.getString("escrow"), r.getString("rental_id"), r.getString("payee"),
-            SqlAmounts.get(r, "amount"), r.getOffsetDateTime("expires_at").toInstant(), state, r.getString("note"), r.getString("renter"),
+            SqlAmounts.get(r, "amount"), r.getOffsetDateTime("expires_at").toInstant(), state, note, r.getString("renter"),
             SqlAmounts.get(r, "deposited"), r.getString("opened_tx"), SqlAmounts.get(r, "used"), SqlAmounts.get(r, "fee"),
             SqlAmounts.get(r, "host_amount"), SqlAmounts.get(r, "refund"),
             r.getString("settle_tx"), calls));

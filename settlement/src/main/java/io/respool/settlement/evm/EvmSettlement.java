@@ -11,6 +11,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.TreeMap;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -20,7 +22,10 @@ import org.slf4j.LoggerFactory;
  * Payment and settlement on an EVM chain, assembled: checks the node and the contracts against
  * the configuration at start (a mismatch stops the gateway with a clear message, before any booking
  * can be paid into the wrong place), then runs the {@link EvmWatcher} and, when this node has the
- * operator key, the {@link EvmSubmitter} on every node.
+ * operator key, the {@link EvmSubmitter} on every node. A node that cannot be reached at start does
+ * not stop the gateway: payments on the chain are reported not ready ({@link #notReady()}, shown on
+ * {@code /ready} and in each payment's deposits) and the check is tried again, with growing pauses,
+ * until the node answers; then the rounds start and catch up from the chain's logs.
  */
 public final class EvmSettlement implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(EvmSettlement.class);
@@ -28,36 +33,50 @@ public final class EvmSettlement implements AutoCloseable {
 
   private final EvmConfig config;
   private final EscrowChain chain;
-  private final Map<String, EscrowChain.Terms> terms;
+  private final int feeBasisPoints;
+  /** Each escrow's terms as read from the chain, by address; empty until the node has answered the check. */
+  private final Map<String, EscrowChain.Terms> terms = new ConcurrentHashMap<>();
   private final EvmPayments payments;
   private final List<PeriodicRound> rounds = new ArrayList<>();
+  private volatile String notReady; // why payments cannot be taken now; null once checked
+  private volatile boolean gaveUp; // the configuration does not match the chain: no more attempts
+  private volatile boolean stopped; // stopRounds was called: a check that passes late starts nothing
   private EvmSubmitter submitter; // with the operator key, once started
 
-  private EvmSettlement(EvmConfig config, EscrowChain chain, Map<String, EscrowChain.Terms> terms, boolean allowUnpaid) {
+  private EvmSettlement(EvmConfig config, EscrowChain chain, int feeBasisPoints, boolean allowUnpaid) {
     this.config = config;
     this.chain = chain;
-    this.terms = terms;
-    this.payments = new EvmPayments(config, terms, chain, allowUnpaid);
+    this.feeBasisPoints = feeBasisPoints;
+    this.payments = new EvmPayments(config, java.util.Collections.unmodifiableMap(terms), chain, allowUnpaid);
   }
 
   /**
    * Connects and checks (blocking): the chain id, and for every escrow its fee (must equal the
    * gateway's {@code feeBasisPoints}, which the usage ledger settles with) and operator (must be the
-   * configured key's address, if a key is configured).
+   * configured key's address, if a key is configured). If the node cannot be reached, the settlement
+   * is returned not ready ({@link #notReady()}) and {@link #start} keeps trying.
    *
    * @throws IllegalStateException naming what does not match (the chain is closed then)
-   * @throws EscrowChain.ChainUnavailable if the node cannot be reached
    */
   public static EvmSettlement connect(EvmConfig config, EscrowChain chain, int feeBasisPoints, boolean allowUnpaid) {
+    EvmSettlement s = new EvmSettlement(config, chain, feeBasisPoints, allowUnpaid);
     try {
-      return check(config, chain, feeBasisPoints, allowUnpaid);
+      s.terms.putAll(check(config, chain, feeBasisPoints));
+    } catch (EscrowChain.ChainUnavailable e) {
+      s.notReady = unreachable(config, e);
+      LOG.warn("ethereum settlement on {}: {}; the gateway starts without it and keeps trying", config, s.notReady);
     } catch (RuntimeException e) {
       chain.close();
       throw e;
     }
+    return s;
   }
 
-  private static EvmSettlement check(EvmConfig config, EscrowChain chain, int feeBasisPoints, boolean allowUnpaid) {
+  private static String unreachable(EvmConfig config, RuntimeException e) {
+    return "the ethereum node (chain " + config.chainId() + ") does not answer: " + e.getMessage() + "; payments on ethereum wait for it";
+  }
+
+  private static Map<String, EscrowChain.Terms> check(EvmConfig config, EscrowChain chain, int feeBasisPoints) {
     long id = chain.chainId();
     if (id != config.chainId()) throw new IllegalStateException("the node at " + config + " is chain " + id + ", not the configured " + config.chainId());
     Map<String, EscrowChain.Terms> terms = new TreeMap<>();
@@ -73,17 +92,54 @@ public final class EvmSettlement implements AutoCloseable {
     if (!problems.isEmpty()) throw new IllegalStateException("ethereum escrow configuration: " + String.join("; ", problems));
     LOG.info("ethereum settlement on {}: escrows {}{}", config, config.escrows().keySet(),
         config.operatorKey() == null ? " (no operator key: deposits are watched, settlements left to a node that has it)" : "");
-    return new EvmSettlement(config, chain, terms, allowUnpaid);
+    return terms;
+  }
+
+  /** Why payments on this chain cannot be taken now (the node unreachable since start, a configuration the chain contradicts); empty when ready. */
+  public Optional<String> notReady() {
+    return Optional.ofNullable(notReady);
   }
 
   public PaymentPort payments() { return payments; }
 
   /** Starts watching (and submitting, with the key) on this node; what the chain says reaches the bookings through {@code bookings}. */
   public void start(Vertx vertx, Pool pool, PaymentOutcomes bookings) {
+    if (notReady == null) {
+      startRounds(vertx, pool, bookings);
+      return;
+    }
+    // the node did not answer at start: check again until it does, then start the rounds once
+    rounds.add(PeriodicRound.start(vertx, "ethereum connect", config.pollInterval(), paced("ethereum node check", () -> {
+      if (notReady == null || gaveUp) return Future.succeededFuture();
+      return vertx.executeBlocking(() -> check(config, chain, feeBasisPoints), false).transform(ar -> {
+        if (ar.succeeded()) {
+          if (stopped) return Future.succeededFuture();
+          terms.putAll(ar.result());
+          notReady = null;
+          LOG.info("ethereum settlement: the node answers; payments on ethereum are ready");
+          startRounds(vertx, pool, bookings);
+          return Future.succeededFuture();
+        }
+        if (ar.cause() instanceof EscrowChain.ChainUnavailable e) {
+          notReady = unreachable(config, e);
+          return Future.failedFuture(e); // paced: tried again later, logged once
+        }
+        gaveUp = true;
+        notReady = "ethereum settlement stopped: " + ar.cause().getMessage();
+        LOG.error("{}; fix the configuration and restart the gateway", notReady);
+        return Future.succeededFuture();
+      });
+    })));
+  }
+
+  private void startRounds(Vertx vertx, Pool pool, PaymentOutcomes bookings) {
     EvmWatcher watcher = new EvmWatcher(vertx, pool, chain, config, terms, bookings);
-    rounds.add(PeriodicRound.start(vertx, "ethereum watcher", config.pollInterval(), paced("ethereum watcher", watcher::round)));
+    // every node checks that the chain is the one it read before (a node without the key too: its cursors)
+    EvmChainGuard guard = new EvmChainGuard(vertx, pool, chain, config);
+    rounds.add(PeriodicRound.start(vertx, "ethereum watcher", config.pollInterval(),
+        paced("ethereum watcher", () -> guard.check().compose(x -> watcher.round()))));
     if (config.operatorKey() != null) {
-      submitter = new EvmSubmitter(vertx, pool, chain, config);
+      submitter = new EvmSubmitter(vertx, pool, chain, config, guard);
       rounds.add(PeriodicRound.start(vertx, "ethereum settlements", config.pollInterval(), paced("ethereum settlements", submitter::round)));
     }
   }
@@ -114,6 +170,7 @@ public final class EvmSettlement implements AutoCloseable {
 
   /** Stops the rounds; completes when the running ones have ended and the submitter has handed its lease back. */
   public Future<Void> stopRounds() {
+    stopped = true;
     List<Future<Void>> running = rounds.stream().map(PeriodicRound::stop).toList();
     rounds.clear();
     EvmSubmitter s = submitter;

@@ -19,6 +19,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Callable;
@@ -46,11 +47,18 @@ import org.web3j.utils.Numeric;
 public final class EvmSubmitter {
   private static final Logger LOG = LoggerFactory.getLogger(EvmSubmitter.class);
   private static final Duration MAX_BACKOFF = Duration.ofMinutes(5);
+  /**
+   * How many blocks back a mined settlement's receipt is checked again every round: a reorganisation
+   * deeper than its confirmations undoes it (it is then sent again). Ethereum finalizes within two
+   * epochs, 64 blocks; nothing older is expected to move.
+   */
+  static final long REORG_WINDOW = 64;
 
   private final Vertx vertx;
   private final Pool pool;
   private final EscrowChain chain;
   private final EvmConfig config;
+  private final EvmChainGuard guard;
   private final String sender;
   private final String chainName;
   private final String leaseName;
@@ -65,10 +73,15 @@ public final class EvmSubmitter {
   private boolean holding; // for logging the hand-overs; rounds run one at a time
 
   public EvmSubmitter(Vertx vertx, Pool pool, EscrowChain chain, EvmConfig config) {
+    this(vertx, pool, chain, config, new EvmChainGuard(vertx, pool, chain, config));
+  }
+
+  EvmSubmitter(Vertx vertx, Pool pool, EscrowChain chain, EvmConfig config, EvmChainGuard guard) {
     this.vertx = vertx;
     this.pool = pool;
     this.chain = chain;
     this.config = config;
+    this.guard = guard;
     this.sender = chain.operatorAddress().toLowerCase();
     this.chainName = EvmPayments.chainName(config);
     this.leaseName = chainName + ":" + sender;
@@ -80,7 +93,7 @@ public final class EvmSubmitter {
     return claim().compose(mine -> {
       if (!mine) return Future.succeededFuture(); // another node is submitting
       List<EscrowChain.SignedTx> toSend = new ArrayList<>();
-      return follow(toSend).compose(x -> submitNew(toSend)).compose(x -> sendAll(toSend, 0))
+      return guard.check().compose(x -> recheckMined()).compose(x -> follow(toSend)).compose(x -> submitNew(toSend)).compose(x -> sendAll(toSend, 0))
           .transform(ar -> {
             if (ar.succeeded()) return Future.<Void>succeededFuture();
             if (ar.cause() instanceof LeaseLost) {
@@ -155,16 +168,64 @@ public final class EvmSubmitter {
         });
   }
 
+  /**
+   * The settlements mined in the last {@link #REORG_WINDOW} blocks, checked again: one whose receipt
+   * the node no longer has was undone by a reorganisation of the chain (deeper than its confirmations,
+   * or the watcher would not have counted it): it is sent again — the same bytes, its nonce is free
+   * again — and its deposits, if already marked SETTLED, are SETTLING again until it is mined anew.
+   */
+  private Future<Void> recheckMined() {
+    return onChain(chain::headBlock).compose(head -> pool.preparedQuery("""
+            SELECT tx_hash, nonce, mined_block FROM chain_txs WHERE chain = $1 AND sender = $2 AND state = 'MINED' AND mined_block >= $3 ORDER BY nonce""")
+        .execute(Tuple.of(chainName, sender, head - REORG_WINDOW))
+        .compose(rows -> {
+          Future<Void> f = Future.succeededFuture();
+          for (Row r : rows) {
+            String hash = r.getString("tx_hash");
+            long block = r.getLong("mined_block");
+            f = f.compose(x -> onChain(() -> chain.receipt(hash))).compose(receipt -> {
+              if (receipt.isPresent() && receipt.get().blockNumber() == block) return Future.succeededFuture();
+              if (receipt.isPresent()) { // mined again in another block
+                return fenced(tx -> tx.preparedQuery("UPDATE chain_txs SET mined_block = $2 WHERE tx_hash = $1 AND state = 'MINED'")
+                    .execute(Tuple.of(hash, receipt.get().blockNumber())).mapEmpty());
+              }
+              LOG.warn("settlement tx {} (nonce {}), mined in block {}, is no longer on the chain (a reorganisation undid it): sending it again",
+                  hash, r.getLong("nonce"), block);
+              return fenced(tx -> tx.preparedQuery("""
+                      UPDATE chain_txs SET state = 'SENT', mined_block = NULL, sent_at = NULL, last_error = $2 WHERE tx_hash = $1 AND state = 'MINED'""")
+                  .execute(Tuple.of(hash, "undone by a reorganisation of the chain after block " + (block - 1) + "; sent again"))
+                  .compose(x -> tx.preparedQuery("""
+                          UPDATE deposits SET state = 'SETTLING', settle_tx = NULL, settled_block = NULL, settled_at = NULL,
+                            note = coalesce(note || '; ', '') || $2 WHERE settle_tx = $1 AND state = 'SETTLED'""")
+                      .execute(Tuple.of(hash, "its settlement " + hash + " was undone by a reorganisation of the chain and is sent again")))
+                  .mapEmpty());
+            });
+          }
+          return f;
+        }));
+  }
+
   private Future<Void> followOne(Row r, long minedNonce, List<EscrowChain.SignedTx> toSend) {
     String hash = r.getString("tx_hash");
     long nonce = r.getLong("nonce");
-    return onChain(() -> chain.receipt(hash)).compose(receipt -> {
+    // the newest signing first; an earlier one (lower fees) may be the one mined
+    List<String> signings = new ArrayList<>(List.of(hash));
+    for (String earlier : r.getArrayOfStrings("replaces")) signings.add(earlier);
+    return onChain(() -> {
+      for (String h : signings) {
+        Optional<EscrowChain.Receipt> receipt = chain.receipt(h);
+        if (receipt.isPresent()) return receipt;
+      }
+      return Optional.<EscrowChain.Receipt>empty();
+    }).compose(receipt -> {
       if (receipt.isPresent()) {
         boolean ok = receipt.get().success();
-        if (!ok) LOG.warn("settlement tx {} (nonce {}) reverted in block {}; its deposits will be tried again", hash, nonce, receipt.get().blockNumber());
-        return fenced(tx -> tx.preparedQuery("UPDATE chain_txs SET state = $2, mined_block = $3 WHERE tx_hash = $1 AND state = 'SENT'")
-            .execute(Tuple.of(hash, ok ? "MINED" : "REVERTED", receipt.get().blockNumber()))
-            .compose(x -> ok ? Future.succeededFuture() : backOff(tx, r.getArrayOfStrings("rental_ids"), "settlement transaction " + hash + " reverted")));
+        String mined = receipt.get().txHash();
+        if (!ok) LOG.warn("settlement tx {} (nonce {}) reverted in block {}; its deposits will be tried again", mined, nonce, receipt.get().blockNumber());
+        return fenced(tx -> tx.preparedQuery("UPDATE chain_txs SET state = $2, mined_block = $3, tx_hash = $4 WHERE tx_hash = $1 AND state = 'SENT'")
+            .execute(Tuple.of(hash, ok ? "MINED" : "REVERTED", receipt.get().blockNumber(), mined))
+            .compose(x -> ok ? Future.succeededFuture() : backOff(tx, r.getArrayOfStrings("rental_ids"), "settlement transaction " + mined + " reverted")))
+            .compose(x -> ok ? skipped(receipt.get()) : Future.succeededFuture());
       }
       if (minedNonce > nonce) {
         // the nonce was used by a transaction we do not know of: this one can never be mined
@@ -174,10 +235,49 @@ public final class EvmSubmitter {
       }
       OffsetDateTime sentAt = r.getOffsetDateTime("sent_at");
       if (sentAt == null || sentAt.toInstant().plus(config.resendAfter()).isBefore(Instant.now())) {
-        toSend.add(new EscrowChain.SignedTx(hash, nonce, r.getString("raw_tx"))); // not mined yet: the node may have lost it
+        // not mined yet: the node may have lost it, or the base fee rose above what it offers
+        EscrowChain.SignedTx stored = new EscrowChain.SignedTx(hash, nonce, r.getString("raw_tx"));
+        return onChain(() -> chain.replaceUnderpriced(stored)).compose(replacement -> {
+          if (replacement.isEmpty()) {
+            toSend.add(stored);
+            return Future.succeededFuture();
+          }
+          EscrowChain.SignedTx higher = replacement.get();
+          return fenced(tx -> tx.preparedQuery("""
+                  UPDATE chain_txs SET tx_hash = $2, raw_tx = $3, replaces = array_append(replaces, tx_hash), sent_at = NULL,
+                    last_error = 'below the base fee: replaced with a higher fee' WHERE tx_hash = $1 AND state = 'SENT'""")
+              .execute(Tuple.of(hash, higher.txHash(), higher.rawTx())))
+              .map(rows -> {
+                if (rows.rowCount() == 1) toSend.add(higher);
+                return null;
+              });
+        });
       }
       return Future.succeededFuture();
     });
+  }
+
+  /**
+   * The rentals a mined batch skipped: one that is not on the chain at all (a chain that went back,
+   * a rental never opened on it) cannot be settled there, and its deposit says so; one settled or
+   * reclaimed already is what the watcher records.
+   */
+  private Future<Void> skipped(EscrowChain.Receipt receipt) {
+    Future<Void> f = Future.succeededFuture();
+    for (EscrowChain.Log l : receipt.logs()) {
+      if (!"SettleSkipped".equals(l.kind())) continue;
+      f = f.compose(x -> onChain(() -> chain.rental(l.escrow(), l.renter(), l.rentalId()))).compose(rental -> {
+        if (rental.status() != EscrowChain.RentalStatus.NONE) return Future.succeededFuture();
+        String id = EvmWatcher.hex(l.rentalId());
+        LOG.warn("settlement of rental {} on {} skipped by the escrow: no such rental on this chain (tx {})", id, l.escrow(), receipt.txHash());
+        return fenced(tx -> tx.preparedQuery("""
+                UPDATE deposits SET note = $3 WHERE rental_id = $1 AND escrow = $2 AND renter = $4 AND state = 'SETTLING'""")
+            .execute(Tuple.of(id, l.escrow(), "cannot be settled: rental " + id + " is not on this chain (tx " + receipt.txHash()
+                + " found it missing; was the chain reset?)", l.renter()))
+            .mapEmpty());
+      });
+    }
+    return f;
   }
 
   // --- new intents ----------------------------------------------------------------------------
@@ -188,8 +288,8 @@ public final class EvmSubmitter {
   private Future<Void> submitNew(List<EscrowChain.SignedTx> toSend) {
     // the oldest intents of every escrow, at most a batch each (one escrow's backlog never starves another's)
     return pool.preparedQuery("""
-            SELECT escrow, rental_id, used FROM (
-              SELECT d.escrow, d.rental_id, d.used, d.intent_at, row_number() OVER (PARTITION BY d.escrow ORDER BY d.intent_at, d.rental_id) AS n
+            SELECT escrow, renter, rental_id, used FROM (
+              SELECT d.escrow, d.renter, d.rental_id, d.used, d.intent_at, row_number() OVER (PARTITION BY d.escrow ORDER BY d.intent_at, d.rental_id) AS n
                 FROM deposits d
                WHERE d.state = 'SETTLING' AND d.chain = $1 AND d.next_attempt_at <= now()
                  AND NOT EXISTS (SELECT 1 FROM chain_txs c WHERE c.chain = $1 AND c.state IN ('SENT', 'MINED') AND d.rental_id = ANY(c.rental_ids))
@@ -200,7 +300,7 @@ public final class EvmSubmitter {
           Map<String, List<String>> idsByEscrow = new LinkedHashMap<>();
           for (Row r : rows) {
             byEscrow.computeIfAbsent(r.getString("escrow"), k -> new ArrayList<>())
-                .add(new EscrowChain.SettleItem(Numeric.hexStringToByteArray(r.getString("rental_id")), SqlAmounts.get(r, "used")));
+                .add(new EscrowChain.SettleItem(r.getString("renter"), Numeric.hexStringToByteArray(r.getString("rental_id")), SqlAmounts.get(r, "used")));
             idsByEscrow.computeIfAbsent(r.getString("escrow"), k -> new ArrayList<>()).add(r.getString("rental_id"));
           }
           if (byEscrow.isEmpty()) return Future.succeededFuture();

@@ -131,8 +131,8 @@ public final class EvmWatcher {
   private Future<Row> deposit(SqlConnection tx, EscrowChain.Log log) {
     return tx.preparedQuery("""
             SELECT d.*, b.account_id, b.currency, b.state AS booking_state FROM deposits d JOIN bookings b ON b.id = d.booking_id
-             WHERE d.rental_id = $1 AND d.escrow = $2 FOR UPDATE OF d""")
-        .execute(Tuple.of(hex(log.rentalId()), log.escrow()))
+             WHERE d.rental_id = $1 AND d.escrow = $2 AND (d.renter IS NULL OR d.renter = $3) FOR UPDATE OF d""")
+        .execute(Tuple.of(hex(log.rentalId()), log.escrow(), log.renter()))
         .map(rows -> rows.size() == 0 ? null : rows.iterator().next());
   }
 
@@ -142,9 +142,18 @@ public final class EvmWatcher {
       return tx.preparedQuery("SELECT 1 FROM wallets WHERE chain = 'ethereum' AND address = $1 AND account_id = $2")
           .execute(Tuple.of(log.renter(), d.getString("account_id")))
           .compose(wallet -> {
+            if (wallet.size() == 0) {
+              // rentals are keyed by (renter, id): someone else's rental under this id (copied from an open in flight,
+              // or a wallet not signed in to this account) is not this deposit, which the renter can still open
+              LOG.info("deposit {} of booking {}: a rental of {} under its id, not a wallet of the account: ignored", hex(log.rentalId()),
+                  d.getString("booking_id"), log.renter());
+              return tx.preparedQuery("UPDATE deposits SET note = $2 WHERE rental_id = $1 AND state = 'AWAITING'")
+                  .execute(Tuple.of(hex(log.rentalId()), "a rental under this id was opened by " + log.renter()
+                      + ", not a wallet of your account: it is not this deposit (open it from a wallet you signed in with)"))
+                  .<Void>mapEmpty();
+            }
             EscrowChain.Terms t = terms.get(log.escrow());
             List<String> wrong = new ArrayList<>();
-            if (wallet.size() == 0) wrong.add("opened by " + log.renter() + ", not a wallet of the booking's account");
             if (!d.getString("payee").equals(log.host())) wrong.add("pays " + log.host() + " instead of the host's payout address " + d.getString("payee"));
             long expiresAt = d.getOffsetDateTime("expires_at").toEpochSecond();
             if (log.expiresAt() < expiresAt) wrong.add("expires at " + log.expiresAt() + ", before the required " + expiresAt);

@@ -34,7 +34,9 @@ import org.web3j.crypto.Credentials;
 import org.web3j.crypto.ECKeyPair;
 import org.web3j.crypto.Hash;
 import org.web3j.crypto.RawTransaction;
+import org.web3j.crypto.TransactionDecoder;
 import org.web3j.crypto.TransactionEncoder;
+import org.web3j.crypto.transaction.type.Transaction1559;
 import org.web3j.protocol.Web3j;
 import org.web3j.protocol.core.DefaultBlockParameter;
 import org.web3j.protocol.core.DefaultBlockParameterName;
@@ -82,7 +84,7 @@ public final class Web3jEscrowChain implements EscrowChain {
   private static final Function GRACE =
       new Function(RentalEscrow.FUNC_GRACE, List.of(), List.<TypeReference<?>>of(new TypeReference<Uint256>() {}));
   private static final List<TypeReference<Type>> GET_RENTAL_OUTPUTS = outputs(List.<TypeReference<?>>of(
-      new TypeReference<Address>() {}, new TypeReference<Address>() {}, new TypeReference<Uint256>() {},
+      new TypeReference<Address>() {}, new TypeReference<Uint256>() {},
       new TypeReference<Uint40>() {}, new TypeReference<Uint16>() {}, new TypeReference<Uint8>() {}));
 
   private final long chainId;
@@ -142,6 +144,14 @@ public final class Web3jEscrowChain implements EscrowChain {
   }
 
   @Override
+  public Optional<String> blockHash(long number) {
+    if (number < 0) throw new IllegalArgumentException("negative block number");
+    EthBlock.Block b = call(web3j.ethGetBlockByNumber(DefaultBlockParameter.valueOf(BigInteger.valueOf(number)), false),
+        "eth_getBlockByNumber").getBlock();
+    return b == null || b.getHash() == null ? Optional.empty() : Optional.of(lower(b.getHash()));
+  }
+
+  @Override
   public Terms terms(String escrow) {
     String to = address(escrow, "escrow");
     String token = ((Address) viewCall(to, TOKEN).get(0)).getValue();
@@ -153,19 +163,20 @@ public final class Web3jEscrowChain implements EscrowChain {
   }
 
   @Override
-  public Rental rental(String escrow, byte[] rentalId) {
+  public Rental rental(String escrow, String renter, byte[] rentalId) {
     String to = address(escrow, "escrow");
-    String data = RentalEscrow.getABI_getRental(rentalId32(rentalId));
+    String owner = address(renter, "renter");
+    String data = RentalEscrow.getABI_getRental(owner, rentalId32(rentalId));
     List<Type> r = decodeCall(to, data, GET_RENTAL_OUTPUTS, RentalEscrow.FUNC_GETRENTAL);
-    int status = ((Uint8) r.get(5)).getValue().intValueExact();
+    int status = ((Uint8) r.get(4)).getValue().intValueExact();
     RentalStatus[] all = RentalStatus.values();
     if (status >= all.length) throw new IllegalStateException("getRental: unknown status " + status);
     return new Rental(
+        owner,
         lower(((Address) r.get(0)).getValue()),
-        lower(((Address) r.get(1)).getValue()),
-        ((Uint256) r.get(2)).getValue(),
-        ((Uint40) r.get(3)).getValue().longValueExact(),
-        ((Uint16) r.get(4)).getValue().intValueExact(),
+        ((Uint256) r.get(1)).getValue(),
+        ((Uint40) r.get(2)).getValue().longValueExact(),
+        ((Uint16) r.get(3)).getValue().intValueExact(),
         all[status]);
   }
 
@@ -215,17 +226,17 @@ public final class Web3jEscrowChain implements EscrowChain {
       }
       case "ToppedUp" -> {
         var e = RentalEscrow.getToppedUpEventFromLog(l);
-        yield new Log(escrow, kind, e.rentalId, null, null, null, e.deposit,
+        yield new Log(escrow, kind, e.rentalId, lower(e.renter), null, null, e.deposit,
             null, null, e.expiresAt.longValueExact(), 0, block, tx, index);
       }
       case "Settled" -> {
         var e = RentalEscrow.getSettledEventFromLog(l);
-        yield new Log(escrow, kind, e.rentalId, null, lower(e.host), null, e.hostAmount,
+        yield new Log(escrow, kind, e.rentalId, lower(e.renter), lower(e.host), null, e.hostAmount,
             e.fee, e.refund, 0, 0, block, tx, index);
       }
       case "SettleSkipped" -> {
         var e = RentalEscrow.getSettleSkippedEventFromLog(l);
-        yield new Log(escrow, kind, e.rentalId, null, null, null, null, null, null, 0, 0, block, tx, index);
+        yield new Log(escrow, kind, e.rentalId, lower(e.renter), null, null, null, null, null, 0, 0, block, tx, index);
       }
       case "Reclaimed" -> {
         var e = RentalEscrow.getReclaimedEventFromLog(l);
@@ -291,14 +302,16 @@ public final class Web3jEscrowChain implements EscrowChain {
     String to = address(escrow, "escrow");
     if (items == null || items.isEmpty()) throw new IllegalArgumentException("no rentals to settle");
     if (nonce < 0) throw new IllegalArgumentException("negative nonce");
+    List<String> renters = new ArrayList<>(items.size());
     List<byte[]> ids = new ArrayList<>(items.size());
     List<BigInteger> used = new ArrayList<>(items.size());
     for (SettleItem item : items) {
+      renters.add(address(item.renter(), "renter"));
       ids.add(rentalId32(item.rentalId()));
       if (item.used() == null || item.used().signum() < 0) throw new IllegalArgumentException("used must be ≥ 0");
       used.add(item.used());
     }
-    String data = RentalEscrow.getABI_settleBatch(ids, used);
+    String data = RentalEscrow.getABI_settleBatch(renters, ids, used);
     String from = lower(key.getAddress());
 
     BigInteger gasLimit;
@@ -315,17 +328,8 @@ public final class Web3jEscrowChain implements EscrowChain {
           .divide(BigInteger.TEN);
     }
 
-    var tip = call(web3j.ethMaxPriorityFeePerGas(), "eth_maxPriorityFeePerGas", true);
-    BigInteger priority = tip.hasError() || tip.getResult() == null ? ONE_GWEI : tip.getMaxPriorityFeePerGas();
-
-    EthBlock.Block head = call(web3j.ethGetBlockByNumber(DefaultBlockParameterName.LATEST, false),
-        "eth_getBlockByNumber").getBlock();
-    if (head == null) throw new ChainUnavailable("eth_getBlockByNumber(latest) answered no block", null);
-    BigInteger baseFee = head.getBaseFeePerGasRaw() == null ? null : head.getBaseFeePerGas();
-    if (baseFee == null) { // a chain without EIP-1559 fees: the gas price stands in for the base fee
-      baseFee = call(web3j.ethGasPrice(), "eth_gasPrice").getGasPrice();
-    }
-    BigInteger maxFee = baseFee.shiftLeft(1).add(priority);
+    BigInteger priority = suggestedTip();
+    BigInteger maxFee = baseFee().shiftLeft(1).add(priority);
 
     RawTransaction raw = RawTransaction.createTransaction(chainId, BigInteger.valueOf(nonce), gasLimit, to,
         BigInteger.ZERO, data, priority, maxFee);
@@ -334,6 +338,52 @@ public final class Web3jEscrowChain implements EscrowChain {
     log.debug("signed settleBatch of {} on {}: tx {} nonce {} gas {} maxFee {} tip {}", items.size(), to, txHash,
         nonce, gasLimit, maxFee, priority);
     return new SignedTx(txHash, nonce, Numeric.toHexString(signed));
+  }
+
+  /** The node's suggested priority fee (1 gwei if it has none). */
+  private BigInteger suggestedTip() {
+    var tip = call(web3j.ethMaxPriorityFeePerGas(), "eth_maxPriorityFeePerGas", true);
+    return tip.hasError() || tip.getResult() == null ? ONE_GWEI : tip.getMaxPriorityFeePerGas();
+  }
+
+  /** The newest block's base fee (the gas price on a chain without EIP-1559 fees). */
+  private BigInteger baseFee() {
+    EthBlock.Block head = call(web3j.ethGetBlockByNumber(DefaultBlockParameterName.LATEST, false),
+        "eth_getBlockByNumber").getBlock();
+    if (head == null) throw new ChainUnavailable("eth_getBlockByNumber(latest) answered no block", null);
+    BigInteger baseFee = head.getBaseFeePerGasRaw() == null ? null : head.getBaseFeePerGas();
+    return baseFee != null ? baseFee : call(web3j.ethGasPrice(), "eth_gasPrice").getGasPrice();
+  }
+
+  @Override
+  public Optional<SignedTx> replaceUnderpriced(SignedTx stuck) {
+    Credentials key = requireOperator();
+    Objects.requireNonNull(stuck, "stuck");
+    RawTransaction old;
+    try {
+      old = TransactionDecoder.decode(stuck.rawTx());
+    } catch (RuntimeException e) { // not a transaction this gateway signed: the node judges it when it is resent
+      log.warn("stored transaction {} cannot be decoded ({}); resent as it is", stuck.txHash(), e.toString());
+      return Optional.empty();
+    }
+    if (!(old.getTransaction() instanceof Transaction1559 t)) return Optional.empty(); // no fee caps to raise
+    BigInteger baseFee = baseFee();
+    if (t.getMaxFeePerGas().compareTo(baseFee) >= 0) return Optional.empty();
+    // a replacement must raise both caps by 10 % at least (geth, anvil: "replacement transaction underpriced")
+    BigInteger priority = raised(t.getMaxPriorityFeePerGas()).max(suggestedTip());
+    BigInteger maxFee = raised(t.getMaxFeePerGas()).max(baseFee.shiftLeft(1).add(priority));
+    RawTransaction raw = RawTransaction.createTransaction(chainId, t.getNonce(), t.getGasLimit(), t.getTo(), t.getValue(),
+        t.getData(), priority, maxFee);
+    byte[] signed = TransactionEncoder.signMessage(raw, key);
+    String txHash = Numeric.toHexString(Hash.sha3(signed));
+    log.info("settlement tx {} (nonce {}) is below the base fee {} (max fee {}): replaced by {} with max fee {}, tip {}", stuck.txHash(),
+        stuck.nonce(), baseFee, t.getMaxFeePerGas(), txHash, maxFee, priority);
+    return Optional.of(new SignedTx(txHash, stuck.nonce(), Numeric.toHexString(signed)));
+  }
+
+  /** {@code fee} × 1.125 rounded up, and at least one more (a fee of 0 or 1 wei still rises). */
+  private static BigInteger raised(BigInteger fee) {
+    return fee.multiply(BigInteger.valueOf(9)).add(BigInteger.valueOf(7)).shiftRight(3).max(fee.add(BigInteger.ONE));
   }
 
   @Override

@@ -137,7 +137,9 @@ public final class AnvilDevnet implements AutoCloseable {
 
   private static AnvilDevnet start(Path stateDir, int port, Map<String, String> extraEnv, boolean owns) {
     Path root = repoRoot();
-    Map<String, String> env = new HashMap<>(extraEnv);
+    Map<String, String> env = new HashMap<>();
+    env.put("RESPOOL_ETH_KEEP_CHAIN", "0"); // stopNode/restartNode keep the chain themselves (historical states included)
+    env.putAll(extraEnv);
     env.put("RESPOOL_ETH_STATE", stateDir.toString());
     try {
       Files.createDirectories(stateDir);

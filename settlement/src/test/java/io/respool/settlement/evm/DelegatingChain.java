@@ -13,8 +13,10 @@ class DelegatingChain implements EscrowChain {
 
   @Override public long chainId() { return to.chainId(); }
   @Override public long headBlock() { return to.headBlock(); }
+  @Override public Optional<String> blockHash(long number) { return to.blockHash(number); }
+  @Override public Optional<SignedTx> replaceUnderpriced(SignedTx stuck) { return to.replaceUnderpriced(stuck); }
   @Override public Terms terms(String escrow) { return to.terms(escrow); }
-  @Override public Rental rental(String escrow, byte[] rentalId) { return to.rental(escrow, rentalId); }
+  @Override public Rental rental(String escrow, String renter, byte[] rentalId) { return to.rental(escrow, renter, rentalId); }
   @Override public List<Log> logs(String escrow, long fromBlock, long toBlock) { return to.logs(escrow, fromBlock, toBlock); }
   @Override public List<WalletCall> openCalls(String escrow, String token, byte[] rentalId, String host, long expiresAt, BigInteger amount) {
     return to.openCalls(escrow, token, rentalId, host, expiresAt, amount);

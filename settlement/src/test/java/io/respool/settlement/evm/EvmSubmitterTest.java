@@ -90,10 +90,10 @@ class EvmSubmitterTest {
         VALUES ($1, $2, 'STOPPED', '{}'::jsonb, $3, 'ethereum', 1, 60, 1000, 0, 0, 0)""", booking, "acct-" + SUFFIX, asset.toUpperCase());
     sql("""
         INSERT INTO deposits (booking_id, host_id, chain, escrow, rental_id, payee, amount, expires_at, state, deposited, used, fee, host_amount,
-          refund, intent_at, next_attempt_at)
-        VALUES ($1, $2, $3, $4, $5, $6, 1000, $7, 'SETTLING', 1000, 600, 15, 585, 400, now(), now())""",
+          refund, intent_at, next_attempt_at, renter)
+        VALUES ($1, $2, $3, $4, $5, $6, 1000, $7, 'SETTLING', 1000, 600, 15, 585, 400, now(), now(), $8)""",
         booking, "host-" + SUFFIX, EvmPayments.chainName(config(1)), escrow, rentalId, chain.account(3).address(),
-        OffsetDateTime.now(ZoneOffset.UTC).plusHours(1));
+        OffsetDateTime.now(ZoneOffset.UTC).plusHours(1), renter.address().toLowerCase());
     return rentalId;
   }
 
@@ -135,7 +135,7 @@ class EvmSubmitterTest {
     assertThat(sent).extracting(r -> r.getArrayOfStrings("rental_ids")[0]).contains(eth, tusd.get(0));
     for (int i = 0; i < 5; i++) round(submitter);
     for (String id : tusd) {
-      assertThat(escrows.rental(chain.escrow("tUSD").toLowerCase(), org.web3j.utils.Numeric.hexStringToByteArray(id)).status())
+      assertThat(escrows.rental(chain.escrow("tUSD").toLowerCase(), chain.account(2).address(), org.web3j.utils.Numeric.hexStringToByteArray(id)).status())
           .isEqualTo(EscrowChain.RentalStatus.SETTLED);
     }
   }
@@ -157,7 +157,7 @@ class EvmSubmitterTest {
     assertThat(sql("SELECT 1 FROM chain_txs WHERE tx_hash = $1", "0x" + "ab".repeat(32))).as("the refused one is gone").isEmpty();
     EscrowChain.Receipt receipt = AnvilDevnet.poll("the settlement mined", Duration.ofSeconds(30), () -> escrows.receipt(mine.getString("tx_hash")));
     assertThat(receipt.success()).isTrue();
-    assertThat(escrows.rental(chain.escrow("tUSD").toLowerCase(), org.web3j.utils.Numeric.hexStringToByteArray(rental)).status())
+    assertThat(escrows.rental(chain.escrow("tUSD").toLowerCase(), chain.account(2).address(), org.web3j.utils.Numeric.hexStringToByteArray(rental)).status())
         .isEqualTo(EscrowChain.RentalStatus.SETTLED);
   }
 
@@ -200,7 +200,7 @@ class EvmSubmitterTest {
     assertThat(holding).as("transactions holding the rental").hasSize(1);
     EscrowChain.Receipt receipt = AnvilDevnet.poll("the settlement mined", Duration.ofSeconds(30), () -> escrows.receipt(holding.get(0).getString("tx_hash")));
     assertThat(receipt.success()).isTrue();
-    assertThat(escrows.rental(chain.escrow("tUSD").toLowerCase(), org.web3j.utils.Numeric.hexStringToByteArray(rental)).status())
+    assertThat(escrows.rental(chain.escrow("tUSD").toLowerCase(), chain.account(2).address(), org.web3j.utils.Numeric.hexStringToByteArray(rental)).status())
         .isEqualTo(EscrowChain.RentalStatus.SETTLED);
 
     String holderB = sql("SELECT holder FROM chain_leases WHERE name = $1", lease).get(0).getString("holder");

@@ -116,7 +116,10 @@ class EvmWatcherTest {
         booking, "host-" + SUFFIX, EvmPayments.chainName(config()), escrow(), rentalId, chain.account(3).address(),
         OffsetDateTime.now(ZoneOffset.UTC).plusHours(1));
 
-    // node A's chain node reports an Opened for it that node B's does not (a made-up log: applied, it would reject the deposit),
+    // node A's chain node reports an Opened for it that node B's does not (a made-up log by a wallet of the account paying
+    // the wrong host: applied, it would reject the deposit),
+    sql("INSERT INTO wallets (chain, address, account_id) VALUES ('ethereum', $1, $2) ON CONFLICT DO NOTHING",
+        chain.account(9).address().toLowerCase(), "acct-" + SUFFIX);
     // and A's first fetch waits until B has read the same blocks
     EscrowChain.Terms terms = escrows.terms(escrow());
     CountDownLatch fetching = new CountDownLatch(1);
@@ -126,7 +129,7 @@ class EvmWatcherTest {
       @Override
       public List<Log> logs(String escrow, long fromBlock, long toBlock) {
         List<Log> logs = new ArrayList<>(super.logs(escrow, fromBlock, toBlock));
-        logs.add(new Log(escrow, "Opened", Numeric.hexStringToByteArray(rentalId), chain.account(9).address(), chain.account(3).address(),
+        logs.add(new Log(escrow, "Opened", Numeric.hexStringToByteArray(rentalId), chain.account(9).address(), chain.account(4).address(),
             terms.token(), BigInteger.valueOf(1_000), null, null, OffsetDateTime.now().plusDays(1).toEpochSecond(), terms.feeBps(), toBlock,
             "0x" + "cd".repeat(32), 0));
         if (first.getAndSet(false)) {
@@ -160,5 +163,59 @@ class EvmWatcherTest {
     assertThat(cursor()).isEqualTo(afterB + 1);
     assertThat(depositState(rentalId)).isEqualTo("REJECTED");
     assertThat(told).containsExactly("rejected " + booking);
+  }
+
+  /**
+   * Rentals are keyed by (renter, id): someone who copies the id from the renter's open in flight and
+   * opens it first only opens a rental of their own. The watcher leaves the deposit waiting (with a
+   * note) instead of rejecting the booking, and the renter's own open, which the escrow accepts, funds it.
+   */
+  @Test
+  void aFrontRunnersOpenUnderTheSameIdNeitherRejectsNorFundsTheDeposit() throws Exception {
+    String booking = "bk-squat-" + SUFFIX;
+    String rentalId = EvmPayments.rentalId(chain.chainId(), booking, "host-" + SUFFIX);
+    AnvilDevnet.Account renter = chain.account(6);
+    AnvilDevnet.Account squatter = chain.account(7);
+    sql("INSERT INTO wallets (chain, address, account_id) VALUES ('ethereum', $1, $2)", renter.address().toLowerCase(), "acct-" + SUFFIX);
+    sql("""
+        INSERT INTO bookings (id, account_id, state, request, currency, payment_chain, price_per_hour, duration_seconds, cost, cpu_millis, memory_mb, gpus)
+        VALUES ($1, $2, 'PENDING_PAYMENT', '{}'::jsonb, 'TUSD', 'ethereum', 1, 60, 1000, 0, 0, 0)""", booking, "acct-" + SUFFIX);
+    long expiresAt = chain.latestTimestamp() + 3600;
+    sql("""
+        INSERT INTO deposits (booking_id, host_id, chain, escrow, rental_id, payee, amount, expires_at, state)
+        VALUES ($1, $2, $3, $4, $5, $6, 1000, $7, 'AWAITING')""",
+        booking, "host-" + SUFFIX, EvmPayments.chainName(config()), escrow(), rentalId, chain.account(3).address().toLowerCase(),
+        OffsetDateTime.ofInstant(java.time.Instant.ofEpochSecond(expiresAt), ZoneOffset.UTC));
+    EscrowChain.Terms terms = escrows.terms(escrow());
+    EvmWatcher watcher = new EvmWatcher(vertx, pool, escrows, config(), Map.of(escrow(), terms), BOOKINGS);
+    watcher.round().await(60, TimeUnit.SECONDS);
+    told.clear();
+
+    // the squatter copies the calls (same id, its own host) and is mined first
+    chain.mint(squatter.address(), BigInteger.valueOf(1_000));
+    for (EscrowChain.WalletCall c : escrows.openCalls(escrow(), terms.token(), Numeric.hexStringToByteArray(rentalId), squatter.address(),
+        expiresAt, BigInteger.valueOf(1_000))) {
+      chain.send(squatter.privateKey(), c);
+    }
+    watcher.round().await(60, TimeUnit.SECONDS);
+    Row waiting = sql("SELECT state, note, renter FROM deposits WHERE rental_id = $1", rentalId).get(0);
+    assertThat(waiting.getString("state")).isEqualTo("AWAITING");
+    assertThat(waiting.getString("note")).contains("not a wallet of your account");
+    assertThat(told).isEmpty();
+
+    // the renter's own open of the same id goes through on chain and funds the deposit
+    chain.mint(renter.address(), BigInteger.valueOf(1_000));
+    for (EscrowChain.WalletCall c : escrows.openCalls(escrow(), terms.token(), Numeric.hexStringToByteArray(rentalId),
+        chain.account(3).address(), expiresAt, BigInteger.valueOf(1_000))) {
+      chain.send(renter.privateKey(), c);
+    }
+    watcher.round().await(60, TimeUnit.SECONDS);
+    Row open = sql("SELECT state, renter FROM deposits WHERE rental_id = $1", rentalId).get(0);
+    assertThat(open.getString("state")).isEqualTo("OPEN");
+    assertThat(open.getString("renter")).isEqualTo(renter.address().toLowerCase());
+    assertThat(told).containsExactly("funded " + booking);
+    assertThat(escrows.rental(escrow(), squatter.address(), Numeric.hexStringToByteArray(rentalId)).host())
+        .as("the squatter's rental is its own").isEqualTo(squatter.address().toLowerCase());
+    told.clear(); // the other test expects to hear of its own bookings only
   }
 }

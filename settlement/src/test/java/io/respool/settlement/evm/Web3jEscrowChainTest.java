@@ -84,9 +84,9 @@ class Web3jEscrowChainTest {
 
   @Test
   void unknownRentalIsNone() {
-    Rental r = chain.rental(devnet.escrow("ETH"), newId());
+    Rental r = chain.rental(devnet.escrow("ETH"), devnet.account(2).address(), newId());
     assertThat(r.status()).isEqualTo(RentalStatus.NONE);
-    assertThat(r.renter()).isEqualTo(ZERO);
+    assertThat(r.host()).isEqualTo(ZERO);
     assertThat(r.amount()).isZero();
   }
 
@@ -159,7 +159,7 @@ class Web3jEscrowChainTest {
     assertThat(openReceipt.getLogs()).hasSize(asset.equals("ETH") ? 1 : 2);
     assertThat(receipt.logs()).extracting(this::describe).containsExactly(describe(log));
 
-    Rental rental = chain.rental(escrow, id);
+    Rental rental = chain.rental(escrow, renter.address(), id);
     assertThat(rental.status()).isEqualTo(RentalStatus.OPEN);
     assertThat(rental.renter()).isEqualTo(renter.address());
     assertThat(rental.host()).isEqualTo(host.address());
@@ -183,7 +183,7 @@ class Web3jEscrowChainTest {
 
     long nonce = chain.operatorNonce(true);
     assertThat(chain.operatorNonce(false)).isEqualTo(nonce);
-    SignedTx signed = chain.signSettleBatch(escrow, List.of(new SettleItem(id1, used1), new SettleItem(id2, used2)),
+    SignedTx signed = chain.signSettleBatch(escrow, List.of(new SettleItem(devnet.account(4).address(), id1, used1), new SettleItem(devnet.account(4).address(), id2, used2)),
         nonce);
 
     assertThat(signed.nonce()).isEqualTo(nonce);
@@ -195,7 +195,7 @@ class Web3jEscrowChainTest {
     assertThat(decoded.getTo()).isEqualToIgnoringCase(escrow);
     assertThat(decoded.getNonce()).isEqualTo(BigInteger.valueOf(nonce));
     assertThat(decoded.getValue()).isZero();
-    assertThat(Numeric.cleanHexPrefix(decoded.getData())).startsWith(selector("settleBatch(bytes32[],uint256[])"));
+    assertThat(Numeric.cleanHexPrefix(decoded.getData())).startsWith(selector("settleBatch(address[],bytes32[],uint256[])"));
     assertThat(decoded.getFrom()).isEqualToIgnoringCase(devnet.operatorAddress());
     assertThat(tx1559.getMaxFeePerGas()).isGreaterThan(tx1559.getMaxPriorityFeePerGas());
     // signing sends nothing
@@ -222,10 +222,10 @@ class Web3jEscrowChainTest {
     chain.broadcast(signed);
     assertThat(chain.operatorNonce(false)).isEqualTo(nonce + 1);
     assertThat(chain.operatorNonce(true)).isEqualTo(nonce + 1);
-    Rental r1 = chain.rental(escrow, id1);
+    Rental r1 = chain.rental(escrow, devnet.account(4).address(), id1);
     assertThat(r1.status()).isEqualTo(RentalStatus.SETTLED);
     assertThat(r1.amount()).isEqualTo(deposit1.subtract(used1));
-    assertThat(chain.rental(escrow, id2).status()).isEqualTo(RentalStatus.SETTLED);
+    assertThat(chain.rental(escrow, devnet.account(4).address(), id2).status()).isEqualTo(RentalStatus.SETTLED);
     List<Log> all = chain.logs(escrow, devnet.deployBlock(), chain.headBlock());
     assertThat(all.stream().filter(l -> l.kind().equals("Settled") && same(l.rentalId(), id1))).hasSize(1);
     assertThat(all.stream().filter(l -> l.kind().equals("Settled") && same(l.rentalId(), id2))).hasSize(1);
@@ -238,7 +238,7 @@ class Web3jEscrowChainTest {
     BigInteger deposit = BigInteger.valueOf(3_000_000);
     byte[] id = open("ETH", devnet.account(18), devnet.account(9), deposit);
     long nonce = chain.operatorNonce(true);
-    SignedTx tx = chain.signSettleBatch(escrow, List.of(new SettleItem(id, BigInteger.valueOf(1_000_000))), nonce);
+    SignedTx tx = chain.signSettleBatch(escrow, List.of(new SettleItem(devnet.account(18).address(), id, BigInteger.valueOf(1_000_000))), nonce);
     devnet.rpc("evm_setAutomine", false);
     try {
       chain.broadcast(tx);
@@ -264,7 +264,7 @@ class Web3jEscrowChainTest {
     byte[] a = open("ETH", devnet.account(6), host, deposit);
     byte[] b = open("ETH", devnet.account(6), host, deposit);
 
-    SignedTx first = chain.signSettleBatch(escrow, List.of(new SettleItem(a, deposit)), chain.operatorNonce(true));
+    SignedTx first = chain.signSettleBatch(escrow, List.of(new SettleItem(devnet.account(6).address(), a, deposit)), chain.operatorNonce(true));
     chain.broadcast(first);
     Receipt r1 = awaitReceipt(first.txHash());
     assertThat(r1.logs()).extracting(Log::kind).containsExactly("Settled");
@@ -273,7 +273,7 @@ class Web3jEscrowChainTest {
         TransactionDecoder.decode(first.rawTx()).getGasLimit());
 
     BigInteger usedB = new BigInteger("123456789");
-    SignedTx second = chain.signSettleBatch(escrow, List.of(new SettleItem(a, BigInteger.ONE), new SettleItem(b, usedB)),
+    SignedTx second = chain.signSettleBatch(escrow, List.of(new SettleItem(devnet.account(6).address(), a, BigInteger.ONE), new SettleItem(devnet.account(6).address(), b, usedB)),
         chain.operatorNonce(true));
     chain.broadcast(second);
     Receipt r2 = awaitReceipt(second.txHash());
@@ -288,7 +288,7 @@ class Web3jEscrowChainTest {
     System.out.printf("settleBatch of 2, one skipped (ETH): gas used %s%n", gasUsed(second.txHash()));
 
     // a's first settlement stands
-    Rental ra = chain.rental(escrow, a);
+    Rental ra = chain.rental(escrow, devnet.account(6).address(), a);
     assertThat(ra.status()).isEqualTo(RentalStatus.SETTLED);
     assertThat(ra.amount()).isZero();
     // and logs() sees the same events, in chain order
@@ -305,18 +305,18 @@ class Web3jEscrowChainTest {
     BigInteger deposit = BigInteger.valueOf(1_000_000);
     byte[] id = open("ETH", devnet.account(8), devnet.account(9), deposit);
     // used > deposit: the estimate reverts (UsedExceedsDeposit), the signature still comes back
-    SignedTx tx = chain.signSettleBatch(escrow, List.of(new SettleItem(id, deposit.add(BigInteger.ONE))),
+    SignedTx tx = chain.signSettleBatch(escrow, List.of(new SettleItem(devnet.account(8).address(), id, deposit.add(BigInteger.ONE))),
         chain.operatorNonce(true));
     assertThat(TransactionDecoder.decode(tx.rawTx()).getGasLimit()).isEqualTo(BigInteger.valueOf(100_000));
-    SignedTx three = chain.signSettleBatch(escrow, List.of(new SettleItem(id, deposit.add(BigInteger.ONE)),
-        new SettleItem(newId(), BigInteger.ONE), new SettleItem(newId(), BigInteger.ONE)), chain.operatorNonce(true));
+    SignedTx three = chain.signSettleBatch(escrow, List.of(new SettleItem(devnet.account(8).address(), id, deposit.add(BigInteger.ONE)),
+        new SettleItem(devnet.account(8).address(), newId(), BigInteger.ONE), new SettleItem(devnet.account(8).address(), newId(), BigInteger.ONE)), chain.operatorNonce(true));
     assertThat(TransactionDecoder.decode(three.rawTx()).getGasLimit()).isEqualTo(BigInteger.valueOf(180_000));
     // sent anyway it reverts on chain, and the receipt says so
     chain.broadcast(tx);
     Receipt r = awaitReceipt(tx.txHash());
     assertThat(r.success()).isFalse();
     assertThat(r.logs()).isEmpty();
-    assertThat(chain.rental(escrow, id).status()).isEqualTo(RentalStatus.OPEN);
+    assertThat(chain.rental(escrow, devnet.account(8).address(), id).status()).isEqualTo(RentalStatus.OPEN);
   }
 
   @Test
@@ -361,11 +361,11 @@ class Web3jEscrowChainTest {
     assertThat(chain.receipt(theirs.getTransactionHash()).orElseThrow().logs())
         .extracting(Log::escrow).containsExactly(other);
     // the other deployment has another operator: our settlement there reverts (NotOperator)
-    SignedTx notOurs = chain.signSettleBatch(other, List.of(new SettleItem(both, amount)), chain.operatorNonce(true));
+    SignedTx notOurs = chain.signSettleBatch(other, List.of(new SettleItem(renter.address(), both, amount)), chain.operatorNonce(true));
     chain.broadcast(notOurs);
     assertThat(awaitReceipt(notOurs.txHash()).success()).isFalse();
-    assertThat(chain.rental(other, both).status()).isEqualTo(RentalStatus.OPEN);
-    assertThat(chain.rental(escrow, both).status()).isEqualTo(RentalStatus.OPEN);
+    assertThat(chain.rental(other, renter.address(), both).status()).isEqualTo(RentalStatus.OPEN);
+    assertThat(chain.rental(escrow, renter.address(), both).status()).isEqualTo(RentalStatus.OPEN);
   }
 
   // --- failures ----------------------------------------------------------------------------------
@@ -380,10 +380,10 @@ class Web3jEscrowChainTest {
       assertThatThrownBy(down::chainId).isInstanceOf(ChainUnavailable.class);
       assertThatThrownBy(down::headBlock).isInstanceOf(ChainUnavailable.class);
       assertThatThrownBy(() -> down.terms(escrow)).isInstanceOf(ChainUnavailable.class);
-      assertThatThrownBy(() -> down.rental(escrow, id)).isInstanceOf(ChainUnavailable.class);
+      assertThatThrownBy(() -> down.rental(escrow, devnet.account(3).address(), id)).isInstanceOf(ChainUnavailable.class);
       assertThatThrownBy(() -> down.logs(escrow, 0, 10)).isInstanceOf(ChainUnavailable.class);
       assertThatThrownBy(() -> down.operatorNonce(true)).isInstanceOf(ChainUnavailable.class);
-      assertThatThrownBy(() -> down.signSettleBatch(escrow, List.of(new SettleItem(id, BigInteger.ONE)), 0))
+      assertThatThrownBy(() -> down.signSettleBatch(escrow, List.of(new SettleItem(devnet.account(3).address(), id, BigInteger.ONE)), 0))
           .isInstanceOf(ChainUnavailable.class);
       assertThatThrownBy(() -> down.broadcast(new SignedTx("0x" + "00".repeat(32), 0, "0x02")))
           .isInstanceOf(ChainUnavailable.class);
@@ -412,7 +412,7 @@ class Web3jEscrowChainTest {
     try (var wrongChain = new Web3jEscrowChain(devnet.rpcUrl(), 1, devnet.operatorKey(), Duration.ofSeconds(10))) {
       byte[] id = open("ETH", devnet.account(14), devnet.account(15), BigInteger.valueOf(1000));
       long nonce = chain.operatorNonce(true);
-      SignedTx tx = wrongChain.signSettleBatch(devnet.escrow("ETH"), List.of(new SettleItem(id, BigInteger.ONE)), nonce);
+      SignedTx tx = wrongChain.signSettleBatch(devnet.escrow("ETH"), List.of(new SettleItem(devnet.account(14).address(), id, BigInteger.ONE)), nonce);
       assertThatThrownBy(() -> wrongChain.broadcast(tx))
           .isInstanceOf(IllegalStateException.class)
           .isNotInstanceOf(ChainUnavailable.class)
@@ -420,7 +420,7 @@ class Web3jEscrowChainTest {
           .hasMessageContaining("rejected: ")
           .hasMessageContaining("invalid chain id"); // anvil: "invalid chain id for signer"
       assertThat(chain.operatorNonce(true)).isEqualTo(nonce);
-      assertThat(chain.rental(devnet.escrow("ETH"), id).status()).isEqualTo(RentalStatus.OPEN);
+      assertThat(chain.rental(devnet.escrow("ETH"), devnet.account(14).address(), id).status()).isEqualTo(RentalStatus.OPEN);
     }
   }
 
@@ -430,7 +430,7 @@ class Web3jEscrowChainTest {
       assertThat(readOnly.headBlock()).isPositive();
       assertThatThrownBy(readOnly::operatorAddress).isInstanceOf(IllegalStateException.class);
       assertThatThrownBy(() -> readOnly.signSettleBatch(devnet.escrow("ETH"),
-          List.of(new SettleItem(newId(), BigInteger.ONE)), 0)).isInstanceOf(IllegalStateException.class);
+          List.of(new SettleItem(devnet.account(2).address(), newId(), BigInteger.ONE)), 0)).isInstanceOf(IllegalStateException.class);
     }
   }
 
@@ -460,7 +460,7 @@ class Web3jEscrowChainTest {
     Account host = devnet.account(17);
     BigInteger deposit = BigInteger.valueOf(5_000_000);
     byte[] id = open("ETH", devnet.account(16), host, deposit);
-    SignedTx settled = chain.signSettleBatch(escrow, List.of(new SettleItem(id, BigInteger.valueOf(4_000_000))),
+    SignedTx settled = chain.signSettleBatch(escrow, List.of(new SettleItem(devnet.account(16).address(), id, BigInteger.valueOf(4_000_000))),
         chain.operatorNonce(true));
     chain.broadcast(settled);
     Receipt before = awaitReceipt(settled.txHash());
@@ -468,7 +468,7 @@ class Web3jEscrowChainTest {
     devnet.mine(1);
     long nonce = chain.operatorNonce(false);
     byte[] id2 = open("ETH", devnet.account(16), host, deposit);
-    SignedTx afterRestart = chain.signSettleBatch(escrow, List.of(new SettleItem(id2, deposit)), nonce);
+    SignedTx afterRestart = chain.signSettleBatch(escrow, List.of(new SettleItem(devnet.account(16).address(), id2, deposit)), nonce);
     long head = chain.headBlock();
     long timestamp = devnet.latestTimestamp();
     String headHash = blockHash(head);
@@ -487,8 +487,8 @@ class Web3jEscrowChainTest {
     assertThat(again.logs()).extracting(this::describe).isEqualTo(before.logs().stream().map(this::describe).toList());
     assertThat(chain.operatorNonce(false)).isEqualTo(nonce);
     assertThat(chain.logs(escrow, devnet.deployBlock(), head)).extracting(this::describe).isEqualTo(logsBefore);
-    assertThat(chain.rental(escrow, id).status()).isEqualTo(RentalStatus.SETTLED);
-    assertThat(chain.rental(escrow, id2).status()).isEqualTo(RentalStatus.OPEN);
+    assertThat(chain.rental(escrow, devnet.account(16).address(), id).status()).isEqualTo(RentalStatus.SETTLED);
+    assertThat(chain.rental(escrow, devnet.account(16).address(), id2).status()).isEqualTo(RentalStatus.OPEN);
 
     // the settlement signed while the node was down goes through now, once
     chain.broadcast(afterRestart);
@@ -497,7 +497,7 @@ class Web3jEscrowChainTest {
     assertThat(late.blockNumber()).isEqualTo(head + 1);
     chain.broadcast(settled); // already mined before the restart: nonce too low, harmless
     assertThat(chain.operatorNonce(false)).isEqualTo(nonce + 1);
-    assertThat(chain.rental(escrow, id2).status()).isEqualTo(RentalStatus.SETTLED);
+    assertThat(chain.rental(escrow, devnet.account(16).address(), id2).status()).isEqualTo(RentalStatus.SETTLED);
     // time did not run backwards
     assertThat(devnet.latestTimestamp()).isGreaterThan(timestamp);
   }
@@ -515,7 +515,7 @@ class Web3jEscrowChainTest {
     byte[] id = newId();
     if (!asset.equals("ETH")) devnet.mint(renter.address(), amount);
     openOn(devnet.escrow(asset), devnet.token(asset), renter, host, id, devnet.latestTimestamp() + 7200, amount);
-    assertThat(chain.rental(devnet.escrow(asset), id).status()).isEqualTo(RentalStatus.OPEN);
+    assertThat(chain.rental(devnet.escrow(asset), renter.address(), id).status()).isEqualTo(RentalStatus.OPEN);
     return id;
   }
 
@@ -543,7 +543,7 @@ class Web3jEscrowChainTest {
     assertThat(log.escrow()).isEqualTo(escrow);
     assertThat(log.rentalId()).isEqualTo(id);
     assertThat(log.host()).isEqualTo(host.address());
-    assertThat(log.renter()).isNull();
+    assertThat(log.renter()).as("the rental's renter").matches("0x[0-9a-f]{40}");
     assertThat(log.token()).isNull();
     assertThat(log.amount()).as("hostAmount").isEqualTo(used.subtract(fee));
     assertThat(log.fee()).isEqualTo(fee);
