@@ -8,7 +8,6 @@ import io.respool.testing.TestServices;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.Tuple;
 import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,7 +15,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -43,10 +41,7 @@ class EvmChainTroubleTest {
   static void start() {
     vertx = Vertx.vertx();
     pool = Databases.pool(vertx, TestServices.get().pgUrl, 2);
-    sql("INSERT INTO accounts (id) VALUES ($1)", "acct-" + SUFFIX);
-    sql("""
-        INSERT INTO hosts (id, region, info, cpu_millis, memory_mb, storage_gb, gpus, gpu_models, online, last_seen)
-        VALUES ($1, 'test', '{}'::jsonb, 1000, 1000, 10, 0, '{}', false, now())""", "host-" + SUFFIX);
+    TestRows.accountAndHost(pool, SUFFIX);
   }
 
   @AfterAll
@@ -55,13 +50,7 @@ class EvmChainTroubleTest {
   }
 
   static List<Row> sql(String statement, Object... params) {
-    try {
-      List<Row> out = new ArrayList<>();
-      pool.preparedQuery(statement).execute(Tuple.from(params)).await(10, TimeUnit.SECONDS).forEach(out::add);
-      return out;
-    } catch (Exception e) {
-      throw new AssertionError(statement, e);
-    }
+    return TestRows.sql(pool, statement, params);
   }
 
   /** Resent at every round (no wait), one confirmation. */

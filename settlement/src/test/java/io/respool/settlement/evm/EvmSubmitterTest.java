@@ -8,7 +8,6 @@ import io.respool.testing.TestServices;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.Tuple;
 import java.math.BigInteger;
 import java.time.Duration;
 import java.time.Instant;
@@ -45,10 +44,7 @@ class EvmSubmitterTest {
     vertx = Vertx.vertx();
     pool = Databases.pool(vertx, TestServices.get().pgUrl, 2);
     escrows = new Web3jEscrowChain(chain.rpcUrl(), chain.chainId(), chain.operatorKey(), Duration.ofSeconds(10));
-    sql("INSERT INTO accounts (id) VALUES ($1)", "acct-" + SUFFIX);
-    sql("""
-        INSERT INTO hosts (id, region, info, cpu_millis, memory_mb, storage_gb, gpus, gpu_models, online, last_seen)
-        VALUES ($1, 'test', '{}'::jsonb, 1000, 1000, 10, 0, '{}', false, now())""", "host-" + SUFFIX);
+    TestRows.accountAndHost(pool, SUFFIX);
   }
 
   @AfterAll
@@ -59,13 +55,7 @@ class EvmSubmitterTest {
   }
 
   static List<Row> sql(String statement, Object... params) {
-    try {
-      List<Row> out = new ArrayList<>();
-      pool.preparedQuery(statement).execute(Tuple.from(params)).await(10, TimeUnit.SECONDS).forEach(out::add);
-      return out;
-    } catch (Exception e) {
-      throw new AssertionError(statement, e);
-    }
+    return TestRows.sql(pool, statement, params);
   }
 
   static EvmConfig config(int batchSize) {
