@@ -310,7 +310,11 @@ class ChaosIT {
       }
       default -> throw new IllegalStateException();
     }
-    awaitAll(180, "recovered after " + f.what, this::recovered);
+    try {
+      awaitAll(300, "recovered after " + f.what, this::recovered);
+    } catch (AssertionError e) {
+      throw new AssertionError(e.getMessage() + "; still: " + notYet, e);
+    }
     double recovery = (System.nanoTime() - healedAt) / 1e9;
     loadOn.set(false);
     for (var l : loops) l.get(60, TimeUnit.SECONDS);
@@ -340,19 +344,31 @@ class ChaosIT {
   boolean recovered() {
     for (int node = 0; node < 2; node++) {
       try {
-        if (rig.http(node).get("/ready").status() != 200) return false;
+        Http.Response r = rig.http(node).get("/ready");
+        if (r.status() != 200) return missing("node " + node + " not ready: " + r);
       } catch (AssertionError e) {
-        return false;
+        return missing("node " + node + " does not answer");
       }
     }
-    if (!hostsOnline()) return false;
-    for (Held k : held) if (k.keeper() && !"RUNNING".equals(stateOf(k))) return false;
+    if (!hostsOnline()) return missing("a host is not online on both nodes");
+    for (Held k : held) if (k.keeper() && !"RUNNING".equals(stateOf(k))) return missing("keeper " + k.id() + " is " + stateOf(k));
     for (int node = 0; node < 2; node++) {
-      Held probe = book(node, 3, REGIONS[node + 1], false, 600);
-      if (probe == null) return false;
+      Map<String, Object> body = new LinkedHashMap<>(Map.of("cpu", 0.1, "memoryMb", 16, "durationSeconds", 600, "region", REGIONS[node + 1],
+          "currency", "TUSD", "command", List.of("sleep", "600")));
+      Http.Response r = rig.http(node).post("/v1/bookings", Http.json(body), renters[3].token());
+      if (r.status() != 201) return missing("node " + node + " does not place: " + r);
+      Held probe = new Held(r.json().path("id").asText(), renters[3], 3, REGIONS[node + 1], false);
+      held.add(probe);
       stop(probe, node);
     }
     return true;
+  }
+
+  volatile String notYet = "";
+
+  boolean missing(String why) {
+    notYet = why;
+    return false;
   }
 
   boolean hostsOnline() {
@@ -390,17 +406,27 @@ class ChaosIT {
         + " OR h.reserved_memory_mb <> coalesce(r.m, 0) OR h.reserved_cpu_millis > h.cpu_millis)");
     mismatched += count("SELECT count(*) FROM bookings b WHERE b.state = 'RUNNING' AND b.id IN (SELECT booking_id FROM booking_tasks"
         + " WHERE host_id = ANY($1)) AND NOT EXISTS (SELECT 1 FROM reservations r WHERE r.booking_id = b.id)");
-    // usage: every sample a simulated host saw acked is stored
+    // usage: every sample a simulated host saw acked is stored (the acks taken first: samples keep coming)
+    List<RecordingHost.Acked> ackedSoFar = new ArrayList<>();
+    for (RecordingHost h : simulated) ackedSoFar.addAll(h.acked);
     Set<String> stored = new HashSet<>();
     db.preparedQuery("SELECT task_id || '#' || seq AS k FROM usage_samples WHERE host_id = ANY($1)")
         .execute(Tuple.of(hostIds.toArray(String[]::new))).await(30, TimeUnit.SECONDS).forEach(row -> stored.add(row.getString("k")));
     int notStored = 0;
     long acked = 0;
-    for (RecordingHost h : simulated) {
-      for (RecordingHost.Acked a : h.acked) {
-        acked++;
-        if (!stored.contains(a.taskId() + "#" + a.seq())) notStored++;
+    Map<String, List<Long>> missingByTask = new java.util.TreeMap<>();
+    for (RecordingHost.Acked a : ackedSoFar) {
+      acked++;
+      if (!stored.contains(a.taskId() + "#" + a.seq())) {
+        notStored++;
+        missingByTask.computeIfAbsent(a.taskId(), t -> new ArrayList<>()).add(a.seq());
       }
+    }
+    for (var e : missingByTask.entrySet()) { // what the gateway knows of a task whose acked samples are missing
+      RowSetText task = rows("SELECT t.state, t.host_id, b.state AS booking, t.last_seq FROM booking_tasks t JOIN bookings b ON b.id = t.booking_id"
+          + " WHERE t.task_id = $1", e.getKey());
+      System.out.println("CHAOS-DETAIL acked, not stored: task " + e.getKey() + " seqs " + e.getValue().stream().sorted().toList()
+          + "; booking_tasks: " + task);
     }
     // settlement: each ended, funded booking's rental settled once on chain (waited for, bounded)
     Map<String, String> rentals = awaitSettlements();
@@ -411,6 +437,7 @@ class ChaosIT {
       int n = settledLogs.getOrDefault(rental.toLowerCase(Locale.ROOT), 0);
       if (n > 1) twice++;
       if (n == 0) never++;
+      if (n != 1) System.out.println("CHAOS-DETAIL rental " + rental + " has " + n + " Settled logs");
     }
     // money: what renters, hosts, treasury and escrow hold together is what they held at the start
     BigInteger drift = money().subtract(moneyAtStart);
@@ -423,9 +450,28 @@ class ChaosIT {
       int firstRunning = to.indexOf("RUNNING");
       boolean left = firstRunning >= 0 && to.subList(firstRunning + 1, to.size()).stream().anyMatch(s -> !s.equals("RUNNING"));
       if (atEnd) continue; // the suite stopped them itself
-      if (!"RUNNING".equals(b.path("state").asText()) || left) needless++;
+      if (!"RUNNING".equals(b.path("state").asText()) || left) {
+        needless++;
+        System.out.println("CHAOS-DETAIL keeper " + k.id() + " left RUNNING: " + b.path("transitions"));
+      }
     }
     return new Figures(fault, held.size(), recovery, lost, leaked, mismatched, notStored, acked, twice, never, drift, needless);
+  }
+
+  /** Rows as text, for the details printed beside a figure that is not zero. */
+  record RowSetText(List<String> rows) {
+    @Override
+    public String toString() { return rows.isEmpty() ? "(no row)" : String.join("; ", rows); }
+  }
+
+  RowSetText rows(String sql, Object arg) throws Exception {
+    List<String> out = new ArrayList<>();
+    for (Row row : db.preparedQuery(sql).execute(Tuple.of(arg)).await(30, TimeUnit.SECONDS)) {
+      List<String> cols = new ArrayList<>();
+      for (int i = 0; i < row.size(); i++) cols.add(row.getColumnName(i) + "=" + row.getValue(i));
+      out.add(String.join(" ", cols));
+    }
+    return new RowSetText(out);
   }
 
   int count(String sql) throws Exception {
