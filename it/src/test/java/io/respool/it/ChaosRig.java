@@ -140,7 +140,7 @@ final class ChaosRig implements AutoCloseable {
         "-Drespool.clusterMembers=" + members, "-Drespool.pgUrl=" + pgUrl(), "-Drespool.redisUrl=" + redisUrl(),
         "-Drespool.jwtSecret=" + JWT_SECRET, "-Drespool.sshPort=0", "-Drespool.dbPoolSize=4",
         "-Drespool.reconcileIntervalMs=300", "-Drespool.stopGraceSeconds=1", "-Drespool.meterIntervalMs=500",
-        "-Drespool.heartbeatIntervalMs=1000", "-Drespool.heartbeatTimeoutMs=5000", "-Drespool.hostLossGraceSeconds=120",
+        "-Drespool.heartbeatIntervalMs=1000", "-Drespool.heartbeatTimeoutMs=5000", "-Drespool.hostLossGraceSeconds=120", "-Drespool.paymentWindowSeconds=120",
         "-Drespool.rateLimitPerAccount=100000", "-Drespool.rateLimitPerClient=100000",
         "-Drespool.ethRpcUrl=" + rpc.url(), "-Drespool.ethChainId=" + chain.chainId(), "-Drespool.ethEscrows=TUSD=" + chain.escrow("tUSD"),
         "-Drespool.ethOperatorKey=" + chain.operatorKey(), "-Drespool.ethConfirmations=1", "-Drespool.ethPollIntervalMs=250",

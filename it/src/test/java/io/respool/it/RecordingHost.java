@@ -60,7 +60,7 @@ final class RecordingHost implements AutoCloseable {
 
   RecordingHost(List<Integer> ports, String region, Prices prices, String payoutEthereum) {
     this.ports = ports;
-    Inventory inv = new Inventory(8, 16, "Simulated CPU", 16384, 100, List.of(new Inventory.Disk("/", 200, 100)), List.of(), "Linux", "x86_64");
+    Inventory inv = new Inventory(32, 64, "Simulated CPU", 65536, 100, List.of(new Inventory.Disk("/", 200, 100)), List.of(), "Linux", "x86_64");
     this.info = new HostInfo(region, inv, prices, new Payout(payoutEthereum, null), List.of("process"), "chaos");
     vertx.runOnContext(v -> connect());
     vertx.setPeriodic(1000, t -> tick());
