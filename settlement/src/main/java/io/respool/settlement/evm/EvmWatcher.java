@@ -128,11 +128,19 @@ public final class EvmWatcher {
     return applied.compose(x -> applyAll(tx, logs, i + 1));
   }
 
+  /**
+   * The deposit a log names, with its booking — both locked, the booking first (the order a stop
+   * or an extension takes them in): a stop committing meanwhile is seen, so a rental opened while
+   * its booking is being stopped is refunded rather than left OPEN with no settlement.
+   */
   private Future<Row> deposit(SqlConnection tx, EscrowChain.Log log) {
     return tx.preparedQuery("""
+            SELECT 1 FROM bookings WHERE id = (SELECT booking_id FROM deposits WHERE rental_id = $1 AND escrow = $2) FOR UPDATE""")
+        .execute(Tuple.of(hex(log.rentalId()), log.escrow()))
+        .compose(locked -> tx.preparedQuery("""
             SELECT d.*, b.account_id, b.currency, b.state AS booking_state FROM deposits d JOIN bookings b ON b.id = d.booking_id
              WHERE d.rental_id = $1 AND d.escrow = $2 AND (d.renter IS NULL OR d.renter = $3) FOR UPDATE OF d""")
-        .execute(Tuple.of(hex(log.rentalId()), log.escrow(), log.renter()))
+        .execute(Tuple.of(hex(log.rentalId()), log.escrow(), log.renter())))
         .map(rows -> rows.size() == 0 ? null : rows.iterator().next());
   }
 

@@ -10,6 +10,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
 import io.vertx.sqlclient.SqlConnection;
 import java.math.BigInteger;
 import java.time.Duration;
@@ -207,5 +208,66 @@ class EvmWatcherTest {
     assertThat(escrows.rental(escrow(), squatter.address(), Numeric.hexStringToByteArray(rentalId)).host())
         .as("the squatter's rental is its own").isEqualTo(squatter.address().toLowerCase());
     told.clear(); // the other test expects to hear of its own bookings only
+  }
+
+  /**
+   * Found by the chaos suite: a renter stops a booking while its rental's Opened is being applied.
+   * The stop (booking locked, deposits still AWAITING in its snapshot) wrote no settlement intent and
+   * the watcher (deposit locked, booking still PENDING_PAYMENT in its snapshot) made the deposit OPEN:
+   * nothing settled it. The watcher now locks the booking too, so it sees the stop and refunds in full.
+   */
+  @Test
+  void aRentalOpenedWhileItsBookingIsBeingStoppedIsRefundedInFull() throws Exception {
+    String booking = "bk-stop-" + SUFFIX;
+    String rentalId = EvmPayments.rentalId(chain.chainId(), booking, "host-" + SUFFIX);
+    String renter = chain.account(8).address().toLowerCase();
+    sql("INSERT INTO wallets (chain, address, account_id) VALUES ('ethereum', $1, $2) ON CONFLICT DO NOTHING", renter, "acct-" + SUFFIX);
+    sql("""
+        INSERT INTO bookings (id, account_id, state, request, currency, payment_chain, price_per_hour, duration_seconds, cost, cpu_millis, memory_mb, gpus)
+        VALUES ($1, $2, 'PENDING_PAYMENT', '{}'::jsonb, 'TUSD', 'ethereum', 1, 60, 1000, 0, 0, 0)""", booking, "acct-" + SUFFIX);
+    OffsetDateTime expires = OffsetDateTime.now(ZoneOffset.UTC).plusHours(1);
+    sql("""
+        INSERT INTO deposits (booking_id, host_id, chain, escrow, rental_id, payee, amount, expires_at, state)
+        VALUES ($1, $2, $3, $4, $5, $6, 1000, $7, 'AWAITING')""",
+        booking, "host-" + SUFFIX, EvmPayments.chainName(config()), escrow(), rentalId, chain.account(3).address().toLowerCase(), expires);
+    EscrowChain.Terms terms = escrows.terms(escrow());
+    EscrowChain withOpened = new DelegatingChain(escrows) {
+      @Override
+      public List<Log> logs(String escrow, long fromBlock, long toBlock) {
+        List<Log> logs = new ArrayList<>(super.logs(escrow, fromBlock, toBlock));
+        logs.add(new Log(escrow, "Opened", Numeric.hexStringToByteArray(rentalId), renter, chain.account(3).address().toLowerCase(),
+            terms.token(), BigInteger.valueOf(1_000), null, null, expires.toEpochSecond() + 60, terms.feeBps(), toBlock, "0x" + "ef".repeat(32), 0));
+        return logs;
+      }
+    };
+    EvmWatcher watcher = new EvmWatcher(vertx, pool, withOpened, config(), Map.of(escrow(), terms), BOOKINGS);
+    chain.mine(1);
+
+    // the stop, half done: the booking locked and STOPPED, not yet committed
+    Pool other = Databases.pool(vertx, TestServices.get().pgUrl, 2);
+    try {
+      SqlConnection stop = other.getConnection().await(10, TimeUnit.SECONDS);
+      var tx = stop.begin().await(10, TimeUnit.SECONDS);
+      stop.preparedQuery("SELECT 1 FROM bookings WHERE id = $1 FOR UPDATE").execute(Tuple.of(booking)).await(10, TimeUnit.SECONDS);
+      stop.preparedQuery("UPDATE bookings SET state = 'STOPPED', ended_at = now() WHERE id = $1").execute(Tuple.of(booking)).await(10, TimeUnit.SECONDS);
+      var round = watcher.round();
+      // bounded: until the round either finished or waits for the booking's lock
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (!round.isComplete() && System.nanoTime() < deadline) {
+        long waiting = other.preparedQuery("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%FROM deposits d JOIN bookings b%'")
+            .execute().await(10, TimeUnit.SECONDS).iterator().next().getLong(0);
+        if (waiting > 0) break;
+        Thread.sleep(50);
+      }
+      tx.commit().await(10, TimeUnit.SECONDS);
+      stop.close();
+      round.await(60, TimeUnit.SECONDS);
+    } finally {
+      other.close().await(10, TimeUnit.SECONDS);
+    }
+    Row d = sql("SELECT state, used, refund, deposited FROM deposits WHERE rental_id = $1", rentalId).get(0);
+    assertThat(d.getString("state")).as("a settlement intent, not an OPEN deposit of an ended booking").isEqualTo("SETTLING");
+    assertThat(d.getLong("used")).isZero();
+    assertThat(d.getLong("refund")).isEqualTo(d.getLong("deposited")).isEqualTo(1_000L);
   }
 }
