@@ -42,7 +42,8 @@ import org.web3j.protocol.core.methods.request.EthFilter;
  * Issue 15, part 1: the chaos suite. Two clustered gateway nodes (separate JVMs), a host-worker
  * (a separate JVM, plain processes) and two {@link RecordingHost}s (simulated, recording every usage
  * sample a gateway acked), renters making, paying (tUSD on anvil), running, extending and stopping
- * bookings while the faults of {@link ChaosRig} are injected one at a time. After each fault is
+ * bookings while the faults of {@link ChaosRig} are injected one at a time, then all together
+ * ({@link Fault#ALL_TOGETHER}). After each fault is
  * healed: the time until everything works again, then the figures that must be zero. The short
  * version runs in the test command; {@code bench/chaos.sh} runs more rounds with longer faults
  * ({@code -Dchaos.rounds}, {@code -Dchaos.holdSeconds}, {@code -Dchaos.out} for the results file).
@@ -65,7 +66,8 @@ class ChaosIT {
     REDIS_RESTART("Redis stopped and restarted"),
     CHAIN_RPC_CUT("chain RPC unreachable"),
     WORKER_KILL("host-worker killed (SIGKILL) and restarted"),
-    CLUSTER_SPLIT("network cut between the nodes (split, merge)");
+    CLUSTER_SPLIT("network cut between the nodes (split, merge)"),
+    ALL_TOGETHER("all at once: split, RPC cut, Redis, worker, PostgreSQL, kill -9 of a node");
 
     final String what;
 
@@ -323,6 +325,7 @@ class ChaosIT {
         rig.mergeCluster();
         awaitAll(90, "the nodes merged", () -> clusterSize(0) == 2 && clusterSize(1) == 2);
       }
+      case ALL_TOGETHER -> healedAt = allTogether();
       default -> throw new IllegalStateException();
     }
     try {
@@ -334,6 +337,36 @@ class ChaosIT {
     loadOn.set(false);
     for (var l : loops) l.get(60, TimeUnit.SECONDS);
     return measure(f.what, recovery);
+  }
+
+  /**
+   * The faults overlapping while the renters go on: the nodes split and the chain RPC, Redis and the
+   * host-worker go; once each node is alone (both still serving), PostgreSQL stops and node 0 is killed
+   * with stops in flight (settlement intents being written). Everything is healed together (PostgreSQL
+   * first: the node's restart needs it). Returns when the heal began.
+   */
+  long allTogether() throws Exception {
+    rig.splitCluster();
+    rig.rpc.mode(RpcProxy.Mode.DOWN);
+    rig.stopRedis();
+    ChaosRig.Worker w = rig.workers.get(0);
+    w.kill();
+    awaitAll(60, "each node alone in its cluster", () -> clusterSize(0) == 1 && clusterSize(1) == 1);
+    List<Held> running = held.stream().filter(h -> !h.keeper() && !stoppedByRenter.contains(h.id())).toList();
+    for (Held h : running) burst(0, () -> stop(h, 0));
+    rig.stopPostgres();
+    pause(300);
+    rig.killNode(0);
+    pause(HOLD_SECONDS * 1000L);
+    long healedAt = System.nanoTime();
+    rig.startPostgres();
+    rig.startRedis();
+    rig.rpc.mode(RpcProxy.Mode.PASS);
+    rig.mergeCluster();
+    w.start(REGIONS[0]);
+    rig.startNode(0);
+    awaitAll(90, "the nodes together again", () -> clusterSize(0) == 2 && clusterSize(1) == 2);
+    return healedAt;
   }
 
   void burst(int node, Runnable op) {
