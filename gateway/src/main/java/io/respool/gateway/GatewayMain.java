@@ -3,8 +3,10 @@ package io.respool.gateway;
 import io.respool.gateway.config.ConfigException;
 import io.respool.gateway.config.ConfigSource;
 import io.respool.gateway.config.GatewayConfig;
+import io.respool.gateway.config.KeyFiles;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -46,6 +48,10 @@ public final class GatewayMain implements Callable<Integer> {
   @Option(names = "--rotate-jwt-key", arity = "0..1", fallbackValue = "true",
       description = "make a new JWT signing key at this start; tokens signed by the old ones stay valid until they expire")
   String rotateJwtKey;
+  @Option(names = "--seal-file", arity = "2", paramLabel = "FILE",
+      description = "seal a key file (IN OUT) under the secrets key (the one sealing the JWT keys) and exit;"
+          + " OUT is then a valid ethOperatorKeyFile / solanaOperatorKeyFile")
+  List<Path> sealFile;
   @Option(names = "--log-format", description = "text or json: one JSON object per line (env RESPOOL_LOG_FORMAT, default text)")
   String logFormat;
   @Option(names = "--mdns", arity = "0..1", fallbackValue = "true",
@@ -69,6 +75,7 @@ public final class GatewayMain implements Callable<Integer> {
     overrides.put("rotateJwtKey", rotateJwtKey);
     overrides.put("logFormat", logFormat);
     overrides.put("mdns", mdns);
+    if (sealFile != null) return sealFile(overrides);
     GatewayConfig config;
     try {
       config = GatewayConfig.from(ConfigSource.load(configFile, System.getenv(), System.getProperties(), overrides));
@@ -95,6 +102,19 @@ public final class GatewayMain implements Callable<Integer> {
     if (!config.ops().logFormat().equals("json")) System.out.println("ResPool gateway listening on port " + gateway.port());
     stopped.await();
     return 0;
+  }
+
+  private int sealFile(Map<String, String> overrides) {
+    try {
+      System.out.println(KeyFiles.seal(ConfigSource.load(configFile, System.getenv(), System.getProperties(), overrides), sealFile.get(0), sealFile.get(1)));
+      return 0;
+    } catch (KeyFiles.Unusable | ConfigException e) {
+      System.err.println("respool-gateway: cannot seal: " + e.getMessage());
+      return 2;
+    } catch (java.io.IOException e) {
+      System.err.println("respool-gateway: cannot seal: " + e);
+      return 2;
+    }
   }
 
   public static void main(String[] args) {

@@ -45,6 +45,9 @@ final class ChaosRig implements AutoCloseable {
   private RedisServer redis;
   private boolean split;
   private int nodeStarts;
+  /** The operator key as the nodes read it: a file sealed by the gateway's own {@code --seal-file}, under {@link #secretsKeyFile}. */
+  private Path operatorKeyFile;
+  private Path secretsKeyFile;
 
   /** A host-worker process: its home (kept across restarts, so the same host id), its payout address and its process. */
   final class Worker {
@@ -95,6 +98,23 @@ final class ChaosRig implements AutoCloseable {
         """);
     startPostgres();
     startRedis();
+    sealOperatorKey();
+  }
+
+  /** Both nodes read the operator key from a sealed file (the secrets key in a shared file, mode 0600): the sealed path under load. */
+  private void sealOperatorKey() throws Exception {
+    secretsKeyFile = dir.resolve("secrets.key");
+    byte[] k = new byte[32];
+    new java.security.SecureRandom().nextBytes(k);
+    Files.createFile(secretsKeyFile, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+        java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+    Files.writeString(secretsKeyFile, java.util.Base64.getEncoder().encodeToString(k) + "\n");
+    Path clear = dir.resolve("operator.key");
+    Files.writeString(clear, chain.operatorKey() + "\n");
+    operatorKeyFile = dir.resolve("operator.key.sealed");
+    JarProcessesIT.run("-jar", jar("gateway/target/respool-gateway.jar"), "--secrets-key-file", secretsKeyFile.toString(),
+        "--seal-file", clear.toString(), operatorKeyFile.toString());
+    Files.delete(clear);
   }
 
   // --- PostgreSQL and Redis ------------------------------------------------------------------------
@@ -143,7 +163,7 @@ final class ChaosRig implements AutoCloseable {
         "-Drespool.heartbeatIntervalMs=1000", "-Drespool.heartbeatTimeoutMs=5000", "-Drespool.hostLossGraceSeconds=120", "-Drespool.paymentWindowSeconds=120",
         "-Drespool.rateLimitPerAccount=100000", "-Drespool.rateLimitPerClient=100000",
         "-Drespool.ethRpcUrl=" + rpc.url(), "-Drespool.ethChainId=" + chain.chainId(), "-Drespool.ethEscrows=TUSD=" + chain.escrow("tUSD"),
-        "-Drespool.ethOperatorKey=" + chain.operatorKey(), "-Drespool.ethConfirmations=1", "-Drespool.ethPollIntervalMs=250",
+        "-Drespool.ethOperatorKeyFile=" + operatorKeyFile, "-Drespool.secretsKeyFile=" + secretsKeyFile, "-Drespool.ethConfirmations=1", "-Drespool.ethPollIntervalMs=250",
         "-Drespool.ethBatchSize=4", "-Drespool.ethResendAfterSeconds=5", "-Drespool.ethStartBlock=" + chain.deployBlock(),
         // a member silent for 8 s is gone; split brains are looked for (and merged) every 5 s
         "-Dhazelcast.max.no.heartbeat.seconds=8", "-Dhazelcast.heartbeat.interval.seconds=1",

@@ -20,11 +20,18 @@ import javax.crypto.spec.SecretKeySpec;
  * file {@code secretsKeyFile} names, else {@code <home>/secrets.key}, generated with mode 0600 on
  * first start (the dev setup). Each sealed value is {@code 0x01 ‖ nonce(12) ‖ ciphertext ‖ tag(16)},
  * bound to its name (the GCM associated data), so a sealed value moved to another row does not open.
+ * The same box seals files kept at rest (the operators' chain keys): a sealed file is the line
+ * {@value #FILE_HEADER} then the base64 of the sealed bytes, bound to the name {@value #FILE_NAME}.
  */
 public final class SecretBox {
   private static final byte VERSION = 1;
   private static final int NONCE_BYTES = 12;
   private static final int TAG_BITS = 128;
+
+  /** The first line of a sealed file: how it is recognised. */
+  public static final String FILE_HEADER = "respool-sealed-v1";
+  /** The associated data of a sealed file's contents. */
+  static final String FILE_NAME = "respool-sealed-file";
 
   private final SecretKeySpec key;
   private final SecureRandom random = new SecureRandom();
@@ -51,6 +58,39 @@ public final class SecretBox {
       }
     }
     return new SecretBox(decode(Files.readString(file), file.toString()));
+  }
+
+  /**
+   * The box from the environment, the configured file or the home's {@code secrets.key}, never making a
+   * new key (a sealed file cannot open under a key made after it); empty when there is none.
+   */
+  public static java.util.Optional<SecretBox> existing(String fromEnv, Path keyFile, Path home) throws IOException {
+    if ((fromEnv == null || fromEnv.isBlank()) && keyFile == null && (home == null || !Files.isRegularFile(home.resolve("secrets.key")))) {
+      return java.util.Optional.empty();
+    }
+    return java.util.Optional.of(load(fromEnv, keyFile, home));
+  }
+
+  /** Whether a file's text is a sealed file (its first line is {@value #FILE_HEADER}). */
+  public static boolean isSealedFile(String text) {
+    return text.startsWith(FILE_HEADER + "\n");
+  }
+
+  /** The text of a sealed file holding {@code plain}. */
+  public String sealFile(byte[] plain) {
+    return FILE_HEADER + "\n" + Base64.getMimeEncoder(76, new byte[] {'\n'}).encodeToString(seal(FILE_NAME, plain)) + "\n";
+  }
+
+  /** What a sealed file holds; fails (naming no secret) when it was altered or sealed under another key. */
+  public byte[] openFile(String text) {
+    if (!isSealedFile(text)) throw new IllegalArgumentException("is not a sealed file (no " + FILE_HEADER + " line)");
+    byte[] sealed;
+    try {
+      sealed = Base64.getMimeDecoder().decode(text.substring(FILE_HEADER.length() + 1).strip());
+    } catch (IllegalArgumentException e) {
+      throw new IllegalStateException("sealed file is damaged (not base64)", e);
+    }
+    return open(FILE_NAME, sealed);
   }
 
   private static byte[] decode(String text, String where) {

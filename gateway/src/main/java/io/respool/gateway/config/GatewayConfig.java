@@ -110,10 +110,17 @@ public record GatewayConfig(
     return url.replaceAll("//([^:/@]+):[^@]*@", "//$1:***@");
   }
 
+  private static final String DEFAULT_HOME = System.getProperty("user.home") + "/.respool";
+
+  /** The home a source names (or the default), read alone: for commands that run without a whole configuration. */
+  static Path home(ConfigSource src) {
+    return Path.of(src.get("home") == null ? DEFAULT_HOME : src.get("home"));
+  }
+
   public static GatewayConfig from(ConfigSource src) {
     Reader r = new Reader(src);
     int port = r.get("port", "8080", Reader::port);
-    Path home = r.get("home", System.getProperty("user.home") + "/.respool", Path::of);
+    Path home = r.get("home", DEFAULT_HOME, Path::of);
     String pgUrl = r.get("pgUrl", null, Function.identity());
     if (pgUrl != null) r.check("pgUrl", pgUrl, pgUrl.startsWith("postgresql://") || pgUrl.startsWith("postgres://"),
         "must look like postgresql://user:pass@host:port/db");
@@ -132,6 +139,7 @@ public record GatewayConfig(
     if (secretsKey != null) r.check("secretsKey", "(hidden)", base64Key(secretsKey), "must be base64 of 32 bytes");
     Path secretsKeyFile = r.get("secretsKeyFile", null, Path::of);
     if (secretsKeyFile != null) r.check("secretsKeyFile", secretsKeyFile.toString(), secretsKeyFile.toFile().isFile(), "file does not exist");
+    KeyFiles keyFiles = new KeyFiles(secretsKey, secretsKeyFile, home);
     Path clusterConfig = r.get("clusterConfig", null, Path::of);
     if (clusterConfig != null) r.check("clusterConfig", clusterConfig.toString(), clusterConfig.toFile().isFile(), "file does not exist");
     GatewayConfig c = new GatewayConfig(
@@ -167,8 +175,8 @@ public record GatewayConfig(
             Duration.ofSeconds(r.get("pauseGraceSeconds", "86400", v -> Reader.range(v, 0, 30L * 24 * 3600))),
             (int) (long) r.get("feeBasisPoints", "250", v -> Reader.range(v, 0, 10_000)),
             Duration.ofMillis(r.get("snapshotMaxAgeMs", "500", v -> Reader.range(v, 0, 60_000)))),
-        ethereum(r),
-        optimizer(r), solana(r),
+        ethereum(r, keyFiles),
+        optimizer(r), solana(r, keyFiles),
         r.get("sshPort", "2222", Reader::port), // 0: no SSH endpoint
         Duration.ofSeconds(r.get("terminalIdleTimeoutSeconds", "3600", v -> Reader.range(v, 0, 7L * 24 * 3600))), // 0: never
         new RateLimits.Settings(
@@ -190,10 +198,10 @@ public record GatewayConfig(
    * Ethereum settlement, off unless an RPC URL is given (directly or by {@code ethDevnet}, the
    * {@code ethereum.json} that {@code ops/ethereum/devnet.sh} writes: its RPC URL, chain id, escrows
    * by asset, operator key file and deploy block; explicit keys win). The operator key comes from
-   * {@code ethOperatorKey} (env {@code RESPOOL_ETH_OPERATOR_KEY}) or {@code ethOperatorKeyFile}; it is
-   * never printed.
+   * {@code ethOperatorKey} (env {@code RESPOOL_ETH_OPERATOR_KEY}) or {@code ethOperatorKeyFile} (sealed or
+   * clear, see {@link KeyFiles}); it is never printed.
    */
-  private static EvmConfig ethereum(Reader r) {
+  private static EvmConfig ethereum(Reader r, KeyFiles keyFiles) {
     JsonNode devnet = r.get("ethDevnet", null, GatewayConfig::readJson);
     String rpcUrl = r.get("ethRpcUrl", devnet == null ? null : devnet.path("rpcUrl").asText(null), Function.identity());
     if (rpcUrl == null) return null;
@@ -213,9 +221,11 @@ public record GatewayConfig(
     String key = r.secret("ethOperatorKey");
     if (key == null && keyFile != null) {
       try {
-        key = Files.readString(Path.of(keyFile)).trim();
+        key = new String(keyFiles.read("ethOperatorKeyFile", Path.of(keyFile)), java.nio.charset.StandardCharsets.ISO_8859_1).trim();
       } catch (IOException e) {
         r.check("ethOperatorKeyFile", keyFile, false, "cannot be read: " + e.getMessage());
+      } catch (KeyFiles.Unusable e) {
+        r.check("ethOperatorKeyFile", keyFile, false, e.getMessage());
       }
     }
     if (key != null) r.check("ethOperatorKey", "(hidden)", key.matches("(0x)?[0-9a-fA-F]{64}"), "must be 32 bytes in hex");
@@ -256,10 +266,10 @@ public record GatewayConfig(
    * Solana settlement, off unless an RPC URL is given (directly or by {@code solanaDevnet}, the
    * {@code solana.json} that {@code ops/solana/devnet.sh} writes: its RPC URL, program id, operator key
    * file, treasury and commitment, and its test stablecoin's mint as {@code TUSD}; explicit keys win).
-   * The operator key file is a solana-keygen JSON array of 64 bytes; the key is never printed.
+   * The operator key file is a solana-keygen JSON array of 64 bytes, sealed or clear (see {@link KeyFiles}); the key is never printed.
    * {@code solanaMints} ({@code CURRENCY=MINT,…}) names the SPL tokens bookings on Solana may be priced in.
    */
-  private static SolanaConfig solana(Reader r) {
+  private static SolanaConfig solana(Reader r, KeyFiles keyFiles) {
     JsonNode devnet = r.get("solanaDevnet", null, GatewayConfig::readJson);
     String rpcUrl = r.get("solanaRpcUrl", devnet == null ? null : devnet.path("rpcUrl").asText(null), Function.identity());
     if (rpcUrl == null) return null;
@@ -273,7 +283,7 @@ public record GatewayConfig(
     io.respool.protocol.crypto.Ed25519.Keys key = null;
     if (keyFile != null) {
       try {
-        JsonNode bytes = new ObjectMapper().readTree(Files.readString(Path.of(keyFile)));
+        JsonNode bytes = new ObjectMapper().readTree(keyFiles.read("solanaOperatorKeyFile", Path.of(keyFile)));
         if (!bytes.isArray() || bytes.size() != 64) throw new IOException("not 64 bytes");
         byte[] seed = new byte[32];
         byte[] pub = new byte[32];
@@ -282,6 +292,9 @@ public record GatewayConfig(
         if (!java.util.Arrays.equals(key.publicKey(), pub)) throw new IOException("its public key does not match its secret key");
       } catch (java.nio.file.NoSuchFileException e) {
         r.check("solanaOperatorKeyFile", keyFile, false, "does not exist");
+        key = null;
+      } catch (KeyFiles.Unusable e) {
+        r.check("solanaOperatorKeyFile", keyFile, false, e.getMessage());
         key = null;
       } catch (IOException | RuntimeException e) {
         // never the parser's message: it may quote the file, a secret
