@@ -27,6 +27,7 @@ import io.vertx.core.Future;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Supplier;
 import io.respool.gateway.auth.AuthService;
+import io.respool.gateway.auth.JwtKeyRing;
 import io.respool.gateway.auth.JwtKeys;
 import io.respool.gateway.auth.SecretBox;
 import io.respool.gateway.cluster.Clustering;
@@ -62,10 +63,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.VertxBuilder;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.eventbus.EventBusOptions;
-import io.vertx.ext.auth.PubSecKeyOptions;
-import io.vertx.ext.auth.JWTOptions;
-import io.vertx.ext.auth.jwt.JWTAuth;
-import io.vertx.ext.auth.jwt.JWTAuthOptions;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.redis.client.Redis;
@@ -79,7 +76,6 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -138,13 +134,11 @@ public final class Gateway implements AutoCloseable {
       // answered a burst of bookings with "pool reached max wait queue size" — a 500 (bench/placements.sh at C=64)
       RedisAPI redis = RedisAPI.api(Redis.createClient(vertx, new RedisOptions().setConnectionString(redisUrl)
           .setMaxPoolSize(16).setMaxPoolWaiting(8192)));
-      List<JwtKeys.Key> jwtKeys = jwtKeys(config, pool);
-      JWTAuth jwtSigner = JWTAuth.create(vertx, jwtOptions(jwtKeys.subList(0, 1)));
-      JWTAuth jwtVerifier = JWTAuth.create(vertx, jwtOptions(jwtKeys));
+      JwtKeyRing jwt = jwtKeys(config, vertx, pool, closeables);
 
       EventLog events = new EventLog(pool, vertx.eventBus());
       HostRegistry hosts = new HostRegistry(vertx, pool, events);
-      AuthService auth = new AuthService(pool, redis, jwtSigner, jwtVerifier, hosts,
+      AuthService auth = new AuthService(pool, redis, jwt, hosts,
           new AuthService.Settings(config.publicUrl(), config.tokenTtl(), config.nonceTtl(), config.admins(), config.challengesPerMinute()), Clock.systemUTC());
       TeamService teams = new TeamService(pool);
       Matcher matcher = new Matcher(new java.util.Random()); // equal-best hosts: two random choices, so concurrent identical bookings spread
@@ -323,30 +317,32 @@ public final class Gateway implements AutoCloseable {
 
   /**
    * The configured secret (one key, kid "config"), or the cluster's own keys, kept sealed in
-   * PostgreSQL so every node agrees (see {@link JwtKeys}), newest first.
+   * PostgreSQL so every node agrees (see {@link JwtKeys}), newest first. The cluster's keys are
+   * followed while the node runs: re-read when a node announces a rotation on {@link JwtKeyRing#CHANGED}
+   * (this one does after rotating), and every {@code jwtKeysReloadSeconds} in case a notice was missed.
    */
-  private static List<JwtKeys.Key> jwtKeys(GatewayConfig config, Pool pool) throws Exception {
+  private static JwtKeyRing jwtKeys(GatewayConfig config, Vertx vertx, Pool pool, List<AutoCloseable> closeables) throws Exception {
     if (config.jwtSecret() != null) {
-      return List.of(new JwtKeys.Key("config", config.jwtSecret().getBytes(StandardCharsets.UTF_8), java.time.Instant.EPOCH));
+      return new JwtKeyRing(vertx, List.of(new JwtKeys.Key("config", config.jwtSecret().getBytes(StandardCharsets.UTF_8), java.time.Instant.EPOCH)));
     }
     SecretBox box = SecretBox.load(config.secretsKey(), config.secretsKeyFile(), config.home());
     List<JwtKeys.Key> keys = JwtKeys.load(pool, box, config.rotateJwtKey(), config.tokenTtl()).await(30, TimeUnit.SECONDS);
     LOG.info("JWT keys: {} signs; {} kept for verifying{}", keys.get(0).kid(), keys.size(), config.rotateJwtKey() ? " (rotated at this start)" : "");
-    return keys;
-  }
-
-  private static JWTAuthOptions jwtOptions(List<JwtKeys.Key> keys) {
-    JWTAuthOptions o = new JWTAuthOptions().setJWTOptions(new JWTOptions().setIssuer("respool"));
-    for (JwtKeys.Key k : keys) {
-      o.addPubSecKey(new PubSecKeyOptions().setAlgorithm("HS256").setId(k.kid())
-          .setBuffer(hmacSecret(k)));
-    }
-    return o;
-  }
-
-  /** The HMAC secret as the JWT library takes it: the configured text as is, a generated key in base64 (as before V19). */
-  private static String hmacSecret(JwtKeys.Key k) {
-    return "config".equals(k.kid()) ? new String(k.secret(), StandardCharsets.UTF_8) : Base64.getEncoder().encodeToString(k.secret());
+    JwtKeyRing ring = new JwtKeyRing(vertx, keys);
+    Runnable reread = () -> JwtKeys.current(pool, box)
+        .onSuccess(now -> {
+          if (ring.update(now)) LOG.info("JWT keys changed: {} signs; {} kept for verifying", now.get(0).kid(), now.size());
+        })
+        .onFailure(e -> LOG.warn("JWT keys not re-read: {}", e.getMessage()));
+    var notices = vertx.eventBus().<String>consumer(JwtKeyRing.CHANGED, m -> reread.run());
+    long timer = vertx.setPeriodic(config.jwtKeysReload().toMillis(), id -> reread.run());
+    closeables.add(() -> {
+      vertx.cancelTimer(timer);
+      notices.unregister();
+    });
+    notices.completion().await(30, TimeUnit.SECONDS);
+    if (config.rotateJwtKey()) vertx.eventBus().publish(JwtKeyRing.CHANGED, config.nodeId());
+    return ring;
   }
 
   private static String resource(String name) throws IOException {

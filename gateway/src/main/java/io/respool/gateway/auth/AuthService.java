@@ -12,7 +12,6 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.auth.JWTOptions;
 import io.vertx.ext.auth.authentication.TokenCredentials;
-import io.vertx.ext.auth.jwt.JWTAuth;
 import io.vertx.redis.client.RedisAPI;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
@@ -48,21 +47,19 @@ public final class AuthService {
 
   private final Pool pool;
   private final RedisAPI redis;
-  private final JWTAuth signer;
-  private final JWTAuth verifier;
+  private final JwtKeyRing jwt;
   private final HostRegistry hosts;
   private final Settings settings;
   private final Clock clock;
 
   /**
-   * @param signer holds the newest JWT key only: every token is signed with it (its {@code kid} in the header)
-   * @param verifier holds every kept key, so tokens signed before a rotation stay valid until they expire
+   * @param jwt the node's JWT keys: every token is signed with the newest (its {@code kid} in the header), every kept
+   *     key verifies, so tokens signed before a rotation stay valid until they expire
    */
-  public AuthService(Pool pool, RedisAPI redis, JWTAuth signer, JWTAuth verifier, HostRegistry hosts, Settings settings, Clock clock) {
+  public AuthService(Pool pool, RedisAPI redis, JwtKeyRing jwt, HostRegistry hosts, Settings settings, Clock clock) {
     this.pool = pool;
     this.redis = redis;
-    this.signer = signer;
-    this.verifier = verifier;
+    this.jwt = jwt;
     this.hosts = hosts;
     this.settings = settings;
     this.clock = clock;
@@ -143,7 +140,7 @@ public final class AuthService {
 
   private Auth.Token issue(String accountId, List<String> roles) {
     Instant expires = clock.instant().plus(settings.tokenTtl()).truncatedTo(ChronoUnit.SECONDS);
-    String token = signer.generateToken(new JsonObject().put("sub", accountId).put("roles", new JsonArray(roles)),
+    String token = jwt.signer().generateToken(new JsonObject().put("sub", accountId).put("roles", new JsonArray(roles)),
         new JWTOptions().setIssuer("respool").setExpiresInSeconds((int) settings.tokenTtl().toSeconds()));
     return new Auth.Token(token, accountId, roles, expires);
   }
@@ -186,7 +183,7 @@ public final class AuthService {
 
   public Future<Principal> authenticateToken(String token) {
     if (token.startsWith(API_KEY_PREFIX)) return apiKey(token);
-    return verifier.authenticate(new TokenCredentials(token))
+    return jwt.verifier().authenticate(new TokenCredentials(token))
         .recover(err -> Future.failedFuture(RespoolException.unauthorized("token is invalid or expired")))
         .map(user -> {
           JsonObject p = user.principal();

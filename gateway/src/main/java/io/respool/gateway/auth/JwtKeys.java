@@ -20,7 +20,7 @@ import java.util.List;
  * is none, or a new one when the operator asks for a rotation; keys whose every token has expired
  * are dropped — a key is kept until its successor is older than a token's lifetime. The newest key
  * signs (its id is the token's {@code kid}), every kept key verifies, so a rotation logs nobody out.
- * Other nodes take a rotation in at their next start.
+ * Running nodes take a rotation in through {@link #current} (see {@link JwtKeyRing}).
  */
 public final class JwtKeys {
   private JwtKeys() {}
@@ -43,6 +43,11 @@ public final class JwtKeys {
             .compose(dropped -> dropped.size() == 0 ? Future.succeededFuture(keys) : read(tx, box))));
   }
 
+  /** The keys as PostgreSQL holds them now, newest first (a running node re-reading after another node's rotation). */
+  public static Future<List<Key>> current(Pool pool, SecretBox box) {
+    return read(pool, box);
+  }
+
   /** Seals every row still in clear (written before V19), in place. */
   private static Future<Void> sealClear(SqlConnection tx, SecretBox box) {
     return tx.query("SELECT name, secret FROM cluster_secrets WHERE NOT sealed FOR UPDATE").execute().compose(rows -> {
@@ -56,7 +61,7 @@ public final class JwtKeys {
     });
   }
 
-  private static Future<List<Key>> read(SqlConnection tx, SecretBox box) {
+  private static Future<List<Key>> read(io.vertx.sqlclient.SqlClient tx, SecretBox box) {
     return tx.query("SELECT name, secret, created_at FROM cluster_secrets WHERE " + KEYS + " ORDER BY created_at DESC, name DESC").execute()
         .map(rows -> {
           List<Key> keys = new ArrayList<>();

@@ -59,7 +59,8 @@ public record GatewayConfig(
     String secretsKey,
     Path secretsKeyFile,
     boolean rotateJwtKey,
-    Operations ops) {
+    Operations ops,
+    Duration jwtKeysReload) {
 
   /**
    * How the node presents itself to operators: its log format ({@code text} or {@code json}, see
@@ -85,7 +86,7 @@ public record GatewayConfig(
 
       "rateLimitPerAccount", "rateLimitPerClient",
       "corsOrigins", 
-"secretsKey", "secretsKeyFile", "rotateJwtKey");
+"secretsKey", "secretsKeyFile", "rotateJwtKey", "jwtKeysReloadSeconds");
 
   /** How long a host may take to answer task.start (an image pull included). */
   public static final Duration TASK_START_TIMEOUT = Duration.ofMinutes(5);
@@ -189,7 +190,8 @@ public record GatewayConfig(
         new Operations(
             r.get("logFormat", "text", io.respool.protocol.logging.LogFormat::parse),
             r.get("mdns", "false", Reader::bool),
-            r.get("mdnsAddress", null, Function.identity())));
+            r.get("mdnsAddress", null, Function.identity())),
+        Duration.ofSeconds(r.get("jwtKeysReloadSeconds", "30", v -> Reader.range(v, 1, 86_400))));
     r.throwIfAny();
     return c;
   }

@@ -54,6 +54,10 @@ class JwtKeysTest {
   }
 
   static Gateway start(Path home, boolean rotate) throws Exception {
+    return start(home, rotate, Map.of());
+  }
+
+  static Gateway start(Path home, boolean rotate, Map<String, String> more) throws Exception {
     Map<String, String> all = new HashMap<>();
     all.put("port", "0");
     all.put("bind", "127.0.0.1");
@@ -63,6 +67,7 @@ class JwtKeysTest {
     all.put("dbPoolSize", "2");
     all.put("sshPort", "0");
     all.put("rotateJwtKey", Boolean.toString(rotate));
+    all.putAll(more);
     return Gateway.start(GatewayConfig.from(ConfigSource.load(null, Map.of(), new Properties(), all)));
   }
 
@@ -134,6 +139,62 @@ class JwtKeysTest {
       assertThat(account(later, after)).isEqualTo(200);
     } finally {
       later.close();
+    }
+  }
+
+  static int freePort() throws Exception {
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    }
+  }
+
+  /** Polls (bounded) until {@code ok}; the last answer in the failure. */
+  static void within(int seconds, String what, java.util.function.BooleanSupplier ok) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+    while (!ok.getAsBoolean()) {
+      if (System.nanoTime() > deadline) throw new AssertionError(what + ": not within " + seconds + " s");
+      Thread.sleep(100);
+    }
+  }
+
+  /**
+   * A rotation made by a node started with --rotate-jwt-key reaches nodes already running, without a restart: a clustered
+   * node through the cluster notice (its own re-read set to an hour, so only the notice can do it), a node outside the
+   * cluster through its periodic re-read from PostgreSQL (every second here). Tokens of the new key are accepted everywhere,
+   * the running nodes sign with it, and tokens of the old key keep working.
+   */
+  @Test
+  void aRotationReachesRunningNodesWithoutARestart() throws Exception {
+    db.query("DELETE FROM cluster_secrets WHERE name = 'jwt' OR name LIKE 'jwt:%'").execute().await(10, TimeUnit.SECONDS);
+    byte[] k = new byte[32];
+    new java.security.SecureRandom().nextBytes(k);
+    String secretsKey = Base64.getEncoder().encodeToString(k); // every node of a cluster holds the same
+    int[] hz = {freePort(), freePort()};
+    String members = "127.0.0.1:" + hz[0] + ",127.0.0.1:" + hz[1];
+    List<Gateway> nodes = new ArrayList<>();
+    try {
+      Gateway clustered = start(Files.createTempDirectory("respool-rot-a-"), false, Map.of("secretsKey", secretsKey, "cluster", "true",
+          "clusterMembers", members, "clusterPort", Integer.toString(hz[0]), "jwtKeysReloadSeconds", "3600"));
+      nodes.add(clustered);
+      Gateway alone = start(Files.createTempDirectory("respool-rot-b-"), false, Map.of("secretsKey", secretsKey, "jwtKeysReloadSeconds", "1"));
+      nodes.add(alone);
+      String old = Wallets.signIn(new Http(clustered.port())).token();
+      assertThat(kid(Wallets.signIn(new Http(alone.port())).token())).isEqualTo(kid(old));
+
+      Gateway rotating = start(Files.createTempDirectory("respool-rot-c-"), true, Map.of("secretsKey", secretsKey, "cluster", "true",
+          "clusterMembers", members, "clusterPort", Integer.toString(hz[1]), "jwtKeysReloadSeconds", "3600"));
+      nodes.add(rotating);
+      String fresh = Wallets.signIn(new Http(rotating.port())).token();
+      assertThat(kid(fresh)).isNotEqualTo(kid(old));
+
+      within(20, "the new key's token accepted by the clustered node (notice)", () -> account(clustered, fresh) == 200);
+      within(20, "the new key's token accepted by the node outside the cluster (re-read)", () -> account(alone, fresh) == 200);
+      for (Gateway n : nodes) assertThat(account(n, old)).as("a token of the previous key still works").isEqualTo(200);
+      assertThat(kid(Wallets.signIn(new Http(clustered.port())).token())).as("the running nodes sign with the new key").isEqualTo(kid(fresh));
+      assertThat(kid(Wallets.signIn(new Http(alone.port())).token())).isEqualTo(kid(fresh));
+      assertThat(account(alone, old.substring(0, old.lastIndexOf('.') + 1) + "x")).as("a forged signature").isEqualTo(401);
+    } finally {
+      for (Gateway n : nodes) n.close();
     }
   }
 }
