@@ -103,10 +103,22 @@ class SealedKeyFilesTest {
   }
 
   @Test
-  void aClearFileStillWorks() throws Exception {
+  void aClearFileStillWorksWithOneWarningNamingItNotTheKey() throws Exception {
     Path clear = dir.resolve("clear.key");
     Files.writeString(clear, KEY + "\n");
-    assertThat(load(null, "ethOperatorKeyFile", clear.toString()).ethereum().operatorKey()).isEqualTo(KEY);
+    ch.qos.logback.classic.Logger log = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(KeyFiles.class);
+    ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> seen = new ch.qos.logback.core.read.ListAppender<>();
+    seen.start();
+    log.addAppender(seen);
+    try {
+      assertThat(load(null, "ethOperatorKeyFile", clear.toString()).ethereum().operatorKey()).isEqualTo(KEY);
+    } finally {
+      log.detachAppender(seen);
+    }
+    assertThat(seen.list).singleElement().satisfies(e -> {
+      assertThat(e.getLevel()).isEqualTo(ch.qos.logback.classic.Level.WARN);
+      assertThat(e.getFormattedMessage()).contains("ethOperatorKeyFile").contains(clear.toString()).contains("not sealed").doesNotContain(KEY);
+    });
   }
 
   @Test
