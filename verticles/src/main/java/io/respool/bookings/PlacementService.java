@@ -255,7 +255,10 @@ public final class PlacementService {
           List<TaskRow> all = granted.stream().flatMap(b -> tasks.get(b.id()).stream()).toList();
           // the capacity and the rows are sent together (pipelined): one round trip, not six
           Future<Void> f = Future.all(grants.write(tx), store.insertAll(tx, granted, all, waived ? payments.waiverReason() : null)).mapEmpty();
-          if (!waived) for (BookingRow b : granted) f = f.compose(x -> payments.prepare(tx, b, tasks.get(b.id())));
+          if (!waived) {
+            // each booking's deposits: independent statements, all sent at once rather than one booking after another
+            f = f.compose(x -> Future.all(granted.stream().map(b -> payments.prepare(tx, b, tasks.get(b.id()))).toList()).mapEmpty());
+          }
           return f.map(refused);
         }))
         .map(refused -> {
