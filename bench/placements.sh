@@ -15,7 +15,7 @@
 # disturbed more than that, at most STEP_RETRIES times; the discarded attempts are listed), POOL_SIZES (gateway dbPoolSize, one fresh gateway each), STRATEGY (cheapest|best-fit|spread,
 # default the gateway's), REGIONS (comma list: client i books in region i mod n; the fleet's
 # hosts are in bench-0, bench-1, bench-2), RAMP (host registrations/s), GATEWAY_HEAP, FLEET_HEAP,
-# LOAD_HEAP, RELEASE=1 (after each step stop every booking it placed, C at a time, and report the
+# LOAD_HEAP, BOOKING_CPU (cores per booking, default 0.5; a simulated host has 15 cores), RELEASE=1 (after each step stop every booking it placed, C at a time, and report the
 # stops per second: the same kind of transaction without the matcher's snapshot), PROFILE=1 (a JFR recording of the gateway during the load, kept in the work dir),
 # KEEP_WORK=1 (keep the gateway homes, not only the logs).
 # Loopback only; every wait is bounded; the EXIT trap stops every process this script started.
@@ -40,6 +40,7 @@ FLEET_HEAP=${FLEET_HEAP:-512m}
 LOAD_HEAP=${LOAD_HEAP:-512m}
 PROFILE=${PROFILE:-0}
 RELEASE=${RELEASE:-0}
+BOOKING_CPU=${BOOKING_CPU:-0.5}
 REQUEST_TIMEOUT_MS=30000
 
 log() { printf '%s placements.sh: %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
@@ -149,6 +150,7 @@ run_pool() {
   [[ -n $STRATEGY ]] && args+=(--strategy "$STRATEGY")
   [[ -n $REGIONS ]] && args+=(--region "$REGIONS")
   [[ $RELEASE == 1 ]] && args+=(--release-between-steps)
+  args+=(--cpu "$BOOKING_CPU")
   if [[ $PROFILE == 1 ]]; then
     "$JDK_BIN/jcmd" "$GW" JFR.start name=placements settings=profile filename="$WORK/gateway-$pool.jfr" >/dev/null || log "JFR did not start"
   fi
@@ -225,7 +227,7 @@ OUT=$HERE/results/placements-$(date +%Y-%m-%d-%H%M).md
   echo "Gateway: one node, -Xmx$GATEWAY_HEAP, embedded PostgreSQL (fsync on) and Redis; $HOSTS simulated hosts on the control channel"
   echo "(\`HostFleet\`, real ed25519 registration, heartbeats every 5 s), all on this machine."
   echo "Load: \`PlacementLoad\`, closed loop, ${PRIME} s of priming on each fresh gateway, then per concurrency ${WARMUP} s warm-up and a ${DURATION}-s window; each booking"
-  echo "\`{cpu: 0.5, memoryMb: 256, durationSeconds: 3600, image, command}\`${STRATEGY:+, strategy $STRATEGY}${REGIONS:+, regions $REGIONS}; payment not waived, so a 201 is a"
+  echo "\`{cpu: $BOOKING_CPU, memoryMb: 256, durationSeconds: 3600, image, command}\`${STRATEGY:+, strategy $STRATEGY}${REGIONS:+, regions $REGIONS}; payment not waived, so a 201 is a"
   echo "booking in PENDING_PAYMENT with its capacity committed in PostgreSQL."
   echo
   echo "| DB pool | C | placements/s | p50 ms | p99 ms | max ms | 409s | other errors | cores: gateway / PostgreSQL / load gen + fleet + Redis / other | over-allocation check |"

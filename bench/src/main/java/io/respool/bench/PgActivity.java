@@ -76,11 +76,11 @@ final class PgActivity {
               .put("updates", r.getLong("n_tup_upd")).put("hotUpdates", r.getLong("n_tup_hot_upd"))
               .put("autovacuums", r.getLong("autovacuum_count")).put("sizeKiB", r.getLong("bytes") / 1024);
           return pool.query("""
-                  EXPLAIN (ANALYZE, FORMAT JSON) SELECT id, region, info::text AS info, cpu_millis, memory_mb, storage_gb, gpus,
-                    reserved_cpu_millis, reserved_memory_mb, reserved_storage_gb, reserved_gpus, online, last_seen, registered_at,
+                  EXPLAIN (ANALYZE, FORMAT JSON) SELECT id, region, info_version, cpu_millis, memory_mb, storage_gb, gpus,
+                    reserved_cpu_millis, reserved_memory_mb, reserved_storage_gb, reserved_gpus,
                     coalesce(least(1.0, (online_seconds + CASE WHEN online THEN greatest(0, extract(epoch FROM now() - online_since)) ELSE 0 END)
                       / nullif(extract(epoch FROM now() - registered_at), 0)), 1.0)::float8 AS uptime
-                    FROM hosts WHERE online AND info->'prices'->>'currency' = 'USDC'""").execute()
+                    FROM hosts WHERE online AND offer_currency = 'USDC'""").execute()
               .map(plan -> out.put("snapshotQueryMs",
                   new io.vertx.core.json.JsonArray(plan.iterator().next().getValue(0).toString()).getJsonObject(0).getDouble("Execution Time")));
         });

@@ -483,7 +483,17 @@ class EthereumSettlementIT {
     assertThat(settled.path("hostAmount").asLong()).isEqualTo(used - fee(used));
     assertThat(settled.path("refund").asLong()).isEqualTo(cost - used);
     assertThat(settledLogs(settled.path("rentalId").asText())).as("settled once on chain").hasSize(1);
-    List<Row> txs = rows("SELECT tx_hash, state, broadcasts FROM chain_txs WHERE $1 = ANY(rental_ids)", settled.path("rentalId").asText());
+    // the watcher settles the deposit from the chain's log; the submitter records the receipt on its own round
+    String rental = settled.path("rentalId").asText();
+    Poll.until(() -> {
+      try {
+        return com.fasterxml.jackson.databind.node.TextNode.valueOf(
+            rows("SELECT state FROM chain_txs WHERE $1 = ANY(rental_ids)", rental).stream().map(r -> r.getString("state")).toList().toString());
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    }, s -> s.asText().equals("[MINED]"), Duration.ofSeconds(30), "the settlement's receipt recorded");
+    List<Row> txs = rows("SELECT tx_hash, state, broadcasts FROM chain_txs WHERE $1 = ANY(rental_ids)", rental);
     assertThat(txs).as("one transaction, sent again rather than signed again").hasSize(1);
     assertThat(txs.get(0).getString("state")).isEqualTo("MINED");
     assertThat(txs.get(0).getString("tx_hash")).isEqualTo(settled.path("settleTx").asText());

@@ -161,7 +161,8 @@ public final class BookingStore {
         drafts.add(draft(b, BookingState.FUNDED, waived));
       }
     }
-    return tx.preparedQuery("""
+    // four statements sent at once (pipelined, executed in order): one round trip
+    Future<?> bookings = tx.preparedQuery("""
             INSERT INTO bookings (id, account_id, team_id, state, reason, request, currency, payment_chain, price_per_hour,
               duration_seconds, cost, cpu_millis, memory_mb, gpus, payment_deadline)
             SELECT id, account_id, team_id, state, reason, request::jsonb, currency, payment_chain, price_per_hour, duration_seconds, cost,
@@ -173,15 +174,15 @@ public final class BookingStore {
         .execute(Tuple.tuple().addArrayOfString(ids).addArrayOfString(accounts).addArrayOfString(teams).addArrayOfString(states)
             .addArrayOfString(reasons).addArrayOfString(requests).addArrayOfString(currencies).addArrayOfString(chains)
             .addArrayOfLong(prices).addArrayOfLong(durations).addArrayOfBigDecimal(SqlAmounts.params(costs)).addArrayOfLong(cpus).addArrayOfLong(memories)
-            .addArrayOfInteger(gpus).addArrayOfOffsetDateTime(deadlines))
-        .compose(x -> insertTasks(tx, tasks))
-        .compose(x -> tx.preparedQuery("""
+            .addArrayOfInteger(gpus).addArrayOfOffsetDateTime(deadlines));
+    Future<Void> taskRows = insertTasks(tx, tasks);
+    Future<?> transitions = tx.preparedQuery("""
                 INSERT INTO booking_transitions (booking_id, seq, from_state, to_state, reason)
                 SELECT * FROM unnest($1::text[], $2::int[], $3::text[], $4::text[], $5::text[])""")
             .execute(Tuple.tuple().addArrayOfString(tBooking.toArray(String[]::new)).addArrayOfInteger(tSeq.toArray(Integer[]::new))
                 .addArrayOfString(tFrom.toArray(String[]::new)).addArrayOfString(tTo.toArray(String[]::new))
-                .addArrayOfString(tReason.toArray(String[]::new))))
-        .compose(x -> events(tx, drafts));
+                .addArrayOfString(tReason.toArray(String[]::new)));
+    return Future.all(bookings, taskRows, transitions, events(tx, drafts)).mapEmpty();
   }
 
   public Future<Void> insertTasks(SqlConnection tx, List<TaskRow> tasks) {

@@ -103,12 +103,14 @@ public final class Metering {
         i++;
       }
     }
-    return store.pool().withTransaction(c -> c.preparedQuery("""
+    // four statements sent at once (pipelined): the server runs them in order, so the tasks' rows are still locked first
+    return store.pool().withTransaction(c -> {
+      Future<?> locked = c.preparedQuery("""
                 SELECT 1 FROM booking_tasks t JOIN unnest($1::text[], $2::text[]) AS x(host_id, task_id)
                     ON t.task_id = x.task_id AND t.host_id = x.host_id
                  ORDER BY t.task_id FOR UPDATE OF t""")
-            .execute(Tuple.tuple().addArrayOfString(hosts).addArrayOfString(tasks))
-            .compose(locked -> c.preparedQuery("""
+            .execute(Tuple.tuple().addArrayOfString(hosts).addArrayOfString(tasks));
+      Future<?> stored = c.preparedQuery("""
                 INSERT INTO usage_samples (task_id, seq, booking_id, host_id, at, cpu_seconds, memory_bytes, gpu_util, net_rx, net_tx,
                                            blk_read, blk_write, gpu_memory_bytes)
                 SELECT s.task_id, s.seq, t.booking_id, s.host_id, s.at, s.cpu, s.mem, s.gpu, s.rx, s.tx, s.br, s.bw, s.gmem
@@ -118,12 +120,12 @@ public final class Metering {
                 ON CONFLICT (task_id, seq) DO NOTHING""")
             .execute(Tuple.tuple().addArrayOfString(hosts).addArrayOfString(tasks).addArrayOfLong(seqs).addArrayOfOffsetDateTime(at)
                 .addArrayOfDouble(cpu).addArrayOfLong(memory).addArrayOfDouble(gpu).addArrayOfLong(rx).addArrayOfLong(tx)
-                .addArrayOfLong(read).addArrayOfLong(write).addArrayOfLong(gpuMemory)))
-            .compose(x -> c.preparedQuery("""
+                .addArrayOfLong(read).addArrayOfLong(write).addArrayOfLong(gpuMemory));
+      Future<?> filled = c.preparedQuery("""
                     DELETE FROM usage_gaps g USING unnest($1::text[], $2::bigint[]) AS x(task_id, seq)
                      WHERE g.task_id = x.task_id AND g.seq = x.seq""")
-                .execute(Tuple.tuple().addArrayOfString(tasks).addArrayOfLong(seqs)))
-            .compose(x -> c.preparedQuery("""
+                .execute(Tuple.tuple().addArrayOfString(tasks).addArrayOfLong(seqs));
+      Future<?> gaps = c.preparedQuery("""
                     WITH m AS (SELECT host_id, task_id, max(seq) AS hi FROM unnest($1::text[], $2::text[], $3::bigint[]) AS x(host_id, task_id, seq)
                                 GROUP BY host_id, task_id),
                     old AS (SELECT t.task_id, t.booking_id, t.last_seq AS lo, m.hi FROM booking_tasks t
@@ -134,8 +136,9 @@ public final class Metering {
                      WHERE old.hi > old.lo + 1
                        AND NOT EXISTS (SELECT 1 FROM usage_samples u WHERE u.task_id = old.task_id AND u.seq = g)
                     ON CONFLICT DO NOTHING""")
-                .execute(Tuple.tuple().addArrayOfString(hosts).addArrayOfString(tasks).addArrayOfLong(seqs).addLong((long) MAX_GAP)))
-            .mapEmpty());
+                .execute(Tuple.tuple().addArrayOfString(hosts).addArrayOfString(tasks).addArrayOfLong(seqs).addLong((long) MAX_GAP));
+      return Future.all(locked, stored, filled, gaps).mapEmpty();
+    });
   }
 
   /**
@@ -211,11 +214,12 @@ public final class Metering {
       if (threshold > wasWarned) events.add(new EventLog.Draft("booking.low-balance", cost));
       if (recorded.compareTo(deposit) >= 0) exhausted.add(b);
     }
-    Future<Void> chain = tx.preparedQuery("""
+    // the bills and their events sent at once (pipelined)
+    Future<?> billedRows = tx.preparedQuery("""
             UPDATE bookings b SET billed = x.billed, warned_percent = x.warned, metered_at = now()
               FROM unnest($1::text[], $2::numeric[], $3::int[]) AS x(id, billed, warned) WHERE b.id = x.id""")
-        .execute(Tuple.tuple().addArrayOfString(ids).addArrayOfBigDecimal(SqlAmounts.params(billed)).addArrayOfInteger(warned))
-        .compose(x -> store.events(tx, events));
+        .execute(Tuple.tuple().addArrayOfString(ids).addArrayOfBigDecimal(SqlAmounts.params(billed)).addArrayOfInteger(warned));
+    Future<Void> chain = Future.all(billedRows, store.events(tx, events)).mapEmpty();
     for (BookingStore.BookingRow b : exhausted) {
       chain = chain.compose(x -> dispatcher.windDown(tx, b, BookingState.PAUSED,
           "the deposit of " + b.cost() + " " + b.currency() + " is used up; top up (extend) to resume").mapEmpty());

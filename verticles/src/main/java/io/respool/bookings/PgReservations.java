@@ -52,19 +52,55 @@ public final class PgReservations {
     return chain;
   }
 
-  /** A booking's placements, for {@link #reserveAll}. */
+  /** A booking's placements, for {@link #lock}. */
   public record Claim(String bookingId, List<Placement> placements) {}
 
   /**
-   * Reserves many bookings in a few set-based statements, each all-or-nothing: the hosts they
-   * name are locked in host-id order (so concurrent batches and single reservations cannot
-   * deadlock) and read; the claims are granted in their order while the locked hosts have the
-   * room (each grant lowering what the next sees, exactly as {@link Ledger#reserve} does); then one
-   * UPDATE takes the granted sums from the hosts and one INSERT records them. Returns the ids of
-   * the claims that were not granted (a host no longer had the room, or went offline): they hold
-   * nothing.
+   * What {@link #lock} granted: the claims refused (they hold nothing) and the capacity to take
+   * for the others, written by {@link #write}.
    */
-  public static Future<java.util.Set<String>> reserveAll(SqlClient tx, List<Claim> claims) {
+  public record Grants(java.util.Set<String> refused, List<String> bookings, List<String> hosts, List<Capacity> amounts) {
+    /**
+     * Takes the granted capacity from the hosts and records it: two statements sent at once
+     * (pipelined; the caller may send its own after them without waiting). The locked rows were
+     * checked by {@link #lock}; the UPDATE's conditions stay as a guard, and a row short means a
+     * bug, not a race, and fails the transaction.
+     */
+    public Future<Void> write(SqlClient tx) {
+      if (bookings.isEmpty()) return Future.succeededFuture();
+      Tuple args = Tuple.tuple().addArrayOfString(bookings.toArray(String[]::new)).addArrayOfString(hosts.toArray(String[]::new))
+          .addArrayOfLong(amounts.stream().map(Capacity::cpuMillis).toArray(Long[]::new))
+          .addArrayOfLong(amounts.stream().map(Capacity::memoryMb).toArray(Long[]::new))
+          .addArrayOfLong(amounts.stream().map(Capacity::storageGb).toArray(Long[]::new))
+          .addArrayOfInteger(amounts.stream().map(Capacity::gpus).toArray(Integer[]::new));
+      long distinct = hosts.stream().distinct().count();
+      Future<Void> taken = tx.preparedQuery("""
+              WITH x AS (SELECT host, sum(cpu) AS cpu, sum(mem) AS mem, sum(disk) AS disk, sum(gpus) AS gpus
+                           FROM unnest($1::text[], $2::text[], $3::bigint[], $4::bigint[], $5::bigint[], $6::int[])
+                             AS u(booking, host, cpu, mem, disk, gpus) GROUP BY host)
+              UPDATE hosts h SET reserved_cpu_millis = h.reserved_cpu_millis + x.cpu, reserved_memory_mb = h.reserved_memory_mb + x.mem,
+                                 reserved_storage_gb = h.reserved_storage_gb + x.disk, reserved_gpus = h.reserved_gpus + x.gpus
+                FROM x WHERE h.id = x.host AND h.cpu_millis - h.reserved_cpu_millis >= x.cpu AND h.memory_mb - h.reserved_memory_mb >= x.mem
+                 AND h.storage_gb - h.reserved_storage_gb >= x.disk AND h.gpus - h.reserved_gpus >= x.gpus""")
+          .execute(args)
+          .compose(updated -> updated.rowCount() == distinct ? Future.<Void>succeededFuture()
+              : Future.failedFuture(new IllegalStateException("reserved " + updated.rowCount() + " of " + distinct + " locked hosts")));
+      Future<Void> held = tx.preparedQuery("""
+              INSERT INTO reservations (booking_id, host_id, cpu_millis, memory_mb, storage_gb, gpus)
+              SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::bigint[], $5::bigint[], $6::int[])""")
+          .execute(args).mapEmpty();
+      return Future.all(taken, held).mapEmpty();
+    }
+  }
+
+  /**
+   * Decides many bookings' reservations at once, each all-or-nothing: the hosts they name are
+   * locked in host-id order (so concurrent batches and single reservations cannot deadlock) and
+   * read; the claims are granted in their order while the locked hosts have the room (each grant
+   * lowering what the next sees, exactly as {@link Ledger#reserve} does). Nothing is taken until
+   * {@link Grants#write}, in the same transaction.
+   */
+  public static Future<Grants> lock(SqlClient tx, List<Claim> claims) {
     java.util.TreeSet<String> hostIds = new java.util.TreeSet<>();
     for (Claim c : claims) for (Placement p : c.placements()) hostIds.add(p.hostId());
     return tx.preparedQuery("""
@@ -72,7 +108,7 @@ public final class PgReservations {
                    storage_gb - reserved_storage_gb AS disk, gpus - reserved_gpus AS gpus
               FROM hosts WHERE id = ANY($1) AND online ORDER BY id FOR UPDATE""")
         .execute(Tuple.tuple().addArrayOfString(hostIds.toArray(String[]::new)))
-        .compose(rows -> {
+        .map(rows -> {
           Map<String, Capacity> free = new java.util.HashMap<>();
           rows.forEach(r -> free.put(r.getString("id"), new Capacity(r.getLong("cpu"), r.getLong("mem"), r.getLong("disk"), r.getInteger("gpus"))));
           java.util.Set<String> refused = new java.util.HashSet<>();
@@ -93,32 +129,7 @@ public final class PgReservations {
               amounts.add(cap);
             });
           }
-          if (bookings.isEmpty()) return Future.succeededFuture(refused);
-          Tuple args = Tuple.tuple().addArrayOfString(bookings.toArray(String[]::new)).addArrayOfString(hosts.toArray(String[]::new))
-              .addArrayOfLong(amounts.stream().map(Capacity::cpuMillis).toArray(Long[]::new))
-              .addArrayOfLong(amounts.stream().map(Capacity::memoryMb).toArray(Long[]::new))
-              .addArrayOfLong(amounts.stream().map(Capacity::storageGb).toArray(Long[]::new))
-              .addArrayOfInteger(amounts.stream().map(Capacity::gpus).toArray(Integer[]::new));
-          // the locked rows were checked above; the conditions stay as a guard, and a row short means a bug, not a race
-          return tx.preparedQuery("""
-                  WITH x AS (SELECT host, sum(cpu) AS cpu, sum(mem) AS mem, sum(disk) AS disk, sum(gpus) AS gpus
-                               FROM unnest($1::text[], $2::text[], $3::bigint[], $4::bigint[], $5::bigint[], $6::int[])
-                                 AS u(booking, host, cpu, mem, disk, gpus) GROUP BY host)
-                  UPDATE hosts h SET reserved_cpu_millis = h.reserved_cpu_millis + x.cpu, reserved_memory_mb = h.reserved_memory_mb + x.mem,
-                                     reserved_storage_gb = h.reserved_storage_gb + x.disk, reserved_gpus = h.reserved_gpus + x.gpus
-                    FROM x WHERE h.id = x.host AND h.cpu_millis - h.reserved_cpu_millis >= x.cpu AND h.memory_mb - h.reserved_memory_mb >= x.mem
-                     AND h.storage_gb - h.reserved_storage_gb >= x.disk AND h.gpus - h.reserved_gpus >= x.gpus""")
-              .execute(args)
-              .compose(updated -> {
-                long distinct = hosts.stream().distinct().count();
-                if (updated.rowCount() != distinct) {
-                  return Future.failedFuture(new IllegalStateException("reserved " + updated.rowCount() + " of " + distinct + " locked hosts"));
-                }
-                return tx.preparedQuery("""
-                        INSERT INTO reservations (booking_id, host_id, cpu_millis, memory_mb, storage_gb, gpus)
-                        SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::bigint[], $5::bigint[], $6::int[])""")
-                    .execute(args).map(refused);
-              });
+          return new Grants(refused, bookings, hosts, amounts);
         });
   }
 

@@ -248,12 +248,17 @@ public final class PlacementService {
     }
     boolean waived = payments.waived();
     List<BookingRow> granted = new ArrayList<>();
-    return store.pool().withTransaction(tx -> PgReservations.reserveAll(tx, claims).compose(refused -> {
+    return store.pool().withTransaction(tx -> PgReservations.lock(tx, claims).compose(grants -> {
+          Set<String> refused = grants.refused();
           for (Chosen ch : chosen) if (!refused.contains(ch.e().c().id())) granted.add(rows.get(ch.e().c().id()));
           if (granted.isEmpty()) return Future.succeededFuture(refused);
           List<TaskRow> all = granted.stream().flatMap(b -> tasks.get(b.id()).stream()).toList();
-          Future<Void> f = store.insertAll(tx, granted, all, waived ? payments.waiverReason() : null);
-          if (!waived) for (BookingRow b : granted) f = f.compose(x -> payments.prepare(tx, b, tasks.get(b.id())));
+          // the capacity and the rows are sent together (pipelined): one round trip, not six
+          Future<Void> f = Future.all(grants.write(tx), store.insertAll(tx, granted, all, waived ? payments.waiverReason() : null)).mapEmpty();
+          if (!waived) {
+            // each booking's deposits: independent statements, all sent at once rather than one booking after another
+            f = f.compose(x -> Future.all(granted.stream().map(b -> payments.prepare(tx, b, tasks.get(b.id()))).toList()).mapEmpty());
+          }
           return f.map(refused);
         }))
         .map(refused -> {

@@ -207,22 +207,58 @@ public final class HostRegistry {
       coalesce(least(1.0, (online_seconds + CASE WHEN online THEN greatest(0, extract(epoch FROM now() - online_since)) ELSE 0 END)
         / nullif(extract(epoch FROM now() - registered_at), 0)), 1.0)::float8""";
 
+  /** What of a host's offer comes from its info, decoded once per {@code info_version}. */
+  private record Described(long version, String arch, Set<String> drivers, List<String> gpuModels, io.respool.protocol.host.Prices prices,
+      Set<String> gpuCapable, Set<String> payoutChains) {
+    static Described of(long version, HostInfo info) {
+      return new Described(version, info.inventory().arch(), Set.copyOf(info.drivers()),
+          info.inventory().gpus().stream().map(Inventory.Gpu::model).toList(), info.prices(), Set.copyOf(info.gpuCapableDrivers()),
+          HostRegistry.payoutChains(info.payout()));
+    }
+  }
+
+  /** Decoded infos by host id (at most one entry per host ever registered). */
+  private final Map<String, Described> described = new java.util.concurrent.ConcurrentHashMap<>();
+
+  /**
+   * The online hosts priced in {@code currency} as offers. Their capacity is read each time; their
+   * info (JSON) only for the hosts whose {@code info_version} this node has not decoded yet.
+   */
   public Future<List<HostOffer>> offers(String currency) {
-    return pool.preparedQuery("SELECT" + COLUMNS + ", " + UPTIME + " AS uptime FROM hosts WHERE online AND info->'prices'->>'currency' = $1")
+    return pool.preparedQuery("SELECT id, region, info_version, cpu_millis, memory_mb, storage_gb, gpus, reserved_cpu_millis,"
+            + " reserved_memory_mb, reserved_storage_gb, reserved_gpus, " + UPTIME + " AS uptime FROM hosts WHERE online AND offer_currency = $1")
         .execute(Tuple.of(currency))
-        .compose(rows -> vertx.executeBlocking(() -> {
-          List<HostOffer> out = new ArrayList<>(rows.size());
+        .compose(rows -> {
+          List<String> unknown = new ArrayList<>();
           for (Row r : rows) {
-            HostInfo info = Json.decode(r.getString("info"), HostInfo.class);
-            Capacity total = new Capacity(r.getLong("cpu_millis"), r.getLong("memory_mb"), r.getLong("storage_gb"), r.getInteger("gpus"));
-            Capacity reserved = new Capacity(r.getLong("reserved_cpu_millis"), r.getLong("reserved_memory_mb"),
-                r.getLong("reserved_storage_gb"), r.getInteger("reserved_gpus"));
-            out.add(new HostOffer(r.getString("id"), true, r.getString("region"), info.inventory().arch(), Set.copyOf(info.drivers()),
-                total, total.minus(reserved), info.inventory().gpus().stream().map(Inventory.Gpu::model).toList(), info.prices(), 1.0,
-                r.getDouble("uptime"), Set.copyOf(info.gpuCapableDrivers()), payoutChains(info.payout())));
+            Described d = described.get(r.getString("id"));
+            if (d == null || d.version() < r.getLong("info_version")) unknown.add(r.getString("id"));
           }
-          return out;
-        }, false));
+          Future<Void> decoded = unknown.isEmpty() ? Future.succeededFuture()
+              : pool.preparedQuery("SELECT id, info_version, info::text AS info FROM hosts WHERE id = ANY($1)")
+                  .execute(Tuple.tuple().addArrayOfString(unknown.toArray(String[]::new)))
+                  .compose(infos -> vertx.executeBlocking(() -> {
+                    for (Row r : infos) {
+                      Described d = Described.of(r.getLong("info_version"), Json.decode(r.getString("info"), HostInfo.class));
+                      described.merge(r.getString("id"), d, (a, b) -> a.version() >= b.version() ? a : b);
+                    }
+                    return null;
+                  }, false));
+          return decoded.compose(x -> vertx.executeBlocking(() -> {
+            List<HostOffer> out = new ArrayList<>(rows.size());
+            for (Row r : rows) {
+              // a newer info than the row's (changed between the two reads) is the better one
+              Described d = described.get(r.getString("id"));
+              if (d == null) continue; // gone between the two reads
+              Capacity total = new Capacity(r.getLong("cpu_millis"), r.getLong("memory_mb"), r.getLong("storage_gb"), r.getInteger("gpus"));
+              Capacity reserved = new Capacity(r.getLong("reserved_cpu_millis"), r.getLong("reserved_memory_mb"),
+                  r.getLong("reserved_storage_gb"), r.getInteger("reserved_gpus"));
+              out.add(new HostOffer(r.getString("id"), true, r.getString("region"), d.arch(), d.drivers(), total, total.minus(reserved),
+                  d.gpuModels(), d.prices(), 1.0, r.getDouble("uptime"), d.gpuCapable(), d.payoutChains()));
+            }
+            return out;
+          }, false));
+        });
   }
 
   /** The chains a host can be paid on: those it gave a payout address for. */

@@ -62,6 +62,41 @@ class HostRegistryTest {
   }
 
   @Test
+  void offersFollowEveryChangeOfAHostsInfoThoughEachInfoIsDecodedOnce() throws Exception {
+    String id = newHostId();
+    HostInfo first = info("eu-west", 8, "RTX 4090");
+    await(registry.register(id, first, "s1", "node-a"));
+    assertThat(offer("USDC", id).gpuModels()).containsExactly("rtx 4090");
+
+    // a new inventory (a GPU swapped), read from the same node that decoded the old one
+    Inventory swapped = new Inventory(8, 16, "Test CPU", 16384, 100, List.of(new Inventory.Disk("/", 200, 100)),
+        List.of(new Inventory.Gpu(0, "H100", 80000, null)), "Linux", "x86_64");
+    await(registry.updateInventory(id, "s1", swapped));
+    assertThat(offer("USDC", id).gpuModels()).containsExactly("h100");
+
+    // registered again pricing in another currency: offered there, and no longer in the first
+    HostInfo repriced = new HostInfo("eu-west", swapped, new Prices("TUSD", 30_000, 5_000, 100, Map.of()), new Payout("0x" + "ab".repeat(20), null),
+        List.of(), "test");
+    await(registry.register(id, repriced, "s2", "node-a"));
+    assertThat(await(registry.offers("USDC")).stream().map(o -> o.hostId())).doesNotContain(id);
+    assertThat(offer("TUSD", id).prices().currency()).isEqualTo("TUSD");
+    assertThat(offer("TUSD", id).payoutChains()).containsExactly("ethereum");
+
+    // the same info registered again is the same version: nothing to decode, the offer unchanged
+    long version = pool.preparedQuery("SELECT info_version FROM hosts WHERE id = $1").execute(Tuple.of(id)).await(10, TimeUnit.SECONDS)
+        .iterator().next().getLong(0);
+    await(registry.register(id, repriced, "s3", "node-a"));
+    assertThat(pool.preparedQuery("SELECT info_version FROM hosts WHERE id = $1").execute(Tuple.of(id)).await(10, TimeUnit.SECONDS)
+        .iterator().next().getLong(0)).isEqualTo(version);
+    assertThat(offer("TUSD", id).gpuModels()).containsExactly("h100");
+    await(registry.disconnect(id, "s3"));
+  }
+
+  static io.respool.matching.HostOffer offer(String currency, String id) throws Exception {
+    return await(registry.offers(currency)).stream().filter(o -> o.hostId().equals(id)).findFirst().orElseThrow();
+  }
+
+  @Test
   void registerEmitsJoinedThenUpdatedAndDisconnectEmitsLeftOnlyForTheCurrentSession() throws Exception {
     String id = newHostId();
     long before = await(events.head(HostRegistry.STREAM));

@@ -91,7 +91,7 @@ public final class HttpApiVerticle extends VerticleBase {
     return Future.all(hostConnections.start(), events.start())
         .compose(v -> OpenAPIContract.from(vertx, Contract.forRouter(s.contract())))
         .compose(contract -> {
-      RouterBuilder rb = RouterBuilder.create(vertx, contract, RequestExtractor.withBodyHandler());
+      RouterBuilder rb = RouterBuilder.create(vertx, CachedValidators.of(contract), RequestExtractor.withBodyHandler());
       if (s.cors() != null) rb.rootHandler(s.cors().rootHandler()); // first: a preflight is answered before anything else
       rb.rootHandler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES));
       rb.rootHandler(RequestIds::assign); // a user handler: Vert.x wants it after the body handler
