@@ -14,7 +14,8 @@ import java.util.Map;
 
 /**
  * This node's recent view of the online hosts' offers, per currency, for the matcher: read from
- * PostgreSQL at most once per {@code maxAge} (concurrent readers share one read), and lowered by
+ * PostgreSQL again once it is older than {@code maxAge} (in the background, one read at a time,
+ * while the old view serves; concurrent readers share a read), and lowered by
  * what this node reserves meanwhile, so its next bookings look elsewhere. The view may be stale —
  * it only guides the choice: PostgreSQL's conditional reservation stays the judge, a conflict
  * drops the view, and a refusal is only given after a fresh read.
@@ -31,21 +32,39 @@ public final class OfferSnapshots {
 
   private record View(Future<List<HostOffer>> offers, long readAt) {}
 
-  /** The offers in {@code currency}: the recent view, or a fresh read when it is older than maxAge (or {@code fresh}). */
+  /** Reads started because a view grew old, by currency, while that view still serves. */
+  private final Map<String, Future<List<HostOffer>>> refreshing = new HashMap<>();
+
+  /**
+   * The offers in {@code currency}: the recent view, or a fresh read when there is none (or
+   * {@code fresh}, or maxAge is zero: no view is kept). A view older than maxAge still serves while its next read runs (started then,
+   * one at a time), so no booking waits for the fleet to be read unless it asked for a fresh view.
+   */
   public synchronized Future<List<HostOffer>> offers(String currency, boolean fresh) {
     View v = views.get(currency);
     long now = System.nanoTime();
-    if (fresh || v == null || now - v.readAt() > maxAgeNanos || v.offers().failed()) {
+    if (fresh || maxAgeNanos == 0 || v == null || v.offers().failed()) {
       v = new View(hosts.offers(currency), now);
       views.put(currency, v);
+    } else if (now - v.readAt() > maxAgeNanos && v.offers().succeeded() && !refreshing.containsKey(currency)) {
+      Future<List<HostOffer>> read = hosts.offers(currency);
+      refreshing.put(currency, read);
+      read.onComplete(ar -> refreshed(currency, read, now));
     }
     return v.offers();
   }
 
-  /** This node reserved {@code placements}: the view shows that much less free on those hosts. */
+  private synchronized void refreshed(String currency, Future<List<HostOffer>> read, long readAt) {
+    refreshing.remove(currency);
+    View v = views.get(currency);
+    // a newer view (a fresh read meanwhile) wins; a failed read leaves the old view to the next reader
+    if (read.succeeded() && (v == null || v.readAt() < readAt)) views.put(currency, new View(read, readAt));
+  }
+
+  /** This node reserved {@code placements} (of one or many bookings): the view shows that much less free on those hosts. */
   public synchronized void taken(String currency, List<Placement> placements) {
     View v = views.get(currency);
-    if (v == null || !v.offers().succeeded()) return;
+    if (v == null || !v.offers().succeeded() || placements.isEmpty()) return;
     Map<String, Capacity> taken = Ledger.perHost(placements);
     List<HostOffer> next = new ArrayList<>(v.offers().result().size());
     for (HostOffer o : v.offers().result()) {

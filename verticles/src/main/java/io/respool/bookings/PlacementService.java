@@ -265,9 +265,12 @@ public final class PlacementService {
           batches.incrementAndGet();
           batched.addAndGet(granted.size());
           // committed: from here on a failure is an answer's, never a reason to place again
+          // the view lowered once per currency for the whole batch (it is a copy of the fleet)
+          Map<String, List<Placement>> takenBy = new HashMap<>();
           for (Chosen ch : chosen) {
-            if (!refused.contains(ch.e().c().id())) snapshots.taken(ch.e().c().currency(), ch.plan().placements());
+            if (!refused.contains(ch.e().c().id())) takenBy.computeIfAbsent(ch.e().c().currency(), k -> new ArrayList<>()).addAll(ch.plan().placements());
           }
+          takenBy.forEach(snapshots::taken);
           List<BookingRow> placed = waived ? granted.stream().map(PlacementService::funded).toList() : granted;
           if (waived) placed.forEach(b -> dispatchFunded.accept(b.id()));
           store.views(placed, true).onComplete(ar -> {
