@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.respool.infra.Databases;
 import io.respool.settlement.EscrowChain;
+import io.respool.settlement.TestRows;
 import io.respool.testing.TestServices;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
