@@ -30,12 +30,14 @@ public final class TestRows {
     }
   }
 
-  /** Account {@code acct-<suffix>} and an offline host {@code host-<suffix>}. */
-  public static void accountAndHost(Pool pool, String suffix) {
+  /** A pool of 2 on the test PostgreSQL, where account {@code acct-<suffix>} and an offline host {@code host-<suffix>} now exist. */
+  public static Pool pool(Vertx vertx, String suffix) {
+    Pool pool = Databases.pool(vertx, TestServices.get().pgUrl, 2);
     sql(pool, "INSERT INTO accounts (id) VALUES ($1)", "acct-" + suffix);
     sql(pool, """
         INSERT INTO hosts (id, region, info, cpu_millis, memory_mb, storage_gb, gpus, gpu_models, online, last_seen)
         VALUES ($1, 'test', '{}'::jsonb, 1000, 1000, 10, 0, '{}', false, now())""", "host-" + suffix);
+    return pool;
   }
 
   /**

@@ -2,11 +2,9 @@ package io.respool.settlement.solana;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.respool.infra.Databases;
 import io.respool.protocol.crypto.Ed25519;
 import io.respool.settlement.RecordedOutcomes;
 import io.respool.settlement.TestRows;
-import io.respool.testing.TestServices;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
@@ -35,8 +33,7 @@ class SolanaWatcherTest {
     chain = SolanaDevnet.start();
     program = new EscrowProgram(chain.programId());
     vertx = Vertx.vertx();
-    pool = Databases.pool(vertx, TestServices.get().pgUrl, 2);
-    TestRows.accountAndHost(pool, SUFFIX);
+    pool = TestRows.pool(vertx, SUFFIX);
   }
 
   @AfterAll
