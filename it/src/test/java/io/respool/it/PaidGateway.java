@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import java.util.function.LongUnaryOperator;
 import java.util.function.Predicate;
 
 /**
@@ -144,6 +145,23 @@ final class PaidGateway implements AutoCloseable {
     rpc.mode(RpcProxy.Mode.PASS);
     await(token, id, "SETTLED");
     return deposit(token, id);
+  }
+
+  /**
+   * The deposit of a settled booking that cost {@code cost}, checked against its invoice: it used what
+   * was billed (at least {@code atLeast}, less than the cost), the fee ({@code fee} of it, positive), the
+   * host's share and the refund are the invoice's.
+   */
+  JsonNode settledAsInvoiced(String token, String id, long cost, long atLeast, LongUnaryOperator fee) {
+    JsonNode settled = deposit(token, id);
+    JsonNode invoice = http.get("/v1/bookings/" + id + "/invoice", token).json();
+    long used = settled.path("used").asLong();
+    assertThat(used).as("what was metered, and nothing more").isEqualTo(invoice.path("billed").asLong()).isEqualTo(invoice.path("total").asLong())
+        .isGreaterThanOrEqualTo(atLeast).isLessThan(cost);
+    assertThat(settled.path("fee").asLong()).isEqualTo(fee.applyAsLong(used)).isEqualTo(invoice.path("fee").asLong()).isPositive();
+    assertThat(settled.path("hostAmount").asLong()).isEqualTo(used - fee.applyAsLong(used));
+    assertThat(settled.path("refund").asLong()).isEqualTo(cost - used).isEqualTo(invoice.path("refund").asLong());
+    return settled;
   }
 
   List<Row> rows(String sql, Object... params) throws Exception {
