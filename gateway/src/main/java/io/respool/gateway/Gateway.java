@@ -15,12 +15,11 @@ import io.respool.bookings.Reconciler;
 import io.respool.bookings.ReconcilerVerticle;
 import io.respool.protocol.task.TaskStatus;
 import io.respool.protocol.task.UsageSample;
-import io.respool.settlement.evm.EvmSettlementVerticle;
+import io.respool.settlement.SettlementVerticle;
 import io.respool.settlement.ChainPayments;
 import io.respool.settlement.solana.SolanaConfig;
 import io.respool.settlement.solana.SolanaRpc;
 import io.respool.settlement.solana.SolanaSettlement;
-import io.respool.settlement.solana.SolanaSettlementVerticle;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Deployable;
 import io.vertx.core.Future;
@@ -202,8 +201,8 @@ public final class Gateway implements AutoCloseable {
       deploy(vertx, closeables, new MeteringVerticle(new Metering(bookingStore, dispatcher, config.bookings()), config.bookings().meterInterval()));
       deploy(vertx, closeables, new ReconcilerVerticle(new Reconciler(vertx, bookingStore, dispatcher, hosts, matcher, config.bookings(), clock),
           config.bookings().reconcileInterval()));
-      if (ethereum != null) deploy(vertx, closeables, new EvmSettlementVerticle(ethereum, pool, outcomes));
-      if (solana != null) deploy(vertx, closeables, new SolanaSettlementVerticle(solana, pool, outcomes));
+      if (ethereum != null) deploy(vertx, closeables, new SettlementVerticle(ethereum, pool, outcomes));
+      if (solana != null) deploy(vertx, closeables, new SettlementVerticle(solana, pool, outcomes));
       // the optimizer (issue 14): the rules, and a language model when llmBaseUrl is set; its round announces new suggestions
       io.respool.optimizer.OptimizerSettings opt = config.optimizer();
       io.respool.optimizer.Optimizer optimizer = new io.respool.optimizer.Optimizer(vertx, pool,

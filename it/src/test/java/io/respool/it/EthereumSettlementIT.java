@@ -4,28 +4,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.respool.gateway.Gateway;
-import io.respool.gateway.testing.ContractSchemas;
-import io.respool.gateway.testing.GatewayNodes;
 import io.respool.gateway.testing.Http;
 import io.respool.gateway.testing.Poll;
 import io.respool.gateway.testing.Views;
 import io.respool.gateway.testing.Wallets.Session;
-import io.respool.infra.Databases;
 import io.respool.settlement.EscrowChain.WalletCall;
 import io.respool.settlement.evm.AnvilDevnet;
 import io.respool.settlement.evm.generated.RentalEscrow;
-import io.respool.testing.TestServices;
-import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.Tuple;
 import java.math.BigInteger;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -50,36 +42,30 @@ class EthereumSettlementIT {
   static final String REGION = "eth-" + Long.toString(System.nanoTime(), 36);
 
   static AnvilDevnet chain;
+  static PaidGateway gw;
   static RpcProxy rpc;
   static Gateway node;
   static Http http;
-  static Worker host;
   static String payout;
-  static Pool db;
 
   @BeforeAll
   static void start() throws Exception {
     String dockerHost = System.getenv("DOCKER_HOST");
     assertThat(dockerHost).as("DOCKER_HOST must point at the test dockerd: run ops/docker/test-dockerd.sh (ops/respool test does)").isNotBlank();
     chain = AnvilDevnet.start(Map.of("RESPOOL_ETH_BLOCK_TIME", "1"));
-    rpc = RpcProxy.start(chain.rpcUrl());
-    Map<String, String> settings = new HashMap<>(Map.of("ethRpcUrl", rpc.url(), "ethChainId", Long.toString(chain.chainId()),
-        "ethEscrows", "TUSD=" + chain.escrow("tUSD") + ",ETH=" + chain.escrow("ETH"), "ethOperatorKey", chain.operatorKey(),
-        "ethConfirmations", "2", "ethPollIntervalMs", "200", "ethResendAfterSeconds", "1", "ethStartBlock", Long.toString(chain.deployBlock())));
-    settings.putAll(Map.of("reconcileIntervalMs", "200", "stopGraceSeconds", "1", "resendAfterSeconds", "2", "heartbeatIntervalMs", "500",
-        "heartbeatTimeoutMs", "2000", "meterIntervalMs", "200", "paymentWindowSeconds", "600"));
-    node = GatewayNodes.start(settings);
-    http = new Http(node.port());
     payout = chain.account(3).address();
-    host = Worker.start(List.of(node.port()), REGION, dockerHost, Duration.ofSeconds(1), Eth.PRICES, payout);
-    db = Databases.pool(node.vertx(), TestServices.get().pgUrl, 2);
+    gw = PaidGateway.start(REGION, chain.rpcUrl(), proxy -> Map.of("ethRpcUrl", proxy, "ethChainId", Long.toString(chain.chainId()),
+        "ethEscrows", "TUSD=" + chain.escrow("tUSD") + ",ETH=" + chain.escrow("ETH"), "ethOperatorKey", chain.operatorKey(),
+        "ethConfirmations", "2", "ethPollIntervalMs", "200", "ethResendAfterSeconds", "1", "ethStartBlock", Long.toString(chain.deployBlock())),
+        port -> Worker.start(List.of(port), REGION, dockerHost, Duration.ofSeconds(1), Eth.PRICES, payout));
+    rpc = gw.rpc;
+    node = gw.node;
+    http = gw.http;
   }
 
   @AfterAll
   static void stop() throws Exception {
-    if (host != null) host.close();
-    if (node != null) node.close();
-    if (rpc != null) rpc.close();
+    if (gw != null) gw.close();
     if (chain != null) chain.close();
   }
 
@@ -90,41 +76,23 @@ class EthereumSettlementIT {
   }
 
   static JsonNode book(Session who, long seconds) {
-    Map<String, Object> b = new LinkedHashMap<>();
-    b.put("cpu", 0.5);
-    b.put("memoryMb", 64);
-    b.put("durationSeconds", seconds);
-    b.put("region", REGION);
-    b.put("currency", "TUSD");
-    b.put("paymentChain", "ethereum");
-    b.put("image", IMAGE);
-    b.put("command", List.of("/bin/sh", "-c", "exec sleep 600"));
-    Http.Response r = http.post("/v1/bookings", Http.json(b), who.token());
-    assertThat(r.status()).as(r.toString()).isEqualTo(201);
-    assertThat(r.json().path("state").asText()).isEqualTo("PENDING_PAYMENT");
-    return r.json();
+    return gw.book(who.token(), seconds, Map.of("currency", "TUSD", "paymentChain", "ethereum", "image", IMAGE));
   }
 
   static JsonNode payment(Session who, String id) {
-    Http.Response r = http.get("/v1/bookings/" + id + "/payment", who.token());
-    assertThat(r.status()).as(r.toString()).isEqualTo(200);
-    // every state of the deposit this test passes through, as the contract's PaymentInstructions (issue 16)
-    assertThat(ContractSchemas.get().check("getBookingPayment", 200, r.contentType(), r.text())).isNull();
-    return r.json();
+    return gw.payment(who.token(), id);
   }
 
   static JsonNode deposit(Session who, String id) {
-    JsonNode deposits = payment(who, id).path("deposits");
-    assertThat(deposits.size()).as("one host, one deposit").isEqualTo(1);
-    return deposits.get(0);
+    return gw.deposit(who.token(), id);
   }
 
   static JsonNode awaitDeposit(Session who, String id, Predicate<JsonNode> done, String what) {
-    return Poll.until(() -> deposit(who, id), done, Duration.ofSeconds(60), "deposit of " + id + " " + what);
+    return gw.awaitDeposit(who.token(), id, done, what);
   }
 
   static JsonNode await(Session who, String id, String state) {
-    return Poll.booking(http, id, who.token(), b -> b.path("state").asText().equals(state), state);
+    return gw.await(who.token(), id, state);
   }
 
   static void sign(JsonNode calls, String key) {
@@ -152,19 +120,12 @@ class EthereumSettlementIT {
   }
 
   static List<Row> rows(String sql, Object... params) throws Exception {
-    List<Row> out = new ArrayList<>();
-    db.preparedQuery(sql).execute(Tuple.from(params)).await(10, TimeUnit.SECONDS).forEach(out::add);
-    return out;
+    return gw.rows(sql, params);
   }
 
   /** Runs a booking until the host has billed something, stops it; returns the stopped booking. */
   static JsonNode runAndStop(Session renter, String id) {
-    await(renter, id, "RUNNING");
-    Poll.until(() -> http.get("/v1/bookings/" + id + "/invoice", renter.token()).json(), i -> i.path("total").asLong() >= 20_000,
-        Duration.ofSeconds(60), "a few seconds billed");
-    Http.Response stop = http.post("/v1/bookings/" + id + "/stop", "", renter.token());
-    assertThat(stop.status()).as(stop.toString()).isEqualTo(200);
-    return await(renter, id, "STOPPED");
+    return gw.runAndStop(renter.token(), id, 20_000);
   }
 
   // --- tests ----------------------------------------------------------------------------------
@@ -203,14 +164,8 @@ class EthereumSettlementIT {
     System.out.printf("settlement latency after stop on anvil (1 s blocks, 2 confirmations): %d ms%n", latencyMs);
     assertThat(Views.transitions(settledBooking)).endsWith("STOPPED", "SETTLED");
 
-    JsonNode settled = deposit(renter, id);
-    JsonNode invoice = http.get("/v1/bookings/" + id + "/invoice", renter.token()).json();
+    JsonNode settled = gw.settledAsInvoiced(renter.token(), id, cost, 20_000, EthereumSettlementIT::fee);
     long used = settled.path("used").asLong();
-    assertThat(used).as("what was metered, and nothing more").isEqualTo(invoice.path("billed").asLong()).isEqualTo(invoice.path("total").asLong())
-        .isGreaterThanOrEqualTo(20_000).isLessThan(cost);
-    assertThat(settled.path("fee").asLong()).isEqualTo(fee(used)).isEqualTo(invoice.path("fee").asLong()).isPositive();
-    assertThat(settled.path("hostAmount").asLong()).isEqualTo(used - fee(used));
-    assertThat(settled.path("refund").asLong()).isEqualTo(cost - used).isEqualTo(invoice.path("refund").asLong());
     assertThat(settled.path("settleTx").asText()).startsWith("0x");
 
     // the chain agrees: credited to the host and the treasury, the rest kept for the renter
@@ -460,25 +415,11 @@ class EthereumSettlementIT {
     await(renter, id, "RUNNING");
     long nonceBefore = Eth.operatorNonce(chain);
 
-    // the node takes the settlement, but its answer never reaches the gateway, and then it is gone
-    rpc.mode(RpcProxy.Mode.SWALLOW_NEXT_SEND);
-    runAndStop(renter, id);
-    Poll.until(() -> com.fasterxml.jackson.databind.node.IntNode.valueOf(rpc.swallowed()), n -> n.asInt() == 1, Duration.ofSeconds(60),
-        "the settlement sent to the node");
-    // while it is gone, the gateway keeps trying (and is refused) and the booking is not SETTLED
-    int refusedBefore = rpc.refused();
-    Poll.until(() -> com.fasterxml.jackson.databind.node.IntNode.valueOf(rpc.refused()), n -> n.asInt() > refusedBefore + 5, Duration.ofSeconds(60),
-        "the gateway retrying");
-    assertThat(http.get("/v1/bookings/" + id, renter.token()).json().path("state").asText()).isEqualTo("STOPPED");
-    assertThat(deposit(renter, id).path("state").asText()).isEqualTo("SETTLING");
-
-    // the node itself restarts (its chain kept), then the gateway reaches it again
-    chain.stopNode();
-    chain.restartNode();
-    rpc.mode(RpcProxy.Mode.PASS);
-    await(renter, id, "SETTLED");
-
-    JsonNode settled = deposit(renter, id);
+    // the node takes the settlement, its answer never reaches the gateway, then it is gone; then it restarts (its chain kept)
+    JsonNode settled = gw.settleThroughAnRpcOutage(renter.token(), id, 20_000, () -> {
+      chain.stopNode();
+      chain.restartNode();
+    });
     long used = settled.path("used").asLong();
     assertThat(settled.path("hostAmount").asLong()).isEqualTo(used - fee(used));
     assertThat(settled.path("refund").asLong()).isEqualTo(cost - used);

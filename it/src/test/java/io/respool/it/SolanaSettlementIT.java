@@ -5,31 +5,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.IntNode;
 import io.respool.gateway.Gateway;
-import io.respool.gateway.testing.ContractSchemas;
-import io.respool.gateway.testing.GatewayNodes;
 import io.respool.gateway.testing.Http;
 import io.respool.gateway.testing.Poll;
 import io.respool.gateway.testing.Views;
-import io.respool.infra.Databases;
 import io.respool.protocol.crypto.Ed25519;
 import io.respool.protocol.host.Payout;
 import io.respool.settlement.solana.EscrowProgram;
 import io.respool.settlement.solana.SolanaDevnet;
 import io.respool.settlement.solana.SolanaTransactions;
-import io.respool.testing.TestServices;
-import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.Tuple;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Base64;
-import java.util.HashMap;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -49,36 +39,30 @@ class SolanaSettlementIT {
   static final String REGION = "sol-" + Long.toString(System.nanoTime(), 36);
 
   static SolanaDevnet chain;
+  static PaidGateway gw;
   static RpcProxy rpc;
   static Gateway node;
   static Http http;
-  static Worker host;
   static String payout;
-  static Pool db;
   static EscrowProgram program;
 
   @BeforeAll
   static void start() throws Exception {
     chain = SolanaDevnet.start();
     program = new EscrowProgram(chain.programId());
-    rpc = RpcProxy.start(chain.rpcUrl());
-    Map<String, String> settings = new HashMap<>(Map.of("solanaRpcUrl", rpc.url(), "solanaProgramId", chain.programId(),
-        "solanaOperatorKeyFile", chain.operatorKeyFile(), "solanaTreasury", chain.treasury(), "solanaPollIntervalMs", "200",
-        "solanaResendAfterSeconds", "1"));
-    settings.putAll(Map.of("reconcileIntervalMs", "200", "stopGraceSeconds", "1", "resendAfterSeconds", "2", "heartbeatIntervalMs", "500",
-        "heartbeatTimeoutMs", "2000", "meterIntervalMs", "200", "paymentWindowSeconds", "600"));
-    node = GatewayNodes.start(settings);
-    http = new Http(node.port());
     payout = chain.wallet(SolanaDevnet.SOL).publicKeyBase58(); // a payee must exist (or receive the rent-exempt minimum)
-    host = Worker.start(List.of(node.port()), REGION, null, Duration.ofSeconds(1), Sol.PRICES, new Payout(null, payout));
-    db = Databases.pool(node.vertx(), TestServices.get().pgUrl, 2);
+    gw = PaidGateway.start(REGION, chain.rpcUrl(), proxy -> Map.of("solanaRpcUrl", proxy, "solanaProgramId", chain.programId(),
+        "solanaOperatorKeyFile", chain.operatorKeyFile(), "solanaTreasury", chain.treasury(), "solanaPollIntervalMs", "200",
+        "solanaResendAfterSeconds", "1"),
+        port -> Worker.start(List.of(port), REGION, null, Duration.ofSeconds(1), Sol.PRICES, new Payout(null, payout)));
+    rpc = gw.rpc;
+    node = gw.node;
+    http = gw.http;
   }
 
   @AfterAll
   static void stop() throws Exception {
-    if (host != null) host.close();
-    if (node != null) node.close();
-    if (rpc != null) rpc.close();
+    if (gw != null) gw.close();
     if (chain != null) chain.close();
   }
 
@@ -89,36 +73,19 @@ class SolanaSettlementIT {
   }
 
   static JsonNode book(Sol.Renter who, long seconds) {
-    Map<String, Object> b = new LinkedHashMap<>();
-    b.put("cpu", 0.5);
-    b.put("memoryMb", 64);
-    b.put("durationSeconds", seconds);
-    b.put("region", REGION);
-    b.put("currency", "SOL");
-    b.put("paymentChain", "solana");
-    b.put("command", List.of("/bin/sh", "-c", "exec sleep 600"));
-    Http.Response r = http.post("/v1/bookings", Http.json(b), who.token());
-    assertThat(r.status()).as(r.toString()).isEqualTo(201);
-    assertThat(r.json().path("state").asText()).isEqualTo("PENDING_PAYMENT");
-    return r.json();
+    return gw.book(who.token(), seconds, Map.of("currency", "SOL", "paymentChain", "solana"));
   }
 
   static JsonNode deposit(Sol.Renter who, String id) {
-    Http.Response r = http.get("/v1/bookings/" + id + "/payment", who.token());
-    assertThat(r.status()).as(r.toString()).isEqualTo(200);
-    // every state of the deposit this test passes through, as the contract's PaymentInstructions (issue 16)
-    assertThat(ContractSchemas.get().check("getBookingPayment", 200, r.contentType(), r.text())).isNull();
-    JsonNode deposits = r.json().path("deposits");
-    assertThat(deposits.size()).as("one host, one deposit").isEqualTo(1);
-    return deposits.get(0);
+    return gw.deposit(who.token(), id);
   }
 
   static JsonNode awaitDeposit(Sol.Renter who, String id, Predicate<JsonNode> done, String what) {
-    return Poll.until(() -> deposit(who, id), done, Duration.ofSeconds(60), "deposit of " + id + " " + what);
+    return gw.awaitDeposit(who.token(), id, done, what);
   }
 
   static JsonNode await(Sol.Renter who, String id, String state) {
-    return Poll.booking(http, id, who.token(), b -> b.path("state").asText().equals(state), state);
+    return gw.await(who.token(), id, state);
   }
 
   static long fee(long used) {
@@ -126,12 +93,7 @@ class SolanaSettlementIT {
   }
 
   static JsonNode runAndStop(Sol.Renter renter, String id) {
-    await(renter, id, "RUNNING");
-    Poll.until(() -> http.get("/v1/bookings/" + id + "/invoice", renter.token()).json(), i -> i.path("total").asLong() >= 10_000_000,
-        Duration.ofSeconds(60), "a few seconds billed");
-    Http.Response stop = http.post("/v1/bookings/" + id + "/stop", "", renter.token());
-    assertThat(stop.status()).as(stop.toString()).isEqualTo(200);
-    return await(renter, id, "STOPPED");
+    return gw.runAndStop(renter.token(), id, 10_000_000);
   }
 
   /** Opens the deposit's rental from {@code wallet} on the given terms (what a wallet could send instead of what it was given). */
@@ -141,9 +103,7 @@ class SolanaSettlementIT {
   }
 
   static List<Row> rows(String sql, Object... params) throws Exception {
-    List<Row> out = new ArrayList<>();
-    db.preparedQuery(sql).execute(Tuple.from(params)).await(10, TimeUnit.SECONDS).forEach(out::add);
-    return out;
+    return gw.rows(sql, params);
   }
 
   /** Settled events of this rental (a settle_many names other escrows too). */
@@ -209,14 +169,8 @@ class SolanaSettlementIT {
     System.out.printf("settlement latency after stop on the solana devnet (100 ms slots, confirmed): %d ms%n", (System.nanoTime() - stoppedAt) / 1_000_000);
     assertThat(Views.transitions(settledBooking)).endsWith("STOPPED", "SETTLED");
 
-    JsonNode settled = deposit(renter, id);
-    JsonNode invoice = http.get("/v1/bookings/" + id + "/invoice", renter.token()).json();
+    JsonNode settled = gw.settledAsInvoiced(renter.token(), id, cost, 10_000_000, SolanaSettlementIT::fee);
     long used = settled.path("used").asLong();
-    assertThat(used).as("what was metered").isEqualTo(invoice.path("billed").asLong()).isEqualTo(invoice.path("total").asLong())
-        .isGreaterThanOrEqualTo(10_000_000).isLessThan(cost);
-    assertThat(settled.path("fee").asLong()).isEqualTo(fee(used)).isEqualTo(invoice.path("fee").asLong()).isPositive();
-    assertThat(settled.path("hostAmount").asLong()).isEqualTo(used - fee(used));
-    assertThat(settled.path("refund").asLong()).isEqualTo(cost - used).isEqualTo(invoice.path("refund").asLong());
 
     // the chain agrees, to the lamport: the host and the treasury got their shares; the renter paid what was used and one signature
     assertThat(chain.balance(payout) - hostBefore).isEqualTo(used - fee(used));
@@ -359,22 +313,11 @@ class SolanaSettlementIT {
     await(renter, id, "RUNNING");
     long operatorTxsBefore = Sol.transactionsOf(chain, chain.operator());
 
-    // the server takes the settlement, its answer never reaches the gateway, then the gateway cannot reach it
-    rpc.mode(RpcProxy.Mode.SWALLOW_NEXT_SEND);
-    runAndStop(renter, id);
-    Poll.until(() -> IntNode.valueOf(rpc.swallowed()), n -> n.asInt() == 1, Duration.ofSeconds(60), "the settlement sent to the node");
-    int refusedBefore = rpc.refused();
-    Poll.until(() -> IntNode.valueOf(rpc.refused()), n -> n.asInt() > refusedBefore + 5, Duration.ofSeconds(60), "the gateway retrying");
-    assertThat(http.get("/v1/bookings/" + id, renter.token()).json().path("state").asText()).isEqualTo("STOPPED");
-    assertThat(deposit(renter, id).path("state").asText()).isEqualTo("SETTLING");
-
-    // the RPC server restarts with its ledger, then the gateway reaches it again
-    chain.stopNode();
-    chain.restartNode();
-    rpc.mode(RpcProxy.Mode.PASS);
-    await(renter, id, "SETTLED");
-
-    JsonNode settled = deposit(renter, id);
+    // the server takes the settlement, its answer never reaches the gateway, then the gateway cannot reach it; then it restarts with its ledger
+    JsonNode settled = gw.settleThroughAnRpcOutage(renter.token(), id, 10_000_000, () -> {
+      chain.stopNode();
+      chain.restartNode();
+    });
     long used = settled.path("used").asLong();
     assertThat(settled.path("hostAmount").asLong()).isEqualTo(used - fee(used));
     assertThat(settled.path("refund").asLong()).isEqualTo(cost - used);

@@ -2,19 +2,18 @@ package io.respool.settlement.evm;
 
 import io.respool.bookings.PaymentOutcomes;
 import io.respool.bookings.PaymentPort;
-import io.respool.infra.PeriodicRound;
+import io.respool.settlement.ChainRounds;
+import io.respool.settlement.ChainSettlement;
 import io.respool.settlement.EscrowChain;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.TreeMap;
-import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,9 +26,8 @@ import org.slf4j.LoggerFactory;
  * {@code /ready} and in each payment's deposits) and the check is tried again, with growing pauses,
  * until the node answers; then the rounds start and catch up from the chain's logs.
  */
-public final class EvmSettlement implements AutoCloseable {
+public final class EvmSettlement implements ChainSettlement, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(EvmSettlement.class);
-  private static final Duration MAX_PAUSE = Duration.ofSeconds(30);
 
   private final EvmConfig config;
   private final EscrowChain chain;
@@ -37,7 +35,7 @@ public final class EvmSettlement implements AutoCloseable {
   /** Each escrow's terms as read from the chain, by address; empty until the node has answered the check. */
   private final Map<String, EscrowChain.Terms> terms = new ConcurrentHashMap<>();
   private final EvmPayments payments;
-  private final List<PeriodicRound> rounds = new ArrayList<>();
+  private volatile ChainRounds rounds; // once started
   private volatile String notReady; // why payments cannot be taken now; null once checked
   private volatile boolean gaveUp; // the configuration does not match the chain: no more attempts
   private volatile boolean stopped; // stopRounds was called: a check that passes late starts nothing
@@ -102,14 +100,15 @@ public final class EvmSettlement implements AutoCloseable {
 
   public PaymentPort payments() { return payments; }
 
-  /** Starts watching (and submitting, with the key) on this node; what the chain says reaches the bookings through {@code bookings}. */
+  @Override
   public void start(Vertx vertx, Pool pool, PaymentOutcomes bookings) {
+    rounds = new ChainRounds(vertx, config.pollInterval());
     if (notReady == null) {
       startRounds(vertx, pool, bookings);
       return;
     }
     // the node did not answer at start: check again until it does, then start the rounds once
-    rounds.add(PeriodicRound.start(vertx, "ethereum connect", config.pollInterval(), paced("ethereum node check", () -> {
+    rounds.start("ethereum node check", () -> {
       if (notReady == null || gaveUp) return Future.succeededFuture();
       return vertx.executeBlocking(() -> check(config, chain, feeBasisPoints), false).transform(ar -> {
         if (ar.succeeded()) {
@@ -129,53 +128,27 @@ public final class EvmSettlement implements AutoCloseable {
         LOG.error("{}; fix the configuration and restart the gateway", notReady);
         return Future.succeededFuture();
       });
-    })));
+    });
   }
 
   private void startRounds(Vertx vertx, Pool pool, PaymentOutcomes bookings) {
     EvmWatcher watcher = new EvmWatcher(vertx, pool, chain, config, terms, bookings);
     // every node checks that the chain is the one it read before (a node without the key too: its cursors)
     EvmChainGuard guard = new EvmChainGuard(vertx, pool, chain, config);
-    rounds.add(PeriodicRound.start(vertx, "ethereum watcher", config.pollInterval(),
-        paced("ethereum watcher", () -> guard.check().compose(x -> watcher.round()))));
+    rounds.start("ethereum watcher", () -> guard.check().compose(x -> watcher.round()));
     if (config.operatorKey() != null) {
       submitter = new EvmSubmitter(vertx, pool, chain, config, guard);
-      rounds.add(PeriodicRound.start(vertx, "ethereum settlements", config.pollInterval(), paced("ethereum settlements", submitter::round)));
+      rounds.start("ethereum settlements", submitter::round);
     }
   }
 
-  /**
-   * While the node cannot be reached, a round is tried again later each time (the poll interval
-   * doubled per failure, at most 32 intervals or 30 s), logged when it starts failing and when it
-   * recovers rather than at every attempt.
-   */
-  private Supplier<Future<Void>> paced(String name, Supplier<Future<Void>> round) {
-    Duration max = config.pollInterval().multipliedBy(32).compareTo(MAX_PAUSE) < 0 ? config.pollInterval().multipliedBy(32) : MAX_PAUSE;
-    RetryPacing pacing = new RetryPacing(config.pollInterval(), max);
-    return () -> {
-      if (!pacing.due(System.nanoTime())) return Future.succeededFuture();
-      return round.get().transform(ar -> {
-        if (ar.succeeded()) {
-          if (pacing.failures() > 0) LOG.info("{}: the chain answers again after {} failed round(s)", name, pacing.failures());
-          pacing.succeeded();
-          return Future.succeededFuture();
-        }
-        if (!(ar.cause() instanceof EscrowChain.ChainUnavailable)) return Future.failedFuture(ar.cause());
-        Duration pause = pacing.failed(System.nanoTime());
-        if (pacing.failures() == 1) LOG.warn("{}: {}; trying again with growing pauses (now {} ms)", name, ar.cause().getMessage(), pause.toMillis());
-        return Future.succeededFuture();
-      });
-    };
-  }
-
-  /** Stops the rounds; completes when the running ones have ended and the submitter has handed its lease back. */
+  @Override
   public Future<Void> stopRounds() {
     stopped = true;
-    List<Future<Void>> running = rounds.stream().map(PeriodicRound::stop).toList();
-    rounds.clear();
+    ChainRounds r = rounds;
     EvmSubmitter s = submitter;
     submitter = null;
-    return Future.join(running).transform(x -> s == null ? Future.<Void>succeededFuture() : s.release().otherwiseEmpty());
+    return (r == null ? Future.<Void>succeededFuture() : r.stop()).transform(x -> s == null ? Future.<Void>succeededFuture() : s.release().otherwiseEmpty());
   }
 
   /** Closes the connection to the node (after the verticle stopped its rounds). */

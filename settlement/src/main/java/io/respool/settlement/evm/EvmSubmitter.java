@@ -3,15 +3,13 @@ package io.respool.settlement.evm;
 import io.respool.infra.SqlAmounts;
 
 import io.respool.settlement.EscrowChain;
+import io.respool.settlement.SettlementOutbox;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
-import java.math.BigInteger;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
@@ -21,9 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.UUID;
-import java.util.concurrent.Callable;
-import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.web3j.utils.Numeric;
@@ -37,16 +32,11 @@ import org.web3j.utils.Numeric;
  * rental once at most, and {@link EvmWatcher} marks a deposit SETTLED only from the confirmed
  * {@code Settled} event: exactly once, whatever is resent.
  *
- * <p>No transaction or connection is held across a call to the node (a slow node must not hold the
- * pool the bookings use). One node submits for a key at a time by a lease ({@code chain_leases}):
- * claimed at the start of a round, renewed before every call to the node, and renewed first in every
- * transaction that writes, which therefore writes only while this node still holds it (the renewal
- * locks the lease row until the commit, so no node takes it over in between). A node that lost the
- * lease mid-round stores nothing more and ends the round; what it stored the new holder resends.
+ * <p>No transaction or connection is held across a call to the node, and one node submits for a key
+ * at a time: every call and every write goes through the {@link SettlementOutbox} lease, shared with Solana.
  */
 public final class EvmSubmitter {
   private static final Logger LOG = LoggerFactory.getLogger(EvmSubmitter.class);
-  private static final Duration MAX_BACKOFF = Duration.ofMinutes(5);
   /**
    * How many blocks back a mined settlement's receipt is checked again every round: a reorganisation
    * deeper than its confirmations undoes it (it is then sent again). Ethereum finalizes within two
@@ -54,103 +44,39 @@ public final class EvmSubmitter {
    */
   static final long REORG_WINDOW = 64;
 
-  private final Vertx vertx;
   private final Pool pool;
   private final EscrowChain chain;
   private final EvmConfig config;
   private final EvmChainGuard guard;
   private final String sender;
   private final String chainName;
-  private final String leaseName;
-  /** This submitter's own id: a node that restarts is another holder and waits for (or is given) the lease. */
-  private final String holder = UUID.randomUUID().toString();
-  /**
-   * Outlasts the longest step between two renewals (signing: up to four calls of at most the RPC
-   * timeout each) and a few poll intervals; it bounds how long the key goes unused after a node
-   * holding the lease dies (a node that stops or fails a round gives it up at once).
-   */
-  private final Duration lease;
-  private boolean holding; // for logging the hand-overs; rounds run one at a time
+  private final SettlementOutbox outbox;
 
   public EvmSubmitter(Vertx vertx, Pool pool, EscrowChain chain, EvmConfig config) {
     this(vertx, pool, chain, config, new EvmChainGuard(vertx, pool, chain, config));
   }
 
   EvmSubmitter(Vertx vertx, Pool pool, EscrowChain chain, EvmConfig config, EvmChainGuard guard) {
-    this.vertx = vertx;
     this.pool = pool;
     this.chain = chain;
     this.config = config;
     this.guard = guard;
     this.sender = chain.operatorAddress().toLowerCase();
     this.chainName = EvmPayments.chainName(config);
-    this.leaseName = chainName + ":" + sender;
-    this.lease = config.rpcTimeout().multipliedBy(4).plus(config.pollInterval().multipliedBy(5));
+    this.outbox = new SettlementOutbox(vertx, pool, chainName, sender, "settlements", config.rpcTimeout(), config.pollInterval());
   }
 
-  /** One round: follow the transactions in flight, then send the intents not yet covered by one. */
+  /** One round, while this node holds the key's lease: follow the transactions in flight, then send the intents not yet covered by one. */
   public Future<Void> round() {
-    return claim().compose(mine -> {
-      if (!mine) return Future.succeededFuture(); // another node is submitting
+    return outbox.round(() -> {
       List<EscrowChain.SignedTx> toSend = new ArrayList<>();
-      return guard.check().compose(x -> recheckMined()).compose(x -> follow(toSend)).compose(x -> submitNew(toSend)).compose(x -> sendAll(toSend, 0))
-          .transform(ar -> {
-            if (ar.succeeded()) return Future.<Void>succeededFuture();
-            if (ar.cause() instanceof LeaseLost) {
-              LOG.info("settlements of {}: another node took over", sender);
-              holding = false;
-              return Future.<Void>succeededFuture();
-            }
-            // this node cannot submit now (its node unreachable, say): another one may
-            return release().transform(x -> Future.<Void>failedFuture(ar.cause()));
-          });
+      return guard.check().compose(x -> recheckMined()).compose(x -> follow(toSend)).compose(x -> submitNew(toSend)).compose(x -> sendAll(toSend, 0));
     });
   }
 
   /** Gives the lease up (when the node stops), so that another node takes over at once. */
   public Future<Void> release() {
-    return pool.preparedQuery("DELETE FROM chain_leases WHERE name = $1 AND holder = $2").execute(Tuple.of(leaseName, holder)).mapEmpty();
-  }
-
-  // --- the lease ------------------------------------------------------------------------------
-
-  /** Takes the lease if it is free, expired or already this node's (then renewed); true if this node holds it. */
-  private Future<Boolean> claim() {
-    return pool.preparedQuery("""
-            INSERT INTO chain_leases (name, holder, until) VALUES ($1, $2, now() + $3 * interval '1 millisecond')
-            ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, until = excluded.until
-             WHERE chain_leases.holder = excluded.holder OR chain_leases.until < now()
-            RETURNING holder""")
-        .execute(Tuple.of(leaseName, holder, lease.toMillis()))
-        .map(rows -> {
-          boolean mine = rows.rowCount() == 1;
-          if (mine && !holding) LOG.info("settlements of {}: this node submits them now", sender);
-          holding = mine;
-          return mine;
-        });
-  }
-
-  /** Extends the lease, failing with {@link LeaseLost} if another node has taken it over. */
-  private Future<Void> renew(SqlClient db) {
-    return db.preparedQuery("UPDATE chain_leases SET until = now() + $3 * interval '1 millisecond' WHERE name = $1 AND holder = $2")
-        .execute(Tuple.of(leaseName, holder, lease.toMillis()))
-        .compose(rows -> rows.rowCount() == 1 ? Future.<Void>succeededFuture() : Future.<Void>failedFuture(new LeaseLost()));
-  }
-
-  /** A call to the node, on a worker thread, made only while this node holds the lease (and no connection: the renewal has completed). */
-  private <T> Future<T> onChain(Callable<T> call) {
-    return renew(pool).compose(x -> vertx.executeBlocking(call, false));
-  }
-
-  /** A short transaction that writes only while this node holds the lease. */
-  private <T> Future<T> fenced(Function<SqlConnection, Future<T>> work) {
-    return pool.withTransaction(tx -> renew(tx).compose(x -> work.apply(tx)));
-  }
-
-  private static final class LeaseLost extends RuntimeException {
-    LeaseLost() {
-      super("the settlement lease was taken over by another node", null, false, false);
-    }
+    return outbox.release();
   }
 
   // --- transactions in flight ----------------------------------------------------------------
@@ -160,7 +86,7 @@ public final class EvmSubmitter {
         .execute(Tuple.of(chainName, sender))
         .compose(rows -> {
           if (rows.size() == 0) return Future.succeededFuture();
-          return onChain(() -> chain.operatorNonce(false)).compose(mined -> {
+          return outbox.onChain(() -> chain.operatorNonce(false)).compose(mined -> {
             Future<Void> f = Future.succeededFuture();
             for (Row r : rows) f = f.compose(x -> followOne(r, mined, toSend));
             return f;
@@ -175,7 +101,7 @@ public final class EvmSubmitter {
    * again — and its deposits, if already marked SETTLED, are SETTLING again until it is mined anew.
    */
   private Future<Void> recheckMined() {
-    return onChain(chain::headBlock).compose(head -> pool.preparedQuery("""
+    return outbox.onChain(chain::headBlock).compose(head -> pool.preparedQuery("""
             SELECT tx_hash, nonce, mined_block FROM chain_txs WHERE chain = $1 AND sender = $2 AND state = 'MINED' AND mined_block >= $3 ORDER BY nonce""")
         .execute(Tuple.of(chainName, sender, head - REORG_WINDOW))
         .compose(rows -> {
@@ -183,15 +109,15 @@ public final class EvmSubmitter {
           for (Row r : rows) {
             String hash = r.getString("tx_hash");
             long block = r.getLong("mined_block");
-            f = f.compose(x -> onChain(() -> chain.receipt(hash))).compose(receipt -> {
+            f = f.compose(x -> outbox.onChain(() -> chain.receipt(hash))).compose(receipt -> {
               if (receipt.isPresent() && receipt.get().blockNumber() == block) return Future.succeededFuture();
               if (receipt.isPresent()) { // mined again in another block
-                return fenced(tx -> tx.preparedQuery("UPDATE chain_txs SET mined_block = $2 WHERE tx_hash = $1 AND state = 'MINED'")
+                return outbox.fenced(tx -> tx.preparedQuery("UPDATE chain_txs SET mined_block = $2 WHERE tx_hash = $1 AND state = 'MINED'")
                     .execute(Tuple.of(hash, receipt.get().blockNumber())).mapEmpty());
               }
               LOG.warn("settlement tx {} (nonce {}), mined in block {}, is no longer on the chain (a reorganisation undid it): sending it again",
                   hash, r.getLong("nonce"), block);
-              return fenced(tx -> tx.preparedQuery("""
+              return outbox.fenced(tx -> tx.preparedQuery("""
                       UPDATE chain_txs SET state = 'SENT', mined_block = NULL, sent_at = NULL, last_error = $2 WHERE tx_hash = $1 AND state = 'MINED'""")
                   .execute(Tuple.of(hash, "undone by a reorganisation of the chain after block " + (block - 1) + "; sent again"))
                   .compose(x -> tx.preparedQuery("""
@@ -211,7 +137,7 @@ public final class EvmSubmitter {
     // the newest signing first; an earlier one (lower fees) may be the one mined
     List<String> signings = new ArrayList<>(List.of(hash));
     for (String earlier : r.getArrayOfStrings("replaces")) signings.add(earlier);
-    return onChain(() -> {
+    return outbox.onChain(() -> {
       for (String h : signings) {
         Optional<EscrowChain.Receipt> receipt = chain.receipt(h);
         if (receipt.isPresent()) return receipt;
@@ -222,28 +148,28 @@ public final class EvmSubmitter {
         boolean ok = receipt.get().success();
         String mined = receipt.get().txHash();
         if (!ok) LOG.warn("settlement tx {} (nonce {}) reverted in block {}; its deposits will be tried again", mined, nonce, receipt.get().blockNumber());
-        return fenced(tx -> tx.preparedQuery("UPDATE chain_txs SET state = $2, mined_block = $3, tx_hash = $4 WHERE tx_hash = $1 AND state = 'SENT'")
+        return outbox.fenced(tx -> tx.preparedQuery("UPDATE chain_txs SET state = $2, mined_block = $3, tx_hash = $4 WHERE tx_hash = $1 AND state = 'SENT'")
             .execute(Tuple.of(hash, ok ? "MINED" : "REVERTED", receipt.get().blockNumber(), mined))
-            .compose(x -> ok ? Future.succeededFuture() : backOff(tx, r.getArrayOfStrings("rental_ids"), "settlement transaction " + mined + " reverted")))
+            .compose(x -> ok ? Future.succeededFuture() : outbox.backOff(tx, r.getArrayOfStrings("rental_ids"), "settlement transaction " + mined + " reverted")))
             .compose(x -> ok ? skipped(receipt.get()) : Future.succeededFuture());
       }
       if (minedNonce > nonce) {
         // the nonce was used by a transaction we do not know of: this one can never be mined
         LOG.warn("settlement tx {} lost its nonce {} to another transaction of {}", hash, nonce, sender);
-        return fenced(tx -> tx.preparedQuery("UPDATE chain_txs SET state = 'DROPPED', last_error = 'nonce used by another transaction' WHERE tx_hash = $1 AND state = 'SENT'")
+        return outbox.fenced(tx -> tx.preparedQuery("UPDATE chain_txs SET state = 'DROPPED', last_error = 'nonce used by another transaction' WHERE tx_hash = $1 AND state = 'SENT'")
             .execute(Tuple.of(hash)).mapEmpty());
       }
       OffsetDateTime sentAt = r.getOffsetDateTime("sent_at");
       if (sentAt == null || sentAt.toInstant().plus(config.resendAfter()).isBefore(Instant.now())) {
         // not mined yet: the node may have lost it, or the base fee rose above what it offers
         EscrowChain.SignedTx stored = new EscrowChain.SignedTx(hash, nonce, r.getString("raw_tx"));
-        return onChain(() -> chain.replaceUnderpriced(stored)).compose(replacement -> {
+        return outbox.onChain(() -> chain.replaceUnderpriced(stored)).compose(replacement -> {
           if (replacement.isEmpty()) {
             toSend.add(stored);
             return Future.succeededFuture();
           }
           EscrowChain.SignedTx higher = replacement.get();
-          return fenced(tx -> tx.preparedQuery("""
+          return outbox.fenced(tx -> tx.preparedQuery("""
                   UPDATE chain_txs SET tx_hash = $2, raw_tx = $3, replaces = array_append(replaces, tx_hash), sent_at = NULL,
                     last_error = 'below the base fee: replaced with a higher fee' WHERE tx_hash = $1 AND state = 'SENT'""")
               .execute(Tuple.of(hash, higher.txHash(), higher.rawTx())))
@@ -266,11 +192,11 @@ public final class EvmSubmitter {
     Future<Void> f = Future.succeededFuture();
     for (EscrowChain.Log l : receipt.logs()) {
       if (!"SettleSkipped".equals(l.kind())) continue;
-      f = f.compose(x -> onChain(() -> chain.rental(l.escrow(), l.renter(), l.rentalId()))).compose(rental -> {
+      f = f.compose(x -> outbox.onChain(() -> chain.rental(l.escrow(), l.renter(), l.rentalId()))).compose(rental -> {
         if (rental.status() != EscrowChain.RentalStatus.NONE) return Future.succeededFuture();
         String id = EvmWatcher.hex(l.rentalId());
         LOG.warn("settlement of rental {} on {} skipped by the escrow: no such rental on this chain (tx {})", id, l.escrow(), receipt.txHash());
-        return fenced(tx -> tx.preparedQuery("""
+        return outbox.fenced(tx -> tx.preparedQuery("""
                 UPDATE deposits SET note = $3 WHERE rental_id = $1 AND escrow = $2 AND renter = $4 AND state = 'SETTLING'""")
             .execute(Tuple.of(id, l.escrow(), "cannot be settled: rental " + id + " is not on this chain (tx " + receipt.txHash()
                 + " found it missing; was the chain reset?)", l.renter()))
@@ -311,11 +237,11 @@ public final class EvmSubmitter {
             int i = 0;
             for (Map.Entry<String, List<EscrowChain.SettleItem>> e : byEscrow.entrySet()) {
               long n = nonces.get(i++);
-              f = f.compose(x -> onChain(() -> chain.signSettleBatch(e.getKey(), e.getValue(), n)))
+              f = f.compose(x -> outbox.onChain(() -> chain.signSettleBatch(e.getKey(), e.getValue(), n)))
                   .map(tx -> signed.add(new Batch(e.getKey(), idsByEscrow.get(e.getKey()), tx)))
                   .mapEmpty();
             }
-            return f.compose(x -> fenced(tx -> store(tx, signed, 0, toSend)));
+            return f.compose(x -> outbox.fenced(tx -> store(tx, signed, 0, toSend)));
           });
         });
   }
@@ -355,7 +281,7 @@ public final class EvmSubmitter {
    * the transactions after it are never stuck behind it.
    */
   private Future<List<Long>> freeNonces(int count) {
-    return onChain(() -> chain.operatorNonce(false)).compose(next -> pool.preparedQuery(
+    return outbox.onChain(() -> chain.operatorNonce(false)).compose(next -> pool.preparedQuery(
             "SELECT nonce FROM chain_txs WHERE chain = $1 AND sender = $2 AND state = 'SENT' AND nonce >= $3")
         .execute(Tuple.of(chainName, sender, next))
         .map(rows -> {
@@ -372,7 +298,7 @@ public final class EvmSubmitter {
   private Future<Void> sendAll(List<EscrowChain.SignedTx> txs, int i) {
     if (i >= txs.size()) return Future.succeededFuture();
     EscrowChain.SignedTx t = txs.get(i);
-    return this.<Void>onChain(() -> {
+    return outbox.<Void>onChain(() -> {
           chain.broadcast(t);
           return null;
         })
@@ -382,7 +308,7 @@ public final class EvmSubmitter {
                 .execute(Tuple.of(t.txHash())).<Void>mapEmpty();
           }
           Throwable err = ar.cause();
-          if (err instanceof LeaseLost) return Future.<Void>failedFuture(err);
+          if (SettlementOutbox.lost(err)) return Future.<Void>failedFuture(err);
           if (err instanceof EscrowChain.ChainUnavailable) {
             LOG.warn("settlement tx {} not sent, will retry: {}", t.txHash(), err.getMessage());
             return pool.preparedQuery("UPDATE chain_txs SET last_error = $2 WHERE tx_hash = $1").execute(Tuple.of(t.txHash(), err.getMessage()))
@@ -390,20 +316,10 @@ public final class EvmSubmitter {
           }
           // the node refused it (not a connection problem): it will never be mined; its nonce is free again
           LOG.warn("settlement tx {} refused by the node: {}", t.txHash(), err.getMessage());
-          return fenced(tx -> tx.preparedQuery("DELETE FROM chain_txs WHERE tx_hash = $1 AND state = 'SENT' RETURNING rental_ids").execute(Tuple.of(t.txHash()))
+          return outbox.fenced(tx -> tx.preparedQuery("DELETE FROM chain_txs WHERE tx_hash = $1 AND state = 'SENT' RETURNING rental_ids").execute(Tuple.of(t.txHash()))
               .compose(rows -> rows.size() == 0 ? Future.<Void>succeededFuture()
-                  : backOff(tx, rows.iterator().next().getArrayOfStrings("rental_ids"), "settlement refused by the node: " + err.getMessage())));
+                  : outbox.backOff(tx, rows.iterator().next().getArrayOfStrings("rental_ids"), "settlement refused by the node: " + err.getMessage())));
         })
         .compose(x -> sendAll(txs, i + 1));
-  }
-
-  /** The deposits of a failed transaction are tried again later, later each time (up to {@link #MAX_BACKOFF}). */
-  private Future<Void> backOff(SqlConnection tx, String[] rentalIds, String why) {
-    return tx.preparedQuery("""
-            UPDATE deposits SET attempts = attempts + 1, note = $2,
-              next_attempt_at = now() + least(make_interval(secs => power(2, least(attempts, 16))), make_interval(secs => $3))
-             WHERE rental_id = ANY($1) AND state = 'SETTLING'""")
-        .execute(Tuple.tuple().addArrayOfString(rentalIds).addString(why).addDouble((double) MAX_BACKOFF.toSeconds()))
-        .mapEmpty();
   }
 }

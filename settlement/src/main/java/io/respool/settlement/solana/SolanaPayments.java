@@ -7,7 +7,7 @@ import io.respool.bookings.BookingStore.BookingRow;
 import io.respool.bookings.BookingStore.TaskRow;
 import io.respool.bookings.PaymentPort;
 import io.respool.lifecycle.BookingState;
-import io.respool.metering.EscrowSplit;
+import io.respool.settlement.DepositRows;
 import io.respool.protocol.ErrorCode;
 import io.respool.protocol.RespoolException;
 import io.respool.protocol.api.Payments;
@@ -19,10 +19,6 @@ import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
@@ -53,6 +49,7 @@ public final class SolanaPayments implements PaymentPort {
   private final SolanaRpc rpc;
   private final boolean allowUnpaid;
   private final String chainName;
+  private final DepositRows deposits;
   private volatile Cached blockhash;
 
   private record Cached(SolanaRpc.Blockhash value, long atNanos) {}
@@ -64,6 +61,7 @@ public final class SolanaPayments implements PaymentPort {
     this.rpc = rpc;
     this.allowUnpaid = allowUnpaid;
     this.chainName = chainName(config);
+    this.deposits = new DepositRows(chainName);
   }
 
   /** How deposits, transactions and cursors name this chain: {@code solana:<program id>}. */
@@ -116,8 +114,7 @@ public final class SolanaPayments implements PaymentPort {
       return Future.failedFuture(RespoolException.invalid("bookings in " + b.currency() + " cannot be paid on solana: this gateway's escrow takes "
           + String.join(", ", config.currencies()) + "; book in one of those, or pay on ethereum"));
     }
-    Map<String, Long> pricePerHour = new TreeMap<>();
-    for (TaskRow t : tasks) pricePerHour.merge(t.hostId(), t.pricePerHour(), Math::addExact);
+    Map<String, Long> pricePerHour = DepositRows.pricePerHour(tasks);
     String[] hostIds = pricePerHour.keySet().toArray(String[]::new);
     return renterOf(tx, b.accountId())
         .compose(renter -> renter != null ? Future.succeededFuture(renter)
@@ -133,20 +130,14 @@ public final class SolanaPayments implements PaymentPort {
                 }
                 payees.put(r.getString("id"), payout);
               }
-              Instant expiresAt = b.paymentDeadline().plusSeconds(b.durationSeconds()).plus(config.expiryMargin()).truncatedTo(ChronoUnit.SECONDS);
-              List<Tuple> rowsToInsert = new ArrayList<>();
               if (b.cost().bitLength() >= 64) {
                 return Future.failedFuture(RespoolException.invalid("the booking costs " + b.cost() + " lamports, more than the escrow program holds (2^63 - 1)"));
               }
-              EscrowSplit.deposits(pricePerHour, b.cost()).forEach((hostId, amount) -> {
-                byte[] id = rentalId(program, renter, b.id(), hostId, !SolanaConfig.CURRENCY.equals(b.currency()));
-                rowsToInsert.add(Tuple.tuple().addString(b.id()).addString(hostId).addString(chainName).addString(program.escrow(renter, id).address())
-                    .addString(hex(id)).addString(payees.get(hostId)).addValue(SqlAmounts.param(amount)).addOffsetDateTime(OffsetDateTime.ofInstant(expiresAt, ZoneOffset.UTC)));
+              boolean token = !SolanaConfig.CURRENCY.equals(b.currency());
+              return deposits.insert(tx, b, pricePerHour, DepositRows.expiry(b, config.expiryMargin()), (hostId, amount) -> {
+                byte[] id = rentalId(program, renter, b.id(), hostId, token);
+                return new DepositRows.Rental(program.escrow(renter, id).address(), hex(id), payees.get(hostId));
               });
-              if (rowsToInsert.isEmpty()) return Future.succeededFuture();
-              return tx.preparedQuery("""
-                      INSERT INTO deposits (booking_id, host_id, chain, escrow, rental_id, payee, amount, expires_at, state)
-                      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'AWAITING')""").executeBatch(rowsToInsert).mapEmpty();
             }));
   }
 
@@ -156,35 +147,12 @@ public final class SolanaPayments implements PaymentPort {
         .execute(Tuple.of(accountId)).map(rows -> rows.size() == 0 ? null : rows.iterator().next().getString("address"));
   }
 
-  /** Same rule as on Ethereum: the extra cost divided over the open deposits by what they hold; one extension waits at a time. */
+  /** As on Ethereum ({@link DepositRows#requestTopUp}), within what the escrow program holds. */
   @Override
   public Future<Void> requestTopUp(SqlConnection tx, BookingRow b, long seconds, BigInteger extraCost) {
-    return tx.preparedQuery("SELECT host_id, amount, state FROM deposits WHERE booking_id = $1 ORDER BY host_id FOR UPDATE").execute(Tuple.of(b.id()))
-        .compose(rows -> {
-          Map<String, BigInteger> weights = new TreeMap<>();
-          for (Row r : rows) {
-            if (!"OPEN".equals(r.getString("state"))) {
-              return Future.<Void>failedFuture(new RespoolException(ErrorCode.CONFLICT, "deposit of host " + r.getString("host_id") + " is "
-                  + r.getString("state") + "; only open deposits can be topped up"));
-            }
-            weights.put(r.getString("host_id"), SqlAmounts.get(r, "amount"));
-          }
-          if (b.cost().add(extraCost).bitLength() >= 64) {
-            return Future.<Void>failedFuture(RespoolException.invalid("the extended booking would cost more lamports than the escrow program holds (2^63 - 1)"));
-          }
-          List<Tuple> updates = new ArrayList<>();
-          EscrowSplit.topUps(weights, extraCost).forEach((hostId, amount) -> updates.add(Tuple.tuple().addString(b.id()).addString(hostId)
-              .addValue(SqlAmounts.param(amount)).addLong(seconds)));
-          return tx.preparedQuery("INSERT INTO booking_extensions (booking_id, seconds, cost) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING 1")
-              .execute(Tuple.of(b.id(), seconds, SqlAmounts.param(b.cost().add(extraCost))))
-              .compose(inserted -> inserted.size() == 0
-                  ? Future.<Void>failedFuture(new RespoolException(ErrorCode.CONFLICT,
-                      "an extension of booking " + b.id() + " is already waiting for its top-up (GET /v1/bookings/" + b.id() + "/payment)"))
-                  : updates.isEmpty() ? Future.<Void>succeededFuture()
-                  : tx.preparedQuery("""
-                      UPDATE deposits SET topup_amount = $3, topup_expires_at = expires_at + make_interval(secs => $4::bigint)
-                       WHERE booking_id = $1 AND host_id = $2""").executeBatch(updates).<Void>mapEmpty());
-        });
+    RespoolException beyond = b.cost().add(extraCost).bitLength() >= 64
+        ? RespoolException.invalid("the extended booking would cost more lamports than the escrow program holds (2^63 - 1)") : null;
+    return deposits.requestTopUp(tx, b, seconds, extraCost, beyond);
   }
 
   @Override
@@ -220,12 +188,7 @@ public final class SolanaPayments implements PaymentPort {
 
   private Payments.Instructions describe(BookingRow b, List<Row> rows, List<String> wallets, SolanaRpc.Blockhash hash) {
     List<Payments.Deposit> out = new ArrayList<>();
-    boolean settling = false;
-    boolean settled = true;
     for (Row r : rows) {
-      String state = r.getString("state");
-      settling |= "SETTLING".equals(state);
-      settled &= "SETTLED".equals(state) || "RECLAIMED".equals(state);
       byte[] rentalId = unhex(r.getString("rental_id"));
       String escrow = r.getString("escrow");
       List<Payments.Call> calls = new ArrayList<>();
@@ -262,14 +225,9 @@ public final class SolanaPayments implements PaymentPort {
               + "associated token account)", renter, List.of(program.topUpToken(renter, escrow, mint, amount, newExpiresAt)), 0, hash));
         }
       }
-      out.add(new Payments.Deposit(r.getString("host_id"), escrow, r.getString("rental_id"), r.getString("payee"), SqlAmounts.get(r, "amount"),
-          r.getOffsetDateTime("expires_at").toInstant(), state, r.getString("note"), r.getString("renter"), SqlAmounts.get(r, "deposited"),
-          r.getString("opened_tx"), SqlAmounts.get(r, "used"), SqlAmounts.get(r, "fee"), SqlAmounts.get(r, "host_amount"), SqlAmounts.get(r, "refund"),
-          r.getString("settle_tx"),
-          calls));
+      out.add(DepositRows.view(r, r.getString("note"), calls));
     }
-    String state = b.state() == BookingState.PENDING_PAYMENT ? "awaiting-payment" : settled ? "settled" : settling ? "settling" : "funded";
-    return new Payments.Instructions(b.id(), b.paymentChain(), b.currency(), b.cost(), b.paymentDeadline(), state, out);
+    return DepositRows.payment(b, out);
   }
 
   /** {@code lamports}: what the transaction moves in SOL beyond fees and rent (0 for a token deposit). */

@@ -2,16 +2,14 @@ package io.respool.settlement.solana;
 
 import io.respool.bookings.PaymentOutcomes;
 import io.respool.bookings.PaymentPort;
-import io.respool.infra.PeriodicRound;
+import io.respool.settlement.ChainRounds;
+import io.respool.settlement.ChainSettlement;
 import io.respool.settlement.EscrowChain.ChainUnavailable;
-import io.respool.settlement.evm.RetryPacing;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,9 +19,8 @@ import org.slf4j.LoggerFactory;
  * booking can be paid into the wrong place), then runs the {@link SolanaWatcher} and, when this node
  * has the operator key, the {@link SolanaSubmitter} on every node.
  */
-public final class SolanaSettlement {
+public final class SolanaSettlement implements ChainSettlement {
   private static final Logger LOG = LoggerFactory.getLogger(SolanaSettlement.class);
-  private static final Duration MAX_PAUSE = Duration.ofSeconds(30);
 
   private final SolanaConfig config;
   private final SolanaRpc rpc;
@@ -31,7 +28,7 @@ public final class SolanaSettlement {
   private final EscrowProgram.Config onChain;
   private final int feeBps;
   private final boolean allowUnpaid;
-  private final List<PeriodicRound> rounds = new ArrayList<>();
+  private volatile ChainRounds rounds; // once started
   private SolanaPayments payments;
   private SolanaSubmitter submitter;
 
@@ -88,40 +85,22 @@ public final class SolanaSettlement {
   /** The program's config as read at start. */
   public EscrowProgram.Config programConfig() { return onChain; }
 
+  @Override
   public void start(Vertx vertx, Pool pool, PaymentOutcomes bookings) {
+    rounds = new ChainRounds(vertx, config.pollInterval());
     SolanaWatcher watcher = new SolanaWatcher(vertx, pool, rpc, config, program, feeBps, bookings);
-    rounds.add(PeriodicRound.start(vertx, "solana watcher", config.pollInterval(), paced("solana watcher", watcher::round)));
+    rounds.start("solana watcher", watcher::round);
     if (config.operatorKey() != null) {
       submitter = new SolanaSubmitter(vertx, pool, rpc, config, program, onChain.treasury());
-      rounds.add(PeriodicRound.start(vertx, "solana settlements", config.pollInterval(), paced("solana settlements", submitter::round)));
+      rounds.start("solana settlements", submitter::round);
     }
   }
 
-  /** As on Ethereum: while the node cannot be reached, rounds pause longer each time, logged when it starts and when it ends. */
-  private Supplier<Future<Void>> paced(String name, Supplier<Future<Void>> round) {
-    Duration max = config.pollInterval().multipliedBy(32).compareTo(MAX_PAUSE) < 0 ? config.pollInterval().multipliedBy(32) : MAX_PAUSE;
-    RetryPacing pacing = new RetryPacing(config.pollInterval(), max);
-    return () -> {
-      if (!pacing.due(System.nanoTime())) return Future.succeededFuture();
-      return round.get().transform(ar -> {
-        if (ar.succeeded()) {
-          if (pacing.failures() > 0) LOG.info("{}: the node answers again after {} failed round(s)", name, pacing.failures());
-          pacing.succeeded();
-          return Future.succeededFuture();
-        }
-        if (!(ar.cause() instanceof ChainUnavailable)) return Future.failedFuture(ar.cause());
-        Duration pause = pacing.failed(System.nanoTime());
-        if (pacing.failures() == 1) LOG.warn("{}: {}; trying again with growing pauses (now {} ms)", name, ar.cause().getMessage(), pause.toMillis());
-        return Future.succeededFuture();
-      });
-    };
-  }
-
+  @Override
   public Future<Void> stopRounds() {
-    List<Future<Void>> running = rounds.stream().map(PeriodicRound::stop).toList();
-    rounds.clear();
+    ChainRounds r = rounds;
     SolanaSubmitter s = submitter;
     submitter = null;
-    return Future.join(running).transform(x -> s == null ? Future.<Void>succeededFuture() : s.release().otherwiseEmpty());
+    return (r == null ? Future.<Void>succeededFuture() : r.stop()).transform(x -> s == null ? Future.<Void>succeededFuture() : s.release().otherwiseEmpty());
   }
 }

@@ -1,16 +1,14 @@
 package io.respool.settlement.solana;
 
 import io.respool.protocol.crypto.Base58;
-import io.respool.settlement.EscrowChain.ChainUnavailable;
+import io.respool.settlement.SettlementOutbox;
 import io.respool.settlement.solana.EscrowProgram.SettleItem;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
@@ -19,9 +17,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
-import java.util.concurrent.Callable;
-import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,15 +32,13 @@ import org.slf4j.LoggerFactory;
  * by {@code settle_many}). {@link SolanaWatcher} marks a deposit SETTLED from the {@code Settled} event.
  *
  * <p>As on Ethereum, no transaction or connection is held across a call to the node, and one node
- * submits for a key at a time by the lease ({@code chain_leases}), renewed before every call to the
+ * submits for a key at a time by the {@link SettlementOutbox} lease, renewed before every call to the
  * node and first in every transaction that writes.
  */
 public final class SolanaSubmitter {
   private static final Logger LOG = LoggerFactory.getLogger(SolanaSubmitter.class);
-  private static final Duration MAX_BACKOFF = Duration.ofMinutes(5);
   private static final int BATCHES_PER_ROUND = 4;
 
-  private final Vertx vertx;
   private final Pool pool;
   private final SolanaRpc rpc;
   private final SolanaConfig config;
@@ -53,14 +46,10 @@ public final class SolanaSubmitter {
   private final String treasury;
   private final String sender;
   private final String chainName;
-  private final String leaseName;
-  private final String holder = UUID.randomUUID().toString();
-  private final Duration lease;
-  private boolean holding;
+  private final SettlementOutbox outbox;
   private long rentExemptMinimum = -1;
 
   public SolanaSubmitter(Vertx vertx, Pool pool, SolanaRpc rpc, SolanaConfig config, EscrowProgram program, String treasury) {
-    this.vertx = vertx;
     this.pool = pool;
     this.rpc = rpc;
     this.config = config;
@@ -68,67 +57,19 @@ public final class SolanaSubmitter {
     this.treasury = treasury;
     this.sender = config.operator();
     this.chainName = SolanaPayments.chainName(config);
-    this.leaseName = chainName + ":" + sender;
-    this.lease = config.rpcTimeout().multipliedBy(4).plus(config.pollInterval().multipliedBy(5));
+    this.outbox = new SettlementOutbox(vertx, pool, chainName, sender, "solana settlements", config.rpcTimeout(), config.pollInterval());
   }
 
-  /** One round: follow the transactions in flight, sign the intents not covered by one, send. */
+  /** One round, while this node holds the key's lease: follow the transactions in flight, sign the intents not covered by one, send. */
   public Future<Void> round() {
-    return claim().compose(mine -> {
-      if (!mine) return Future.succeededFuture();
+    return outbox.round(() -> {
       List<Row> toSend = new ArrayList<>();
-      return follow(toSend).compose(x -> submitNew()).compose(x -> sent(toSend)).compose(x -> sendAll(toSend, 0))
-          .transform(ar -> {
-            if (ar.succeeded()) return Future.<Void>succeededFuture();
-            if (ar.cause() instanceof LeaseLost) {
-              LOG.info("solana settlements of {}: another node took over", sender);
-              holding = false;
-              return Future.<Void>succeededFuture();
-            }
-            return release().transform(x -> Future.<Void>failedFuture(ar.cause()));
-          });
+      return follow(toSend).compose(x -> submitNew()).compose(x -> sent(toSend)).compose(x -> sendAll(toSend, 0));
     });
   }
 
   public Future<Void> release() {
-    return pool.preparedQuery("DELETE FROM chain_leases WHERE name = $1 AND holder = $2").execute(Tuple.of(leaseName, holder)).mapEmpty();
-  }
-
-  // --- the lease (as EvmSubmitter) --------------------------------------------------------------
-
-  private Future<Boolean> claim() {
-    return pool.preparedQuery("""
-            INSERT INTO chain_leases (name, holder, until) VALUES ($1, $2, now() + $3 * interval '1 millisecond')
-            ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, until = excluded.until
-             WHERE chain_leases.holder = excluded.holder OR chain_leases.until < now()
-            RETURNING holder""")
-        .execute(Tuple.of(leaseName, holder, lease.toMillis()))
-        .map(rows -> {
-          boolean mine = rows.rowCount() == 1;
-          if (mine && !holding) LOG.info("solana settlements of {}: this node submits them now", sender);
-          holding = mine;
-          return mine;
-        });
-  }
-
-  private Future<Void> renew(SqlClient db) {
-    return db.preparedQuery("UPDATE chain_leases SET until = now() + $3 * interval '1 millisecond' WHERE name = $1 AND holder = $2")
-        .execute(Tuple.of(leaseName, holder, lease.toMillis()))
-        .compose(rows -> rows.rowCount() == 1 ? Future.<Void>succeededFuture() : Future.<Void>failedFuture(new LeaseLost()));
-  }
-
-  private <T> Future<T> onChain(Callable<T> call) {
-    return renew(pool).compose(x -> vertx.executeBlocking(call, false));
-  }
-
-  private <T> Future<T> fenced(Function<SqlConnection, Future<T>> work) {
-    return pool.withTransaction(tx -> renew(tx).compose(x -> work.apply(tx)));
-  }
-
-  private static final class LeaseLost extends RuntimeException {
-    LeaseLost() {
-      super("the settlement lease was taken over by another node", null, false, false);
-    }
+    return outbox.release();
   }
 
   // --- transactions in flight ------------------------------------------------------------------
@@ -143,7 +84,7 @@ public final class SolanaSubmitter {
           List<Row> inFlight = new ArrayList<>();
           rows.forEach(inFlight::add);
           // the height first: a transaction still unknown after it was past its last valid height can never land
-          return onChain(() -> {
+          return outbox.onChain(() -> {
             long height = rpc.blockHeight(config.commitment());
             return new Seen(height, rpc.signatureStatuses(inFlight.stream().map(r -> r.getString("tx_hash")).toList()));
           }).compose(seen -> {
@@ -165,14 +106,14 @@ public final class SolanaSubmitter {
       if (!s.reached(config.commitment())) return Future.succeededFuture(); // landed, not yet confirmed: wait
       boolean ok = s.err() == null;
       if (!ok) LOG.warn("solana settlement {} failed in slot {}: {}; its deposits will be tried again", sig, s.slot(), s.err());
-      return fenced(tx -> tx.preparedQuery("UPDATE chain_txs SET state = $2, mined_block = $3, last_error = $4 WHERE tx_hash = $1 AND state = 'SENT'")
+      return outbox.fenced(tx -> tx.preparedQuery("UPDATE chain_txs SET state = $2, mined_block = $3, last_error = $4 WHERE tx_hash = $1 AND state = 'SENT'")
           .execute(Tuple.of(sig, ok ? "MINED" : "REVERTED", s.slot(), s.err()))
-          .compose(x -> ok ? Future.succeededFuture() : backOff(tx, r.getArrayOfStrings("rental_ids"), "settlement " + sig + " failed: " + s.err())));
+          .compose(x -> ok ? Future.succeededFuture() : outbox.backOff(tx, r.getArrayOfStrings("rental_ids"), "settlement " + sig + " failed: " + s.err())));
     }
     Long lastValid = r.getLong("last_valid_height");
     if (lastValid != null && height > lastValid) {
       LOG.info("solana settlement {} expired unseen (block height {} > {}): its deposits go into a new transaction", sig, height, lastValid);
-      return fenced(tx -> tx.preparedQuery("""
+      return outbox.fenced(tx -> tx.preparedQuery("""
               UPDATE chain_txs SET state = 'DROPPED', last_error = coalesce(last_error || '; ', '') || 'blockhash expired, never landed'
                WHERE tx_hash = $1 AND state = 'SENT'""").execute(Tuple.of(sig)).mapEmpty());
     }
@@ -199,8 +140,8 @@ public final class SolanaSubmitter {
           for (Row r : rows) due.add(new Due(r.getString("rental_id"), r.getString("escrow"), r.getLong("used"), r.getLong("host_amount")));
           if (due.isEmpty()) return Future.succeededFuture();
           Map<String, String> held = new LinkedHashMap<>(); // rental id → why it cannot go now
-          return onChain(() -> sign(due, held))
-              .compose(batches -> fenced(tx -> backOffEach(tx, held).compose(x -> store(tx, batches, 0))));
+          return outbox.onChain(() -> sign(due, held))
+              .compose(batches -> outbox.fenced(tx -> backOffEach(tx, held).compose(x -> store(tx, batches, 0))));
         });
   }
 
@@ -322,21 +263,21 @@ public final class SolanaSubmitter {
     byte[] wire = Base64.getDecoder().decode(r.getString("raw_tx"));
     // preflight only on a transaction never tried: one whose answer may have been lost could have landed
     boolean firstTry = r.getInteger("broadcasts") == 0 && r.getString("last_error") == null;
-    return this.<String>onChain(() -> rpc.sendTransaction(wire, !firstTry))
+    return outbox.<String>onChain(() -> rpc.sendTransaction(wire, !firstTry))
         .transform(ar -> {
           if (ar.succeeded() || ar.cause() instanceof SolanaRpc.Refused ref && ref.alreadyProcessed()) {
             return pool.preparedQuery("UPDATE chain_txs SET sent_at = now(), broadcasts = broadcasts + 1, last_error = NULL WHERE tx_hash = $1")
                 .execute(Tuple.of(sig)).<Void>mapEmpty();
           }
           Throwable err = ar.cause();
-          if (err instanceof LeaseLost) return Future.<Void>failedFuture(err);
+          if (SettlementOutbox.lost(err)) return Future.<Void>failedFuture(err);
           if (err instanceof SolanaRpc.Refused ref && firstTry && !ref.blockhashNotFound()) {
             // never sent before, refused by the node's preflight: it cannot land
             LOG.warn("solana settlement {} refused by the node: {}", sig, err.getMessage());
-            return fenced(tx -> tx.preparedQuery("UPDATE chain_txs SET state = 'DROPPED', last_error = $2 WHERE tx_hash = $1 AND state = 'SENT' RETURNING rental_ids")
+            return outbox.fenced(tx -> tx.preparedQuery("UPDATE chain_txs SET state = 'DROPPED', last_error = $2 WHERE tx_hash = $1 AND state = 'SENT' RETURNING rental_ids")
                 .execute(Tuple.of(sig, "refused: " + ref.err()))
                 .compose(rows -> rows.size() == 0 ? Future.<Void>succeededFuture()
-                    : backOff(tx, rows.iterator().next().getArrayOfStrings("rental_ids"), "settlement refused by the node: " + ref.err())));
+                    : outbox.backOff(tx, rows.iterator().next().getArrayOfStrings("rental_ids"), "settlement refused by the node: " + ref.err())));
           }
           // unreachable, or refused in a way that leaves it to the expiry rule (a blockhash the node no longer knows)
           LOG.warn("solana settlement {} not sent, will retry: {}", sig, err.getMessage());
@@ -350,17 +291,8 @@ public final class SolanaSubmitter {
     Future<Void> f = Future.succeededFuture();
     for (Map.Entry<String, String> e : held.entrySet()) {
       LOG.info("solana deposit {} held back: {}", e.getKey(), e.getValue());
-      f = f.compose(x -> backOff(tx, new String[] {e.getKey()}, e.getValue()));
+      f = f.compose(x -> outbox.backOff(tx, new String[] {e.getKey()}, e.getValue()));
     }
     return f;
-  }
-
-  private Future<Void> backOff(SqlConnection tx, String[] rentalIds, String why) {
-    return tx.preparedQuery("""
-            UPDATE deposits SET attempts = attempts + 1, note = $3,
-              next_attempt_at = now() + least(make_interval(secs => power(2, least(attempts, 16))), make_interval(secs => $4))
-             WHERE chain = $1 AND rental_id = ANY($2) AND state = 'SETTLING'""")
-        .execute(Tuple.tuple().addString(chainName).addArrayOfString(rentalIds).addString(why).addDouble((double) MAX_BACKOFF.toSeconds()))
-        .mapEmpty();
   }
 }

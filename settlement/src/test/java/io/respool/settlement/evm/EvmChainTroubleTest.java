@@ -2,9 +2,8 @@ package io.respool.settlement.evm;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.respool.infra.Databases;
 import io.respool.settlement.EscrowChain;
-import io.respool.testing.TestServices;
+import io.respool.settlement.TestRows;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
@@ -40,8 +39,7 @@ class EvmChainTroubleTest {
   @BeforeAll
   static void start() {
     vertx = Vertx.vertx();
-    pool = Databases.pool(vertx, TestServices.get().pgUrl, 2);
-    TestRows.accountAndHost(pool, SUFFIX);
+    pool = TestRows.pool(vertx, SUFFIX);
   }
 
   @AfterAll

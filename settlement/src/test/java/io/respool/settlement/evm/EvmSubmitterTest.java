@@ -2,9 +2,8 @@ package io.respool.settlement.evm;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.respool.infra.Databases;
 import io.respool.settlement.EscrowChain;
-import io.respool.testing.TestServices;
+import io.respool.settlement.TestRows;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
@@ -42,9 +41,8 @@ class EvmSubmitterTest {
   static void start() {
     chain = AnvilDevnet.start(Map.of("RESPOOL_ETH_CHAIN_ID", "31339"));
     vertx = Vertx.vertx();
-    pool = Databases.pool(vertx, TestServices.get().pgUrl, 2);
+    pool = TestRows.pool(vertx, SUFFIX);
     escrows = new Web3jEscrowChain(chain.rpcUrl(), chain.chainId(), chain.operatorKey(), Duration.ofSeconds(10));
-    TestRows.accountAndHost(pool, SUFFIX);
   }
 
   @AfterAll

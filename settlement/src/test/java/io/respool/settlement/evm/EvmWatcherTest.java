@@ -2,16 +2,12 @@ package io.respool.settlement.evm;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.respool.bookings.PaymentOutcomes;
-import io.respool.infra.Databases;
 import io.respool.settlement.EscrowChain;
-import io.respool.testing.TestServices;
-import io.vertx.core.Future;
+import io.respool.settlement.RecordedOutcomes;
+import io.respool.settlement.TestRows;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.Tuple;
-import io.vertx.sqlclient.SqlConnection;
 import java.math.BigInteger;
 import java.time.Duration;
 import java.time.OffsetDateTime;
@@ -19,7 +15,6 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -41,27 +36,15 @@ class EvmWatcherTest {
   static final String SUFFIX = Long.toString(System.nanoTime(), 36);
 
   /** What the watcher told the bookings. */
-  static final List<String> told = new CopyOnWriteArrayList<>();
-  static final PaymentOutcomes BOOKINGS = new PaymentOutcomes() {
-    @Override public Future<Void> funded(SqlConnection tx, String bookingId, String reason) { return tell("funded " + bookingId); }
-    @Override public Future<Void> underfunded(SqlConnection tx, String bookingId, String reason) { return tell("underfunded " + bookingId); }
-    @Override public Future<Void> rejected(SqlConnection tx, String bookingId, String reason) { return tell("rejected " + bookingId); }
-    @Override public Future<Void> toppedUp(SqlConnection tx, String bookingId) { return tell("toppedUp " + bookingId); }
-    @Override public Future<Void> settled(SqlConnection tx, String bookingId, String reason) { return tell("settled " + bookingId); }
-  };
-
-  static Future<Void> tell(String what) {
-    told.add(what);
-    return Future.succeededFuture();
-  }
+  static final RecordedOutcomes BOOKINGS = new RecordedOutcomes();
+  static final List<String> told = BOOKINGS.told;
 
   @BeforeAll
   static void start() {
     chain = AnvilDevnet.start(Map.of("RESPOOL_ETH_CHAIN_ID", "31342"));
     vertx = Vertx.vertx();
-    pool = Databases.pool(vertx, TestServices.get().pgUrl, 2);
+    pool = TestRows.pool(vertx, SUFFIX);
     escrows = new Web3jEscrowChain(chain.rpcUrl(), chain.chainId(), null, Duration.ofSeconds(10));
-    TestRows.accountAndHost(pool, SUFFIX);
   }
 
   @AfterAll
@@ -243,28 +226,8 @@ class EvmWatcherTest {
     EvmWatcher watcher = new EvmWatcher(vertx, pool, withOpened, config(), Map.of(escrow(), terms), BOOKINGS);
     chain.mine(1);
 
-    // the stop, half done: the booking locked and STOPPED, not yet committed
-    Pool other = Databases.pool(vertx, TestServices.get().pgUrl, 2);
-    try {
-      SqlConnection stop = other.getConnection().await(10, TimeUnit.SECONDS);
-      var tx = stop.begin().await(10, TimeUnit.SECONDS);
-      stop.preparedQuery("SELECT 1 FROM bookings WHERE id = $1 FOR UPDATE").execute(Tuple.of(booking)).await(10, TimeUnit.SECONDS);
-      stop.preparedQuery("UPDATE bookings SET state = 'STOPPED', ended_at = now() WHERE id = $1").execute(Tuple.of(booking)).await(10, TimeUnit.SECONDS);
-      var round = watcher.round();
-      // bounded: until the round either finished or waits for the booking's lock
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-      while (!round.isComplete() && System.nanoTime() < deadline) {
-        long waiting = other.preparedQuery("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%FROM deposits d JOIN bookings b%'")
-            .execute().await(10, TimeUnit.SECONDS).iterator().next().getLong(0);
-        if (waiting > 0) break;
-        Thread.sleep(50);
-      }
-      tx.commit().await(10, TimeUnit.SECONDS);
-      stop.close();
-      round.await(60, TimeUnit.SECONDS);
-    } finally {
-      other.close().await(10, TimeUnit.SECONDS);
-    }
+    // the stop, half done (the booking locked and STOPPED, not yet committed) while the Opened is applied
+    TestRows.whileStopping(vertx, booking, watcher::round);
     Row d = sql("SELECT state, used, refund, deposited FROM deposits WHERE rental_id = $1", rentalId).get(0);
     assertThat(d.getString("state")).as("a settlement intent, not an OPEN deposit of an ended booking").isEqualTo("SETTLING");
     assertThat(d.getLong("used")).isZero();

@@ -1,4 +1,4 @@
-package io.respool.settlement.evm;
+package io.respool.settlement;
 
 import java.time.Duration;
 

@@ -1,17 +1,21 @@
-package io.respool.settlement.solana;
+package io.respool.settlement;
 
 import io.respool.bookings.PaymentOutcomes;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.sqlclient.Pool;
 
-/** Solana settlement on this node: the watcher and, with the operator key, the outbox, each a round every poll interval. */
-public final class SolanaSettlementVerticle extends VerticleBase {
-  private final SolanaSettlement settlement;
+/**
+ * One chain's settlement on this node (Ethereum or Solana): the deposit watcher and, with the
+ * operator key, the settlement outbox, each a round every poll interval. What the chain says reaches
+ * the bookings through {@link PaymentOutcomes}.
+ */
+public final class SettlementVerticle extends VerticleBase {
+  private final ChainSettlement settlement;
   private final Pool pool;
   private final PaymentOutcomes bookings;
 
-  public SolanaSettlementVerticle(SolanaSettlement settlement, Pool pool, PaymentOutcomes bookings) {
+  public SettlementVerticle(ChainSettlement settlement, Pool pool, PaymentOutcomes bookings) {
     this.settlement = settlement;
     this.pool = pool;
     this.bookings = bookings;
