@@ -244,6 +244,15 @@ final class ChaosRig implements AutoCloseable {
       if (pg != null) pg.close();
       rpc.close();
       chain.close();
+      // its PostgreSQL data, logs and the sealed operator key with its secrets key: kept only when asked
+      if (!Boolean.getBoolean("chaos.keep")) deleteTree(dir);
+    }
+  }
+
+  private static void deleteTree(Path root) throws IOException {
+    if (root == null || !Files.exists(root)) return;
+    try (var paths = Files.walk(root)) {
+      for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
     }
   }
 
