@@ -221,7 +221,7 @@ public final class Gateway implements AutoCloseable {
           new RateLimits(redis, auth, config.rateLimits(), Clock.systemUTC()),
           io.respool.gateway.http.Cors.of(config.corsOrigins(), config.publicUrl()),
           new io.respool.gateway.http.Readiness(vertx, pool, redis,
-              readinessRpcs(config), java.time.Duration.ofSeconds(2)), gatewayMetrics, paymentsNotReady(ethereum));
+              readinessRpcs(config), java.time.Duration.ofSeconds(2)), gatewayMetrics, paymentsNotReady(ethereum, solana));
       // the edge on every event loop; the instances share the port (Vert.x hands each connection to one of them)
       // (Vert.x shares a server between instances by the port asked for: port 0 would give each its own port)
       int port = config.port() != 0 ? config.port() : freePort(config.bind());
@@ -276,8 +276,13 @@ public final class Gateway implements AutoCloseable {
   }
 
   /** Why payments cannot be taken now, by chain (empty when every configured chain is ready): shown on /ready. */
-  private static Supplier<Map<String, String>> paymentsNotReady(EvmSettlement ethereum) {
-    return () -> ethereum == null ? Map.of() : ethereum.notReady().map(why -> Map.of("ethereum", why)).orElse(Map.of());
+  private static Supplier<Map<String, String>> paymentsNotReady(EvmSettlement ethereum, SolanaSettlement solana) {
+    return () -> {
+      Map<String, String> why = new java.util.TreeMap<>();
+      if (ethereum != null) ethereum.notReady().ifPresent(w -> why.put("ethereum", w));
+      if (solana != null) solana.notReady().ifPresent(w -> why.put("solana", w));
+      return why;
+    };
   }
 
   private static int freePort(String bind) throws IOException {

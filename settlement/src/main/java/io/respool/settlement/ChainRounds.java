@@ -54,6 +54,30 @@ public final class ChainRounds {
     };
   }
 
+  /**
+   * Checks the chain's node and its contracts against the configuration (blocking {@code check},
+   * off the event loop) every poll interval, paced while the node cannot be reached, until the
+   * check gives an answer: {@code passed} with its result, or {@code refused} with a mismatch
+   * (then no more attempts). Each failed attempt tells {@code unreachable} why.
+   */
+  public <T> void untilChecked(String name, java.util.concurrent.Callable<T> check, java.util.function.Consumer<T> passed,
+      java.util.function.Consumer<EscrowChain.ChainUnavailable> unreachable, java.util.function.Consumer<Throwable> refused) {
+    java.util.concurrent.atomic.AtomicBoolean answered = new java.util.concurrent.atomic.AtomicBoolean();
+    start(name, () -> {
+      if (answered.get()) return Future.succeededFuture();
+      return vertx.executeBlocking(check, false).transform(ar -> {
+        if (ar.failed() && ar.cause() instanceof EscrowChain.ChainUnavailable e) {
+          unreachable.accept(e);
+          return Future.failedFuture(e); // paced: tried again later, logged once
+        }
+        answered.set(true);
+        if (ar.succeeded()) passed.accept(ar.result());
+        else refused.accept(ar.cause());
+        return Future.succeededFuture();
+      });
+    });
+  }
+
   /** Stops every round; completes when the running ones have ended. */
   public synchronized Future<Void> stop() {
     List<Future<Void>> running = rounds.stream().map(PeriodicRound::stop).toList();

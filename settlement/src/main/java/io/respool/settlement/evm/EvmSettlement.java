@@ -37,7 +37,6 @@ public final class EvmSettlement implements ChainSettlement, AutoCloseable {
   private final EvmPayments payments;
   private volatile ChainRounds rounds; // once started
   private volatile String notReady; // why payments cannot be taken now; null once checked
-  private volatile boolean gaveUp; // the configuration does not match the chain: no more attempts
   private volatile boolean stopped; // stopRounds was called: a check that passes late starts nothing
   private EvmSubmitter submitter; // with the operator key, once started
 
@@ -108,26 +107,15 @@ public final class EvmSettlement implements ChainSettlement, AutoCloseable {
       return;
     }
     // the node did not answer at start: check again until it does, then start the rounds once
-    rounds.start("ethereum node check", () -> {
-      if (notReady == null || gaveUp) return Future.succeededFuture();
-      return vertx.executeBlocking(() -> check(config, chain, feeBasisPoints), false).transform(ar -> {
-        if (ar.succeeded()) {
-          if (stopped) return Future.succeededFuture();
-          terms.putAll(ar.result());
-          notReady = null;
-          LOG.info("ethereum settlement: the node answers; payments on ethereum are ready");
-          startRounds(vertx, pool, bookings);
-          return Future.succeededFuture();
-        }
-        if (ar.cause() instanceof EscrowChain.ChainUnavailable e) {
-          notReady = unreachable(config, e);
-          return Future.failedFuture(e); // paced: tried again later, logged once
-        }
-        gaveUp = true;
-        notReady = "ethereum settlement stopped: " + ar.cause().getMessage();
-        LOG.error("{}; fix the configuration and restart the gateway", notReady);
-        return Future.succeededFuture();
-      });
+    rounds.untilChecked("ethereum node check", () -> check(config, chain, feeBasisPoints), checked -> {
+      if (stopped) return;
+      terms.putAll(checked);
+      notReady = null;
+      LOG.info("ethereum settlement: the node answers; payments on ethereum are ready");
+      startRounds(vertx, pool, bookings);
+    }, e -> notReady = unreachable(config, e), mismatch -> {
+      notReady = "ethereum settlement stopped: " + mismatch.getMessage();
+      LOG.error("{}; fix the configuration and restart the gateway", notReady);
     });
   }
 

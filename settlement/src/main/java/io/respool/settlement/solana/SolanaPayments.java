@@ -23,6 +23,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.function.BooleanSupplier;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -50,12 +51,14 @@ public final class SolanaPayments implements PaymentPort {
   private final boolean allowUnpaid;
   private final String chainName;
   private final DepositRows deposits;
+  private final BooleanSupplier checked; // the node has answered the settlement's check since start
   private volatile Cached blockhash;
 
   private record Cached(SolanaRpc.Blockhash value, long atNanos) {}
 
-  public SolanaPayments(Vertx vertx, SolanaConfig config, EscrowProgram program, SolanaRpc rpc, boolean allowUnpaid) {
+  public SolanaPayments(Vertx vertx, SolanaConfig config, EscrowProgram program, SolanaRpc rpc, boolean allowUnpaid, BooleanSupplier checked) {
     this.vertx = vertx;
+    this.checked = checked;
     this.config = config;
     this.program = program;
     this.rpc = rpc;
@@ -173,6 +176,7 @@ public final class SolanaPayments implements PaymentPort {
       List<Row> rows = deposits.result();
       if (rows.isEmpty()) return Future.succeededFuture(PaymentPort.unpaid(b));
       boolean due = rows.stream().anyMatch(r -> dueCall(b, r) != null);
+      if (due && !checked.getAsBoolean()) return Future.succeededFuture(unanswered(b, rows));
       Future<SolanaRpc.Blockhash> hash = due ? recentBlockhash() : Future.succeededFuture(null);
       return hash.map(h -> describe(b, rows, wallets.result(), h));
     });
@@ -184,6 +188,17 @@ public final class SolanaPayments implements PaymentPort {
     if ("AWAITING".equals(state) && b.state() == BookingState.PENDING_PAYMENT) return "open";
     if ("OPEN".equals(state) && r.getLong("topup_amount") != null) return "top-up";
     return null;
+  }
+
+  /** The deposits as stored, nothing to sign: the node has not answered since the gateway started. */
+  private static Payments.Instructions unanswered(BookingRow b, List<Row> rows) {
+    List<Payments.Deposit> out = new ArrayList<>();
+    for (Row r : rows) {
+      String note = dueCall(b, r) == null ? r.getString("note")
+          : "the solana node has not answered since the gateway started: the calls to sign appear here once it does";
+      out.add(DepositRows.view(r, note, List.of()));
+    }
+    return DepositRows.payment(b, out);
   }
 
   private Payments.Instructions describe(BookingRow b, List<Row> rows, List<String> wallets, SolanaRpc.Blockhash hash) {
