@@ -17,6 +17,8 @@ import { chromium } from 'playwright-core';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+// the escrow program's client: base58 of a key (its @solana/kit comes with the devnet ops/respool up installs)
+import { keyOf } from '../../contracts/solana/client/respool.mjs';
 
 const BASE = process.env.CONSOLE_URL ?? 'http://127.0.0.1:8080';
 const DEVNET = process.env.RESPOOL_DEVNET; // the devnet state of ops/respool up: ethereum.json, anvil-accounts.json
@@ -54,18 +56,9 @@ async function mintTusd(to, amount) {
 
 // --- the Solana test wallet's keypair and its devnet (ops/solana: solana.json) -----------------------
 const sol = JSON.parse(fs.readFileSync(path.join(DEVNET, 'solana.json'), 'utf8'));
-const B58 = '123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz';
-function base58(bytes) {
-  let n = 0n;
-  for (const b of bytes) n = n * 256n + BigInt(b);
-  let out = '';
-  while (n > 0n) { out = B58[Number(n % 58n)] + out; n /= 58n; }
-  for (const b of bytes) { if (b !== 0) break; out = '1' + out; }
-  return out;
-}
 const solKeys = crypto.generateKeyPairSync('ed25519');
 const solPublicKey = solKeys.publicKey.export({ format: 'der', type: 'spki' }).subarray(-32); // the raw 32 bytes
-const SOL_RENTER = base58(solPublicKey);
+const SOL_RENTER = keyOf(solPublicKey);
 const ed25519Sign = (bytes) => crypto.sign(null, Buffer.from(bytes), solKeys.privateKey);
 
 let solRpcId = 0;
@@ -206,6 +199,26 @@ async function solanaWalletPage(browser, name) {
   return page;
 }
 
+/** The Book form filled and quoted (0.5 cores, 64 MB, 600 s). */
+async function quote(page, currency, payOn, command) {
+  await page.getByRole('link', { name: 'Book', exact: true }).click();
+  await page.getByLabel('CPU cores').fill('0.5');
+  await page.getByLabel('Memory (MB)').fill('64');
+  await page.getByLabel('Duration (seconds)').fill('600');
+  await page.getByLabel('Currency').fill(currency);
+  await page.getByLabel('Pay on').selectOption(payOn);
+  await page.getByLabel('Command (words, or a JSON array)').fill(JSON.stringify(command));
+  await page.getByRole('button', { name: 'Get quote' }).click();
+  await page.getByRole('list', { name: 'Quoted plans' }).locator('li').first().waitFor();
+}
+
+/** Books the quoted plan; returns the booking id once it waits for its payment. */
+async function book(page) {
+  await page.getByRole('button', { name: 'Book', exact: true }).click();
+  await page.locator('[data-testid=booking-state][data-state=PENDING_PAYMENT]').waitFor({ timeout: 30_000 });
+  return decodeURIComponent(page.url().split('#/bookings/')[1]);
+}
+
 async function shot(page, name) {
   step += 1;
   const file = path.join(SHOTS, `${String(step).padStart(2, '0')}-${name}.png`);
@@ -249,19 +262,9 @@ try {
   await shot(page, 'fleet');
 
   log('quote, then book');
-  await page.getByRole('link', { name: 'Book', exact: true }).click();
-  await page.getByLabel('CPU cores').fill('0.5');
-  await page.getByLabel('Memory (MB)').fill('64');
-  await page.getByLabel('Duration (seconds)').fill('600');
-  await page.getByLabel('Currency').fill('TUSD');
-  await page.getByLabel('Pay on').selectOption('ethereum');
-  await page.getByLabel('Command (words, or a JSON array)').fill('["sh","-c","echo hello from the console; exec sleep 600"]');
-  await page.getByRole('button', { name: 'Get quote' }).click();
-  await page.getByRole('list', { name: 'Quoted plans' }).locator('li').first().waitFor();
+  await quote(page, 'TUSD', 'ethereum', ['sh', '-c', 'echo hello from the console; exec sleep 600']);
   await shot(page, 'quote');
-  await page.getByRole('button', { name: 'Book', exact: true }).click();
-  await page.locator('[data-testid=booking-state][data-state=PENDING_PAYMENT]').waitFor({ timeout: 30_000 });
-  const bookingId = decodeURIComponent(page.url().split('#/bookings/')[1]);
+  const bookingId = await book(page);
   log(`booking ${bookingId} waits for its payment`);
   await shot(page, 'pending-payment');
 
@@ -325,18 +328,8 @@ try {
   await shot(solPage, 'solana-signed-in');
 
   log('Solana: book the SOL host, pay with the wallet');
-  await solPage.getByRole('link', { name: 'Book', exact: true }).click();
-  await solPage.getByLabel('CPU cores').fill('0.5');
-  await solPage.getByLabel('Memory (MB)').fill('64');
-  await solPage.getByLabel('Duration (seconds)').fill('600');
-  await solPage.getByLabel('Currency').fill('SOL');
-  await solPage.getByLabel('Pay on').selectOption('solana');
-  await solPage.getByLabel('Command (words, or a JSON array)').fill('["sh","-c","echo hello from solana; exec sleep 600"]');
-  await solPage.getByRole('button', { name: 'Get quote' }).click();
-  await solPage.getByRole('list', { name: 'Quoted plans' }).locator('li').first().waitFor();
-  await solPage.getByRole('button', { name: 'Book', exact: true }).click();
-  await solPage.locator('[data-testid=booking-state][data-state=PENDING_PAYMENT]').waitFor({ timeout: 30_000 });
-  const solBookingId = decodeURIComponent(solPage.url().split('#/bookings/')[1]);
+  await quote(solPage, 'SOL', 'solana', ['sh', '-c', 'echo hello from solana; exec sleep 600']);
+  const solBookingId = await book(solPage);
   const lamportsBefore = (await solRpc('getBalance', [SOL_RENTER])).value;
   await solPage.getByRole('button', { name: 'Pay with wallet' }).click();
   // the deposit lands at once on the devnet: the page may go on to FUNDED before the progress line shows
