@@ -17,6 +17,8 @@ IMAGE="respool/busybox:test"
 START_TIMEOUT="${RESPOOL_DOCKER_START_TIMEOUT:-60}"
 
 log() { echo "test-dockerd: $*" >&2; }
+# shellcheck source=rootfs.sh
+source "$(dirname "${BASH_SOURCE[0]}")/rootfs.sh"
 
 installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'; }
 
@@ -69,27 +71,8 @@ build_image() {
   WORK="$(mktemp -d)"
   trap 'rm -rf "$WORK"' EXIT
   local root="$WORK/rootfs"
-  mkdir -p "$root"/{bin,sbin,usr/bin,usr/sbin,etc,tmp,proc,sys,dev,root}
-  chmod 1777 "$root/tmp"
-  cp /bin/busybox "$root/bin/busybox"
-  # Applet links where busybox expects them (/bin/sh, /usr/bin/env, /sbin/…); --list-full needs
-  # the installer feature, so fall back to /bin for every applet.
-  local applets
-  if applets="$(/bin/busybox --list-full 2>/dev/null)" && [ -n "$applets" ]; then
-    while read -r path; do
-      [ "$path" = bin/busybox ] || { mkdir -p "$root/$(dirname "$path")"; ln -sf /bin/busybox "$root/$path"; }
-    done <<< "$applets"
-  else
-    for app in $(/bin/busybox --list); do [ "$app" = busybox ] || ln -sf busybox "$root/bin/$app"; done
-  fi
-  [ -e "$root/bin/sh" ] || ln -sf busybox "$root/bin/sh"
-  printf 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/bin/false\n' > "$root/etc/passwd"
-  printf 'root:x:0:\nnogroup:x:65534:\n' > "$root/etc/group"
-  tar --numeric-owner --owner=0 --group=0 -C "$root" -cf "$WORK/rootfs.tar" .
-  docker_cli import \
-    --change 'ENV PATH=/usr/sbin:/usr/bin:/sbin:/bin' \
-    --change 'CMD ["/bin/sh"]' \
-    "$WORK/rootfs.tar" "$IMAGE" >/dev/null
+  rootfs_busybox "$root"
+  rootfs_import "$root" "$IMAGE" 'ENV PATH=/usr/sbin:/usr/bin:/sbin:/bin' 'CMD ["/bin/sh"]'
   log "built $IMAGE"
 }
 

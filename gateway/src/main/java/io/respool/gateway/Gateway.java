@@ -127,6 +127,7 @@ public final class Gateway implements AutoCloseable {
           ? builder.withClusterManager(Clustering.manager(config)).buildClustered().await(60, TimeUnit.SECONDS)
           : builder.build();
       closeables.add(() -> vertx.close().await(30, TimeUnit.SECONDS));
+      io.respool.infra.LogContext.install(vertx.eventBus()); // request and booking ids ride along on the event bus
 
       Pool pool = Databases.pool(vertx, pgUrl, config.dbPoolSize());
       // every booking, quote and sign-in asks Redis (rate limits, nonces): the client's defaults (6 connections, 24 waiting)

@@ -2,6 +2,7 @@ package io.respool.bookings;
 
 import io.respool.bookings.BookingsBus.TaskReport;
 import io.respool.infra.Addresses;
+import io.respool.infra.LogContext;
 import io.respool.infra.Messages;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -23,8 +24,11 @@ public final class DispatchVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    var funded = vertx.eventBus().<String>localConsumer(Addresses.BOOKING_FUNDED, msg -> dispatcher.begin(msg.body())
-        .onFailure(err -> LOG.warn("dispatch of funded booking {} failed ({}); the reconciler will dispatch it", msg.body(), err.toString())));
+    var funded = vertx.eventBus().<String>localConsumer(Addresses.BOOKING_FUNDED, msg -> {
+      LogContext.put(LogContext.BOOKING_ID, msg.body()); // the lines about this booking, whoever sent the message
+      dispatcher.begin(msg.body())
+          .onFailure(err -> LOG.warn("dispatch of funded booking {} failed ({}); the reconciler will dispatch it", msg.body(), err.toString()));
+    });
     var reports = vertx.eventBus().<TaskReport>localConsumer(Addresses.TASK_REPORTED,
         msg -> Messages.answer(msg, () -> dispatcher.onReport(msg.body().hostId(), msg.body().status())));
     return Future.all(funded.completion(), reports.completion());

@@ -57,7 +57,10 @@ public final class Dispatcher {
     return store.tasks(tx, b.id(), true).compose(tasks -> store.move(tx, b, BookingState.STARTING, null,
             "dispatching " + tasks.size() + (tasks.size() == 1 ? " task" : " tasks"))
         .compose(started -> store.markSent(tx, tasks).map(x -> {
-          BookingStore.afterCommit(tx, () -> tasks.forEach(t -> sendStart(started.request(), t)));
+          BookingStore.afterCommit(tx, () -> {
+            LOG.info("booking {}: {} sent to their hosts", b.id(), tasks.size() == 1 ? "1 task" : tasks.size() + " tasks");
+            tasks.forEach(t -> sendStart(started.request(), t));
+          });
           return null;
         })));
   }

@@ -56,7 +56,11 @@ public final class PlacementVerticle extends VerticleBase {
     }
     Future.join(answers).onComplete(done -> {
       inFlight = false;
-      if (!waiting.isEmpty()) placeWaiting();
+      // the next batch serves other requests than the one whose callback this is: on the verticle's own context, so
+      // its lines carry no request's ids rather than the wrong ones (a batch of one runs in its own message's context)
+      if (!waiting.isEmpty()) context.runOnContext(v -> {
+        if (!inFlight && !waiting.isEmpty()) placeWaiting();
+      });
     });
   }
 }

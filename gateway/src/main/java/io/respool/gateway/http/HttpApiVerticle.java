@@ -118,7 +118,8 @@ public final class HttpApiVerticle extends VerticleBase {
       rb.getRoute("deleteTeamMember").addHandler(authenticated(204, this::deleteTeamMember));
       rb.getRoute("putTeamQuota").addHandler(authenticated(200, this::putTeamQuota));
       rb.getRoute("createBooking").addHandler(s.limits().perClientAndAccount()).addHandler(authenticated(201,
-          (ctx, who) -> s.gatewayMetrics().placement(s.placement().place(who.accountId(), decode(ctx, Bookings.CreateRequest.class)))));
+          (ctx, who) -> s.gatewayMetrics().placement(s.placement().place(who.accountId(), decode(ctx, Bookings.CreateRequest.class)))
+              .onSuccess(b -> io.respool.infra.LogContext.put(io.respool.infra.LogContext.BOOKING_ID, b.id()))));
       rb.getRoute("listBookings").addHandler(authenticated(200, (ctx, who) -> s.bookings().list(who.accountId(),
           ctx.queryParams().get("teamId"), ctx.queryParams().get("state"), ctx.queryParams().get("after"),
           Objects.requireNonNullElse(param(ctx, "limit", Integer::valueOf), 50))));
@@ -260,7 +261,7 @@ public final class HttpApiVerticle extends VerticleBase {
       }
       StringBuilder detail = new StringBuilder("not ready: " + String.join(", ", down) + " cannot be reached");
       notReady.forEach((chain, why) -> detail.append("; ").append(chain).append(" payments: ").append(why));
-      RequestIds.withContext(ctx, () -> org.slf4j.LoggerFactory.getLogger(Readiness.class).warn(detail.toString()));
+      org.slf4j.LoggerFactory.getLogger(Readiness.class).warn(detail.toString());
       Problems.send(ctx, ErrorCode.UNAVAILABLE, detail.toString());
     });
   }

@@ -51,14 +51,14 @@ public final class Problems {
     } else {
       code = ErrorCode.INTERNAL;
       detail = "internal error";
-      RequestIds.withContext(ctx, () -> LOG.error("{} {} failed", ctx.request().method(), ctx.request().path(), f));
+      LOG.error("{} {} failed", ctx.request().method(), ctx.request().path(), f);
     }
     if (code == ErrorCode.INTERNAL && f != null && !(f instanceof RespoolException)) {
       detail = "internal error";
     }
     if (code.status() >= 500 && code != ErrorCode.INTERNAL) { // a dependency failing (503, 504…): the operator wants to know
       String why = detail;
-      RequestIds.withContext(ctx, () -> LOG.warn("{} {}: {} {}", ctx.request().method(), ctx.request().path(), code.status(), why));
+      LOG.warn("{} {}: {} {}", ctx.request().method(), ctx.request().path(), code.status(), why);
     }
     send(ctx, code, detail);
   }
