@@ -64,7 +64,9 @@ final class ContractCases {
         Map.Entry<String, JsonNode> op = m.next();
         JsonNode o = op.getValue();
         List<Param> params = new ArrayList<>();
-        for (JsonNode prm : o.path("parameters")) {
+        for (JsonNode given : o.path("parameters")) {
+          // a shared parameter (components/parameters) is given by reference
+          JsonNode prm = given.has("$ref") ? root.at(given.path("$ref").asText().substring(1)) : given;
           params.add(new Param(prm.path("name").asText(), prm.path("in").asText(), (ObjectNode) prm.path("schema"), prm.path("required").asBoolean()));
         }
         JsonNode body = o.path("requestBody").path("content").path("application/json").path("schema");
