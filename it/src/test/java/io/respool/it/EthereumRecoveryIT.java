@@ -188,26 +188,14 @@ class EthereumRecoveryIT {
     startNode(true, 3_600);
     // the node started and serves the rest; /ready says it is not ready while its chain's RPC is down,
     // naming the RPC and why payments on it wait
-    Http.Response notReady = http.get("/ready", null);
-    assertThat(notReady.status()).as(notReady.toString()).isEqualTo(503);
-    assertThat(notReady.json().path("detail").asText()).contains("ethereum rpc").contains("ethereum payments").contains("does not answer");
-    assertThat(http.get("/v1/hosts", null).status()).as("the node serves the rest").isEqualTo(200);
-
+    PaidGateway.notReady(http, "ethereum rpc", "ethereum payments", "does not answer");
     // a paid booking can be made; its payment says why there is nothing to sign yet
     Session renter = renter(6);
-    Map<String, Object> b = new LinkedHashMap<>(Map.of("cpu", 0.5, "memoryMb", 64, "durationSeconds", 600, "region", REGION,
-        "currency", "TUSD", "paymentChain", "ethereum", "command", List.of("/bin/sh", "-c", "exec sleep 600")));
-    Http.Response r = http.post("/v1/bookings", Http.json(b), renter.token());
-    assertThat(r.status()).as(r.toString()).isEqualTo(201);
-    String id = r.json().path("id").asText();
-    JsonNode waiting = deposit(renter, id);
-    assertThat(waiting.path("calls")).isEmpty();
-    assertThat(waiting.path("note").asText()).contains("has not answered");
+    String id = PaidGateway.bookWhilePaymentsWait(http, renter.token(), REGION, "TUSD", "ethereum");
 
     // the RPC comes back: the gateway notices by itself, the renter pays, the booking runs and is settled
     rpc.mode(RpcProxy.Mode.PASS);
-    Poll.until(() -> http.get("/ready", null).json(), x -> "READY".equals(x.path("status").asText()) && x.path("payments").isEmpty(),
-        Duration.ofSeconds(60), "ready again, payments included");
+    PaidGateway.readyAgain(http);
     JsonNode due = deposit(renter, id);
     assertThat(due.path("calls")).isNotEmpty();
     Eth.send(chain, due.path("calls"), chain.account(6).privateKey());

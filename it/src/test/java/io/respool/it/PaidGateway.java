@@ -169,4 +169,34 @@ final class PaidGateway implements AutoCloseable {
     db.preparedQuery(sql).execute(Tuple.from(params)).await(10, TimeUnit.SECONDS).forEach(out::add);
     return out;
   }
+
+  /** A node started while its chain's RPC is down: {@code /ready} is 503 and its detail says each of {@code says}; the node serves the rest. */
+  static void notReady(Http http, String... says) {
+    Http.Response r = http.get("/ready", null);
+    assertThat(r.status()).as(r.toString()).isEqualTo(503);
+    assertThat(r.json().path("detail").asText()).contains(says);
+    assertThat(http.get("/v1/hosts", null).status()).as("the node serves the rest").isEqualTo(200);
+  }
+
+  /**
+   * A booking paid on {@code chain} made while payments on it wait for the node: placed (201), its
+   * deposit with nothing to sign yet and a note saying why. Returns its id.
+   */
+  static String bookWhilePaymentsWait(Http http, String token, String region, String currency, String chain) {
+    Map<String, Object> b = new LinkedHashMap<>(Map.of("cpu", 0.5, "memoryMb", 64, "durationSeconds", 600, "region", region,
+        "currency", currency, "paymentChain", chain, "command", List.of("/bin/sh", "-c", "exec sleep 600")));
+    Http.Response r = http.post("/v1/bookings", Http.json(b), token);
+    assertThat(r.status()).as(r.toString()).isEqualTo(201);
+    String id = r.json().path("id").asText();
+    JsonNode waiting = http.get("/v1/bookings/" + id + "/payment", token).json().path("deposits").get(0);
+    assertThat(waiting.path("calls")).isEmpty();
+    assertThat(waiting.path("note").asText()).contains("has not answered");
+    return id;
+  }
+
+  /** Waits (bounded) until the node is ready again, payments on every chain included. */
+  static void readyAgain(Http http) {
+    Poll.until(() -> http.get("/ready", null).json(), x -> "READY".equals(x.path("status").asText()) && x.path("payments").isEmpty(),
+        Duration.ofSeconds(60), "ready again, payments included");
+  }
 }

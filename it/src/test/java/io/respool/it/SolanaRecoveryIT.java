@@ -183,26 +183,14 @@ class SolanaRecoveryIT {
   void aGatewayStartedWhileItsSolanaNodeIsUnreachableStartsReportsNotReadyAndCatchesUp() throws Exception {
     rpc.mode(RpcProxy.Mode.DOWN); // the Solana RPC does not answer while the gateway starts
     startNode(true, 3_600, 600);
-    Http.Response notReady = http.get("/ready", null);
-    assertThat(notReady.status()).as(notReady.toString()).isEqualTo(503);
-    assertThat(notReady.json().path("detail").asText()).contains("solana payments").contains("does not answer");
-    assertThat(http.get("/v1/hosts", null).status()).as("the node serves the rest").isEqualTo(200);
-
+    PaidGateway.notReady(http, "solana payments", "does not answer");
     // a booking paid on Solana can be made; its payment says why there is nothing to sign yet
     Sol.Renter renter = Sol.renter(chain, http, 100 * SolanaDevnet.SOL);
-    Map<String, Object> b = new LinkedHashMap<>(Map.of("cpu", 0.5, "memoryMb", 64, "durationSeconds", 600, "region", REGION,
-        "currency", "SOL", "paymentChain", "solana", "command", List.of("/bin/sh", "-c", "exec sleep 600")));
-    Http.Response r = http.post("/v1/bookings", Http.json(b), renter.token());
-    assertThat(r.status()).as(r.toString()).isEqualTo(201);
-    String id = r.json().path("id").asText();
-    JsonNode waiting = deposit(renter, id);
-    assertThat(waiting.path("calls")).isEmpty();
-    assertThat(waiting.path("note").asText()).contains("has not answered");
+    String id = PaidGateway.bookWhilePaymentsWait(http, renter.token(), REGION, "SOL", "solana");
 
     // the RPC comes back: the gateway notices by itself, the renter pays, the booking runs and is settled
     rpc.mode(RpcProxy.Mode.PASS);
-    Poll.until(() -> http.get("/ready", null).json(), x -> "READY".equals(x.path("status").asText()) && x.path("payments").isEmpty(),
-        Duration.ofSeconds(60), "ready again, payments included");
+    PaidGateway.readyAgain(http);
     JsonNode due = deposit(renter, id);
     assertThat(due.path("calls")).isNotEmpty();
     Sol.pay(chain, due.path("calls"), renter.wallet());
