@@ -267,6 +267,9 @@ class ContractTest {
     expect(200, call("extendBooking", "POST", "/v1/bookings/" + id + "/extend", json(Map.of("seconds", 600)), owner.token()));
     expect(400, call("extendBooking", "POST", "/v1/bookings/" + id + "/extend", json(Map.of("seconds", 0)), owner.token()));
     expect(404, call("extendBooking", "POST", "/v1/bookings/nobooking/extend", json(Map.of("seconds", 60)), owner.token()));
+    // a running booking's cost is metered every 500 ms: the socket sees one before the stop ends the running
+    Poll.until(() -> null, x -> messages.stream().anyMatch(m -> m.contains("\"booking.cost\"")), Duration.ofSeconds(30),
+        "a booking.cost event while the booking runs");
     expect(200, call("stopBooking", "POST", "/v1/bookings/" + id + "/stop", null, owner.token()));
     expect(404, call("stopBooking", "POST", "/v1/bookings/nobooking/stop", null, owner.token()));
     Poll.booking(http, id, owner.token(), b -> Set.of("STOPPED", "SETTLED").contains(b.path("state").asText()), "stopped");
