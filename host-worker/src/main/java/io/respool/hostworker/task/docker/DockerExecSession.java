@@ -23,6 +23,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A command started with {@code docker exec}, its streams wired to pipes.
@@ -36,6 +38,8 @@ import java.util.function.Function;
  */
 final class DockerExecSession implements ExecSession {
   private static final Duration POLL = Duration.ofMillis(50);
+  private static final int KILL_ATTEMPTS = 5;
+  private static final Logger log = LoggerFactory.getLogger(DockerExecSession.class);
   private static final int MAX_HEADER_BYTES = 64 * 1024;
 
   private final DockerClient docker;
@@ -138,18 +142,35 @@ final class DockerExecSession implements ExecSession {
     if (!wasClosed) killIfRunning();
   }
 
+  /**
+   * Kills the exec's process tree by pid. An inspection that fails (a busy engine, a pool timeout)
+   * is tried again a few times: one lost answer must not leave the command running.
+   */
   private void killIfRunning() {
-    try {
-      InspectExecResponse exec = docker.inspectExecCmd(execId).exec();
-      Long pid = exec.getPidLong();
-      if (!Boolean.TRUE.equals(exec.isRunning()) || pid == null || pid <= 0) return;
-      ProcessHandle.of(pid).ifPresent(p -> {
-        p.descendants().forEach(ProcessHandle::destroyForcibly);
-        p.destroyForcibly();
-      });
-    } catch (RuntimeException e) {
-      // the exec or the container is gone, or the engine is remote: nothing to kill from here
+    RuntimeException last = null;
+    for (int attempt = 1; attempt <= KILL_ATTEMPTS; attempt++) {
+      try {
+        InspectExecResponse exec = docker.inspectExecCmd(execId).exec();
+        Long pid = exec.getPidLong();
+        if (!Boolean.TRUE.equals(exec.isRunning()) || pid == null || pid <= 0) return;
+        ProcessHandle.of(pid).ifPresent(p -> {
+          p.descendants().forEach(ProcessHandle::destroyForcibly);
+          p.destroyForcibly();
+        });
+        return;
+      } catch (NotFoundException gone) {
+        return; // the exec or its container is gone: nothing to kill
+      } catch (RuntimeException e) {
+        last = e;
+        try {
+          Thread.sleep(POLL.toMillis() * attempt);
+        } catch (InterruptedException interrupted) {
+          Thread.currentThread().interrupt();
+          break;
+        }
+      }
     }
+    log.warn("exec {} may still run: its process could not be found to kill ({})", execId, last == null ? "interrupted" : last.getMessage());
   }
 
   // --- the stream ---------------------------------------------------------------------------------
