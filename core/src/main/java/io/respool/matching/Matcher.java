@@ -11,6 +11,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.PriorityQueue;
 import java.util.Set;
+import java.util.function.IntFunction;
 import java.util.random.RandomGenerator;
 
 /**
@@ -59,6 +60,11 @@ public final class Matcher {
     this.random = random;
   }
 
+  /** A view of the offers to place on again and again, ranked per demand shape: see {@link RankedOffers}. */
+  public RankedOffers rank(List<HostOffer> offers) {
+    return new RankedOffers(offers, this, random);
+  }
+
   /** The best plan for the demand, or why there is none. */
   public Result match(Demand demand, List<HostOffer> snapshot, ScoringStrategy strategy) {
     return match(demand, snapshot, strategy, Set.of());
@@ -102,14 +108,8 @@ public final class Matcher {
     int n = 0;
     for (HostOffer h : snapshot) {
       if (!excluded.isEmpty() && excluded.contains(h.hostId())) continue;
-      Reason r = staticCheck(d, h);
-      String m = null;
-      if (r == null && d.gpus() > 0) {
-        m = gpuModelFor(h, wantedModel);
-        if (m == null) r = Reason.GPU_MODEL_UNAVAILABLE;
-        // a host whose driver cannot hand a task its own GPUs would accept the booking and fail the task
-        else if (!h.gpuDrivers().contains(d.requiredDriver())) r = Reason.NO_GPU_DRIVER;
-      }
+      String m = d.gpus() > 0 ? gpuModelFor(h, wantedModel) : null;
+      Reason r = eligibility(d, h, m);
       if (r != null) {
         eliminated[r.ordinal()]++;
         continue;
@@ -179,7 +179,7 @@ public final class Matcher {
         }
         best = pick.best;
       }
-      if (best != null && random != null) best = pick.betterOfTwo(free);
+      if (best != null && random != null) best = pick.betterOfTwo(i -> free[i]);
       if (best != null) {
         int i = best.index;
         placements.add(new Placement(hosts[i].hostId(), replica, request.cpuMillis(), request.memoryMb(),
@@ -215,7 +215,7 @@ public final class Matcher {
    * A feasible host for one replica with its score; {@code beats} orders by score, then the
    * host's random key for this match (0 for all without a random generator), then host id.
    */
-  private record Scored(int index, double score, long price, long key) {
+  record Scored(int index, double score, long price, long key) {
     boolean beats(Scored o, HostOffer[] hosts) {
       int c = Double.compare(score, o.score);
       if (c != 0) return c < 0;
@@ -225,7 +225,7 @@ public final class Matcher {
   }
 
   /** The best candidate offered and the runner-up, by {@link Scored#beats}. */
-  private static final class Pick {
+  static final class Pick {
     private final HostOffer[] hosts;
     Scored best;
     Scored second;
@@ -248,16 +248,18 @@ public final class Matcher {
      * When the runner-up scores the same as the best, the two are two random choices among the
      * equal-best hosts (the two smallest keys): the one with more CPU, then memory, left wins.
      */
-    Scored betterOfTwo(Capacity[] free) {
+    Scored betterOfTwo(IntFunction<Capacity> freeOf) {
       if (second == null || Double.compare(second.score, best.score) != 0) return best;
-      int c = Long.compare(free[second.index].cpuMillis(), free[best.index].cpuMillis());
-      if (c == 0) c = Long.compare(free[second.index].memoryMb(), free[best.index].memoryMb());
+      Capacity a = freeOf.apply(second.index);
+      Capacity b = freeOf.apply(best.index);
+      int c = Long.compare(a.cpuMillis(), b.cpuMillis());
+      if (c == 0) c = Long.compare(a.memoryMb(), b.memoryMb());
       return c > 0 ? second : best;
     }
   }
 
   /** The candidate's score, or null if it does not fit or costs more than the cap. */
-  private static Scored evaluate(Demand d, ScoringStrategy strategy, Capacity request, HostOffer h, Capacity free,
+  static Scored evaluate(Demand d, ScoringStrategy strategy, Capacity request, HostOffer h, Capacity free,
       String model, int inPlan, int index, long seed) {
     if (!free.fits(request)) return null;
     long p = priceOrMax(h, request, model);
@@ -358,6 +360,18 @@ public final class Matcher {
     return parts;
   }
 
+  /**
+   * Why the host can never take the demand whatever its free capacity, or null; {@code model} is
+   * {@link #gpuModelFor} the host when the demand asks for GPUs.
+   */
+  static Reason eligibility(Demand d, HostOffer h, String model) {
+    Reason r = staticCheck(d, h);
+    if (r != null || d.gpus() == 0) return r;
+    if (model == null) return Reason.GPU_MODEL_UNAVAILABLE;
+    // a host whose driver cannot hand a task its own GPUs would accept the booking and fail the task
+    return h.gpuDrivers().contains(d.requiredDriver()) ? null : Reason.NO_GPU_DRIVER;
+  }
+
   private static Reason staticCheck(Demand d, HostOffer h) {
     if (!h.online()) return Reason.HOST_OFFLINE;
     if (!h.drivers().contains(d.requiredDriver())) return Reason.NO_DRIVER;
@@ -372,7 +386,7 @@ public final class Matcher {
   }
 
   /** The wanted model if the host has and prices it; for any model, the host's cheapest priced one. */
-  private static String gpuModelFor(HostOffer h, String wanted) {
+  static String gpuModelFor(HostOffer h, String wanted) {
     if (wanted != null) {
       return h.gpuModels().contains(wanted) && Pricing.gpuHour(h.prices(), wanted) != null ? wanted : null;
     }

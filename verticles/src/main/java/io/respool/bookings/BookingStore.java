@@ -63,7 +63,14 @@ public final class BookingStore {
   public record BookingRow(String id, String accountId, String teamId, BookingState state, BookingState ending, String reason,
       Bookings.CreateRequest request, String currency, String paymentChain, long pricePerHour, long durationSeconds, java.math.BigInteger cost,
       long cpuMillis, long memoryMb, int gpus, Instant paymentDeadline, Instant createdAt, Instant startedAt, Instant endsAt,
-      Instant endedAt) {}
+      Instant endedAt) {
+
+    /** The row funded without a payment, for {@code why}: as {@link BookingStore#insertAll} writes it when payment is waived. */
+    public BookingRow funded(String why) {
+      return new BookingRow(id, accountId, teamId, BookingState.FUNDED, ending, why, request, currency, paymentChain, pricePerHour, durationSeconds,
+          cost, cpuMillis, memoryMb, gpus, paymentDeadline, createdAt, startedAt, endsAt, endedAt);
+    }
+  }
 
   /** A task row: one placement of one attempt. */
   public record TaskRow(String taskId, String bookingId, String hostId, int replica, int part, int attempt, boolean current,
@@ -125,7 +132,8 @@ public final class BookingStore {
     Long[] prices = new Long[n], durations = new Long[n], cpus = new Long[n], memories = new Long[n];
     java.math.BigInteger[] costs = new java.math.BigInteger[n];
     Integer[] gpus = new Integer[n];
-    OffsetDateTime[] deadlines = new OffsetDateTime[n];
+    OffsetDateTime[] deadlines = new OffsetDateTime[n], created = new OffsetDateTime[n];
+    List<OffsetDateTime> tAt = new ArrayList<>();
     List<String> tBooking = new ArrayList<>(), tFrom = new ArrayList<>(), tTo = new ArrayList<>(), tReason = new ArrayList<>();
     List<Integer> tSeq = new ArrayList<>();
     List<EventLog.Draft> drafts = new ArrayList<>();
@@ -146,6 +154,8 @@ public final class BookingStore {
       memories[i] = b.memoryMb();
       gpus[i] = b.gpus();
       deadlines[i] = utc(b.paymentDeadline());
+      created[i] = utc(b.createdAt());
+      tAt.add(created[i]);
       tBooking.add(b.id());
       tSeq.add(1);
       tFrom.add(null);
@@ -153,6 +163,7 @@ public final class BookingStore {
       tReason.add(b.reason());
       drafts.add(draft(b, b.state(), b.reason()));
       if (waived != null) {
+        tAt.add(created[i]);
         tBooking.add(b.id());
         tSeq.add(2);
         tFrom.add(b.state().name());
@@ -164,24 +175,24 @@ public final class BookingStore {
     // four statements sent at once (pipelined, executed in order): one round trip
     Future<?> bookings = tx.preparedQuery("""
             INSERT INTO bookings (id, account_id, team_id, state, reason, request, currency, payment_chain, price_per_hour,
-              duration_seconds, cost, cpu_millis, memory_mb, gpus, payment_deadline)
+              duration_seconds, cost, cpu_millis, memory_mb, gpus, payment_deadline, created_at)
             SELECT id, account_id, team_id, state, reason, request::jsonb, currency, payment_chain, price_per_hour, duration_seconds, cost,
-                   cpu_millis, memory_mb, gpus, payment_deadline
+                   cpu_millis, memory_mb, gpus, payment_deadline, created_at
               FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::bigint[],
-                          $10::bigint[], $11::numeric[], $12::bigint[], $13::bigint[], $14::int[], $15::timestamptz[])
+                          $10::bigint[], $11::numeric[], $12::bigint[], $13::bigint[], $14::int[], $15::timestamptz[], $16::timestamptz[])
                 AS x(id, account_id, team_id, state, reason, request, currency, payment_chain, price_per_hour, duration_seconds, cost,
-                     cpu_millis, memory_mb, gpus, payment_deadline)""")
+                     cpu_millis, memory_mb, gpus, payment_deadline, created_at)""")
         .execute(Tuple.tuple().addArrayOfString(ids).addArrayOfString(accounts).addArrayOfString(teams).addArrayOfString(states)
             .addArrayOfString(reasons).addArrayOfString(requests).addArrayOfString(currencies).addArrayOfString(chains)
             .addArrayOfLong(prices).addArrayOfLong(durations).addArrayOfBigDecimal(SqlAmounts.params(costs)).addArrayOfLong(cpus).addArrayOfLong(memories)
-            .addArrayOfInteger(gpus).addArrayOfOffsetDateTime(deadlines));
+            .addArrayOfInteger(gpus).addArrayOfOffsetDateTime(deadlines).addArrayOfOffsetDateTime(created));
     Future<Void> taskRows = insertTasks(tx, tasks);
     Future<?> transitions = tx.preparedQuery("""
-                INSERT INTO booking_transitions (booking_id, seq, from_state, to_state, reason)
-                SELECT * FROM unnest($1::text[], $2::int[], $3::text[], $4::text[], $5::text[])""")
+                INSERT INTO booking_transitions (booking_id, seq, from_state, to_state, reason, at)
+                SELECT * FROM unnest($1::text[], $2::int[], $3::text[], $4::text[], $5::text[], $6::timestamptz[])""")
             .execute(Tuple.tuple().addArrayOfString(tBooking.toArray(String[]::new)).addArrayOfInteger(tSeq.toArray(Integer[]::new))
                 .addArrayOfString(tFrom.toArray(String[]::new)).addArrayOfString(tTo.toArray(String[]::new))
-                .addArrayOfString(tReason.toArray(String[]::new)));
+                .addArrayOfString(tReason.toArray(String[]::new)).addArrayOfOffsetDateTime(tAt.toArray(OffsetDateTime[]::new)));
     return Future.all(bookings, taskRows, transitions, events(tx, drafts)).mapEmpty();
   }
 
@@ -508,6 +519,26 @@ public final class BookingStore {
       }
       return out;
     });
+  }
+
+  /**
+   * The views of bookings {@link #insertAll} just wrote, made from what it wrote rather than read
+   * back: their tasks as placed and their first transitions (to FUNDED as well when {@code waived}).
+   * A GET right after answers the same.
+   */
+  public static List<Bookings.Booking> insertedViews(List<BookingRow> rows, Map<String, List<TaskRow>> tasks, String waived) {
+    List<Bookings.Booking> out = new ArrayList<>(rows.size());
+    for (BookingRow b : rows) {
+      List<Bookings.Transition> history = new ArrayList<>(2);
+      history.add(new Bookings.Transition(null, b.state().name(), b.reason(), b.createdAt()));
+      BookingRow now = b;
+      if (waived != null) {
+        history.add(new Bookings.Transition(b.state().name(), BookingState.FUNDED.name(), waived, b.createdAt()));
+        now = b.funded(waived);
+      }
+      out.add(view(now, tasks.getOrDefault(b.id(), List.of()).stream().map(BookingStore::view).toList(), history));
+    }
+    return out;
   }
 
   static Bookings.Booking view(BookingRow b, List<Bookings.Task> tasks, List<Bookings.Transition> history) {

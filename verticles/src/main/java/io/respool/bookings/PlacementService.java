@@ -3,13 +3,13 @@ package io.respool.bookings;
 import io.respool.bookings.BookingStore.BookingRow;
 import io.respool.bookings.BookingStore.TaskRow;
 import io.respool.lifecycle.BookingState;
-import io.respool.matching.Capacity;
 import io.respool.matching.Demand;
-import io.respool.matching.HostOffer;
-import io.respool.matching.Ledger;
 import io.respool.matching.Matcher;
 import io.respool.matching.Placement;
 import io.respool.matching.Plan;
+import io.respool.matching.RankedOffers;
+import io.respool.matching.Refusal;
+import io.respool.matching.Result;
 import io.respool.matching.ScoringStrategy;
 import io.respool.protocol.ErrorCode;
 import io.respool.protocol.RespoolException;
@@ -23,6 +23,7 @@ import io.vertx.sqlclient.SqlConnection;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -163,8 +164,8 @@ public final class PlacementService {
   /** One round of a batch: match on the view (a fresh one after round 0), commit, and go again with what did not fit. */
   private void placeBatch(List<Entry> batch, int round) {
     boolean fresh = round > 0;
-    Map<String, Future<List<HostOffer>>> offers = new HashMap<>();
-    for (Entry e : batch) offers.computeIfAbsent(e.c().currency(), cur -> snapshots.offers(cur, fresh));
+    Map<String, Future<RankedOffers>> offers = new HashMap<>();
+    for (Entry e : batch) offers.computeIfAbsent(e.c().currency(), cur -> snapshots.ranked(cur, fresh));
     Future.join(new ArrayList<>(offers.values()))
         .compose(x -> vertx.executeBlocking(() -> matchTogether(batch, offers), false))
         .onFailure(err -> batch.forEach(e -> e.answer().tryFail(err)))
@@ -174,9 +175,11 @@ public final class PlacementService {
             if (!fresh) again.add(refused.getKey());
             else refused.getKey().answer().tryFail(new RespoolException(ErrorCode.NO_CAPACITY, refused.getValue()));
           }
-          commitTogether(matched.chosen()).onComplete(ar -> {
+          commitTogether(matched.chosen(), offers).onComplete(ar -> {
             if (ar.failed()) {
               fallbacks.incrementAndGet();
+              // the view was lowered by plans that were not committed
+              matched.chosen().stream().map(ch -> ch.e().c().currency()).distinct().forEach(snapshots::drop);
               // the transaction failed as a whole: each is placed on its own, so one's failure is not the others'
               for (Chosen ch : matched.chosen()) place(ch.e().c(), 0, true).compose(this::placed).onComplete(ch.e().answer());
             } else {
@@ -198,34 +201,14 @@ public final class PlacementService {
 
   private record Matched(List<Chosen> chosen, Map<Entry, String> refused) {}
 
-  /** Each request matched on the view as lowered by the requests before it (off the event loop: the matcher is CPU work). */
-  private Matched matchTogether(List<Entry> batch, Map<String, Future<List<HostOffer>>> offers) {
-    Map<String, List<HostOffer>> views = new HashMap<>();
-    Map<String, Map<String, Integer>> index = new HashMap<>();
-    offers.forEach((currency, f) -> {
-      List<HostOffer> view = new ArrayList<>(f.result());
-      Map<String, Integer> at = new HashMap<>();
-      for (int i = 0; i < view.size(); i++) at.put(view.get(i).hostId(), i);
-      views.put(currency, view);
-      index.put(currency, at);
-    });
+  /** Each request placed on its currency's view, which each placement lowers for the next (off the event loop: the matcher is CPU work). */
+  private Matched matchTogether(List<Entry> batch, Map<String, Future<RankedOffers>> offers) {
     List<Chosen> chosen = new ArrayList<>();
     Map<Entry, String> refused = new java.util.LinkedHashMap<>();
     for (Entry e : batch) {
-      List<HostOffer> view = views.get(e.c().currency());
-      var q = matcher.quote(e.c().demand(), view, e.c().strategy(), 1);
-      if (q.plans().isEmpty()) {
-        refused.put(e, q.refusal() == null ? "no host can take this booking" : RefusalText.of(q.refusal(), e.c().currency()));
-        continue;
-      }
-      Plan plan = q.plans().get(0);
-      chosen.add(new Chosen(e, plan));
-      Map<String, Integer> at = index.get(e.c().currency());
-      Ledger.perHost(plan.placements()).forEach((host, taken) -> {
-        int i = at.get(host);
-        HostOffer o = view.get(i);
-        view.set(i, o.withFree(o.free().fits(taken) ? o.free().minus(taken) : Capacity.ZERO));
-      });
+      Result r = offers.get(e.c().currency()).result().place(e.c().demand(), e.c().strategy());
+      if (r instanceof Plan plan) chosen.add(new Chosen(e, plan));
+      else refused.put(e, RefusalText.of((Refusal) r, e.c().currency()));
     }
     return new Matched(chosen, refused);
   }
@@ -235,7 +218,7 @@ public final class PlacementService {
    * the granted bookings, tasks, transitions and events set-based, and their deposits. Answers the
    * granted ones; returns the ids refused for want of room (they hold nothing).
    */
-  private Future<Set<String>> commitTogether(List<Chosen> chosen) {
+  private Future<Set<String>> commitTogether(List<Chosen> chosen, Map<String, Future<RankedOffers>> placedOn) {
     if (chosen.isEmpty()) return Future.succeededFuture(Set.of());
     Map<String, BookingRow> rows = new HashMap<>();
     Map<String, List<TaskRow>> tasks = new HashMap<>();
@@ -265,29 +248,22 @@ public final class PlacementService {
           batches.incrementAndGet();
           batched.addAndGet(granted.size());
           // committed: from here on a failure is an answer's, never a reason to place again
-          // the view lowered once per currency for the whole batch (it is a copy of the fleet)
+          // the view they were placed on is lowered already; a newer one read meanwhile is lowered now
           Map<String, List<Placement>> takenBy = new HashMap<>();
           for (Chosen ch : chosen) {
             if (!refused.contains(ch.e().c().id())) takenBy.computeIfAbsent(ch.e().c().currency(), k -> new ArrayList<>()).addAll(ch.plan().placements());
           }
-          takenBy.forEach(snapshots::taken);
-          List<BookingRow> placed = waived ? granted.stream().map(PlacementService::funded).toList() : granted;
-          if (waived) placed.forEach(b -> dispatchFunded.accept(b.id()));
-          store.views(placed, true).onComplete(ar -> {
-            for (Chosen ch : chosen) {
-              if (refused.contains(ch.e().c().id())) continue;
-              if (ar.failed()) ch.e().answer().tryFail(ar.cause());
-              else ar.result().stream().filter(v -> v.id().equals(ch.e().c().id())).findFirst().ifPresent(ch.e().answer()::tryComplete);
-            }
-          });
+          takenBy.forEach((currency, placements) -> snapshots.taken(currency, placements, placedOn.get(currency).result()));
+          if (waived) granted.forEach(b -> dispatchFunded.accept(b.id()));
+          // answered with what was written, not read back: no round trip after the commit
+          Map<String, Bookings.Booking> views = new HashMap<>();
+          for (Bookings.Booking v : BookingStore.insertedViews(granted, tasks, waived ? payments.waiverReason() : null)) views.put(v.id(), v);
+          for (Chosen ch : chosen) {
+            Bookings.Booking v = views.get(ch.e().c().id());
+            if (v != null) ch.e().answer().tryComplete(v);
+          }
           return refused;
         });
-  }
-
-  private static BookingRow funded(BookingRow b) {
-    return new BookingRow(b.id(), b.accountId(), b.teamId(), BookingState.FUNDED, null, b.reason(), b.request(), b.currency(), b.paymentChain(),
-        b.pricePerHour(), b.durationSeconds(), b.cost(), b.cpuMillis(), b.memoryMb(), b.gpus(), b.paymentDeadline(), b.createdAt(), null, null,
-        null);
   }
 
   /** Checks what the hosts would refuse (env names, ports, minimum sizes) before anything is reserved. */
@@ -334,7 +310,7 @@ public final class PlacementService {
     if (i >= plans.size()) return Future.succeededFuture(null);
     Plan plan = plans.get(i);
     return store.pool().withTransaction(tx -> insert(tx, c, plan))
-        .onSuccess(row -> snapshots.taken(c.currency(), plan.placements()))
+        .onSuccess(row -> snapshots.taken(c.currency(), plan.placements(), null))
         .recover(err -> err instanceof PgReservations.Conflict ? tryPlans(c, plans, i + 1) : Future.failedFuture(err));
   }
 
@@ -348,7 +324,7 @@ public final class PlacementService {
       memory += p.memoryMb();
       gpus += p.gpus();
     }
-    Instant now = clock.instant();
+    Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS); // as PostgreSQL keeps it: a GET answers the same
     return new BookingRow(c.id(), c.accountId(), c.req().teamId(), BookingState.PENDING_PAYMENT, null,
         "created; awaiting payment of " + plan.cost() + " " + c.currency() + " on " + c.chain(), c.req(), c.currency(), c.chain(),
         plan.pricePerHour(), plan.seconds(), plan.cost(), cpu, memory, gpus, now.plus(settings.paymentWindow()), now, null, null, null);

@@ -6,6 +6,7 @@ import io.respool.events.EventLog;
 import io.respool.hosts.HostRegistry;
 import io.respool.infra.Databases;
 import io.respool.matching.HostOffer;
+import io.respool.matching.Matcher;
 import io.respool.testing.TestServices;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -48,7 +49,7 @@ class OfferSnapshotsTest {
 
   @Test
   void anOldViewServesAtOnceWhileItsNextReadRunsAndAFreshReadSeesEverything() throws Exception {
-    OfferSnapshots snapshots = new OfferSnapshots(hosts, Duration.ofMillis(200));
+    OfferSnapshots snapshots = new OfferSnapshots(hosts, Duration.ofMillis(200), new Matcher());
     String first = register();
     assertThat(ids(snapshots.offers("USDC", false))).contains(first);
 
@@ -70,6 +71,6 @@ class OfferSnapshotsTest {
 
     String third = register();
     assertThat(ids(snapshots.offers("USDC", true))).as("a fresh read").contains(first, second, third);
-    assertThat(ids(new OfferSnapshots(hosts, Duration.ZERO).offers("USDC", false))).as("maxAge 0 keeps no view").contains(third);
+    assertThat(ids(new OfferSnapshots(hosts, Duration.ZERO, new Matcher()).offers("USDC", false))).as("maxAge 0 keeps no view").contains(third);
   }
 }

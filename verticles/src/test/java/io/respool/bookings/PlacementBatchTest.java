@@ -67,7 +67,7 @@ class PlacementBatchTest {
 
   /** A node's placement: its own view of the offers (kept an hour unless a conflict drops it). */
   static PlacementService node(PaymentPort payments) {
-    return new PlacementService(vertx, store, new OfferSnapshots(hosts, SETTINGS.snapshotMaxAge()), new TeamService(pool), new Matcher(),
+    return new PlacementService(vertx, store, new OfferSnapshots(hosts, SETTINGS.snapshotMaxAge(), new Matcher()), new TeamService(pool), new Matcher(),
         payments, SETTINGS, id -> {}, Clock.systemUTC());
   }
 
@@ -127,6 +127,8 @@ class PlacementBatchTest {
         assertThat(held).as("booking %s holds its replicas' cpu", b.id()).isEqualTo(1000L * b.replicas());
         assertThat(b.tasks()).hasSize(b.replicas());
         assertThat(b.state()).isEqualTo("PENDING_PAYMENT");
+        Bookings.Booking read = store.booking(pool, b.id()).compose(row -> store.views(List.of(row), true)).await(10, TimeUnit.SECONDS).get(0);
+        assertThat(b).as("the answer, made from what was written, is what a read gives").isEqualTo(read);
         placed += held;
       } else {
         assertThat(a.cause()).isInstanceOf(RespoolException.class);
