@@ -5,13 +5,16 @@ import io.respool.matching.Capacity;
 import io.respool.matching.Cheapest;
 import io.respool.matching.Demand;
 import io.respool.matching.HostOffer;
+import io.respool.matching.Ledger;
 import io.respool.matching.Matcher;
 import io.respool.matching.Plan;
+import io.respool.matching.RankedOffers;
 import io.respool.matching.Result;
 import io.respool.matching.Spread;
 import io.respool.protocol.host.Prices;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -82,6 +85,37 @@ public class MatcherBench {
   @Benchmark
   public Result tenReplicasSpread() {
     return matcher.match(replicasDemand, snapshot, new Spread());
+  }
+
+  /**
+   * A batch of 100 identical bookings placed on a fresh ranked view, the view's ranking included
+   * (what a node does with the bookings that arrive while its view is fresh).
+   */
+  @Benchmark
+  public Result hundredBookingsOnARankedView() {
+    RankedOffers view = matcher.rank(snapshot);
+    Result last = null;
+    for (int i = 0; i < 100; i++) last = view.place(cpuDemand, new BestFit());
+    return last;
+  }
+
+  /** The same 100 bookings each matched over the whole list, lowered after each (what the batch did before the ranked view). */
+  @Benchmark
+  public Result hundredBookingsMatchedOneByOne() {
+    List<HostOffer> view = new ArrayList<>(snapshot);
+    Map<String, Integer> at = new HashMap<>();
+    for (int i = 0; i < view.size(); i++) at.put(view.get(i).hostId(), i);
+    Result last = null;
+    for (int i = 0; i < 100; i++) {
+      last = matcher.match(cpuDemand, view, new BestFit());
+      if (last instanceof Plan p) {
+        Ledger.perHost(p.placements()).forEach((host, taken) -> {
+          int k = at.get(host);
+          view.set(k, view.get(k).withFree(view.get(k).free().minus(taken)));
+        });
+      }
+    }
+    return last;
   }
 
   static List<HostOffer> fleet(int n, long seed) {
