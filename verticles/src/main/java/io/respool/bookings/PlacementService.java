@@ -30,6 +30,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Placement of new bookings. A booking is matched on this node's view of the offers, then placed
@@ -39,6 +41,7 @@ import java.util.function.Consumer;
  * {@code PlacementVerticle} per node uses this service.
  */
 public final class PlacementService {
+  private static final Logger LOG = LoggerFactory.getLogger(PlacementService.class);
   private static final int ALTERNATIVES = 3;
   private static final int ROUNDS = 4;
   private static final Set<String> CHAINS = Set.of("ethereum", "solana");
@@ -178,6 +181,7 @@ public final class PlacementService {
           commitTogether(matched.chosen(), offers).onComplete(ar -> {
             if (ar.failed()) {
               fallbacks.incrementAndGet();
+              LOG.warn("a batch of {} bookings failed as a whole ({}); placing them one by one", matched.chosen().size(), ar.cause().toString());
               // the view was lowered by plans that were not committed
               matched.chosen().stream().map(ch -> ch.e().c().currency()).distinct().forEach(snapshots::drop);
               // the transaction failed as a whole: each is placed on its own, so one's failure is not the others'
