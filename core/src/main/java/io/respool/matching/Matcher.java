@@ -36,8 +36,9 @@ import java.util.random.RandomGenerator;
  * several nodes, each with a stale snapshot, then spread over the tied hosts instead of queueing
  * on one host's row lock and having all but one re-matched. Tests pass a seeded generator.
  *
- * <p>Cost is linear in the snapshot per replica (a full scan; no index by region or GPU model
- * yet): see {@code bench/.../MatcherBench} for decision times at 1k, 10k and 100k hosts.
+ * <p>Cost is linear in the snapshot per replica (a full scan): see {@code bench/.../MatcherBench}
+ * for decision times at 1k, 10k and 100k hosts. A node placing booking after booking on one view
+ * uses {@link #rank} instead, which scans once per demand shape and then keeps the hosts ranked.
  */
 public final class Matcher {
 
