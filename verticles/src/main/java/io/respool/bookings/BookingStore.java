@@ -108,12 +108,12 @@ public final class BookingStore {
   public Future<Void> insert(SqlConnection tx, BookingRow b, List<TaskRow> tasks) {
     return tx.preparedQuery("""
             INSERT INTO bookings (id, account_id, team_id, state, reason, request, currency, payment_chain, price_per_hour,
-              duration_seconds, cost, cpu_millis, memory_mb, gpus, payment_deadline)
-            VALUES ($1, $2, $3, $4, $5, $6::text::jsonb, $7, $8, $9, $10, $11, $12, $13, $14, $15)""")
+              duration_seconds, cost, cpu_millis, memory_mb, gpus, payment_deadline, created_at)
+            VALUES ($1, $2, $3, $4, $5, $6::text::jsonb, $7, $8, $9, $10, $11, $12, $13, $14, $15, coalesce($16, now()))""")
         .execute(Tuple.tuple().addString(b.id()).addString(b.accountId()).addString(b.teamId()).addString(b.state().name())
             .addString(b.reason()).addString(Json.encode(b.request())).addString(b.currency()).addString(b.paymentChain())
             .addLong(b.pricePerHour()).addLong(b.durationSeconds()).addValue(SqlAmounts.param(b.cost())).addLong(b.cpuMillis()).addLong(b.memoryMb())
-            .addInteger(b.gpus()).addOffsetDateTime(utc(b.paymentDeadline())))
+            .addInteger(b.gpus()).addOffsetDateTime(utc(b.paymentDeadline())).addOffsetDateTime(utc(b.createdAt())))
         .compose(x -> insertTasks(tx, tasks))
         .compose(x -> transition(tx, b.id(), null, b.state(), b.reason()))
         .compose(x -> emit(tx, b, b.state(), b.reason(), null));
@@ -177,7 +177,7 @@ public final class BookingStore {
             INSERT INTO bookings (id, account_id, team_id, state, reason, request, currency, payment_chain, price_per_hour,
               duration_seconds, cost, cpu_millis, memory_mb, gpus, payment_deadline, created_at)
             SELECT id, account_id, team_id, state, reason, request::jsonb, currency, payment_chain, price_per_hour, duration_seconds, cost,
-                   cpu_millis, memory_mb, gpus, payment_deadline, created_at
+                   cpu_millis, memory_mb, gpus, payment_deadline, coalesce(created_at, now())
               FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::bigint[],
                           $10::bigint[], $11::numeric[], $12::bigint[], $13::bigint[], $14::int[], $15::timestamptz[], $16::timestamptz[])
                 AS x(id, account_id, team_id, state, reason, request, currency, payment_chain, price_per_hour, duration_seconds, cost,
@@ -189,7 +189,8 @@ public final class BookingStore {
     Future<Void> taskRows = insertTasks(tx, tasks);
     Future<?> transitions = tx.preparedQuery("""
                 INSERT INTO booking_transitions (booking_id, seq, from_state, to_state, reason, at)
-                SELECT * FROM unnest($1::text[], $2::int[], $3::text[], $4::text[], $5::text[], $6::timestamptz[])""")
+                SELECT b, s, f, t, r, coalesce(a, now())
+                  FROM unnest($1::text[], $2::int[], $3::text[], $4::text[], $5::text[], $6::timestamptz[]) AS x(b, s, f, t, r, a)""")
             .execute(Tuple.tuple().addArrayOfString(tBooking.toArray(String[]::new)).addArrayOfInteger(tSeq.toArray(Integer[]::new))
                 .addArrayOfString(tFrom.toArray(String[]::new)).addArrayOfString(tTo.toArray(String[]::new))
                 .addArrayOfString(tReason.toArray(String[]::new)).addArrayOfOffsetDateTime(tAt.toArray(OffsetDateTime[]::new)));
