@@ -2,7 +2,6 @@ package io.respool.matching;
 
 import io.respool.matching.Matcher.Scored;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -26,8 +25,8 @@ import java.util.random.RandomGenerator;
  * ranking rather than once per match). Demands of several replicas, and demands no single host can
  * take (a split, or a refusal with its reasons), are handed to the matcher over the whole view.
  *
- * <p>Not thread-safe on its own: its methods are synchronized, as one node's placements and quotes
- * may use it from several threads.
+ * <p>Its methods are synchronized: a node's batches place on it from a worker thread while its
+ * single placements read and lower it from the event loop.
  */
 public final class RankedOffers {
   /** Shapes kept ranked at once; the least recently used one is forgotten beyond. */
@@ -168,10 +167,5 @@ public final class RankedOffers {
       }
       return null;
     }
-  }
-
-  @Override
-  public synchronized String toString() {
-    return "RankedOffers[" + hosts.length + " hosts, " + rankings.size() + " shapes ranked, versions " + Arrays.stream(version).sum() + "]";
   }
 }
