@@ -2,6 +2,8 @@ package io.respool.matching;
 
 import io.respool.matching.Matcher.Scored;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,10 +18,10 @@ import java.util.random.RandomGenerator;
  * ranked by score. Matching a single-replica demand then costs a heap operation or two instead of
  * a scan of the whole fleet; the first demand of a shape pays the scan.
  *
- * <p>A host's score depends only on its free capacity, which only falls on a view (a fresh read
- * of the fleet is a new view). So when a placement lowers a host, the host is scored again in every
- * ranking and pushed with its new version; entries of an older version are skipped when they
- * surface, and a host that no longer fits drops out. The result is what {@link Matcher#match}
+ * <p>A host's score depends only on its offer. When a placement lowers a host, or a newer read of
+ * it replaces its offer ({@link #update}: more or less free, another price, gone or new), the host
+ * is scored again in every ranking and pushed with its new version; entries of an older version
+ * are skipped when they surface, and a host that no longer fits drops out. The result is what {@link Matcher#match}
  * gives on the same view, host for host without a random generator (ties broken on host id), and
  * with one the better of two random choices among the equal-best hosts (the draw made once per
  * ranking rather than once per match). Demands of several replicas, and demands no single host can
@@ -34,8 +36,12 @@ public final class RankedOffers {
 
   private final Matcher matcher;
   private final RandomGenerator random;
-  private final HostOffer[] hosts;
-  private final int[] version;
+  /** The hosts by index, of which the first {@code size} are in use; a host keeps its index for the life of the view. */
+  private HostOffer[] hosts;
+  private int[] version;
+  /** Hosts a newer read no longer offers: out of every ranking and of {@link #offers()}, until offered again. */
+  private boolean[] gone;
+  private int size;
   private final Map<String, Integer> index;
   private final Map<Key, Ranking> rankings = new LinkedHashMap<>(16, 0.75f, true) {
     @Override
@@ -50,16 +56,60 @@ public final class RankedOffers {
     this.matcher = matcher;
     this.random = random;
     this.hosts = offers.toArray(HostOffer[]::new);
-    this.version = new int[hosts.length];
-    this.index = HashMap.newHashMap(hosts.length);
-    for (int i = 0; i < hosts.length; i++) index.put(hosts[i].hostId(), i);
+    this.size = hosts.length;
+    this.version = new int[size];
+    this.gone = new boolean[size];
+    this.index = HashMap.newHashMap(size);
+    for (int i = 0; i < size; i++) index.put(hosts[i].hostId(), i);
     this.list = List.of(hosts);
   }
 
-  /** The offers as lowered so far. */
+  /** The offers as lowered and updated so far. */
   public synchronized List<HostOffer> offers() {
-    if (list == null) list = List.of(hosts);
+    if (list == null) {
+      List<HostOffer> l = new ArrayList<>(size);
+      for (int i = 0; i < size; i++) if (!gone[i]) l.add(hosts[i]);
+      list = List.copyOf(l);
+    }
     return list;
+  }
+
+  /**
+   * A newer read of some hosts: {@code changed} replace their offers (or join the view), the
+   * hosts named in {@code gone} leave it (offline, or priced in another currency now).
+   */
+  public synchronized void update(Collection<HostOffer> changed, Collection<String> gone) {
+    for (HostOffer o : changed) {
+      Integer i = index.get(o.hostId());
+      if (i == null) {
+        i = size++;
+        if (i == hosts.length) grow();
+        index.put(o.hostId(), i);
+      }
+      hosts[i] = o;
+      this.gone[i] = false;
+      changed(i, true);
+    }
+    for (String id : gone) {
+      Integer i = index.get(id);
+      if (i == null || this.gone[i]) continue;
+      this.gone[i] = true;
+      changed(i, false);
+    }
+  }
+
+  private void grow() {
+    int capacity = Math.max(16, hosts.length * 2);
+    hosts = Arrays.copyOf(hosts, capacity);
+    version = Arrays.copyOf(version, capacity);
+    gone = Arrays.copyOf(gone, capacity);
+  }
+
+  /** Host i changed: its older entries go stale, and every ranking scores it again ({@code offer}: its static fit too). */
+  private void changed(int i, boolean offer) {
+    version[i]++;
+    list = null;
+    for (Ranking k : rankings.values()) k.rescore(i, offer);
   }
 
   /**
@@ -80,9 +130,7 @@ public final class RankedOffers {
       if (i == null) return;
       HostOffer o = hosts[i];
       hosts[i] = o.withFree(o.free().fits(taken) ? o.free().minus(taken) : Capacity.ZERO);
-      version[i]++;
-      list = null;
-      for (Ranking k : rankings.values()) k.rescore(i);
+      changed(i, false);
     });
   }
 
@@ -124,8 +172,9 @@ public final class RankedOffers {
     final ScoringStrategy strategy;
     final Capacity request;
     final long seed;
-    final String[] model;
-    final boolean[] eligible;
+    final String wanted;
+    String[] model;
+    boolean[] eligible;
     final PriorityQueue<Entry> heap;
 
     Ranking(Key key) {
@@ -135,12 +184,10 @@ public final class RankedOffers {
       this.seed = random == null ? 0 : random.nextLong() | 1;
       this.model = new String[hosts.length];
       this.eligible = new boolean[hosts.length];
-      String wanted = demand.gpuModel() == null ? null : demand.gpuModel().toLowerCase(Locale.ROOT);
+      this.wanted = demand.gpuModel() == null ? null : demand.gpuModel().toLowerCase(Locale.ROOT);
       List<Entry> feasible = new ArrayList<>();
-      for (int i = 0; i < hosts.length; i++) {
-        HostOffer h = hosts[i];
-        model[i] = demand.gpus() > 0 ? Matcher.gpuModelFor(h, wanted) : null;
-        eligible[i] = Matcher.eligibility(demand, h, model[i]) == null;
+      for (int i = 0; i < size; i++) {
+        fit(i);
         Entry e = entry(i);
         if (e != null) feasible.add(e);
       }
@@ -148,14 +195,26 @@ public final class RankedOffers {
       heap.addAll(feasible);
     }
 
+    /** What of host i's fit does not change with its free capacity: its GPU model for the demand, and its eligibility. */
+    void fit(int i) {
+      if (i >= model.length) {
+        model = Arrays.copyOf(model, hosts.length);
+        eligible = Arrays.copyOf(eligible, hosts.length);
+      }
+      HostOffer h = hosts[i];
+      model[i] = demand.gpus() > 0 ? Matcher.gpuModelFor(h, wanted) : null;
+      eligible[i] = Matcher.eligibility(demand, h, model[i]) == null;
+    }
+
     /** Host i as it is now, or null if it cannot take the demand. */
     Entry entry(int i) {
-      if (!eligible[i]) return null;
+      if (gone[i] || !eligible[i]) return null;
       Scored s = Matcher.evaluate(demand, strategy, request, hosts[i], hosts[i].free(), model[i], 0, i, seed);
       return s == null ? null : new Entry(s, version[i]);
     }
 
-    void rescore(int i) {
+    void rescore(int i, boolean offer) {
+      if (offer) fit(i);
       Entry e = entry(i);
       if (e != null) heap.add(e);
     }

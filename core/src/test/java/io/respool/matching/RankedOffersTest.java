@@ -57,6 +57,83 @@ class RankedOffersTest {
     });
   }
 
+  /**
+   * Newer reads of some hosts between placements (more or less free, another price or region, offline,
+   * gone, back again, new hosts): still exactly the matcher's plan on the view as read and lowered.
+   */
+  @Test
+  void placesExactlyAsTheMatcherWhenNewerReadsReplaceAddAndRemoveHosts() {
+    qt().withExamples(300).forAll(integers().all(), integers().between(0, 40), integers().between(1, 80)).checkAssert((seed, size, steps) -> {
+      Random r = new Random(seed);
+      // the view in the order the ranked view keeps (a host keeps its place; new ones at the end), without the gone
+      Map<String, HostOffer> byId = new java.util.LinkedHashMap<>();
+      fleet(r, size).forEach(h -> byId.put(h.hostId(), h));
+      Set<String> gone = new HashSet<>();
+      Matcher matcher = new Matcher();
+      RankedOffers ranked = new RankedOffers(List.copyOf(byId.values()), matcher, null);
+      List<Demand> shapes = new ArrayList<>();
+      for (int i = 0; i < 4; i++) shapes.add(demand(r));
+      int fresh = 0;
+      for (int step = 0; step < steps; step++) {
+        List<String> ids = new ArrayList<>(byId.keySet());
+        if (r.nextInt(4) == 0) { // a newer read of a few hosts
+          List<HostOffer> changed = new ArrayList<>();
+          List<String> left = new ArrayList<>();
+          for (int n = 1 + r.nextInt(3); n > 0; n--) {
+            int what = r.nextInt(3);
+            if (what == 0 || ids.isEmpty()) {
+              HostOffer h = fleet(r, 1).get(0);
+              h = new HostOffer("new" + fresh++, h.online(), h.region(), h.arch(), h.drivers(), h.total(), h.free(), h.gpuModels(), h.prices(),
+                  h.reputation(), h.uptime(), h.gpuDrivers(), h.payoutChains());
+              changed.add(h);
+              byId.put(h.hostId(), h);
+              gone.remove(h.hostId());
+            } else if (what == 1) { // the same host read again: anything of its offer may differ
+              String id = ids.get(r.nextInt(ids.size()));
+              HostOffer h = fleet(r, 1).get(0);
+              h = new HostOffer(id, h.online(), h.region(), h.arch(), h.drivers(), h.total(), h.free(), h.gpuModels(), h.prices(),
+                  h.reputation(), h.uptime(), h.gpuDrivers(), h.payoutChains());
+              changed.add(h);
+              byId.put(id, h);
+              left.removeIf(id::equals);
+              gone.remove(id);
+            } else {
+              String id = ids.get(r.nextInt(ids.size()));
+              changed.removeIf(h -> h.hostId().equals(id));
+              left.add(id);
+              gone.add(id);
+            }
+          }
+          ranked.update(changed, left);
+        } else if (r.nextInt(6) == 0 && !ids.isEmpty()) { // someone else's booking, reserved elsewhere
+          String id = ids.get(r.nextInt(ids.size()));
+          List<Placement> outside = List.of(new Placement(id, 0, 250L * r.nextInt(4), 128L * r.nextInt(4), 0, 0, null, 0));
+          ranked.take(outside);
+          lower(byId, outside);
+        } else {
+          List<HostOffer> view = byId.values().stream().filter(h -> !gone.contains(h.hostId())).toList();
+          Demand d = shapes.get(r.nextInt(shapes.size()));
+          ScoringStrategy s = STRATEGIES.get(r.nextInt(STRATEGIES.size()));
+          Result expected = matcher.match(d, view, s);
+          Result actual = ranked.place(d, s);
+          if (expected instanceof Plan p) {
+            assertThat(actual).as("step %d: %s with %s", step, d, s).isEqualTo(p);
+            lower(byId, p.placements());
+          } else {
+            assertThat(actual).as("step %d: %s with %s", step, d, s).isInstanceOf(Refusal.class);
+            assertThat(((Refusal) actual).reason()).isEqualTo(((Refusal) expected).reason());
+          }
+        }
+        assertThat(ranked.offers()).isEqualTo(byId.values().stream().filter(h -> !gone.contains(h.hostId())).toList());
+      }
+    });
+  }
+
+  private static void lower(Map<String, HostOffer> byId, List<Placement> placements) {
+    List<HostOffer> lowered = lowered(List.copyOf(byId.values()), placements);
+    lowered.forEach(h -> byId.put(h.hostId(), h));
+  }
+
   @Test
   void withARandomGeneratorEachPlanIsOneOfTheEqualBestAndNothingIsOverAllocated() {
     qt().withExamples(200).forAll(integers().all(), integers().between(1, 40)).checkAssert((seed, size) -> {

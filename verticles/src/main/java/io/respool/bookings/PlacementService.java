@@ -16,6 +16,7 @@ import io.respool.protocol.RespoolException;
 import io.respool.protocol.api.Bookings;
 import io.respool.protocol.task.TaskSpec;
 import io.respool.teams.TeamService;
+import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -178,7 +179,8 @@ public final class PlacementService {
             if (!fresh) again.add(refused.getKey());
             else refused.getKey().answer().tryFail(new RespoolException(ErrorCode.NO_CAPACITY, refused.getValue()));
           }
-          commitTogether(matched.chosen(), offers).onComplete(ar -> {
+          commitTogether(matched.chosen()).onComplete(ar -> {
+            endHolds(matched, ar);
             if (ar.failed()) {
               fallbacks.incrementAndGet();
               LOG.warn("a batch of {} bookings failed as a whole ({}); placing them one by one", matched.chosen().size(), ar.cause().toString());
@@ -203,18 +205,39 @@ public final class PlacementService {
         });
   }
 
-  private record Matched(List<Chosen> chosen, Map<Entry, String> refused) {}
+  /** {@code holds}: what the plans took off each currency's view, held there until the batch's transaction is over. */
+  private record Matched(List<Chosen> chosen, Map<Entry, String> refused, Map<String, OfferSnapshots.Hold> holds) {}
 
   /** Each request placed on its currency's view, which each placement lowers for the next (off the event loop: the matcher is CPU work). */
   private Matched matchTogether(List<Entry> batch, Map<String, Future<RankedOffers>> offers) {
     List<Chosen> chosen = new ArrayList<>();
     Map<Entry, String> refused = new java.util.LinkedHashMap<>();
-    for (Entry e : batch) {
-      Result r = offers.get(e.c().currency()).result().place(e.c().demand(), e.c().strategy());
-      if (r instanceof Plan plan) chosen.add(new Chosen(e, plan));
-      else refused.put(e, RefusalText.of((Refusal) r, e.c().currency()));
+    Map<String, OfferSnapshots.Hold> holds = new HashMap<>();
+    try {
+      for (Entry e : batch) {
+        String currency = e.c().currency();
+        Result r = snapshots.place(holds.computeIfAbsent(currency, snapshots::hold), offers.get(currency).result(), e.c().demand(), e.c().strategy());
+        if (r instanceof Plan plan) chosen.add(new Chosen(e, plan));
+        else refused.put(e, RefusalText.of((Refusal) r, e.c().currency()));
+      }
+    } catch (RuntimeException e) {
+      holds.values().forEach(snapshots::abandoned);
+      throw e;
     }
-    return new Matched(chosen, refused);
+    return new Matched(chosen, refused, holds);
+  }
+
+  /** The batch's transaction is over: what it committed stays held until read back, the rest is let go. */
+  private void endHolds(Matched matched, AsyncResult<Set<String>> outcome) {
+    if (outcome.failed()) {
+      matched.holds().values().forEach(snapshots::abandoned);
+      return;
+    }
+    Map<String, List<Placement>> refused = new HashMap<>();
+    for (Chosen ch : matched.chosen()) {
+      if (outcome.result().contains(ch.e().c().id())) refused.computeIfAbsent(ch.e().c().currency(), k -> new ArrayList<>()).addAll(ch.plan().placements());
+    }
+    matched.holds().forEach((currency, hold) -> snapshots.committed(hold, refused.getOrDefault(currency, List.of())));
   }
 
   /**
@@ -222,7 +245,7 @@ public final class PlacementService {
    * the granted bookings, tasks, transitions and events set-based, and their deposits. Answers the
    * granted ones; returns the ids refused for want of room (they hold nothing).
    */
-  private Future<Set<String>> commitTogether(List<Chosen> chosen, Map<String, Future<RankedOffers>> placedOn) {
+  private Future<Set<String>> commitTogether(List<Chosen> chosen) {
     if (chosen.isEmpty()) return Future.succeededFuture(Set.of());
     Map<String, BookingRow> rows = new HashMap<>();
     Map<String, List<TaskRow>> tasks = new HashMap<>();
@@ -252,12 +275,6 @@ public final class PlacementService {
           batches.incrementAndGet();
           batched.addAndGet(granted.size());
           // committed: from here on a failure is an answer's, never a reason to place again
-          // the view they were placed on is lowered already; a newer one read meanwhile is lowered now
-          Map<String, List<Placement>> takenBy = new HashMap<>();
-          for (Chosen ch : chosen) {
-            if (!refused.contains(ch.e().c().id())) takenBy.computeIfAbsent(ch.e().c().currency(), k -> new ArrayList<>()).addAll(ch.plan().placements());
-          }
-          takenBy.forEach((currency, placements) -> snapshots.taken(currency, placements, placedOn.get(currency).result()));
           if (waived) granted.forEach(b -> dispatchFunded.accept(b.id()));
           // answered with what was written, not read back: no round trip after the commit
           Map<String, Bookings.Booking> views = new HashMap<>();
@@ -314,7 +331,7 @@ public final class PlacementService {
     if (i >= plans.size()) return Future.succeededFuture(null);
     Plan plan = plans.get(i);
     return store.pool().withTransaction(tx -> insert(tx, c, plan))
-        .onSuccess(row -> snapshots.taken(c.currency(), plan.placements(), null))
+        .onSuccess(row -> snapshots.taken(c.currency(), plan.placements()))
         .recover(err -> err instanceof PgReservations.Conflict ? tryPlans(c, plans, i + 1) : Future.failedFuture(err));
   }
 

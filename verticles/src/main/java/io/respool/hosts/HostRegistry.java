@@ -225,15 +225,46 @@ public final class HostRegistry {
    * info (JSON) only for the hosts whose {@code info_version} this node has not decoded yet.
    */
   public Future<List<HostOffer>> offers(String currency) {
-    return pool.preparedQuery("SELECT id, region, info_version, cpu_millis, memory_mb, storage_gb, gpus, reserved_cpu_millis,"
-            + " reserved_memory_mb, reserved_storage_gb, reserved_gpus, " + UPTIME + " AS uptime FROM hosts WHERE online AND offer_currency = $1")
-        .execute(Tuple.of(currency))
+    return read(currency, null).map(OfferRead::offers);
+  }
+
+  /**
+   * One read of the offers in {@code currency}, and the snapshot it was read in.
+   *
+   * @param offers with {@code since}: the hosts offered whose offer changed since then (new ones included)
+   * @param gone with {@code since}: the hosts changed since then that are no longer offered (offline,
+   *     or priced in another currency)
+   */
+  public record OfferRead(String snapshot, List<HostOffer> offers, List<String> gone) {}
+
+  /**
+   * The offers in {@code currency}: all of them when {@code since} is null, else only what changed
+   * after the read whose {@link OfferRead#snapshot} that is (every host whose offer was last changed
+   * by a transaction that snapshot did not see, hence also those committed later by transactions
+   * running then).
+   */
+  public Future<OfferRead> read(String currency, String since) {
+    String hosts = since == null
+        ? "hosts h ON h.online AND h.offer_currency = $1"
+        : "hosts h ON NOT pg_visible_in_snapshot(h.offer_xid, $2::text::pg_snapshot)";
+    Tuple args = since == null ? Tuple.of(currency) : Tuple.of(currency, since);
+    // the snapshot comes from the statement that reads the hosts, so the two agree; the outer join keeps it when no host matches
+    return pool.preparedQuery("SELECT s.snapshot::text AS snapshot, h.id, h.region, h.info_version, h.cpu_millis, h.memory_mb, h.storage_gb,"
+            + " h.gpus, h.reserved_cpu_millis, h.reserved_memory_mb, h.reserved_storage_gb, h.reserved_gpus,"
+            + " (h.online AND h.offer_currency IS NOT DISTINCT FROM $1) AS offered, " + UPTIME + " AS uptime"
+            + " FROM (SELECT pg_current_snapshot() AS snapshot) s LEFT JOIN " + hosts)
+        .execute(args)
         .compose(rows -> {
+          String snapshot = null;
           List<String> unknown = new ArrayList<>();
           for (Row r : rows) {
-            Described d = described.get(r.getString("id"));
-            if (d == null || d.version() < r.getLong("info_version")) unknown.add(r.getString("id"));
+            snapshot = r.getString("snapshot");
+            String id = r.getString("id");
+            if (id == null || !r.getBoolean("offered")) continue;
+            Described d = described.get(id);
+            if (d == null || d.version() < r.getLong("info_version")) unknown.add(id);
           }
+          String readIn = snapshot;
           Future<Void> decoded = unknown.isEmpty() ? Future.succeededFuture()
               : pool.preparedQuery("SELECT id, info_version, info::text AS info FROM hosts WHERE id = ANY($1)")
                   .execute(Tuple.tuple().addArrayOfString(unknown.toArray(String[]::new)))
@@ -246,17 +277,23 @@ public final class HostRegistry {
                   }, false));
           return decoded.compose(x -> vertx.executeBlocking(() -> {
             List<HostOffer> out = new ArrayList<>(rows.size());
+            List<String> gone = new ArrayList<>();
             for (Row r : rows) {
+              String id = r.getString("id");
+              if (id == null) continue;
               // a newer info than the row's (changed between the two reads) is the better one
-              Described d = described.get(r.getString("id"));
-              if (d == null) continue; // gone between the two reads
+              Described d = described.get(id);
+              if (!r.getBoolean("offered") || d == null) { // d null: gone between the two reads
+                gone.add(id);
+                continue;
+              }
               Capacity total = new Capacity(r.getLong("cpu_millis"), r.getLong("memory_mb"), r.getLong("storage_gb"), r.getInteger("gpus"));
               Capacity reserved = new Capacity(r.getLong("reserved_cpu_millis"), r.getLong("reserved_memory_mb"),
                   r.getLong("reserved_storage_gb"), r.getInteger("reserved_gpus"));
-              out.add(new HostOffer(r.getString("id"), true, r.getString("region"), d.arch(), d.drivers(), total, total.minus(reserved),
+              out.add(new HostOffer(id, true, r.getString("region"), d.arch(), d.drivers(), total, total.minus(reserved),
                   d.gpuModels(), d.prices(), 1.0, r.getDouble("uptime"), d.gpuCapable(), d.payoutChains()));
             }
-            return out;
+            return new OfferRead(readIn, out, gone);
           }, false));
         });
   }
