@@ -14,7 +14,7 @@
 # at most QUIET_WAIT s for other processes to use less than MAX_OTHER cores, and repeat a step they
 # disturbed more than that, at most STEP_RETRIES times; the discarded attempts are listed), POOL_SIZES (gateway dbPoolSize, one fresh gateway each), STRATEGY (cheapest|best-fit|spread,
 # default the gateway's), REGIONS (comma list: client i books in region i mod n; the fleet's
-# hosts are in bench-0, bench-1, bench-2), RAMP (host registrations/s), GATEWAY_HEAP, FLEET_HEAP,
+# hosts are in bench-0, bench-1, bench-2), RAMP (host registrations/s), GATEWAY_HEAP, GATEWAY_JAVA_OPTS (default: a fixed heap, G1 pause goal 10 ms), FLEET_HEAP,
 # LOAD_HEAP, BOOKING_CPU (cores per booking, default 0.5; a simulated host has 15 cores), RELEASE=1 (after each step stop every booking it placed, C at a time, and report the
 # stops per second: the same kind of transaction without the matcher's snapshot), PROFILE=1 (a JFR recording of the gateway during the load, kept in the work dir),
 # KEEP_WORK=1 (keep the gateway homes, not only the logs).
@@ -36,6 +36,8 @@ STRATEGY=${STRATEGY:-}
 REGIONS=${REGIONS:-}
 RAMP=${RAMP:-150}
 GATEWAY_HEAP=${GATEWAY_HEAP:-2g}
+# as a server runs it (ops/k8s): a fixed heap and G1's 10 ms pause goal (bench/README.md, "Garbage collection")
+GATEWAY_JAVA_OPTS=${GATEWAY_JAVA_OPTS--Xms$GATEWAY_HEAP -XX:MaxGCPauseMillis=10}
 FLEET_HEAP=${FLEET_HEAP:-512m}
 LOAD_HEAP=${LOAD_HEAP:-512m}
 PROFILE=${PROFILE:-0}
@@ -101,11 +103,12 @@ run_pool() {
   GW_HOME=$WORK/gateway-$pool
   gwlog=$WORK/gateway-$pool.log
   load_before=$(cut -d' ' -f1-3 /proc/loadavg)
-  log "pool $pool: starting gateway on 127.0.0.1:$port (-Xmx$GATEWAY_HEAP, dbPoolSize $pool), load average $load_before"
+  log "pool $pool: starting gateway on 127.0.0.1:$port (-Xmx$GATEWAY_HEAP $GATEWAY_JAVA_OPTS, dbPoolSize $pool), load average $load_before"
   local gw_flags=()
   [[ $PROFILE == 1 ]] && gw_flags=(-XX:FlightRecorderOptions:stackdepth=256)   # the Vert.x stacks are deep
   # one load generator on one address books hundreds a second: the per-account/per-address limits would measure themselves
-  "$JAVA" "${JVM_FLAGS[@]}" "${gw_flags[@]}" -Xmx"$GATEWAY_HEAP" -Drespool.bind=127.0.0.1 -Drespool.dbPoolSize="$pool" \
+  # shellcheck disable=SC2086
+  "$JAVA" "${JVM_FLAGS[@]}" "${gw_flags[@]}" $GATEWAY_JAVA_OPTS -Xmx"$GATEWAY_HEAP" -Drespool.bind=127.0.0.1 -Drespool.dbPoolSize="$pool" \
     -Drespool.rateLimitPerAccount=100000000 -Drespool.rateLimitPerClient=100000000 \
     -jar "$GATEWAY_JAR" --port "$port" --home "$GW_HOME" >"$gwlog" 2>&1 &
   GW=$!
@@ -224,7 +227,7 @@ OUT=$HERE/results/placements-$(date +%Y-%m-%d-%H%M).md
   echo "Machine: $(nproc) CPUs ($(lscpu | awk -F': *' '/^Model name/ {print $2; exit}')), $(free -g | awk '/^Mem:/ {print $2}') GiB RAM,"
   echo "$(uname -sr); JDK: $("$JAVA" -version 2>&1 | head -1)."
   echo "Code: $GIT_REV; gateway jar built $GATEWAY_BUILT."
-  echo "Gateway: one node, -Xmx$GATEWAY_HEAP, embedded PostgreSQL (fsync on) and Redis; $HOSTS simulated hosts on the control channel"
+  echo "Gateway: one node, -Xmx$GATEWAY_HEAP $GATEWAY_JAVA_OPTS, embedded PostgreSQL (fsync on) and Redis; $HOSTS simulated hosts on the control channel"
   echo "(\`HostFleet\`, real ed25519 registration, heartbeats every 5 s), all on this machine."
   echo "Load: \`PlacementLoad\`, closed loop, ${PRIME} s of priming on each fresh gateway, then per concurrency ${WARMUP} s warm-up and a ${DURATION}-s window; each booking"
   echo "\`{cpu: $BOOKING_CPU, memoryMb: 256, durationSeconds: 3600, image, command}\`${STRATEGY:+, strategy $STRATEGY}${REGIONS:+, regions $REGIONS}; payment not waived, so a 201 is a"

@@ -280,6 +280,11 @@ public final class PlacementLoad implements Callable<Integer> {
   }
 
   /** The state of one step; touched on {@link #ctx} only. */
+  /** A request slower than this (the C = 1 aim's p99) is listed with the time it started, to tell periodic stalls from scattered ones. */
+  static final long SLOW_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+
+  static final int SLOW_KEPT = 1000;
+
   private final class Step {
     final int c;
     final List<Account> accounts;
@@ -298,6 +303,8 @@ public final class PlacementLoad implements Callable<Integer> {
     final LogLinearHistogram placed = new LogLinearHistogram();
     final LogLinearHistogram all = new LogLinearHistogram();
     final List<Placed> bookings = new ArrayList<>();
+    /** The slowest requests of the window (over {@link #SLOW_NANOS}, at most {@link #SLOW_KEPT}): when each started, and how long it took, in ms. */
+    final JsonArray slow = new JsonArray();
     Map<String, Double> cpuAtStart;
     Map<String, Double> cpuAtEnd;
     long cpuStartNanos;
@@ -367,6 +374,7 @@ public final class PlacementLoad implements Callable<Integer> {
         .put("allP99Ms", ms(s.all.percentile(99)))
         .put("latencyPlacedNanos", s.placed.toJson())
         .put("latencyAllNanos", s.all.toJson())
+        .put("slowRequests", s.slow)
         .put("cores", new JsonObject(new java.util.LinkedHashMap<>(ProcessCpu.cores(s.cpuAtStart, s.cpuAtEnd, measured))));
     if (s.postgres != null) step.put("postgres", s.postgres);
     if (releaseBetweenSteps) step.put("release", onContext(() -> release(s)).await(600, TimeUnit.SECONDS));
@@ -388,6 +396,9 @@ public final class PlacementLoad implements Callable<Integer> {
       if (counted) {
         s.requests++;
         s.all.record(t1 - t0);
+        if (t1 - t0 > SLOW_NANOS && s.slow.size() < SLOW_KEPT) {
+          s.slow.add(new JsonArray().add((t0 - s.windowStart) / 1_000_000).add(Math.round((t1 - t0) / 100_000.0) / 10.0));
+        }
       }
       if (ar.failed()) {
         unknownOutcomes++;
