@@ -41,17 +41,8 @@ class RankedOffersTest {
           view = lowered(view, outside);
           continue;
         }
-        Demand d = shapes.get(r.nextInt(shapes.size()));
-        ScoringStrategy s = STRATEGIES.get(r.nextInt(STRATEGIES.size()));
-        Result expected = matcher.match(d, view, s);
-        Result actual = ranked.place(d, s);
-        if (expected instanceof Plan p) {
-          assertThat(actual).as("step %d: %s with %s", step, d, s).isEqualTo(p);
-          view = lowered(view, p.placements());
-        } else {
-          assertThat(actual).as("step %d: %s with %s", step, d, s).isInstanceOf(Refusal.class);
-          assertThat(((Refusal) actual).reason()).isEqualTo(((Refusal) expected).reason());
-        }
+        Plan p = placedAsTheMatcher(ranked, matcher, view, shapes.get(r.nextInt(shapes.size())), STRATEGIES.get(r.nextInt(STRATEGIES.size())), step);
+        if (p != null) view = lowered(view, p.placements());
         assertThat(ranked.offers()).isEqualTo(view);
       }
     });
@@ -112,21 +103,25 @@ class RankedOffersTest {
           lower(byId, outside);
         } else {
           List<HostOffer> view = byId.values().stream().filter(h -> !gone.contains(h.hostId())).toList();
-          Demand d = shapes.get(r.nextInt(shapes.size()));
-          ScoringStrategy s = STRATEGIES.get(r.nextInt(STRATEGIES.size()));
-          Result expected = matcher.match(d, view, s);
-          Result actual = ranked.place(d, s);
-          if (expected instanceof Plan p) {
-            assertThat(actual).as("step %d: %s with %s", step, d, s).isEqualTo(p);
-            lower(byId, p.placements());
-          } else {
-            assertThat(actual).as("step %d: %s with %s", step, d, s).isInstanceOf(Refusal.class);
-            assertThat(((Refusal) actual).reason()).isEqualTo(((Refusal) expected).reason());
-          }
+          Plan p = placedAsTheMatcher(ranked, matcher, view, shapes.get(r.nextInt(shapes.size())), STRATEGIES.get(r.nextInt(STRATEGIES.size())), step);
+          if (p != null) lower(byId, p.placements());
         }
         assertThat(ranked.offers()).isEqualTo(byId.values().stream().filter(h -> !gone.contains(h.hostId())).toList());
       }
     });
+  }
+
+  /** Places d on the ranked view and checks it gives the matcher's plan on {@code view} (or a refusal for the same reason); the plan, or null. */
+  private static Plan placedAsTheMatcher(RankedOffers ranked, Matcher matcher, List<HostOffer> view, Demand d, ScoringStrategy s, int step) {
+    Result expected = matcher.match(d, view, s);
+    Result actual = ranked.place(d, s);
+    if (expected instanceof Plan p) {
+      assertThat(actual).as("step %d: %s with %s", step, d, s).isEqualTo(p);
+      return p;
+    }
+    assertThat(actual).as("step %d: %s with %s", step, d, s).isInstanceOf(Refusal.class);
+    assertThat(((Refusal) actual).reason()).isEqualTo(((Refusal) expected).reason());
+    return null;
   }
 
   private static void lower(Map<String, HostOffer> byId, List<Placement> placements) {
