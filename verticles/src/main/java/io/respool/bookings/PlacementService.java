@@ -218,7 +218,7 @@ public final class PlacementService {
   /** {@code holds}: what the plans took off each currency's view, held there until the batch's transaction is over. */
   private record Matched(List<Chosen> chosen, Map<Entry, String> refused, Map<String, OfferSnapshots.Hold> holds) {}
 
-  /** Each request placed on its currency's view, which each placement lowers for the next (off the event loop: the matcher is CPU work). */
+  /** Each request placed on its currency's view, which each placement lowers for the next; what each currency's plans took is held ({@link OfferSnapshots.Hold}). */
   private Matched matchTogether(List<Entry> batch, Map<String, Future<RankedOffers>> offers) {
     List<Chosen> chosen = new ArrayList<>();
     Map<Entry, String> refused = new java.util.LinkedHashMap<>();
