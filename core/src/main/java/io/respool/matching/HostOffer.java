@@ -66,6 +66,11 @@ public record HostOffer(
     return new HostOffer(hostId, online, region, arch, drivers, total, newFree, gpuModels, prices, reputation, uptime, gpuDrivers, payoutChains);
   }
 
+  /** The same host with {@code taken} less free; nothing free when it does not fit (a view that was behind). */
+  public HostOffer lessFree(Capacity taken) {
+    return withFree(free.fits(taken) ? free.minus(taken) : Capacity.ZERO);
+  }
+
   public HostOffer withOnline(boolean on) {
     return new HostOffer(hostId, on, region, arch, drivers, total, free, gpuModels, prices, reputation, uptime, gpuDrivers, payoutChains);
   }

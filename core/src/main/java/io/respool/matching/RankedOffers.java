@@ -128,8 +128,7 @@ public final class RankedOffers {
     Ledger.perHost(placements).forEach((hostId, taken) -> {
       Integer i = index.get(hostId);
       if (i == null) return;
-      HostOffer o = hosts[i];
-      hosts[i] = o.withFree(o.free().fits(taken) ? o.free().minus(taken) : Capacity.ZERO);
+      hosts[i] = hosts[i].lessFree(taken);
       changed(i, false);
     });
   }

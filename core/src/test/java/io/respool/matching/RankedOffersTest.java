@@ -202,7 +202,7 @@ class RankedOffersTest {
     List<HostOffer> next = new ArrayList<>();
     for (HostOffer o : view) {
       Capacity t = taken.get(o.hostId());
-      next.add(t == null ? o : o.withFree(o.free().fits(t) ? o.free().minus(t) : Capacity.ZERO));
+      next.add(t == null ? o : o.lessFree(t));
     }
     return next;
   }

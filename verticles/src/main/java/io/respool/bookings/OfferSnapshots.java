@@ -170,7 +170,7 @@ public final class OfferSnapshots {
     List<HostOffer> out = new ArrayList<>(offers.size());
     for (HostOffer o : offers) {
       Capacity t = taken.get(o.hostId());
-      out.add(t == null ? o : o.withFree(o.free().fits(t) ? o.free().minus(t) : Capacity.ZERO));
+      out.add(t == null ? o : o.lessFree(t));
     }
     return out;
   }
