@@ -36,7 +36,7 @@ STRATEGY=${STRATEGY:-}
 REGIONS=${REGIONS:-}
 RAMP=${RAMP:-150}
 GATEWAY_HEAP=${GATEWAY_HEAP:-2g}
-# as a server runs it (ops/k8s): a fixed heap and G1's 10 ms pause goal (bench/README.md, "Garbage collection")
+# as a server runs it (ops/k8s): a fixed heap and G1's 10 ms pause goal (README.md, Benchmarks, "Garbage collection")
 GATEWAY_JAVA_OPTS=${GATEWAY_JAVA_OPTS--Xms$GATEWAY_HEAP -XX:MaxGCPauseMillis=10}
 FLEET_HEAP=${FLEET_HEAP:-512m}
 LOAD_HEAP=${LOAD_HEAP:-512m}

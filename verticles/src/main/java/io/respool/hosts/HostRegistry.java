@@ -195,13 +195,6 @@ public final class HostRegistry {
         });
   }
 
-  /**
-   * The matcher's snapshot: online hosts priced in {@code currency} (the matcher itself filters
-   * the rest, so a refusal can say which filter left nothing). Uptime is the share of its
-   * registered life the host was online (kept by a trigger); reputation is not tracked yet, so
-   * every host gets 1.0. Decoding one JSON document per host is CPU work that grows
-   * with the fleet, so it runs on a worker thread.
-   */
   /** Online seconds over registered seconds, in [0, 1] (1 for a host registered this instant). */
   static final String UPTIME = """
       coalesce(least(1.0, (online_seconds + CASE WHEN online THEN greatest(0, extract(epoch FROM now() - online_since)) ELSE 0 END)
@@ -221,8 +214,11 @@ public final class HostRegistry {
   private final Map<String, Described> described = new java.util.concurrent.ConcurrentHashMap<>();
 
   /**
-   * The online hosts priced in {@code currency} as offers. Their capacity is read each time; their
-   * info (JSON) only for the hosts whose {@code info_version} this node has not decoded yet.
+   * The matcher's snapshot: the online hosts priced in {@code currency} as offers (the matcher itself
+   * filters the rest, so a refusal can say which filter left nothing). Their capacity is read each
+   * time; their info (JSON) only for the hosts whose {@code info_version} this node has not decoded
+   * yet, on a worker thread. Uptime is the share of its registered life the host was online (kept by
+   * a trigger); reputation is not tracked yet, so every host gets 1.0.
    */
   public Future<List<HostOffer>> offers(String currency) {
     return read(currency, null).map(OfferRead::offers);
