@@ -56,41 +56,71 @@ public final class PgReservations {
   public record Claim(String bookingId, List<Placement> placements) {}
 
   /**
-   * What {@link #lock} granted: the claims refused (they hold nothing) and the capacity to take
-   * for the others, written by {@link #write}.
+   * What {@link #lock} granted (or {@link #all}: every claim, unchecked): the claims refused (they
+   * hold nothing) and the capacity to take for the others, written by {@link #write}.
+   * {@code locked}: whether the hosts are already locked and read, by {@link #lock}.
    */
-  public record Grants(java.util.Set<String> refused, List<String> bookings, List<String> hosts, List<Capacity> amounts) {
+  public record Grants(java.util.Set<String> refused, List<String> bookings, List<String> hosts, List<Capacity> amounts, boolean locked) {
     /**
-     * Takes the granted capacity from the hosts and records it: two statements sent at once
-     * (pipelined; the caller may send its own after them without waiting). The locked rows were
-     * checked by {@link #lock}; the UPDATE's conditions stay as a guard, and a row short means a
-     * bug, not a race, and fails the transaction.
+     * Takes the granted capacity from the hosts and records it, in statements sent at once
+     * (pipelined; the caller may send its own after them without waiting). The UPDATE takes a host
+     * only while it is online with the room, and fails with {@link Conflict} (SQLSTATE RP409, from
+     * {@code hosts_taken}) when it took fewer hosts than granted, which fails the transaction: after
+     * {@link #lock} that means a bug, not a race; for {@link #all} it is how a host that was filled or
+     * went offline since the view was read shows. Unlocked hosts are locked first, in host-id order,
+     * so concurrent batches cannot deadlock.
      */
     public Future<Void> write(SqlClient tx) {
       if (bookings.isEmpty()) return Future.succeededFuture();
-      Tuple args = Tuple.tuple().addArrayOfString(bookings.toArray(String[]::new)).addArrayOfString(hosts.toArray(String[]::new))
+      java.util.function.Supplier<Tuple> args = () -> Tuple.tuple().addArrayOfString(bookings.toArray(String[]::new))
+          .addArrayOfString(hosts.toArray(String[]::new))
           .addArrayOfLong(amounts.stream().map(Capacity::cpuMillis).toArray(Long[]::new))
           .addArrayOfLong(amounts.stream().map(Capacity::memoryMb).toArray(Long[]::new))
           .addArrayOfLong(amounts.stream().map(Capacity::storageGb).toArray(Long[]::new))
           .addArrayOfInteger(amounts.stream().map(Capacity::gpus).toArray(Integer[]::new));
-      long distinct = hosts.stream().distinct().count();
+      String[] distinct = new java.util.TreeSet<>(hosts).toArray(String[]::new);
+      Future<?> ordered = locked ? Future.succeededFuture()
+          : tx.preparedQuery("SELECT id FROM hosts WHERE id = ANY($1) ORDER BY id FOR UPDATE").execute(Tuple.tuple().addArrayOfString(distinct));
       Future<Void> taken = tx.preparedQuery("""
               WITH x AS (SELECT host, sum(cpu) AS cpu, sum(mem) AS mem, sum(disk) AS disk, sum(gpus) AS gpus
                            FROM unnest($1::text[], $2::text[], $3::bigint[], $4::bigint[], $5::bigint[], $6::int[])
-                             AS u(booking, host, cpu, mem, disk, gpus) GROUP BY host)
-              UPDATE hosts h SET reserved_cpu_millis = h.reserved_cpu_millis + x.cpu, reserved_memory_mb = h.reserved_memory_mb + x.mem,
-                                 reserved_storage_gb = h.reserved_storage_gb + x.disk, reserved_gpus = h.reserved_gpus + x.gpus
-                FROM x WHERE h.id = x.host AND h.cpu_millis - h.reserved_cpu_millis >= x.cpu AND h.memory_mb - h.reserved_memory_mb >= x.mem
-                 AND h.storage_gb - h.reserved_storage_gb >= x.disk AND h.gpus - h.reserved_gpus >= x.gpus""")
-          .execute(args)
-          .compose(updated -> updated.rowCount() == distinct ? Future.<Void>succeededFuture()
-              : Future.failedFuture(new IllegalStateException("reserved " + updated.rowCount() + " of " + distinct + " locked hosts")));
+                             AS u(booking, host, cpu, mem, disk, gpus) GROUP BY host),
+                   taken AS (
+                     UPDATE hosts h SET reserved_cpu_millis = h.reserved_cpu_millis + x.cpu, reserved_memory_mb = h.reserved_memory_mb + x.mem,
+                                        reserved_storage_gb = h.reserved_storage_gb + x.disk, reserved_gpus = h.reserved_gpus + x.gpus
+                       FROM x WHERE h.id = x.host AND h.online AND h.cpu_millis - h.reserved_cpu_millis >= x.cpu
+                        AND h.memory_mb - h.reserved_memory_mb >= x.mem AND h.storage_gb - h.reserved_storage_gb >= x.disk
+                        AND h.gpus - h.reserved_gpus >= x.gpus RETURNING h.id)
+              SELECT hosts_taken((SELECT count(*) FROM taken), $7)""")
+          .execute(args.get().addLong((long) distinct.length))
+          .transform(ar -> ar.succeeded() ? Future.<Void>succeededFuture()
+              : Future.failedFuture(ar.cause() instanceof io.vertx.pgclient.PgException pg && "RP409".equals(pg.getSqlState())
+                  ? new Conflict(String.join(", ", distinct)) : ar.cause()));
       Future<Void> held = tx.preparedQuery("""
               INSERT INTO reservations (booking_id, host_id, cpu_millis, memory_mb, storage_gb, gpus)
               SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::bigint[], $5::bigint[], $6::int[])""")
-          .execute(args).mapEmpty();
-      return Future.all(taken, held).mapEmpty();
+          .execute(args.get()).mapEmpty();
+      return Future.all(ordered, taken, held).mapEmpty();
     }
+  }
+
+  /**
+   * Every claim granted, without reading the hosts: what {@link Grants#write} then takes all at once,
+   * or fails with {@link Conflict} when a host no longer has the room (the transaction then holds
+   * nothing, and {@link #lock} decides claim by claim in another).
+   */
+  public static Grants all(List<Claim> claims) {
+    List<String> bookings = new ArrayList<>();
+    List<String> hosts = new ArrayList<>();
+    List<Capacity> amounts = new ArrayList<>();
+    for (Claim c : claims) {
+      Ledger.perHost(c.placements()).forEach((host, cap) -> {
+        bookings.add(c.bookingId());
+        hosts.add(host);
+        amounts.add(cap);
+      });
+    }
+    return new Grants(java.util.Set.of(), bookings, hosts, amounts, false);
   }
 
   /**
@@ -129,7 +159,7 @@ public final class PgReservations {
               amounts.add(cap);
             });
           }
-          return new Grants(refused, bookings, hosts, amounts);
+          return new Grants(refused, bookings, hosts, amounts, true);
         });
   }
 

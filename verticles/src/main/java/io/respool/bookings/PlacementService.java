@@ -2,6 +2,7 @@ package io.respool.bookings;
 
 import io.respool.bookings.BookingStore.BookingRow;
 import io.respool.bookings.BookingStore.TaskRow;
+import io.respool.infra.Databases;
 import io.respool.lifecycle.BookingState;
 import io.respool.matching.Demand;
 import io.respool.matching.Matcher;
@@ -63,11 +64,16 @@ public final class PlacementService {
   private final java.util.concurrent.atomic.AtomicLong batches = new java.util.concurrent.atomic.AtomicLong();
   private final java.util.concurrent.atomic.AtomicLong batched = new java.util.concurrent.atomic.AtomicLong();
   private final java.util.concurrent.atomic.AtomicLong fallbacks = new java.util.concurrent.atomic.AtomicLong();
+  private final java.util.concurrent.atomic.AtomicLong rechecked = new java.util.concurrent.atomic.AtomicLong();
 
-  /** Transactions committed for batches, bookings placed in them, and batches placed one by one after their transaction failed. */
-  public record Counts(long batches, long batched, long fallbacks) {}
+  /**
+   * Transactions committed for batches, bookings placed in them, batches placed one by one after
+   * their transaction failed, and batches whose hosts were locked and read after one of them turned
+   * out short.
+   */
+  public record Counts(long batches, long batched, long fallbacks, long rechecked) {}
 
-  public Counts counts() { return new Counts(batches.get(), batched.get(), fallbacks.get()); }
+  public Counts counts() { return new Counts(batches.get(), batched.get(), fallbacks.get(), rechecked.get()); }
 
   /** {@code dispatchFunded}: asks (after the commit) for a booking's dispatch when it needs no payment. */
   public PlacementService(Vertx vertx, BookingStore store, OfferSnapshots snapshots, TeamService teams, Matcher matcher, PaymentPort payments,
@@ -250,10 +256,16 @@ public final class PlacementService {
     matched.holds().forEach((currency, hold) -> snapshots.committed(hold, refused.getOrDefault(currency, List.of())));
   }
 
+  /** What a batch's transaction granted: the bookings written, and the ids refused for want of room (they hold nothing). */
+  private record Written(List<BookingRow> granted, Set<String> refused) {}
+
   /**
    * The chosen plans in one transaction: host capacity for all (each booking all-or-nothing), then
-   * the granted bookings, tasks, transitions and events set-based, and their deposits. Answers the
-   * granted ones; returns the ids refused for want of room (they hold nothing).
+   * the granted bookings, tasks, transitions and events set-based, and their deposits. Usually every
+   * host still has the room the view said, and all are taken without reading the hosts first: the
+   * transaction is then two round trips (its statements, its commit). When one no longer has it,
+   * that transaction holds nothing and another locks and reads the hosts, and grants booking by
+   * booking. Answers the granted ones; returns the ids refused for want of room.
    */
   private Future<Set<String>> commitTogether(List<Chosen> chosen) {
     if (chosen.isEmpty()) return Future.succeededFuture(Set.of());
@@ -267,34 +279,42 @@ public final class PlacementService {
       claims.add(new PgReservations.Claim(c.id(), ch.plan().placements()));
     }
     boolean waived = payments.waived();
-    List<BookingRow> granted = new ArrayList<>();
-    return store.pool().withTransaction(tx -> PgReservations.lock(tx, claims).compose(grants -> {
-          Set<String> refused = grants.refused();
-          for (Chosen ch : chosen) if (!refused.contains(ch.e().c().id())) granted.add(rows.get(ch.e().c().id()));
-          if (granted.isEmpty()) return Future.succeededFuture(refused);
-          List<TaskRow> all = granted.stream().flatMap(b -> tasks.get(b.id()).stream()).toList();
-          // the capacity and the rows are sent together (pipelined): one round trip, not six
-          Future<Void> f = Future.all(grants.write(tx), store.insertAll(tx, granted, all, waived ? payments.waiverReason() : null)).mapEmpty();
-          if (!waived) {
-            // each booking's deposits: independent statements, all sent at once rather than one booking after another
-            f = f.compose(x -> Future.all(granted.stream().map(b -> payments.prepare(tx, b, tasks.get(b.id()))).toList()).mapEmpty());
-          }
-          return f.map(refused);
-        }))
-        .map(refused -> {
+    return Databases.inTransaction(store.pool(), tx -> write(tx, PgReservations.all(claims), chosen, rows, tasks))
+        .recover(err -> !(err instanceof PgReservations.Conflict) ? Future.failedFuture(err)
+            : Databases.inTransaction(store.pool(), tx -> {
+              rechecked.incrementAndGet();
+              return PgReservations.lock(tx, claims).compose(grants -> write(tx, grants, chosen, rows, tasks));
+            }))
+        .map(written -> {
           batches.incrementAndGet();
-          batched.addAndGet(granted.size());
+          batched.addAndGet(written.granted().size());
           // committed: from here on a failure is an answer's, never a reason to place again
-          if (waived) granted.forEach(b -> dispatchFunded.accept(b.id()));
+          if (waived) written.granted().forEach(b -> dispatchFunded.accept(b.id()));
           // answered with what was written, not read back: no round trip after the commit
           Map<String, Bookings.Booking> views = new HashMap<>();
-          for (Bookings.Booking v : BookingStore.insertedViews(granted, tasks, waived ? payments.waiverReason() : null)) views.put(v.id(), v);
+          for (Bookings.Booking v : BookingStore.insertedViews(written.granted(), tasks, waived ? payments.waiverReason() : null)) views.put(v.id(), v);
           for (Chosen ch : chosen) {
             Bookings.Booking v = views.get(ch.e().c().id());
             if (v != null) ch.e().answer().tryComplete(v);
           }
-          return refused;
+          return written.refused();
         });
+  }
+
+  /** The granted bookings' capacity, rows and deposits, all sent at once (pipelined) but the deposits, which follow the rows. */
+  private Future<Written> write(SqlConnection tx, PgReservations.Grants grants, List<Chosen> chosen, Map<String, BookingRow> rows,
+      Map<String, List<TaskRow>> tasks) {
+    boolean waived = payments.waived();
+    List<BookingRow> granted = new ArrayList<>();
+    for (Chosen ch : chosen) if (!grants.refused().contains(ch.e().c().id())) granted.add(rows.get(ch.e().c().id()));
+    if (granted.isEmpty()) return Future.succeededFuture(new Written(granted, grants.refused()));
+    List<TaskRow> all = granted.stream().flatMap(b -> tasks.get(b.id()).stream()).toList();
+    Future<Void> f = Future.all(grants.write(tx), store.insertAll(tx, granted, all, waived ? payments.waiverReason() : null)).mapEmpty();
+    if (!waived) {
+      // each booking's deposits: independent statements, all sent at once rather than one booking after another
+      f = f.compose(x -> Future.all(granted.stream().map(b -> payments.prepare(tx, b, tasks.get(b.id()))).toList()).mapEmpty());
+    }
+    return f.map(new Written(granted, grants.refused()));
   }
 
   /** Checks what the hosts would refuse (env names, ports, minimum sizes) before anything is reserved. */
@@ -340,7 +360,7 @@ public final class PlacementService {
   private Future<BookingRow> tryPlans(Candidate c, List<Plan> plans, int i) {
     if (i >= plans.size()) return Future.succeededFuture(null);
     Plan plan = plans.get(i);
-    return store.pool().withTransaction(tx -> insert(tx, c, plan))
+    return Databases.inTransaction(store.pool(), tx -> insert(tx, c, plan))
         .onSuccess(row -> snapshots.taken(c.currency(), plan.placements()))
         .recover(err -> err instanceof PgReservations.Conflict ? tryPlans(c, plans, i + 1) : Future.failedFuture(err));
   }

@@ -1,10 +1,14 @@
 package io.respool.infra;
 
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Transaction;
+import java.util.function.Function;
 import org.flywaydb.core.Flyway;
 
 /** PostgreSQL wiring: URL parsing, the reactive pool, and Flyway migrations. */
@@ -26,6 +30,32 @@ public final class Databases {
         .connectingTo(options(url).setCachePreparedStatements(true).setPipeliningLimit(16))
         .using(vertx)
         .build();
+  }
+
+  /**
+   * {@code work} in a transaction, as {@link Pool#withTransaction} runs it, but without waiting for
+   * BEGIN: it leaves with the work's first statements (the connection pipelines them, in order), one
+   * round trip less per transaction. Committed when the work succeeds, rolled back when it fails.
+   */
+  public static <T> Future<T> inTransaction(Pool pool, Function<SqlConnection, Future<T>> work) {
+    return pool.getConnection().compose(conn -> {
+      Future<Transaction> begun = conn.begin();
+      Future<T> done;
+      try {
+        done = work.apply(conn);
+      } catch (RuntimeException e) {
+        done = Future.failedFuture(e);
+      }
+      Future<T> worked = done;
+      return Future.join(begun, worked)
+          .transform(ar -> {
+            if (ar.succeeded()) return begun.result().commit().map(x -> worked.result());
+            Throwable cause = worked.failed() ? worked.cause() : begun.cause();
+            Future<Void> undone = begun.succeeded() ? begun.result().rollback() : Future.succeededFuture();
+            return undone.transform(x -> Future.<T>failedFuture(cause));
+          })
+          .onComplete(ar -> conn.close());
+    });
   }
 
   /** Applies the schema migrations (blocking JDBC; run before the event loops start). */
