@@ -79,7 +79,8 @@ public final class PgReservations {
           .addArrayOfLong(amounts.stream().map(Capacity::storageGb).toArray(Long[]::new))
           .addArrayOfInteger(amounts.stream().map(Capacity::gpus).toArray(Integer[]::new));
       String[] distinct = new java.util.TreeSet<>(hosts).toArray(String[]::new);
-      Future<?> ordered = locked ? Future.succeededFuture()
+      // one host needs no order: the UPDATE locks it
+      Future<?> ordered = locked || distinct.length == 1 ? Future.succeededFuture()
           : tx.preparedQuery("SELECT id FROM hosts WHERE id = ANY($1) ORDER BY id FOR UPDATE").execute(Tuple.tuple().addArrayOfString(distinct));
       Future<Void> taken = tx.preparedQuery("""
               WITH x AS (SELECT host, sum(cpu) AS cpu, sum(mem) AS mem, sum(disk) AS disk, sum(gpus) AS gpus
@@ -110,17 +111,26 @@ public final class PgReservations {
    * nothing, and {@link #lock} decides claim by claim in another).
    */
   public static Grants all(List<Claim> claims) {
-    List<String> bookings = new ArrayList<>();
-    List<String> hosts = new ArrayList<>();
-    List<Capacity> amounts = new ArrayList<>();
-    for (Claim c : claims) {
-      Ledger.perHost(c.placements()).forEach((host, cap) -> {
-        bookings.add(c.bookingId());
+    Granted granted = new Granted();
+    for (Claim c : claims) granted.add(c.bookingId(), Ledger.perHost(c.placements()));
+    return granted.grants(java.util.Set.of(), false);
+  }
+
+  /** Grants being gathered: each granted booking's capacity per host, as the arrays {@link Grants#write} sends. */
+  private static final class Granted {
+    final List<String> bookings = new ArrayList<>();
+    final List<String> hosts = new ArrayList<>();
+    final List<Capacity> amounts = new ArrayList<>();
+
+    void add(String bookingId, Map<String, Capacity> perHost) {
+      perHost.forEach((host, cap) -> {
+        bookings.add(bookingId);
         hosts.add(host);
         amounts.add(cap);
       });
     }
-    return new Grants(java.util.Set.of(), bookings, hosts, amounts, false);
+
+    Grants grants(java.util.Set<String> refused, boolean locked) { return new Grants(refused, bookings, hosts, amounts, locked); }
   }
 
   /**
@@ -142,9 +152,7 @@ public final class PgReservations {
           Map<String, Capacity> free = new java.util.HashMap<>();
           rows.forEach(r -> free.put(r.getString("id"), new Capacity(r.getLong("cpu"), r.getLong("mem"), r.getLong("disk"), r.getInteger("gpus"))));
           java.util.Set<String> refused = new java.util.HashSet<>();
-          List<String> bookings = new ArrayList<>();
-          List<String> hosts = new ArrayList<>();
-          List<Capacity> amounts = new ArrayList<>();
+          Granted granted = new Granted();
           for (Claim c : claims) {
             Map<String, Capacity> wants = Ledger.perHost(c.placements());
             boolean fits = wants.entrySet().stream().allMatch(e -> free.containsKey(e.getKey()) && free.get(e.getKey()).fits(e.getValue()));
@@ -152,14 +160,10 @@ public final class PgReservations {
               refused.add(c.bookingId());
               continue;
             }
-            wants.forEach((host, cap) -> {
-              free.put(host, free.get(host).minus(cap));
-              bookings.add(c.bookingId());
-              hosts.add(host);
-              amounts.add(cap);
-            });
+            wants.forEach((host, cap) -> free.put(host, free.get(host).minus(cap)));
+            granted.add(c.bookingId(), wants);
           }
-          return new Grants(refused, bookings, hosts, amounts, true);
+          return granted.grants(refused, true);
         });
   }
 
@@ -190,10 +194,18 @@ public final class PgReservations {
             .map(true));
   }
 
+  /**
+   * A host offering more GPUs than its last inventory lists (kept while tasks held the lost ones,
+   * {@code CHECK reserved_gpus <= gpus}) comes down towards what it lists as its reservations are
+   * given back, in the same statement ({@code %1$s}: the GPUs given back).
+   */
+  private static final String GPUS_DOWN = "gpus = CASE WHEN h.gpus > h.gpus_reported THEN greatest(h.reserved_gpus - %1$s, h.gpus_reported) ELSE h.gpus END";
+
   private static Future<Void> hostGive(SqlClient tx, String hostId, Capacity c) {
     return tx.preparedQuery("""
-            UPDATE hosts SET reserved_cpu_millis = reserved_cpu_millis - $2, reserved_memory_mb = reserved_memory_mb - $3,
-                             reserved_storage_gb = reserved_storage_gb - $4, reserved_gpus = reserved_gpus - $5 WHERE id = $1""")
+            UPDATE hosts h SET reserved_cpu_millis = h.reserved_cpu_millis - $2, reserved_memory_mb = h.reserved_memory_mb - $3,
+                               reserved_storage_gb = h.reserved_storage_gb - $4, reserved_gpus = h.reserved_gpus - $5, %s WHERE id = $1"""
+            .formatted(GPUS_DOWN.formatted("$5")))
         .execute(Tuple.of(hostId, c.cpuMillis(), c.memoryMb(), c.storageGb(), c.gpus())).mapEmpty();
   }
 
@@ -202,8 +214,8 @@ public final class PgReservations {
              UPDATE hosts h SET reserved_cpu_millis = h.reserved_cpu_millis - g.cpu_millis,
                                reserved_memory_mb = h.reserved_memory_mb - g.memory_mb,
                                reserved_storage_gb = h.reserved_storage_gb - g.storage_gb,
-                               reserved_gpus = h.reserved_gpus - g.gpus
-              FROM gone g WHERE h.id = g.host_id RETURNING h.id""")
+                               reserved_gpus = h.reserved_gpus - g.gpus, %s
+              FROM gone g WHERE h.id = g.host_id RETURNING h.id""".formatted(GPUS_DOWN.formatted("g.gpus")))
         .execute(args)
         .map(rows -> {
           List<String> hosts = new ArrayList<>();

@@ -279,9 +279,9 @@ public final class PlacementService {
       claims.add(new PgReservations.Claim(c.id(), ch.plan().placements()));
     }
     boolean waived = payments.waived();
-    return Databases.inTransaction(store.pool(), tx -> write(tx, PgReservations.all(claims), chosen, rows, tasks))
+    return placing(tx -> write(tx, PgReservations.all(claims), chosen, rows, tasks))
         .recover(err -> !(err instanceof PgReservations.Conflict) ? Future.failedFuture(err)
-            : Databases.inTransaction(store.pool(), tx -> {
+            : placing(tx -> {
               rechecked.incrementAndGet();
               return PgReservations.lock(tx, claims).compose(grants -> write(tx, grants, chosen, rows, tasks));
             }))
@@ -360,9 +360,22 @@ public final class PlacementService {
   private Future<BookingRow> tryPlans(Candidate c, List<Plan> plans, int i) {
     if (i >= plans.size()) return Future.succeededFuture(null);
     Plan plan = plans.get(i);
-    return Databases.inTransaction(store.pool(), tx -> insert(tx, c, plan))
+    return placing(tx -> insert(tx, c, plan))
         .onSuccess(row -> snapshots.taken(c.currency(), plan.placements()))
         .recover(err -> err instanceof PgReservations.Conflict ? tryPlans(c, plans, i + 1) : Future.failedFuture(err));
+  }
+
+  /**
+   * A placement's transaction ({@link Databases#inTransaction}), its statements planned once per
+   * connection: their arrays' lengths would otherwise have PostgreSQL plan them again at every
+   * execution, for plans that come out the same (each host and booking is found by its key).
+   */
+  private <T> Future<T> placing(java.util.function.Function<SqlConnection, Future<T>> work) {
+    return Databases.inTransaction(store.pool(), tx -> {
+      Future<?> generic = tx.query("SET LOCAL plan_cache_mode = force_generic_plan").execute();
+      Future<T> done = work.apply(tx);
+      return generic.compose(x -> done);
+    });
   }
 
   /** The booking's first row (PENDING_PAYMENT, its deadline by the injected clock) for {@code plan}. */

@@ -71,7 +71,6 @@ public final class Reconciler {
         .compose(x -> expirePaused())
         .compose(x -> handleLostHosts())
         .compose(x -> handleLostGpus())
-        .compose(x -> lowerOfferedGpus())
         .compose(x -> resend())
         .compose(x -> removeEnded());
   }
@@ -169,13 +168,6 @@ public final class Reconciler {
               }
               return chain.mapEmpty();
             }));
-  }
-
-  /** Hosts offering more GPUs than they list (kept while tasks held the lost ones): down to what they list, as far as reservations allow. */
-  private Future<Void> lowerOfferedGpus() {
-    return store.pool().preparedQuery(
-            "UPDATE hosts SET gpus = greatest(reserved_gpus, gpus_reported) WHERE gpus > gpus_reported AND gpus > reserved_gpus")
-        .execute().mapEmpty();
   }
 
   private Future<BookingRow> giveUp(SqlConnection tx, BookingRow b, TaskRow t, String why) {
