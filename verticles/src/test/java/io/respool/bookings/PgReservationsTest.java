@@ -8,6 +8,7 @@ import io.respool.infra.Databases;
 import io.respool.matching.BestFit;
 import io.respool.matching.Demand;
 import io.respool.matching.Matcher;
+import io.respool.matching.Placement;
 import io.respool.matching.Plan;
 import io.respool.matching.Refusal;
 import io.respool.protocol.host.HostInfo;
@@ -149,6 +150,31 @@ class PgReservationsTest {
     assertThat(pool.withTransaction(tx -> PgReservations.release(tx, "parts", a, one)).await(10, TimeUnit.SECONDS))
         .as("nothing left to give").isFalse();
     assertConsistent(List.of(a), 0);
+  }
+
+  @Test
+  void aHostOfferingMoreGpusThanItListsComesDownAsTheyAreGivenBack() throws Exception {
+    String region = "res-" + UUID.randomUUID().toString().substring(0, 8);
+    String lost = "host-" + region + "-lost";
+    String healthy = "host-" + region + "-healthy";
+    for (String h : List.of(lost, healthy)) hosts.register(h, host(region), "s", "n").await(10, TimeUnit.SECONDS);
+    // both offer 2 GPUs, booked; then "lost"'s inventory lists only 1 (the CHECK keeps the offer at what is reserved)
+    pool.preparedQuery("UPDATE hosts SET gpus = 2, gpus_reported = 2 WHERE id = ANY($1)").execute(Tuple.tuple().addArrayOfString(new String[] {lost, healthy}))
+        .await(10, TimeUnit.SECONDS);
+    for (String h : List.of(lost, healthy)) {
+      List<Placement> two = List.of(new Placement(h, 0, 1000, 1024, 0, 2, null, 100));
+      pool.withTransaction(tx -> PgReservations.reserve(tx, "gpus-" + h, two)).await(10, TimeUnit.SECONDS);
+    }
+    pool.preparedQuery("UPDATE hosts SET gpus_reported = 1 WHERE id = $1").execute(Tuple.of(lost)).await(10, TimeUnit.SECONDS);
+
+    for (String h : List.of(lost, healthy)) pool.withTransaction(tx -> PgReservations.release(tx, "gpus-" + h)).await(10, TimeUnit.SECONDS);
+    assertThat(gpus(lost)).as("down to the one it lists").isEqualTo(1);
+    assertThat(gpus(healthy)).as("a host that lists its GPUs keeps offering them").isEqualTo(2);
+  }
+
+  static int gpus(String hostId) throws Exception {
+    return pool.preparedQuery("SELECT gpus FROM hosts WHERE id = $1").execute(Tuple.of(hostId)).await(10, TimeUnit.SECONDS).iterator().next()
+        .getInteger(0);
   }
 
   static void assertConsistent(List<String> hostIds, long expectedCpuEach) throws Exception {
