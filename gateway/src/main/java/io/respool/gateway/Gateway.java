@@ -134,7 +134,8 @@ public final class Gateway implements AutoCloseable {
       // answered a burst of bookings with "pool reached max wait queue size" — a 500 (bench/placements.sh at C=64)
       RedisAPI redis = RedisAPI.api(Redis.createClient(vertx, new RedisOptions().setConnectionString(redisUrl)
           .setMaxPoolSize(16).setMaxPoolWaiting(8192)));
-      JwtKeyRing jwt = jwtKeys(config, vertx, pool, closeables);
+      SecretBox box = clusterBox(config);
+      JwtKeyRing jwt = jwtKeys(config, box, vertx, pool, closeables);
 
       EventLog events = new EventLog(pool, vertx.eventBus());
       HostRegistry hosts = new HostRegistry(vertx, pool, events);
@@ -226,19 +227,26 @@ public final class Gateway implements AutoCloseable {
       // the edge on every event loop; the instances share the port (Vert.x hands each connection to one of them)
       // (Vert.x shares a server between instances by the port asked for: port 0 would give each its own port)
       int port = config.port() != 0 ? config.port() : freePort(config.bind());
+      // SSH listens before the edge, so a port taken stops the start before /health ever answers; it is
+      // stopped first all the same (added to the closeables after the edge), before the sessions' verticle and the edge
+      SshEndpoint ssh = config.sshPort() == 0 ? null : listening("SSH", config.bind(), config.sshPort(), "sshPort, --ssh-port; 0 turns SSH off",
+          () -> SshEndpoint.start(vertx, pool, box, terminals, config.bind(), config.sshPort(), config.terminalIdleTimeout()));
       List<HttpApiVerticle> edges = new CopyOnWriteArrayList<>();
-      String edge = vertx.deployVerticle(() -> {
-        HttpApiVerticle v = new HttpApiVerticle(services, config.bind(), port);
-        edges.add(v);
-        return v;
-      }, new DeploymentOptions().setInstances(options.getEventLoopPoolSize())).await(60, TimeUnit.SECONDS);
+      String edge;
+      try {
+        edge = listening("HTTP", config.bind(), port, "port, --port", () -> vertx.deployVerticle(() -> {
+          HttpApiVerticle v = new HttpApiVerticle(services, config.bind(), port);
+          edges.add(v);
+          return v;
+        }, new DeploymentOptions().setInstances(options.getEventLoopPoolSize())).await(60, TimeUnit.SECONDS));
+      } catch (Exception | Error e) {
+        if (ssh != null) ssh.close();
+        throw e;
+      }
       closeables.add(() -> vertx.undeploy(edge).await(30, TimeUnit.SECONDS));
+      if (ssh != null) closeables.add(ssh);
       HttpApiVerticle http = edges.get(0);
       if (edges.stream().anyMatch(e -> e.actualPort() != http.actualPort())) throw new IllegalStateException("the HTTP edges listen on different ports");
-      // SSH last: it is stopped first, before the sessions' verticle and the edge
-      SshEndpoint ssh = config.sshPort() == 0 ? null
-          : SshEndpoint.start(vertx, pool, terminals, config.bind(), config.sshPort(), config.terminalIdleTimeout());
-      if (ssh != null) closeables.add(ssh);
       // mDNS last (stopped first): host-workers on the LAN stop finding a node that is going away
       if (config.ops().mdns()) closeables.add(io.respool.gateway.discovery.MdnsAnnouncer.start(mdnsAddress(config), config.nodeId(), http.actualPort()));
       Gateway g = new Gateway(config, vertx, http, ssh, closeables);
@@ -292,6 +300,20 @@ public final class Gateway implements AutoCloseable {
     }
   }
 
+  /** Starts what listens on {@code bind:port}; a port taken is said as the operator sets it (the root cause reads "Address already in use"). */
+  private static <T> T listening(String what, String bind, int port, String setting, java.util.concurrent.Callable<T> start) throws Exception {
+    try {
+      return start.call();
+    } catch (Exception e) {
+      for (Throwable t = e; t != null; t = t.getCause()) {
+        if (t instanceof java.net.BindException || String.valueOf(t.getMessage()).contains("Address already in use")) {
+          throw new java.net.BindException("the " + what + " port " + bind + ":" + port + " is in use (" + setting + ")");
+        }
+      }
+      throw e;
+    }
+  }
+
   private static void closeAll(List<AutoCloseable> closeables) {
     List<AutoCloseable> reversed = new ArrayList<>(closeables);
     Collections.reverse(reversed);
@@ -321,16 +343,26 @@ public final class Gateway implements AutoCloseable {
   }
 
   /**
+   * The key that seals the cluster's secrets in PostgreSQL (JWT keys, the SSH host key), when this node
+   * has one the whole cluster shares: a configured one (secretsKey, secretsKeyFile), or, when the JWT
+   * keys are the cluster's own, the home's (made there if missing; every node needs the same one then
+   * anyway). Null otherwise (a configured jwtSecret and no secrets key): what it writes stays in clear.
+   */
+  private static SecretBox clusterBox(GatewayConfig config) throws IOException {
+    if (config.jwtSecret() != null && config.secretsKey() == null && config.secretsKeyFile() == null) return null;
+    return SecretBox.load(config.secretsKey(), config.secretsKeyFile(), config.home());
+  }
+
+  /**
    * The configured secret (one key, kid "config"), or the cluster's own keys, kept sealed in
    * PostgreSQL so every node agrees (see {@link JwtKeys}), newest first. The cluster's keys are
    * followed while the node runs: re-read when a node announces a rotation on {@link JwtKeyRing#CHANGED}
    * (this one does after rotating), and every {@code jwtKeysReloadSeconds} in case a notice was missed.
    */
-  private static JwtKeyRing jwtKeys(GatewayConfig config, Vertx vertx, Pool pool, List<AutoCloseable> closeables) throws Exception {
+  private static JwtKeyRing jwtKeys(GatewayConfig config, SecretBox box, Vertx vertx, Pool pool, List<AutoCloseable> closeables) throws Exception {
     if (config.jwtSecret() != null) {
       return new JwtKeyRing(vertx, List.of(new JwtKeys.Key("config", config.jwtSecret().getBytes(StandardCharsets.UTF_8), java.time.Instant.EPOCH)));
     }
-    SecretBox box = SecretBox.load(config.secretsKey(), config.secretsKeyFile(), config.home());
     List<JwtKeys.Key> keys = JwtKeys.load(pool, box, config.rotateJwtKey(), config.tokenTtl()).await(30, TimeUnit.SECONDS);
     LOG.info("JWT keys: {} signs; {} kept for verifying{}", keys.get(0).kid(), keys.size(), config.rotateJwtKey() ? " (rotated at this start)" : "");
     JwtKeyRing ring = new JwtKeyRing(vertx, keys);

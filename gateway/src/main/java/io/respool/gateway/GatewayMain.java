@@ -90,7 +90,13 @@ public final class GatewayMain implements Callable<Integer> {
     } catch (Exception e) {
       Throwable root = e;
       while (root.getCause() != null && root.getCause() != root) root = root.getCause();
-      System.err.println("respool-gateway: cannot start: " + root.getMessage());
+      if (root.getMessage() != null) {
+        System.err.println("respool-gateway: cannot start: " + root.getMessage());
+      } else {
+        // nothing an operator could act on from its message alone: the whole trace
+        System.err.print("respool-gateway: cannot start: ");
+        e.printStackTrace();
+      }
       return 1;
     }
     CountDownLatch stopped = new CountDownLatch(1);

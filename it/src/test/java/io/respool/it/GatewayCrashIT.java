@@ -58,7 +58,7 @@ class GatewayCrashIT {
       awaitTrue(() -> !alive(pg1) && !alive(redis1), 30, "the embedded services stop after their gateway was killed", first.log);
 
       Started second = startGateway(started, home, "second");
-      assertBookingKept(second.http, bookingId, renter);
+      assertBookingKept(second, bookingId, renter);
 
       // 3. the services really orphaned (their watchdogs killed first): the next start stops them and comes up
       long pg2 = pid(pgPidFile);
@@ -75,7 +75,7 @@ class GatewayCrashIT {
       assertThat(alive(pg2) || alive(redis2)).as("the orphans were stopped").isFalse();
       assertThat(pid(pgPidFile)).isNotEqualTo(pg2);
       assertThat(third.http.get("/ready").status()).isEqualTo(200);
-      assertBookingKept(third.http, bookingId, renter);
+      assertBookingKept(third, bookingId, renter);
     } finally {
       for (Process p : started) {
         p.destroy();
@@ -98,8 +98,9 @@ class GatewayCrashIT {
   static Started startGateway(List<Process> started, Path home, String name) throws Exception {
     int port = freePort();
     Path log = home.resolve("gateway-" + name + ".log");
+    // a free SSH port too: the default (2222) may be taken on a shared machine, and the gateway stops when it is
     Process p = JarProcessesIT.start(started, log, "-jar", jar("gateway/target/respool-gateway.jar"),
-        "--port", Integer.toString(port), "--home", home.toString());
+        "--port", Integer.toString(port), "--ssh-port", Integer.toString(freePort()), "--home", home.toString());
     Http http = new Http(port);
     awaitTrue(() -> {
       if (!p.isAlive()) throw new AssertionError("the " + name + " gateway exited: " + Files.readString(log));
@@ -108,8 +109,14 @@ class GatewayCrashIT {
     return new Started(p, port, http, log);
   }
 
-  static void assertBookingKept(Http http, String id, Wallets.Session renter) {
-    Http.Response r = http.get("/v1/bookings/" + id, renter.token());
+  static void assertBookingKept(Started gateway, String id, Wallets.Session renter) throws IOException {
+    Http.Response r;
+    try {
+      r = gateway.http.get("/v1/bookings/" + id, renter.token());
+    } catch (AssertionError e) {
+      throw new AssertionError("the booking could not be read from the " + (gateway.process.isAlive() ? "running" : "exited")
+          + " gateway; its log:\n" + Files.readString(gateway.log), e);
+    }
     assertThat(r.status()).as(r.toString()).isEqualTo(200);
     JsonNode b = r.json();
     assertThat(b.path("id").asText()).isEqualTo(id);

@@ -16,7 +16,7 @@ import java.util.List;
 /**
  * The cluster's JWT signing keys, kept in {@code cluster_secrets} sealed by the node's {@link
  * SecretBox} (never in clear). On start, in one transaction under an advisory lock (nodes starting
- * together agree): rows an earlier version left in clear are sealed; a first key is made if there
+ * together agree): keys an earlier version left in clear are sealed; a first key is made if there
  * is none, or a new one when the operator asks for a rotation; keys whose every token has expired
  * are dropped — a key is kept until its successor is older than a token's lifetime. The newest key
  * signs (its id is the token's {@code kid}), every kept key verifies, so a rotation logs nobody out.
@@ -48,9 +48,9 @@ public final class JwtKeys {
     return read(pool, box);
   }
 
-  /** Seals every row still in clear (written before V19), in place. */
+  /** Seals the keys still in clear (written before V19), in place; other secrets are their owners' (SshEndpoint). */
   private static Future<Void> sealClear(SqlConnection tx, SecretBox box) {
-    return tx.query("SELECT name, secret FROM cluster_secrets WHERE NOT sealed FOR UPDATE").execute().compose(rows -> {
+    return tx.query("SELECT name, secret FROM cluster_secrets WHERE NOT sealed AND " + KEYS + " FOR UPDATE").execute().compose(rows -> {
       List<Tuple> sealed = new ArrayList<>();
       for (Row r : rows) {
         String name = r.getString("name");

@@ -1,5 +1,6 @@
 package io.respool.gateway.ssh;
 
+import io.respool.gateway.auth.SecretBox;
 import io.respool.gateway.terminal.TerminalSession;
 import io.respool.gateway.terminal.TerminalSessions;
 import io.vertx.core.Vertx;
@@ -46,13 +47,17 @@ public final class SshEndpoint implements AutoCloseable {
     this.server = server;
   }
 
-  /** Listens on {@code bind:port} (blocking until it does). */
-  public static SshEndpoint start(Vertx vertx, Pool pool, TerminalSessions sessions, String bind, int port, Duration idleTimeout) throws Exception {
+  /**
+   * Listens on {@code bind:port} (blocking until it does); {@code box} seals the host key in
+   * PostgreSQL (null: the cluster has no shared secrets key, and the key is kept in clear).
+   */
+  public static SshEndpoint start(Vertx vertx, Pool pool, SecretBox box, TerminalSessions sessions, String bind, int port, Duration idleTimeout)
+      throws Exception {
     SshContext ctx = new SshContext(vertx, sessions);
     SshServer sshd = SshServer.setUpDefaultServer();
     sshd.setHost(bind);
     sshd.setPort(port);
-    sshd.setKeyPairProvider(KeyPairProvider.wrap(hostKey(pool)));
+    sshd.setKeyPairProvider(KeyPairProvider.wrap(hostKey(pool, box)));
     sshd.setUserAuthFactories(List.of(UserAuthPublicKeyFactory.INSTANCE));
     sshd.setPublickeyAuthenticator(new BookingKeyAuthenticator(sessions.service()));
     sshd.setPasswordAuthenticator(null);
@@ -87,20 +92,30 @@ public final class SshEndpoint implements AutoCloseable {
     server.stop(true);
   }
 
-  /** The cluster's SSH host key (ECDSA P-256): created by the first node to start, read by every other. */
-  static KeyPair hostKey(Pool pool) throws Exception {
+  /**
+   * The cluster's SSH host key (ECDSA P-256): created by the first node to start, read by every other
+   * and at every start after (so clients' known_hosts stay right), sealed with {@code box} when there is one.
+   */
+  static KeyPair hostKey(Pool pool, SecretBox box) throws Exception {
     KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
     g.initialize(new ECGenParameterSpec("secp256r1"));
     KeyPair fresh = g.generateKeyPair();
     byte[] pub = fresh.getPublic().getEncoded();
     byte[] priv = fresh.getPrivate().getEncoded();
     byte[] blob = ByteBuffer.allocate(4 + pub.length + priv.length).putInt(pub.length).put(pub).put(priv).array();
-    byte[] stored = pool.preparedQuery("INSERT INTO cluster_secrets (name, secret) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING")
-        .execute(Tuple.of(HOST_KEY, io.vertx.core.buffer.Buffer.buffer(blob)))
-        .compose(x -> pool.preparedQuery("SELECT secret FROM cluster_secrets WHERE name = $1").execute(Tuple.of(HOST_KEY)))
-        .map(rows -> rows.iterator().next().getBuffer(0).getBytes())
+    byte[] written = box == null ? blob : box.seal(HOST_KEY, blob);
+    io.vertx.sqlclient.Row stored = pool.preparedQuery("INSERT INTO cluster_secrets (name, secret, sealed) VALUES ($1, $2, $3) ON CONFLICT (name) DO NOTHING")
+        .execute(Tuple.of(HOST_KEY, io.vertx.core.buffer.Buffer.buffer(written), box != null))
+        .compose(x -> pool.preparedQuery("SELECT secret, sealed FROM cluster_secrets WHERE name = $1").execute(Tuple.of(HOST_KEY)))
+        .map(rows -> rows.iterator().next())
         .await(30, TimeUnit.SECONDS);
-    return decode(stored);
+    byte[] secret = stored.getBuffer("secret").getBytes();
+    if (!stored.getBoolean("sealed")) return decode(secret);
+    if (box == null) {
+      throw new IllegalStateException("the cluster's SSH host key is sealed and this node has no secrets key to open it"
+          + " (secretsKey, secretsKeyFile: the one the other nodes use)");
+    }
+    return decode(box.open(HOST_KEY, secret));
   }
 
   private static KeyPair decode(byte[] blob) throws GeneralSecurityException {
