@@ -4,8 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.respool.gateway.Gateway;
-import io.respool.gateway.config.ConfigSource;
-import io.respool.gateway.config.GatewayConfig;
+import io.respool.gateway.testing.GatewayNodes;
 import io.respool.gateway.testing.Http;
 import io.respool.gateway.testing.Wallets;
 import io.respool.infra.Databases;
@@ -24,7 +23,6 @@ import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -58,17 +56,9 @@ class JwtKeysTest {
   }
 
   static Gateway start(Path home, boolean rotate, Map<String, String> more) throws Exception {
-    Map<String, String> all = new HashMap<>();
-    all.put("port", "0");
-    all.put("bind", "127.0.0.1");
-    all.put("home", home.toString());
-    all.put("pgUrl", TestServices.get().pgUrl);
-    all.put("redisUrl", TestServices.get().redisUrl);
-    all.put("dbPoolSize", "2");
-    all.put("sshPort", "0");
+    Map<String, String> all = new HashMap<>(more);
     all.put("rotateJwtKey", Boolean.toString(rotate));
-    all.putAll(more);
-    return Gateway.start(GatewayConfig.from(ConfigSource.load(null, Map.of(), new Properties(), all)));
+    return GatewayNodes.startOwnKeys(home, all);
   }
 
   static List<Row> keys() throws Exception {

@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.respool.gateway.Gateway;
 import io.respool.gateway.auth.SecretBox;
-import io.respool.gateway.config.ConfigSource;
-import io.respool.gateway.config.GatewayConfig;
 import io.respool.gateway.testing.GatewayNodes;
 import io.respool.infra.Databases;
 import io.respool.testing.TestServices;
@@ -20,7 +18,6 @@ import java.nio.file.Path;
 import java.security.KeyPair;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -55,17 +52,11 @@ class SshHostKeyTest {
 
   static Gateway start(Path home, Map<String, String> more) throws Exception {
     Map<String, String> all = new HashMap<>();
-    all.put("port", "0");
-    all.put("bind", "127.0.0.1");
-    all.put("home", home.toString());
-    all.put("pgUrl", TestServices.get().pgUrl);
-    all.put("redisUrl", TestServices.get().redisUrl);
-    all.put("dbPoolSize", "2");
     try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       all.put("sshPort", Integer.toString(s.getLocalPort()));
     }
     all.putAll(more);
-    return Gateway.start(GatewayConfig.from(ConfigSource.load(null, Map.of(), new Properties(), all)));
+    return GatewayNodes.startOwnKeys(home, all);
   }
 
   static Row stored() throws Exception {
