@@ -109,8 +109,9 @@ public final class BookingService {
               each.add(Future.succeededFuture(tail(keptLogs, maxBytes)));
               continue;
             }
-            if (t.state() == BookedTaskState.PENDING) {
-              each.add(Future.succeededFuture(new Bookings.TaskLogs(t.taskId(), t.hostId(), "", "", false, "not started yet")));
+            if (t.state() == BookedTaskState.PENDING || t.sentAt() == null) { // a task never sent has nothing on its host
+              String note = t.state() == BookedTaskState.PENDING ? "not started yet" : "never started";
+              each.add(Future.succeededFuture(new Bookings.TaskLogs(t.taskId(), t.hostId(), "", "", false, note)));
               continue;
             }
             each.add(commands.send(t.hostId(), new HostFrame.TaskLogs(null, t.taskId(), maxBytes), Duration.ofSeconds(35))

@@ -249,15 +249,21 @@ public final class Reconciler {
     });
   }
 
-  /** Starts no host answered, and stops not yet confirmed: sent again (both are idempotent on the worker). */
+  /**
+   * Starts no host answered, and stops not yet confirmed: sent again (both are idempotent on the worker). Only the
+   * live tasks are read ({@code booking_tasks_live}), each booking's state looked up by its key: a join with the
+   * bookings table let the planner read all of it in key order.
+   */
   private Future<Void> resend() {
     long after = settings.resendAfter().toSeconds();
     return store.pool().withTransaction(tx -> tx.preparedQuery("""
             UPDATE booking_tasks SET sent_at = now() WHERE task_id IN (
-              SELECT t.task_id FROM booking_tasks t JOIN bookings b ON b.id = t.booking_id JOIN hosts h ON h.id = t.host_id
+              SELECT t.task_id FROM booking_tasks t JOIN hosts h ON h.id = t.host_id
                WHERE t.state NOT IN ('EXITED', 'FAILED') AND h.online AND (t.sent_at IS NULL OR t.sent_at < $2::timestamptz - make_interval(secs => $1))
-                 AND ((t.current AND t.state = 'PENDING' AND b.state IN ('STARTING', 'RUNNING'))
-                   OR (t.current AND b.state = 'STOPPING') OR NOT t.current OR b.state IN ('STOPPED', 'FAILED', 'EXPIRED', 'SETTLED'))
+                 AND (NOT t.current OR CASE (SELECT b.state FROM bookings b WHERE b.id = t.booking_id)
+                        WHEN 'STARTING' THEN t.state = 'PENDING' WHEN 'RUNNING' THEN t.state = 'PENDING'
+                        WHEN 'STOPPING' THEN true WHEN 'STOPPED' THEN true WHEN 'FAILED' THEN true WHEN 'EXPIRED' THEN true WHEN 'SETTLED' THEN true
+                        ELSE false END)
                LIMIT %d FOR UPDATE OF t SKIP LOCKED)
             RETURNING *, (SELECT state FROM bookings WHERE id = booking_id) AS booking_state,
                          (SELECT request::text FROM bookings WHERE id = booking_id) AS booking_request""".formatted(BATCH))
@@ -280,16 +286,17 @@ public final class Reconciler {
   /**
    * Ended tasks that no longer serve a booking (it ended, or a later attempt replaced them) are
    * removed from their hosts with what they kept; one a returning host still runs (it was given up
-   * for lost) is stopped first. Nothing is removed while its booking may still resume it.
+   * for lost) is stopped first. Nothing is removed while its booking may still resume it, and nothing
+   * is asked of a host about a task never sent to it (one that ended with its unpaid booking).
    */
   private Future<Void> removeEnded() {
     long after = settings.resendAfter().toSeconds();
     return store.pool().withTransaction(tx -> tx.preparedQuery("""
             UPDATE booking_tasks SET sent_at = now() WHERE task_id IN (
               SELECT t.task_id FROM booking_tasks t JOIN bookings b ON b.id = t.booking_id JOIN hosts h ON h.id = t.host_id
-               WHERE t.removed_at IS NULL AND t.state IN ('EXITED', 'FAILED') AND h.online
+               WHERE t.removed_at IS NULL AND t.state IN ('EXITED', 'FAILED') AND t.sent_at IS NOT NULL AND h.online
                  AND (NOT t.current OR b.state IN ('STOPPED', 'FAILED', 'EXPIRED', 'SETTLED'))
-                 AND (t.sent_at IS NULL OR t.sent_at < $2::timestamptz - make_interval(secs => $1))
+                 AND t.sent_at < $2::timestamptz - make_interval(secs => $1)
                LIMIT %d FOR UPDATE OF t SKIP LOCKED)
             RETURNING *""".formatted(BATCH))
         .execute(Tuple.of(after, utc(clock.instant())))

@@ -208,4 +208,29 @@ class ReconcilerTest {
     assertThat(sent.get()).as("the unanswered start is sent again — a start, never a stop").containsExactly("TaskStart", "TaskStart");
     assertThat(state(b.id())).isEqualTo(BookingState.STARTING);
   }
+
+  @Test
+  void aTaskNeverSentIsNeverAskedForNorRemovedFromItsHost() throws Exception {
+    String region = "rc-" + UUID.randomUUID();
+    String hostId = silentHost(region);
+    Bookings.Booking b = book(region);
+    Reconciler reconciler = new Reconciler(vertx, store, dispatcher, hosts, new Matcher(), SETTINGS, clock);
+    clock.ahead = SETTINGS.paymentWindow().plusSeconds(1);
+    try {
+      reconciler.round().await(10, TimeUnit.SECONDS); // unpaid: expires, and its task ends never started
+      assertThat(state(b.id())).isEqualTo(BookingState.EXPIRED);
+      clock.ahead = SETTINGS.paymentWindow().plus(SETTINGS.resendAfter()).plusSeconds(2);
+      reconciler.round().await(10, TimeUnit.SECONDS); // past resendAfter: an ended task that was sent would be removed now
+    } finally {
+      clock.ahead = Duration.ZERO;
+    }
+    // a frame sent after the rounds: once it has arrived, anything the rounds sent this host has arrived before it
+    new HostCommands(vertx.eventBus()).send(hostId, new HostFrame.Ping(null), Duration.ofMillis(200));
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (received.stream().noneMatch(f -> f instanceof HostFrame.Ping) && System.nanoTime() < deadline) Thread.sleep(20);
+    assertThat(received).anyMatch(f -> f instanceof HostFrame.Ping);
+    assertThat(received).as("nothing about the task reached its host: it never had it")
+        .noneMatch(f -> f instanceof HostFrame.TaskLogs l && l.taskId().startsWith(b.id()) || f instanceof HostFrame.TaskRemove r && r.taskId().startsWith(b.id()));
+    assertThat(store.booking(pool, b.id()).await(10, TimeUnit.SECONDS).state()).isEqualTo(BookingState.EXPIRED);
+  }
 }

@@ -117,6 +117,9 @@ class BookingsApiTest {
     assertThat(freeCpu(hostId)).isEqualTo(4000);
     assertThat(states(http.get("/v1/bookings/" + id, renter.token()).json())).containsExactly("PENDING_PAYMENT", "STOPPED");
     assertThat(http.post("/v1/bookings/" + id + "/stop", "", renter.token()).isProblem(409)).as("an ended booking stays ended").isTrue();
+    // its task was never sent to the host: its logs say so without asking the host (which would never answer)
+    JsonNode logs = http.get("/v1/bookings/" + id + "/logs", renter.token()).json();
+    assertThat(logs.path("tasks").get(0).path("error").asText()).isEqualTo("never started");
   }
 
   @Test
