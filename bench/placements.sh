@@ -15,6 +15,8 @@
 # disturbed more than that, at most STEP_RETRIES times; the discarded attempts are listed), POOL_SIZES (gateway dbPoolSize, one fresh gateway each), STRATEGY (cheapest|best-fit|spread,
 # default the gateway's), REGIONS (comma list: client i books in region i mod n; the fleet's
 # hosts are in bench-0, bench-1, bench-2), RAMP (host registrations/s), GATEWAY_HEAP, GATEWAY_JAVA_OPTS (default: a fixed heap, G1 pause goal 10 ms), FLEET_HEAP,
+# FLEET_NICE (0-19, default 0: the simulated fleet's nice value; it stands for machines elsewhere, and 19 gives it the
+# CPU the gateway, PostgreSQL and the load generator leave instead of an equal share),
 # LOAD_HEAP, BOOKING_CPU (cores per booking, default 0.5; a simulated host has 15 cores), RELEASE=1 (after each step stop every booking it placed, C at a time, and report the
 # stops per second: the same kind of transaction without the matcher's snapshot), PROFILE=1 (a JFR recording of the gateway during the load, kept in the work dir),
 # KEEP_WORK=1 (keep the gateway homes, not only the logs).
@@ -39,6 +41,7 @@ GATEWAY_HEAP=${GATEWAY_HEAP:-2g}
 # as a server runs it (ops/k8s): a fixed heap and G1's 10 ms pause goal (README.md, Benchmarks, "Garbage collection")
 GATEWAY_JAVA_OPTS=${GATEWAY_JAVA_OPTS--Xms$GATEWAY_HEAP -XX:MaxGCPauseMillis=10}
 FLEET_HEAP=${FLEET_HEAP:-512m}
+FLEET_NICE=${FLEET_NICE:-0}
 LOAD_HEAP=${LOAD_HEAP:-512m}
 PROFILE=${PROFILE:-0}
 RELEASE=${RELEASE:-0}
@@ -56,8 +59,8 @@ JVM_FLAGS=()
 (( JAVA_VERSION >= 23 )) && JVM_FLAGS=(--sun-misc-unsafe-memory-access=allow --enable-native-access=ALL-UNNAMED)
 log "using $JAVA (JDK $JAVA_VERSION)"
 
-for n in $HOSTS $CONCURRENCY $DURATION $WARMUP $PRIME $QUIET_WAIT $STEP_RETRIES $POOL_SIZES; do
-  [[ $n =~ ^[0-9]+$ ]] && (( n >= 0 )) || { log "HOSTS, CONCURRENCY, DURATION, WARMUP, PRIME, QUIET_WAIT, STEP_RETRIES, POOL_SIZES must be whole numbers, not '$n'"; exit 2; }
+for n in $HOSTS $CONCURRENCY $DURATION $WARMUP $PRIME $QUIET_WAIT $STEP_RETRIES $POOL_SIZES $FLEET_NICE; do
+  [[ $n =~ ^[0-9]+$ ]] && (( n >= 0 )) || { log "HOSTS, CONCURRENCY, DURATION, WARMUP, PRIME, QUIET_WAIT, STEP_RETRIES, POOL_SIZES, FLEET_NICE must be whole numbers, not '$n'"; exit 2; }
 done
 
 # --- jars, the work directory, process bookkeeping -----------------------------------------
@@ -128,7 +131,7 @@ run_pool() {
   [[ -n $pg_pid ]] && GW_AUX+=("$pg_pid")
 
   log "pool $pool: registering $HOSTS simulated hosts at $RAMP/s"
-  "$JAVA" "${JVM_FLAGS[@]}" -Xmx"$FLEET_HEAP" -jar "$BENCH_JAR" --gateway "ws://127.0.0.1:$port" --hosts "$HOSTS" \
+  nice -n "$FLEET_NICE" "$JAVA" "${JVM_FLAGS[@]}" -Xmx"$FLEET_HEAP" -jar "$BENCH_JAR" --gateway "ws://127.0.0.1:$port" --hosts "$HOSTS" \
     --ramp-per-second "$RAMP" --duration 1 --settle 0 --hold-seconds 3600 --out "$WORK/fleet-$pool.json" >"$WORK/fleet-$pool.log" 2>&1 &
   FLEET=$!
   deadline=$((SECONDS + HOSTS / RAMP + 90))
@@ -228,7 +231,7 @@ OUT=$HERE/results/placements-$(date +%Y-%m-%d-%H%M).md
   echo "$(uname -sr); JDK: $("$JAVA" -version 2>&1 | head -1)."
   echo "Code: $GIT_REV; gateway jar built $GATEWAY_BUILT."
   echo "Gateway: one node, -Xmx$GATEWAY_HEAP $GATEWAY_JAVA_OPTS, embedded PostgreSQL (fsync on) and Redis; $HOSTS simulated hosts on the control channel"
-  echo "(\`HostFleet\`, real ed25519 registration, heartbeats every 5 s), all on this machine."
+  echo "(\`HostFleet\`, real ed25519 registration, heartbeats every 5 s$( (( FLEET_NICE > 0 )) && echo ", at nice $FLEET_NICE")), all on this machine."
   echo "Load: \`PlacementLoad\`, closed loop, ${PRIME} s of priming on each fresh gateway, then per concurrency ${WARMUP} s warm-up and a ${DURATION}-s window; each booking"
   echo "\`{cpu: $BOOKING_CPU, memoryMb: 256, durationSeconds: 3600, image, command}\`${STRATEGY:+, strategy $STRATEGY}${REGIONS:+, regions $REGIONS}; payment not waived, so a 201 is a"
   echo "booking in PENDING_PAYMENT with its capacity committed in PostgreSQL."

@@ -303,7 +303,10 @@ public final class PlacementLoad implements Callable<Integer> {
     final LogLinearHistogram placed = new LogLinearHistogram();
     final LogLinearHistogram all = new LogLinearHistogram();
     final List<Placed> bookings = new ArrayList<>();
-    /** The slowest requests of the window (over {@link #SLOW_NANOS}, at most {@link #SLOW_KEPT}): when each started, and how long it took, in ms. */
+    /**
+     * The slowest requests of the window (over {@link #SLOW_NANOS}, at most {@link #SLOW_KEPT}): when each started (ms after
+     * the window's start, whose wall-clock time the step reports as {@code windowStartedAt}), and how long it took, in ms.
+     */
     final JsonArray slow = new JsonArray();
     Map<String, Double> cpuAtStart;
     Map<String, Double> cpuAtEnd;
@@ -375,6 +378,7 @@ public final class PlacementLoad implements Callable<Integer> {
         .put("latencyPlacedNanos", s.placed.toJson())
         .put("latencyAllNanos", s.all.toJson())
         .put("slowRequests", s.slow)
+        .put("windowStartedAt", java.time.Instant.now().minusNanos(System.nanoTime() - s.windowStart).toString())
         .put("cores", new JsonObject(new java.util.LinkedHashMap<>(ProcessCpu.cores(s.cpuAtStart, s.cpuAtEnd, measured))));
     if (s.postgres != null) step.put("postgres", s.postgres);
     if (releaseBetweenSteps) step.put("release", onContext(() -> release(s)).await(600, TimeUnit.SECONDS));
