@@ -22,7 +22,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.function.BiFunction;
+import java.util.function.Function;
 
 /**
  * The bookings' deposit rows as both chains' payment ports keep them: one deposit per host a
@@ -51,26 +51,72 @@ public final class DepositRows {
     return b.paymentDeadline().plusSeconds(b.durationSeconds()).plus(margin).truncatedTo(ChronoUnit.SECONDS);
   }
 
-  /** Where a host's deposit goes: the escrow, the rental id (0x + hex) and the payee. */
-  public record Rental(String escrow, String rentalId, String payee) {}
+  /** Where a host's deposit goes: the escrow and the rental id (0x + hex); the payee is the host's payout address. */
+  public record Rental(String escrow, String rentalId) {}
 
   /**
    * The booking's deposits, AWAITING the renter's opens, inserted in its creating transaction: the cost
-   * divided by {@code pricePerHour}, each host's rental given by {@code rental} (host id, amount). A
-   * free booking has none.
+   * divided by {@code pricePerHour}, each host's rental given by {@code rental} (host id), its payee
+   * the host's payout address on the chain as its row has it in this transaction. One statement that
+   * waits for nothing, so it goes out with the transaction's statements before it; it also answers
+   * whether the renter has a wallet on the chain. A host without a payout address gets no deposit,
+   * and the caller fails the transaction. A free booking has no deposit.
    */
-  public Future<Void> insert(SqlConnection tx, BookingRow b, Map<String, Long> pricePerHour, Instant expiresAt,
-      BiFunction<String, BigInteger, Rental> rental) {
-    List<Tuple> rows = new ArrayList<>();
+  public Future<Inserted> insert(SqlConnection tx, BookingRow b, Map<String, Long> pricePerHour, Instant expiresAt,
+      Function<String, Rental> rental, Payee payee) {
+    List<String> hosts = new ArrayList<>();
+    List<String> escrows = new ArrayList<>();
+    List<String> rentalIds = new ArrayList<>();
+    List<BigInteger> amounts = new ArrayList<>();
     EscrowSplit.deposits(pricePerHour, b.cost()).forEach((hostId, amount) -> {
-      Rental r = rental.apply(hostId, amount);
-      rows.add(Tuple.tuple().addString(b.id()).addString(hostId).addString(chainName).addString(r.escrow()).addString(r.rentalId())
-          .addString(r.payee()).addValue(SqlAmounts.param(amount)).addOffsetDateTime(OffsetDateTime.ofInstant(expiresAt, ZoneOffset.UTC)));
+      Rental r = rental.apply(hostId);
+      hosts.add(hostId);
+      escrows.add(r.escrow());
+      rentalIds.add(r.rentalId());
+      amounts.add(amount);
     });
-    if (rows.isEmpty()) return Future.succeededFuture();
     return tx.preparedQuery("""
-            INSERT INTO deposits (booking_id, host_id, chain, escrow, rental_id, payee, amount, expires_at, state)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'AWAITING')""").executeBatch(rows).mapEmpty();
+            WITH d AS (
+              INSERT INTO deposits (booking_id, host_id, chain, escrow, rental_id, payee, amount, expires_at, state)
+              SELECT $1, u.host, $2, u.escrow, u.rental_id, %1$s, u.amount, $7, 'AWAITING'
+                FROM unnest($3::text[], $4::text[], $5::text[], $6::numeric[]) AS u(host, escrow, rental_id, amount)
+                JOIN hosts h ON h.id = u.host AND %1$s IS NOT NULL
+              RETURNING host_id, payee)
+            SELECT EXISTS (SELECT 1 FROM wallets WHERE account_id = $8 AND chain = $9) AS wallet, d.host_id, d.payee
+              FROM (SELECT 1) AS one LEFT JOIN d ON true""".formatted(payee.sql))
+        .execute(Tuple.tuple().addString(b.id()).addString(chainName).addArrayOfString(hosts.toArray(String[]::new))
+            .addArrayOfString(escrows.toArray(String[]::new)).addArrayOfString(rentalIds.toArray(String[]::new))
+            .addArrayOfBigDecimal(SqlAmounts.params(amounts.toArray(BigInteger[]::new))).addOffsetDateTime(OffsetDateTime.ofInstant(expiresAt, ZoneOffset.UTC))
+            .addString(b.accountId()).addString(payee.chain))
+        .map(rows -> {
+          boolean wallet = false;
+          Map<String, String> payees = new TreeMap<>();
+          for (Row r : rows) {
+            wallet = r.getBoolean("wallet");
+            if (r.getString("host_id") != null) payees.put(r.getString("host_id"), r.getString("payee"));
+          }
+          String unpaid = hosts.stream().filter(h -> !payees.containsKey(h)).findFirst().orElse(null);
+          return new Inserted(wallet, payees, unpaid);
+        });
+  }
+
+  /**
+   * What {@link #insert} wrote: whether the renter has a wallet on the chain, each deposit's payee by
+   * host id, and the first host that was to get a deposit and has no payout address (null if none).
+   */
+  public record Inserted(boolean wallet, Map<String, String> payees, String unpaid) {}
+
+  /** A host's payout address on a chain, as a deposit's payee: Ethereum's in lower case (its hex is case-free). */
+  public enum Payee {
+    ETHEREUM("ethereum", "lower(h.payout_ethereum)"), SOLANA("solana", "h.payout_solana");
+
+    final String chain;
+    final String sql;
+
+    Payee(String chain, String sql) {
+      this.chain = chain;
+      this.sql = sql;
+    }
   }
 
   /**

@@ -331,7 +331,6 @@ public final class BookingStore {
     return event(tx, type, new BookingEvent(b.id(), b.accountId(), b.teamId(), b.state().name(), reason, null, null, null, null));
   }
 
-  /** Appends a {@code booking.*} event (its data names accountId and teamId), published after commit. */
   /** Appends many events of the bookings stream at once, published after commit. */
   public Future<Void> events(SqlConnection tx, List<EventLog.Draft> drafts) {
     return events.appendAll(tx, STREAM, drafts).map(appended -> {
@@ -340,6 +339,7 @@ public final class BookingStore {
     });
   }
 
+  /** Appends a {@code booking.*} event (its data names accountId and teamId), published after commit. */
   public Future<Void> event(SqlConnection tx, String type, Object data) {
     return events.append(tx, STREAM, type, data).map(e -> {
       tx.transaction().completion().onSuccess(v -> events.publish(List.of(e)));
@@ -403,7 +403,6 @@ public final class BookingStore {
 
   // --- reads --------------------------------------------------------------------------------
 
-  /** Locks and returns a booking; 404 if there is none. */
   /** Bookings of {@code owner} or of the teams, in {@code state} if given, ids below {@code after}, newest first. */
   public Future<List<BookingRow>> list(String owner, String[] teamIds, String state, String after, int limit) {
     return pool.preparedQuery("""

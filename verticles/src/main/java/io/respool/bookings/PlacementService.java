@@ -301,7 +301,7 @@ public final class PlacementService {
         });
   }
 
-  /** The granted bookings' capacity, rows and deposits, all sent at once (pipelined) but the deposits, which follow the rows. */
+  /** The granted bookings' capacity, rows and deposits, all sent at once (pipelined). */
   private Future<Written> write(SqlConnection tx, PgReservations.Grants grants, List<Chosen> chosen, Map<String, BookingRow> rows,
       Map<String, List<TaskRow>> tasks) {
     boolean waived = payments.waived();
@@ -309,12 +309,11 @@ public final class PlacementService {
     for (Chosen ch : chosen) if (!grants.refused().contains(ch.e().c().id())) granted.add(rows.get(ch.e().c().id()));
     if (granted.isEmpty()) return Future.succeededFuture(new Written(granted, grants.refused()));
     List<TaskRow> all = granted.stream().flatMap(b -> tasks.get(b.id()).stream()).toList();
-    Future<Void> f = Future.all(grants.write(tx), store.insertAll(tx, granted, all, waived ? payments.waiverReason() : null)).mapEmpty();
-    if (!waived) {
-      // each booking's deposits: independent statements, all sent at once rather than one booking after another
-      f = f.compose(x -> Future.all(granted.stream().map(b -> payments.prepare(tx, b, tasks.get(b.id()))).toList()).mapEmpty());
-    }
-    return f.map(new Written(granted, grants.refused()));
+    List<Future<?>> sent = new ArrayList<>(List.of(grants.write(tx), store.insertAll(tx, granted, all, waived ? payments.waiverReason() : null)));
+    // each booking's deposits go out behind its rows without waiting for them (the server runs them in order); when a
+    // statement fails, the first failure answered is the earliest one's, so a host without the room shows as a Conflict
+    if (!waived) for (BookingRow b : granted) sent.add(payments.prepare(tx, b, tasks.get(b.id())));
+    return Future.all(sent).map(new Written(granted, grants.refused()));
   }
 
   /** Checks what the hosts would refuse (env names, ports, minimum sizes) before anything is reserved. */

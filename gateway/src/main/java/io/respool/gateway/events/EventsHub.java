@@ -29,7 +29,8 @@ import org.slf4j.LoggerFactory;
  * {@code /v1/events}: clients subscribe to topics and receive every committed event of each, in
  * id order, without gaps. A subscription first replays from the event log what came after the
  * client's {@code lastEventId}, then follows the cluster-wide publications; a publication that
- * skips ids (it overtook a slower one) is back-filled from the log before it is delivered.
+ * skips ids (it overtook a slower one) is back-filled from the log before it is delivered. The hub
+ * follows the publications only while it has subscriptions.
  */
 public final class EventsHub {
   private static final Logger LOG = LoggerFactory.getLogger(EventsHub.class);
@@ -43,7 +44,11 @@ public final class EventsHub {
   private final AuthService auth;
   private final TeamService teams;
   private final Map<String, Set<Subscription>> byStream = new HashMap<>();
+  /** How long the hub keeps following the bus after its last subscription ends (a client reconnecting soon re-registers nothing). */
+  static final java.time.Duration LINGER = java.time.Duration.ofSeconds(30);
   private MessageConsumer<String> consumer;
+  private Future<Void> following;
+  private long lingering = -1;
 
   public EventsHub(Vertx vertx, EventLog log, AuthService auth, TeamService teams) {
     this.vertx = vertx;
@@ -52,13 +57,9 @@ public final class EventsHub {
     this.teams = teams;
   }
 
+  /** Nothing to start: the hub follows the bus only while it has subscriptions ({@link #follow}). */
   public Future<Void> start() {
-    consumer = vertx.eventBus().consumer(Addresses.EVENTS_PUBLISHED, msg -> {
-      Event e = Json.decode(msg.body(), Event.class);
-      Set<Subscription> subs = byStream.get(e.stream());
-      if (subs != null) for (Subscription s : List.copyOf(subs)) s.offer(e);
-    });
-    return consumer.completion();
+    return Future.succeededFuture();
   }
 
   /**
@@ -71,7 +72,49 @@ public final class EventsHub {
         if (!s.client.ws.isClosed()) s.client.ws.close((short) 1001, "gateway node stopping; reconnect with lastEventId");
       }
     }
-    return consumer == null ? Future.succeededFuture() : consumer.unregister();
+    vertx.cancelTimer(lingering);
+    MessageConsumer<String> c = consumer;
+    consumer = null;
+    following = null;
+    return c == null ? Future.succeededFuture() : c.unregister();
+  }
+
+  /**
+   * Follows the cluster's publications from when the returned future completes (the registration
+   * has reached the cluster): a subscription reads the log's head only then, so nothing committed
+   * after that read can pass it by. The hub follows only while it has subscriptions (and
+   * {@link #LINGER} after the last): every publication wakes each event loop that follows, and
+   * with no subscriber here that was work for nothing on every booking placed.
+   */
+  private Future<Void> follow() {
+    vertx.cancelTimer(lingering);
+    lingering = -1;
+    if (following == null) {
+      consumer = vertx.eventBus().consumer(Addresses.EVENTS_PUBLISHED, msg -> {
+        Event e = Json.decode(msg.body(), Event.class);
+        Set<Subscription> subs = byStream.get(e.stream());
+        if (subs != null) for (Subscription s : List.copyOf(subs)) s.offer(e);
+      });
+      following = consumer.completion();
+      following.onFailure(err -> {
+        if (consumer != null) consumer.unregister();
+        consumer = null;
+        following = null;
+      });
+    }
+    return following;
+  }
+
+  /** The last subscription ended: stops following after {@link #LINGER}, unless another begins meanwhile. */
+  private void unfollowWhenIdle() {
+    if (consumer == null || lingering != -1 || byStream.values().stream().anyMatch(subs -> !subs.isEmpty())) return;
+    lingering = vertx.setTimer(LINGER.toMillis(), t -> {
+      lingering = -1;
+      if (consumer == null || byStream.values().stream().anyMatch(subs -> !subs.isEmpty())) return;
+      consumer.unregister();
+      consumer = null;
+      following = null;
+    });
   }
 
   /**
@@ -166,7 +209,7 @@ public final class EventsHub {
       Subscription s = new Subscription(this, cmd.topic(), visible);
       subs.put(cmd.topic(), s);
       byStream.computeIfAbsent(cmd.topic(), k -> new HashSet<>()).add(s);
-      log.head(cmd.topic()).onComplete(ar -> {
+      follow().compose(x -> log.head(cmd.topic())).onComplete(ar -> {
         if (ar.failed()) {
           error("events are unavailable; retry");
           s.cancel();
@@ -265,6 +308,7 @@ public final class EventsHub {
       cancelled = true;
       Set<Subscription> set = byStream.get(stream);
       if (set != null) set.remove(this);
+      unfollowWhenIdle();
     }
   }
 }

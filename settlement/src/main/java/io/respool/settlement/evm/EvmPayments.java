@@ -13,7 +13,6 @@ import io.respool.settlement.DepositRows;
 import io.respool.settlement.EscrowChain;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
@@ -84,27 +83,16 @@ public final class EvmPayments implements PaymentPort {
           + String.join(", ", new TreeMap<>(config.escrows()).keySet())));
     }
     Map<String, Long> pricePerHour = DepositRows.pricePerHour(tasks);
-    String[] hostIds = pricePerHour.keySet().toArray(String[]::new);
-    // the two reads go out together (pipelined): one round trip less while the transaction holds its hosts' rows
-    Future<RowSet<Row>> wallet = tx.preparedQuery("SELECT 1 FROM wallets WHERE account_id = $1 AND chain = 'ethereum' LIMIT 1")
-        .execute(Tuple.of(b.accountId()));
-    Future<RowSet<Row>> hosts = tx.preparedQuery("SELECT id, payout_ethereum FROM hosts WHERE id = ANY($1)").execute(Tuple.tuple().addArrayOfString(hostIds));
-    return Future.all(wallet, hosts)
-        .compose(x -> {
-          if (wallet.result().size() == 0) {
+    // the deposits wait for no answer: they go out with the booking's rows (pipelined), and the checks of what they
+    // answer (the renter's wallet, the hosts' addresses) come before the commit, so a refusal rolls the booking back
+    return deposits.insert(tx, b, pricePerHour, DepositRows.expiry(b, config.expiryMargin()),
+            hostId -> new DepositRows.Rental(escrow.toLowerCase(), rentalId(config.chainId(), b.id(), hostId)), DepositRows.Payee.ETHEREUM)
+        .compose(inserted -> {
+          if (!inserted.wallet()) {
             return Future.failedFuture(RespoolException.invalid("paying on ethereum needs an ethereum wallet on your account: sign in with one"));
           }
-          Map<String, String> payees = new TreeMap<>();
-          for (Row r : hosts.result()) {
-            String payout = r.getString("payout_ethereum");
-            if (payout == null) {
-              return Future.failedFuture(new RespoolException(ErrorCode.NO_CAPACITY,
-                  "host " + r.getString("id") + " has no ethereum payout address and cannot be paid through the escrow"));
-            }
-            payees.put(r.getString("id"), payout.toLowerCase());
-          }
-          return deposits.insert(tx, b, pricePerHour, DepositRows.expiry(b, config.expiryMargin()),
-              (hostId, amount) -> new DepositRows.Rental(escrow.toLowerCase(), rentalId(config.chainId(), b.id(), hostId), payees.get(hostId)));
+          return inserted.unpaid() == null ? Future.<Void>succeededFuture() : Future.<Void>failedFuture(new RespoolException(ErrorCode.NO_CAPACITY,
+              "host " + inserted.unpaid() + " has no ethereum payout address and cannot be paid through the escrow"));
         });
   }
 

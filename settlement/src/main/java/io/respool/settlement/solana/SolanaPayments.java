@@ -1,6 +1,5 @@
 package io.respool.settlement.solana;
 
-import io.respool.infra.SqlAmounts;
 import java.math.BigInteger;
 
 import io.respool.bookings.BookingStore.BookingRow;
@@ -14,7 +13,6 @@ import io.respool.protocol.api.Payments;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
@@ -27,7 +25,6 @@ import java.util.List;
 import java.util.function.BooleanSupplier;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 
 /**
  * The payment port on the Solana escrow program. A booking on {@code solana} (priced in SOL, amounts
@@ -118,32 +115,25 @@ public final class SolanaPayments implements PaymentPort {
       return Future.failedFuture(RespoolException.invalid("bookings in " + b.currency() + " cannot be paid on solana: this gateway's escrow takes "
           + String.join(", ", config.currencies()) + "; book in one of those, or pay on ethereum"));
     }
+    if (b.cost().bitLength() >= 64) {
+      return Future.failedFuture(RespoolException.invalid("the booking costs " + b.cost() + " lamports, more than the escrow program holds (2^63 - 1)"));
+    }
     Map<String, Long> pricePerHour = DepositRows.pricePerHour(tasks);
-    String[] hostIds = pricePerHour.keySet().toArray(String[]::new);
-    // the two reads go out together (pipelined): one round trip less while the transaction holds its hosts' rows
-    Future<String> renterOf = renterOf(tx, b.accountId());
-    Future<RowSet<Row>> hosts = tx.preparedQuery("SELECT id, payout_solana FROM hosts WHERE id = ANY($1)").execute(Tuple.tuple().addArrayOfString(hostIds));
-    return Future.all(renterOf, hosts)
-        .compose(x -> renterOf.result() != null ? Future.succeededFuture(renterOf.result())
+    boolean token = !SolanaConfig.CURRENCY.equals(b.currency());
+    // each rental's escrow is an address derived from the renter's wallet: the deposits wait for its read
+    return renterOf(tx, b.accountId())
+        .compose(renter -> renter != null ? Future.succeededFuture(renter)
             : Future.<String>failedFuture(RespoolException.invalid("paying on solana needs a solana wallet on your account: sign in with one")))
-        .compose(renter -> {
-          Map<String, String> payees = new TreeMap<>();
-          for (Row r : hosts.result()) {
-            String payout = r.getString("payout_solana");
-            if (payout == null || !Pubkeys.valid(payout)) {
-              return Future.failedFuture(new RespoolException(ErrorCode.NO_CAPACITY,
-                  "host " + r.getString("id") + " has no solana payout address and cannot be paid through the escrow program"));
-            }
-            payees.put(r.getString("id"), payout);
-          }
-          if (b.cost().bitLength() >= 64) {
-            return Future.failedFuture(RespoolException.invalid("the booking costs " + b.cost() + " lamports, more than the escrow program holds (2^63 - 1)"));
-          }
-          boolean token = !SolanaConfig.CURRENCY.equals(b.currency());
-          return deposits.insert(tx, b, pricePerHour, DepositRows.expiry(b, config.expiryMargin()), (hostId, amount) -> {
-            byte[] id = rentalId(program, renter, b.id(), hostId, token);
-            return new DepositRows.Rental(program.escrow(renter, id).address(), hex(id), payees.get(hostId));
-          });
+        .compose(renter -> deposits.insert(tx, b, pricePerHour, DepositRows.expiry(b, config.expiryMargin()), hostId -> {
+          byte[] id = rentalId(program, renter, b.id(), hostId, token);
+          return new DepositRows.Rental(program.escrow(renter, id).address(), hex(id));
+        }, DepositRows.Payee.SOLANA))
+        .compose(inserted -> {
+          // the checks come before the commit: a host without a valid address rolls the booking back
+          String unpaid = inserted.unpaid() != null ? inserted.unpaid()
+              : inserted.payees().entrySet().stream().filter(e -> !Pubkeys.valid(e.getValue())).map(Map.Entry::getKey).findFirst().orElse(null);
+          return unpaid == null ? Future.<Void>succeededFuture() : Future.<Void>failedFuture(new RespoolException(ErrorCode.NO_CAPACITY,
+              "host " + unpaid + " has no solana payout address and cannot be paid through the escrow program"));
         });
   }
 
