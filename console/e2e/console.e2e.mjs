@@ -257,7 +257,8 @@ try {
 
   log('fleet: both hosts of ops/respool up, the TUSD one online, live');
   await page.getByText(/^2 hosts, [12] online$/).waitFor({ timeout: 30_000 });
-  await page.locator('tr', { hasText: 'TUSD' }).locator('.badge.online').waitFor({ timeout: 30_000 });
+  // the row by its price's currency, case-sensitive: a plain hasText matches any case, and a random base58 host id may hold 'tusd' or 'SoL'
+  await page.locator('tr', { hasText: / TUSD\/core·h/ }).locator('.badge.online').waitFor({ timeout: 30_000 });
   await page.getByText('live: online status follows /v1/events').waitFor({ timeout: 15_000 });
   await shot(page, 'fleet');
 
@@ -324,7 +325,7 @@ try {
   await solPage.waitForFunction(() => location.hash === '#/fleet');
   const solWho = await solPage.locator('#who').textContent();
   if (!solWho.includes(SOL_RENTER)) throw new Error(`signed in as '${solWho}', not ${SOL_RENTER}`);
-  await solPage.locator('tr', { hasText: 'SOL' }).locator('.badge.online').waitFor({ timeout: 120_000 });
+  await solPage.locator('tr', { hasText: / SOL\/core·h/ }).locator('.badge.online').waitFor({ timeout: 120_000 });
   await shot(solPage, 'solana-signed-in');
 
   log('Solana: book the SOL host, pay with the wallet');
