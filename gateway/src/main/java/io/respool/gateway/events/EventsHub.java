@@ -105,12 +105,16 @@ public final class EventsHub {
     return following;
   }
 
+  private boolean idle() {
+    return byStream.values().stream().allMatch(Set::isEmpty);
+  }
+
   /** The last subscription ended: stops following after {@link #LINGER}, unless another begins meanwhile. */
   private void unfollowWhenIdle() {
-    if (consumer == null || lingering != -1 || byStream.values().stream().anyMatch(subs -> !subs.isEmpty())) return;
+    if (consumer == null || lingering != -1 || !idle()) return;
     lingering = vertx.setTimer(LINGER.toMillis(), t -> {
       lingering = -1;
-      if (consumer == null || byStream.values().stream().anyMatch(subs -> !subs.isEmpty())) return;
+      if (consumer == null || !idle()) return;
       consumer.unregister();
       consumer = null;
       following = null;
