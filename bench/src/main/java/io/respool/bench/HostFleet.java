@@ -111,7 +111,7 @@ public final class HostFleet implements Callable<Integer> {
       }
     }, "fleet-shutdown"));
 
-    Vertx vertx = Vertx.builder().with(new VertxOptions().setEventLoopPoolSize(eventLoops)).build();
+    Vertx vertx = Vertx.builder().with(new VertxOptions().setPreferNativeTransport(true).setEventLoopPoolSize(eventLoops)).build();
     try {
       String path = gateway.getRawPath() == null || gateway.getRawPath().isEmpty() ? "/v1/hosts/connect" : gateway.getRawPath();
       // time zero a little ahead, once Vert.x is up, so the ramp does not start with a catch-up burst

@@ -155,7 +155,7 @@ public final class PlacementLoad implements Callable<Integer> {
     cpuGroups.addSelf("load generator");
 
     int maxC = Math.max(primeConcurrency, concurrency.stream().mapToInt(Integer::intValue).max().orElse(1));
-    vertx = Vertx.builder().with(new VertxOptions().setEventLoopPoolSize(1)).build();
+    vertx = Vertx.builder().with(new VertxOptions().setPreferNativeTransport(true).setEventLoopPoolSize(1)).build();
     try {
       http = vertx.createHttpClient(new HttpClientOptions().setDefaultHost(api.getHost()).setDefaultPort(api.getPort()).setKeepAlive(true),
           new PoolOptions().setHttp1MaxSize(maxC + 2).setMaxWaitQueueSize(-1));

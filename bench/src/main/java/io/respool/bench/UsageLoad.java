@@ -150,7 +150,7 @@ public final class UsageLoad implements Callable<Integer> {
     log("a frame of %d samples is %d bytes (limit %d)", largest, frameBytes, HostFrames.MAX_FRAME_BYTES);
     cpuGroups.addSelf("load generator");
 
-    vertx = Vertx.builder().with(new VertxOptions().setEventLoopPoolSize(1)).build();
+    vertx = Vertx.builder().with(new VertxOptions().setPreferNativeTransport(true).setEventLoopPoolSize(1)).build();
     MeteredFleet fleet = null;
     CostWatch costs = null;
     Pool db = null;

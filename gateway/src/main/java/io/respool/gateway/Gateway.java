@@ -119,21 +119,24 @@ public final class Gateway implements AutoCloseable {
       Databases.migrate(pgUrl);
 
       PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-      VertxOptions options = new VertxOptions()
+      // Netty's epoll transport where it loads (Linux x86-64), else the JDK's NIO: fewer system calls per wake-up
+      VertxOptions options = new VertxOptions().setPreferNativeTransport(true)
           .setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true).setJvmMetricsEnabled(true))
           .setEventBusOptions(new EventBusOptions().setHost(config.clusterHost()).setClusterPublicHost(config.clusterHost()));
       VertxBuilder builder = Vertx.builder().with(options).withMetrics(new MicrometerMetricsFactory(metrics));
       Vertx vertx = config.cluster()
           ? builder.withClusterManager(Clustering.manager(config)).buildClustered().await(60, TimeUnit.SECONDS)
           : builder.build();
+      if (!vertx.isNativeTransportEnabled()) LOG.warn("native transport unavailable, using NIO: {}", String.valueOf(vertx.unavailableNativeTransportCause()));
       closeables.add(() -> vertx.close().await(30, TimeUnit.SECONDS));
       io.respool.infra.LogContext.install(vertx.eventBus()); // request and booking ids ride along on the event bus
 
       Pool pool = Databases.pool(vertx, pgUrl, config.dbPoolSize());
       // every booking, quote and sign-in asks Redis (rate limits, nonces): the client's defaults (6 connections, 24 waiting)
       // answered a burst of bookings with "pool reached max wait queue size" — a 500 (bench/placements.sh at C=64)
-      RedisAPI redis = RedisAPI.api(Redis.createClient(vertx, new RedisOptions().setConnectionString(redisUrl)
-          .setMaxPoolSize(16).setMaxPoolWaiting(8192)));
+      Redis redisClient = Redis.createClient(vertx, new RedisOptions().setConnectionString(redisUrl)
+          .setMaxPoolSize(16).setMaxPoolWaiting(8192));
+      RedisAPI redis = RedisAPI.api(redisClient);
       SecretBox box = clusterBox(config);
       JwtKeyRing jwt = jwtKeys(config, box, vertx, pool, closeables);
 
@@ -220,7 +223,7 @@ public final class Gateway implements AutoCloseable {
       HttpApiVerticle.Services services = new HttpApiVerticle.Services(auth, hosts, connectionsPerInstance,
           () -> new EventsHub(vertx, events, auth, teams), pool, redis, commands, new QuoteService(vertx, hosts, matcher), teams, bus, bookings,
           new Invoices(pool, bookings, ledger), metrics, resource("openapi.yaml"), optimizer, terminals,
-          new RateLimits(redis, auth, config.rateLimits(), Clock.systemUTC()),
+          new RateLimits(redisClient, auth, config.rateLimits(), Clock.systemUTC()),
           io.respool.gateway.http.Cors.of(config.corsOrigins(), config.publicUrl()),
           new io.respool.gateway.http.Readiness(vertx, pool, redis,
               readinessRpcs(config), java.time.Duration.ofSeconds(2)), gatewayMetrics, paymentsNotReady(ethereum, solana));
