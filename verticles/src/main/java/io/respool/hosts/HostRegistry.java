@@ -242,7 +242,9 @@ public final class HostRegistry {
   public Future<OfferRead> read(String currency, String since) {
     String hosts = since == null
         ? "hosts h ON h.online AND h.offer_currency = $1"
-        : "hosts h ON NOT pg_visible_in_snapshot(h.offer_xid, $2::text::pg_snapshot)";
+        // the index's range first (every transaction the snapshot did not see is at or above its xmin; V26), then the exact test
+        : "hosts h ON (h.offer_xid::text)::bigint >= (pg_snapshot_xmin($2::text::pg_snapshot)::text)::bigint"
+            + " AND NOT pg_visible_in_snapshot(h.offer_xid, $2::text::pg_snapshot)";
     Tuple args = since == null ? Tuple.of(currency) : Tuple.of(currency, since);
     // the snapshot comes from the statement that reads the hosts, so the two agree; the outer join keeps it when no host matches
     return pool.preparedQuery("SELECT s.snapshot::text AS snapshot, h.id, h.region, h.info_version, h.cpu_millis, h.memory_mb, h.storage_gb,"

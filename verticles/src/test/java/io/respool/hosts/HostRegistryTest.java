@@ -92,6 +92,35 @@ class HostRegistryTest {
     await(registry.disconnect(id, "s3"));
   }
 
+  /**
+   * A read of what changed finds a host changed by a transaction that was running when the last read's
+   * snapshot was taken and committed after it: its id is at or above the snapshot's xmin, where the
+   * index on offer_xid (V26) starts looking, and it is the oldest one running, so exactly at it.
+   */
+  @Test
+  void aReadOfWhatChangedFindsAChangeCommittedAfterTheLastReadByATransactionRunningThen() throws Exception {
+    String id = newHostId();
+    await(registry.register(id, info("eu-west", 8, null), "s1", "node-a"));
+    io.vertx.sqlclient.SqlConnection conn = await(pool.getConnection());
+    try {
+      io.vertx.sqlclient.Transaction running = await(conn.begin());
+      await(conn.preparedQuery("UPDATE hosts SET reserved_cpu_millis = reserved_cpu_millis + 1000 WHERE id = $1").execute(Tuple.of(id)));
+      HostRegistry.OfferRead last = await(registry.read("USDC", null));
+      assertThat(last.offers().stream().filter(o -> o.hostId().equals(id)).findFirst().orElseThrow().free().cpuMillis())
+          .as("the running change is not in the read").isEqualTo(8_000);
+      await(running.commit());
+
+      HostRegistry.OfferRead changed = await(registry.read("USDC", last.snapshot()));
+      assertThat(changed.offers().stream().filter(o -> o.hostId().equals(id)).findFirst())
+          .as("changed since the last read: %s", changed.offers().stream().map(o -> o.hostId()).toList())
+          .hasValueSatisfying(o -> assertThat(o.free().cpuMillis()).isEqualTo(7_000));
+      assertThat(await(registry.read("USDC", changed.snapshot())).offers().stream().map(o -> o.hostId())).doesNotContain(id);
+    } finally {
+      conn.close();
+    }
+    await(registry.disconnect(id, "s1"));
+  }
+
   static io.respool.matching.HostOffer offer(String currency, String id) throws Exception {
     return await(registry.offers(currency)).stream().filter(o -> o.hostId().equals(id)).findFirst().orElseThrow();
   }
