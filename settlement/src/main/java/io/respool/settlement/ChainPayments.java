@@ -52,6 +52,11 @@ public final class ChainPayments implements PaymentPort {
   public Set<String> chains() { return new TreeSet<>(byChain.keySet()); }
 
   @Override
+  public boolean preparesAtOnce(String chain) {
+    return byChain.getOrDefault(chain, none).preparesAtOnce(chain);
+  }
+
+  @Override
   public boolean paysHostsOn(String chain) {
     PaymentPort p = byChain.get(chain);
     return p != null && p.paysHostsOn(chain);

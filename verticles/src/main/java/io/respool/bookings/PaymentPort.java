@@ -30,6 +30,14 @@ public interface PaymentPort {
    */
   default boolean paysHostsOn(String chain) { return false; }
 
+  /**
+   * Whether {@link #prepare} of a booking paid on {@code chain} sends all it writes before it returns
+   * and refuses only through a statement's failure (or writes nothing): the booking's transaction may
+   * then send its COMMIT with its statements, without waiting for their answers
+   * ({@code Databases.pipelined}). Not when a check of an answer can still refuse the booking.
+   */
+  default boolean preparesAtOnce(String chain) { return false; }
+
   /** The reason recorded when a booking skips payment. */
   String waiverReason();
 
@@ -71,6 +79,10 @@ public interface PaymentPort {
 
       @Override
       public Future<Void> prepare(SqlConnection tx, BookingRow booking, List<TaskRow> tasks) { return Future.succeededFuture(); }
+
+      /** Nothing to write. */
+      @Override
+      public boolean preparesAtOnce(String chain) { return true; }
 
       @Override
       public Future<Payments.Instructions> instructions(SqlClient c, BookingRow b) {

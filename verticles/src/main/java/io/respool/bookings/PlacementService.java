@@ -279,7 +279,11 @@ public final class PlacementService {
       claims.add(new PgReservations.Claim(c.id(), ch.plan().placements()));
     }
     boolean waived = payments.waived();
-    return placing(tx -> write(tx, PgReservations.all(claims), chosen, rows, tasks))
+    // when the statements' own failures are the only refusals (no deposit whose answer is checked), the COMMIT goes with them
+    boolean atOnce = waived || chosen.stream().allMatch(ch -> payments.preparesAtOnce(ch.e().c().chain()));
+    Future<Written> fast = atOnce ? Databases.pipelined(store.pool(), GENERIC_PLANS, tx -> write(tx, PgReservations.all(claims), chosen, rows, tasks))
+        : placing(tx -> write(tx, PgReservations.all(claims), chosen, rows, tasks));
+    return fast
         .recover(err -> !(err instanceof PgReservations.Conflict) ? Future.failedFuture(err)
             : placing(tx -> {
               rechecked.incrementAndGet();
@@ -364,6 +368,8 @@ public final class PlacementService {
         .recover(err -> err instanceof PgReservations.Conflict ? tryPlans(c, plans, i + 1) : Future.failedFuture(err));
   }
 
+  private static final String GENERIC_PLANS = "SET LOCAL plan_cache_mode = force_generic_plan";
+
   /**
    * A placement's transaction ({@link Databases#inTransaction}), its statements planned once per
    * connection: their arrays' lengths would otherwise have PostgreSQL plan them again at every
@@ -371,7 +377,7 @@ public final class PlacementService {
    */
   private <T> Future<T> placing(java.util.function.Function<SqlConnection, Future<T>> work) {
     return Databases.inTransaction(store.pool(), tx -> {
-      Future<?> generic = tx.query("SET LOCAL plan_cache_mode = force_generic_plan").execute();
+      Future<?> generic = tx.query(GENERIC_PLANS).execute();
       Future<T> done = work.apply(tx);
       return generic.compose(x -> done);
     });

@@ -58,6 +58,20 @@ public final class Databases {
     });
   }
 
+  /**
+   * {@code work} in a transaction that takes one round trip and one write: BEGIN (with {@code setup},
+   * e.g. a {@code SET LOCAL}), the work's statements and COMMIT are gathered and sent together
+   * (pipelined), and the COMMIT does not wait for the statements' answers. For work that sends every
+   * statement before it returns and whose future fails only when one of them does: PostgreSQL then
+   * ends the transaction with nothing written (the COMMIT of a failed transaction is a rollback),
+   * and the failure is the work's. A statement sent later, from an answer's callback, is refused
+   * (IllegalStateException): it would run outside the transaction. Work that throws has what it
+   * sent rolled back. {@code tx.transaction().completion()} succeeds once the COMMIT has.
+   */
+  public static <T> Future<T> pipelined(Pool pool, String setup, Function<SqlConnection, Future<T>> work) {
+    return pool.getConnection().compose(conn -> Pipeline.run(conn, setup == null ? "BEGIN" : "BEGIN; " + setup, work).onComplete(ar -> conn.close()));
+  }
+
   /** Applies the schema migrations (blocking JDBC; run before the event loops start). */
   public static void migrate(String url) {
     PgConnectOptions o = options(url);
