@@ -281,9 +281,8 @@ public final class PlacementService {
     boolean waived = payments.waived();
     // when the statements' own failures are the only refusals (no deposit whose answer is checked), the COMMIT goes with them
     boolean atOnce = waived || chosen.stream().allMatch(ch -> payments.preparesAtOnce(ch.e().c().chain()));
-    Future<Written> fast = atOnce ? Databases.pipelined(store.pool(), GENERIC_PLANS, tx -> write(tx, PgReservations.all(claims), chosen, rows, tasks))
-        : placing(tx -> write(tx, PgReservations.all(claims), chosen, rows, tasks));
-    return fast
+    java.util.function.Function<SqlConnection, Future<Written>> all = tx -> write(tx, PgReservations.all(claims), chosen, rows, tasks);
+    return (atOnce ? Databases.pipelined(store.pool(), GENERIC_PLANS, all) : placing(all))
         .recover(err -> !(err instanceof PgReservations.Conflict) ? Future.failedFuture(err)
             : placing(tx -> {
               rechecked.incrementAndGet();
