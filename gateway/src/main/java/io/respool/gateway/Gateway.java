@@ -172,7 +172,8 @@ public final class Gateway implements AutoCloseable {
       PaymentPort payments = ChainPayments.of(adapters, config.allowUnpaidBookings());
       PaymentOutcomes outcomes = new BookingPayments(bookingStore, dispatcher, bus::funded);
       BookingService bookings = new BookingService(bookingStore, dispatcher, hosts, commands, teams, payments);
-      PlacementService placement = new PlacementService(vertx, bookingStore, new OfferSnapshots(hosts, config.bookings().snapshotMaxAge(), matcher),
+      Pool placing = PlacementService.pool(vertx, pgUrl, config.dbPoolSize()); // the placements' own connections
+      PlacementService placement = new PlacementService(vertx, placing, bookingStore, new OfferSnapshots(hosts, config.bookings().snapshotMaxAge(), matcher),
           teams, matcher, payments, config.bookings(), bus::funded, clock);
       // the cluster's bookings, deposits and fleet for /metrics, read from PostgreSQL now and every 10 s
       io.respool.gateway.metrics.GatewayMetrics gatewayMetrics = new io.respool.gateway.metrics.GatewayMetrics(pool, metrics);

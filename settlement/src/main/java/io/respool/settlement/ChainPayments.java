@@ -52,8 +52,8 @@ public final class ChainPayments implements PaymentPort {
   public Set<String> chains() { return new TreeSet<>(byChain.keySet()); }
 
   @Override
-  public boolean preparesAtOnce(String chain) {
-    return byChain.getOrDefault(chain, none).preparesAtOnce(chain);
+  public boolean preparesNothing(String chain) {
+    return byChain.getOrDefault(chain, none).preparesNothing(chain);
   }
 
   @Override

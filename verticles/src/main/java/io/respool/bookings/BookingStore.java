@@ -5,12 +5,14 @@ import io.respool.lifecycle.BookingLifecycle;
 import io.respool.lifecycle.BookingState;
 import com.fasterxml.jackson.core.type.TypeReference;
 import io.respool.events.EventLog;
+import io.respool.infra.Statement;
 import io.respool.infra.SqlAmounts;
 import io.respool.matching.Capacity;
 import io.respool.protocol.ErrorCode;
 import io.respool.protocol.Json;
 import io.respool.protocol.RespoolException;
 import io.respool.protocol.api.Bookings;
+import io.respool.protocol.api.Event;
 import io.respool.teams.TeamService;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
@@ -126,6 +128,23 @@ public final class BookingStore {
    * {@link #move} would record it one by one.
    */
   public Future<Void> insertAll(SqlConnection tx, List<BookingRow> rows, List<TaskRow> tasks, String waived) {
+    Inserts inserts = inserting(rows, tasks, waived);
+    List<Future<?>> sent = new ArrayList<>();
+    for (Statement st : inserts.rows()) sent.add(st.execute(tx));
+    sent.add(inserts.events().execute(tx).map(appended -> {
+      List<Event> events = EventLog.appended(STREAM, appended);
+      tx.transaction().completion().onSuccess(v -> this.events.publish(events));
+      return null;
+    }));
+    // sent at once (pipelined, executed in order): one round trip
+    return Future.all(sent).mapEmpty();
+  }
+
+  /** {@link #insertAll}'s statements: the bookings', tasks' and transitions' rows, then the events (their rows read by {@link EventLog#appended}). */
+  public record Inserts(List<Statement> rows, Statement events) {}
+
+  /** What {@link #insertAll} sends, to be sent by the caller, on its own or as parts of one statement. */
+  public static Inserts inserting(List<BookingRow> rows, List<TaskRow> tasks, String waived) {
     int n = rows.size();
     String[] ids = new String[n], accounts = new String[n], teams = new String[n], states = new String[n], reasons = new String[n],
         requests = new String[n], currencies = new String[n], chains = new String[n];
@@ -172,8 +191,7 @@ public final class BookingStore {
         drafts.add(draft(b, BookingState.FUNDED, waived));
       }
     }
-    // four statements sent at once (pipelined, executed in order): one round trip
-    Future<?> bookings = tx.preparedQuery("""
+    Statement bookings = Statement.of("inserted_bookings", """
             INSERT INTO bookings (id, account_id, team_id, state, reason, request, currency, payment_chain, price_per_hour,
               duration_seconds, cost, cpu_millis, memory_mb, gpus, payment_deadline, created_at)
             SELECT id, account_id, team_id, state, reason, request::jsonb, currency, payment_chain, price_per_hour, duration_seconds, cost,
@@ -181,34 +199,56 @@ public final class BookingStore {
               FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::bigint[],
                           $10::bigint[], $11::numeric[], $12::bigint[], $13::bigint[], $14::int[], $15::timestamptz[], $16::timestamptz[])
                 AS x(id, account_id, team_id, state, reason, request, currency, payment_chain, price_per_hour, duration_seconds, cost,
-                     cpu_millis, memory_mb, gpus, payment_deadline, created_at)""")
-        .execute(Tuple.tuple().addArrayOfString(ids).addArrayOfString(accounts).addArrayOfString(teams).addArrayOfString(states)
+                     cpu_millis, memory_mb, gpus, payment_deadline, created_at)""",
+        Tuple.tuple().addArrayOfString(ids).addArrayOfString(accounts).addArrayOfString(teams).addArrayOfString(states)
             .addArrayOfString(reasons).addArrayOfString(requests).addArrayOfString(currencies).addArrayOfString(chains)
             .addArrayOfLong(prices).addArrayOfLong(durations).addArrayOfBigDecimal(SqlAmounts.params(costs)).addArrayOfLong(cpus).addArrayOfLong(memories)
             .addArrayOfInteger(gpus).addArrayOfOffsetDateTime(deadlines).addArrayOfOffsetDateTime(created));
-    Future<Void> taskRows = insertTasks(tx, tasks);
-    Future<?> transitions = tx.preparedQuery("""
+    Statement transitions = Statement.of("inserted_transitions", """
                 INSERT INTO booking_transitions (booking_id, seq, from_state, to_state, reason, at)
                 SELECT b, s, f, t, r, coalesce(a, now())
-                  FROM unnest($1::text[], $2::int[], $3::text[], $4::text[], $5::text[], $6::timestamptz[]) AS x(b, s, f, t, r, a)""")
-            .execute(Tuple.tuple().addArrayOfString(tBooking.toArray(String[]::new)).addArrayOfInteger(tSeq.toArray(Integer[]::new))
+                  FROM unnest($1::text[], $2::int[], $3::text[], $4::text[], $5::text[], $6::timestamptz[]) AS x(b, s, f, t, r, a)""",
+            Tuple.tuple().addArrayOfString(tBooking.toArray(String[]::new)).addArrayOfInteger(tSeq.toArray(Integer[]::new))
                 .addArrayOfString(tFrom.toArray(String[]::new)).addArrayOfString(tTo.toArray(String[]::new))
                 .addArrayOfString(tReason.toArray(String[]::new)).addArrayOfOffsetDateTime(tAt.toArray(OffsetDateTime[]::new)));
-    return Future.all(bookings, taskRows, transitions, events(tx, drafts)).mapEmpty();
+    List<Statement> written = tasks.isEmpty() ? List.of(bookings, transitions) : List.of(bookings, insertingTasks(tasks), transitions);
+    return new Inserts(written, EventLog.appending(STREAM, drafts));
   }
 
   public Future<Void> insertTasks(SqlConnection tx, List<TaskRow> tasks) {
-    if (tasks.isEmpty()) return Future.succeededFuture();
-    List<Tuple> batch = new ArrayList<>();
-    for (TaskRow t : tasks) {
-      batch.add(Tuple.tuple().addString(t.taskId()).addString(t.bookingId()).addString(t.hostId()).addInteger(t.replica())
-          .addInteger(t.part()).addInteger(t.attempt()).addLong(t.cpuMillis()).addLong(t.memoryMb()).addLong(t.storageGb())
-          .addInteger(t.gpus()).addString(t.gpuModel()).addLong(t.pricePerHour()));
+    return tasks.isEmpty() ? Future.succeededFuture() : insertingTasks(tasks).execute(tx).mapEmpty();
+  }
+
+  private static Statement insertingTasks(List<TaskRow> tasks) {
+    int n = tasks.size();
+    String[] ids = new String[n], bookings = new String[n], hosts = new String[n], models = new String[n];
+    Integer[] replicas = new Integer[n], parts = new Integer[n], attempts = new Integer[n], gpus = new Integer[n];
+    Long[] cpus = new Long[n], memories = new Long[n], disks = new Long[n], prices = new Long[n];
+    for (int i = 0; i < n; i++) {
+      TaskRow t = tasks.get(i);
+      ids[i] = t.taskId();
+      bookings[i] = t.bookingId();
+      hosts[i] = t.hostId();
+      replicas[i] = t.replica();
+      parts[i] = t.part();
+      attempts[i] = t.attempt();
+      cpus[i] = t.cpuMillis();
+      memories[i] = t.memoryMb();
+      disks[i] = t.storageGb();
+      gpus[i] = t.gpus();
+      models[i] = t.gpuModel();
+      prices[i] = t.pricePerHour();
     }
-    return tx.preparedQuery("""
+    return Statement.of("inserted_tasks", """
             INSERT INTO booking_tasks (task_id, booking_id, host_id, replica, part, attempt, current, cpu_millis, memory_mb, storage_gb,
               gpus, gpu_model, price_per_hour, state)
-            VALUES ($1, $2, $3, $4, $5, $6, true, $7, $8, $9, $10, $11, $12, 'PENDING')""").executeBatch(batch).mapEmpty();
+            SELECT task_id, booking_id, host_id, replica, part, attempt, true, cpu_millis, memory_mb, storage_gb, gpus, gpu_model, price_per_hour, 'PENDING'
+              FROM unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::int[], $6::int[], $7::bigint[], $8::bigint[], $9::bigint[],
+                          $10::int[], $11::text[], $12::bigint[])
+                AS x(task_id, booking_id, host_id, replica, part, attempt, cpu_millis, memory_mb, storage_gb, gpus, gpu_model, price_per_hour)""",
+        Tuple.tuple().addArrayOfString(ids).addArrayOfString(bookings).addArrayOfString(hosts).addArrayOfInteger(replicas)
+            .addArrayOfInteger(parts).addArrayOfInteger(attempts).addArrayOfLong(cpus).addArrayOfLong(memories).addArrayOfLong(disks)
+            .addArrayOfInteger(gpus).addArrayOfString(models).addArrayOfLong(prices));
   }
 
   /** Whether the booking is paid through an escrow (it has deposits). */
@@ -330,6 +370,9 @@ public final class BookingStore {
   public Future<Void> note(SqlConnection tx, BookingRow b, String type, String reason) {
     return event(tx, type, new BookingEvent(b.id(), b.accountId(), b.teamId(), b.state().name(), reason, null, null, null, null));
   }
+
+  /** Tells every node of bookings' events committed outside a transaction of this store's. */
+  public void publish(List<Event> committed) { events.publish(committed); }
 
   /** Appends many events of the bookings stream at once, published after commit. */
   public Future<Void> events(SqlConnection tx, List<EventLog.Draft> drafts) {

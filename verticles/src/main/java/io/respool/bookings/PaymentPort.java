@@ -31,12 +31,11 @@ public interface PaymentPort {
   default boolean paysHostsOn(String chain) { return false; }
 
   /**
-   * Whether {@link #prepare} of a booking paid on {@code chain} sends all it writes before it returns
-   * and refuses only through a statement's failure (or writes nothing): the booking's transaction may
-   * then send its COMMIT with its statements, without waiting for their answers
-   * ({@code Databases.pipelined}). Not when a check of an answer can still refuse the booking.
+   * Whether {@link #prepare} of a booking paid on {@code chain} writes nothing and refuses nothing:
+   * the booking's own rows are then all its placement writes, and a batch of such bookings is
+   * written by one statement.
    */
-  default boolean preparesAtOnce(String chain) { return false; }
+  default boolean preparesNothing(String chain) { return false; }
 
   /** The reason recorded when a booking skips payment. */
   String waiverReason();
@@ -80,9 +79,8 @@ public interface PaymentPort {
       @Override
       public Future<Void> prepare(SqlConnection tx, BookingRow booking, List<TaskRow> tasks) { return Future.succeededFuture(); }
 
-      /** Nothing to write. */
       @Override
-      public boolean preparesAtOnce(String chain) { return true; }
+      public boolean preparesNothing(String chain) { return true; }
 
       @Override
       public Future<Payments.Instructions> instructions(SqlClient c, BookingRow b) {

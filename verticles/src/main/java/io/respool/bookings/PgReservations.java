@@ -1,5 +1,6 @@
 package io.respool.bookings;
 
+import io.respool.infra.Statement;
 import io.respool.matching.Capacity;
 import io.respool.matching.Ledger;
 import io.respool.matching.Placement;
@@ -72,6 +73,16 @@ public final class PgReservations {
      */
     public Future<Void> write(SqlClient tx) {
       if (bookings.isEmpty()) return Future.succeededFuture();
+      List<Statement> taking = taking();
+      Future<Void> taken = taking.get(0).execute(tx).transform(ar -> ar.succeeded() ? Future.<Void>succeededFuture() : Future.failedFuture(failure(ar.cause())));
+      return Future.all(taken, taking.get(1).execute(tx)).mapEmpty();
+    }
+
+    /**
+     * {@link #write}'s two statements (not for empty grants): the hosts taken, which a statement
+     * joining it must read as {@link #CHECKED}, then the reservations recorded.
+     */
+    public List<Statement> taking() {
       java.util.function.Supplier<Tuple> args = () -> Tuple.tuple().addArrayOfString(bookings.toArray(String[]::new))
           .addArrayOfString(hosts.toArray(String[]::new))
           .addArrayOfLong(amounts.stream().map(Capacity::cpuMillis).toArray(Long[]::new))
@@ -79,31 +90,38 @@ public final class PgReservations {
           .addArrayOfLong(amounts.stream().map(Capacity::storageGb).toArray(Long[]::new))
           .addArrayOfInteger(amounts.stream().map(Capacity::gpus).toArray(Integer[]::new));
       String[] distinct = new java.util.TreeSet<>(hosts).toArray(String[]::new);
-      // one host needs no order: the UPDATE locks it
-      Future<?> ordered = locked || distinct.length == 1 ? Future.succeededFuture()
-          : tx.preparedQuery("SELECT id FROM hosts WHERE id = ANY($1) ORDER BY id FOR UPDATE").execute(Tuple.tuple().addArrayOfString(distinct));
-      Future<Void> taken = tx.preparedQuery("""
-              WITH x AS (SELECT host, sum(cpu) AS cpu, sum(mem) AS mem, sum(disk) AS disk, sum(gpus) AS gpus
-                           FROM unnest($1::text[], $2::text[], $3::bigint[], $4::bigint[], $5::bigint[], $6::int[])
-                             AS u(booking, host, cpu, mem, disk, gpus) GROUP BY host),
-                   taken AS (
-                     UPDATE hosts h SET reserved_cpu_millis = h.reserved_cpu_millis + x.cpu, reserved_memory_mb = h.reserved_memory_mb + x.mem,
-                                        reserved_storage_gb = h.reserved_storage_gb + x.disk, reserved_gpus = h.reserved_gpus + x.gpus
-                       FROM x WHERE h.id = x.host AND h.online AND h.cpu_millis - h.reserved_cpu_millis >= x.cpu
-                        AND h.memory_mb - h.reserved_memory_mb >= x.mem AND h.storage_gb - h.reserved_storage_gb >= x.disk
-                        AND h.gpus - h.reserved_gpus >= x.gpus RETURNING h.id)
-              SELECT hosts_taken((SELECT count(*) FROM taken), $7)""")
-          .execute(args.get().addLong((long) distinct.length))
-          .transform(ar -> ar.succeeded() ? Future.<Void>succeededFuture()
-              : Future.failedFuture(ar.cause() instanceof io.vertx.pgclient.PgException pg && "RP409".equals(pg.getSqlState())
-                  ? new Conflict(String.join(", ", distinct)) : ar.cause()));
-      Future<Void> held = tx.preparedQuery("""
-              INSERT INTO reservations (booking_id, host_id, cpu_millis, memory_mb, storage_gb, gpus)
-              SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::bigint[], $5::bigint[], $6::int[])""")
-          .execute(args.get()).mapEmpty();
-      return Future.all(ordered, taken, held).mapEmpty();
+      // one host needs no order: the UPDATE locks it; several are locked in id order before the UPDATE takes any
+      boolean order = !locked && distinct.length > 1;
+      List<Statement.With> with = new ArrayList<>();
+      with.add(new Statement.With("wanted", """
+          SELECT host, sum(cpu) AS cpu, sum(mem) AS mem, sum(disk) AS disk, sum(gpus) AS gpus
+            FROM unnest($1::text[], $2::text[], $3::bigint[], $4::bigint[], $5::bigint[], $6::int[]) AS u(booking, host, cpu, mem, disk, gpus)
+           GROUP BY host"""));
+      if (order) with.add(new Statement.With("ordered", "SELECT id FROM hosts WHERE id = ANY($8) ORDER BY id FOR UPDATE"));
+      with.add(new Statement.With("taken", """
+          UPDATE hosts h SET reserved_cpu_millis = h.reserved_cpu_millis + x.cpu, reserved_memory_mb = h.reserved_memory_mb + x.mem,
+                             reserved_storage_gb = h.reserved_storage_gb + x.disk, reserved_gpus = h.reserved_gpus + x.gpus
+            FROM wanted x%s WHERE h.id = x.host AND h.online AND h.cpu_millis - h.reserved_cpu_millis >= x.cpu
+             AND h.memory_mb - h.reserved_memory_mb >= x.mem AND h.storage_gb - h.reserved_storage_gb >= x.disk
+             AND h.gpus - h.reserved_gpus >= x.gpus RETURNING h.id""".formatted(order ? " JOIN ordered o ON o.id = x.host" : "")));
+      Tuple takeArgs = args.get().addLong((long) distinct.length);
+      if (order) takeArgs.addArrayOfString(distinct);
+      Statement take = Statement.of(CHECKED, with, "SELECT hosts_taken((SELECT count(*) FROM taken), $7)", takeArgs);
+      Statement held = Statement.of("held", """
+          INSERT INTO reservations (booking_id, host_id, cpu_millis, memory_mb, storage_gb, gpus)
+          SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::bigint[], $5::bigint[], $6::int[])""", args.get());
+      return List.of(take, held);
+    }
+
+    /** A failure of {@link #taking}'s statements, as the {@link Conflict} it is when a host no longer had the room (SQLSTATE RP409). */
+    public Throwable failure(Throwable cause) {
+      return cause instanceof io.vertx.pgclient.PgException pg && "RP409".equals(pg.getSqlState())
+          ? new Conflict(String.join(", ", new java.util.TreeSet<>(hosts))) : cause;
     }
   }
+
+  /** Names the statement of {@link Grants#taking} that fails unless every host was taken: a statement it is part of must read it. */
+  public static final String CHECKED = "hosts_checked";
 
   /**
    * Every claim granted, without reading the hosts: what {@link Grants#write} then takes all at once,

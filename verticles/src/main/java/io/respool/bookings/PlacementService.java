@@ -2,7 +2,9 @@ package io.respool.bookings;
 
 import io.respool.bookings.BookingStore.BookingRow;
 import io.respool.bookings.BookingStore.TaskRow;
+import io.respool.events.EventLog;
 import io.respool.infra.Databases;
+import io.respool.infra.Statement;
 import io.respool.lifecycle.BookingState;
 import io.respool.matching.Demand;
 import io.respool.matching.Matcher;
@@ -21,6 +23,7 @@ import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlConnection;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -52,6 +55,7 @@ public final class PlacementService {
   private static final char[] ALPHABET = "0123456789abcdefghijklmnopqrstuvwxyz".toCharArray();
 
   private final Vertx vertx;
+  private final Pool pool;
   private final BookingStore store;
   private final OfferSnapshots snapshots;
   private final TeamService teams;
@@ -75,10 +79,14 @@ public final class PlacementService {
 
   public Counts counts() { return new Counts(batches.get(), batched.get(), fallbacks.get(), rechecked.get()); }
 
-  /** {@code dispatchFunded}: asks (after the commit) for a booking's dispatch when it needs no payment. */
-  public PlacementService(Vertx vertx, BookingStore store, OfferSnapshots snapshots, TeamService teams, Matcher matcher, PaymentPort payments,
+  /**
+   * {@code pool}: the placements' own connections, from {@link #pool}. {@code dispatchFunded}: asks
+   * (after the commit) for a booking's dispatch when it needs no payment.
+   */
+  public PlacementService(Vertx vertx, Pool pool, BookingStore store, OfferSnapshots snapshots, TeamService teams, Matcher matcher, PaymentPort payments,
       BookingSettings settings, Consumer<String> dispatchFunded, Clock clock) {
     this.vertx = vertx;
+    this.pool = pool;
     this.store = store;
     this.snapshots = snapshots;
     this.teams = teams;
@@ -279,10 +287,10 @@ public final class PlacementService {
       claims.add(new PgReservations.Claim(c.id(), ch.plan().placements()));
     }
     boolean waived = payments.waived();
-    // when the statements' own failures are the only refusals (no deposit whose answer is checked), the COMMIT goes with them
-    boolean atOnce = waived || chosen.stream().allMatch(ch -> payments.preparesAtOnce(ch.e().c().chain()));
-    java.util.function.Function<SqlConnection, Future<Written>> all = tx -> write(tx, PgReservations.all(claims), chosen, rows, tasks);
-    return (atOnce ? Databases.pipelined(store.pool(), GENERIC_PLANS, all) : placing(all))
+    // when the bookings' own rows are all there is to write (no deposit), they go as one statement
+    boolean atOnce = waived || chosen.stream().allMatch(ch -> payments.preparesNothing(ch.e().c().chain()));
+    PgReservations.Grants all = PgReservations.all(claims);
+    return (atOnce ? atOnce(all, chosen, rows, tasks) : placing(tx -> write(tx, all, chosen, rows, tasks)))
         .recover(err -> !(err instanceof PgReservations.Conflict) ? Future.failedFuture(err)
             : placing(tx -> {
               rechecked.incrementAndGet();
@@ -301,6 +309,28 @@ public final class PlacementService {
             if (v != null) ch.e().answer().tryComplete(v);
           }
           return written.refused();
+        });
+  }
+
+  /**
+   * Every chosen booking written by one statement, committed on its own (one round trip, one answer):
+   * the hosts taken unread, the bookings' rows and their events. Fails with {@link PgReservations.Conflict},
+   * having written nothing, when a host no longer has the room.
+   */
+  private Future<Written> atOnce(PgReservations.Grants grants, List<Chosen> chosen, Map<String, BookingRow> rows, Map<String, List<TaskRow>> tasks) {
+    List<BookingRow> granted = chosen.stream().map(ch -> rows.get(ch.e().c().id())).toList();
+    BookingStore.Inserts inserts = BookingStore.inserting(granted, granted.stream().flatMap(b -> tasks.get(b.id()).stream()).toList(),
+        payments.waived() ? payments.waiverReason() : null);
+    List<Statement> parts = new ArrayList<>(grants.taking());
+    parts.addAll(inserts.rows());
+    parts.add(inserts.events());
+    // the check is read first, so it runs even if there were no events; an outer join so the events' rows come with it
+    return Statement.together("placed", parts, "SELECT e.* FROM " + PgReservations.CHECKED + " LEFT JOIN " + EventLog.APPENDED + " e ON true")
+        .execute(pool)
+        .transform(ar -> {
+          if (ar.failed()) return Future.failedFuture(grants.failure(ar.cause()));
+          store.publish(EventLog.appended(BookingStore.STREAM, ar.result()));
+          return Future.succeededFuture(new Written(granted, Set.of()));
         });
   }
 
@@ -367,19 +397,19 @@ public final class PlacementService {
         .recover(err -> err instanceof PgReservations.Conflict ? tryPlans(c, plans, i + 1) : Future.failedFuture(err));
   }
 
-  private static final String GENERIC_PLANS = "SET LOCAL plan_cache_mode = force_generic_plan";
-
   /**
-   * A placement's transaction ({@link Databases#inTransaction}), its statements planned once per
-   * connection: their arrays' lengths would otherwise have PostgreSQL plan them again at every
-   * execution, for plans that come out the same (each host and booking is found by its key).
+   * The connections placements are written on: their statements are planned once per connection
+   * ({@code plan_cache_mode}), as their arrays' lengths would otherwise have PostgreSQL plan them
+   * again at every execution, for plans that come out the same (each host and booking is found by
+   * its key). Nothing else is sent on them.
    */
+  public static Pool pool(Vertx vertx, String pgUrl, int size) {
+    return Databases.pool(vertx, pgUrl, size, Map.of("plan_cache_mode", "force_generic_plan"));
+  }
+
+  /** A placement's transaction ({@link Databases#inTransaction}) on the placements' connections. */
   private <T> Future<T> placing(java.util.function.Function<SqlConnection, Future<T>> work) {
-    return Databases.inTransaction(store.pool(), tx -> {
-      Future<?> generic = tx.query(GENERIC_PLANS).execute();
-      Future<T> done = work.apply(tx);
-      return generic.compose(x -> done);
-    });
+    return Databases.inTransaction(pool, work);
   }
 
   /** The booking's first row (PENDING_PAYMENT, its deadline by the injected clock) for {@code plan}. */

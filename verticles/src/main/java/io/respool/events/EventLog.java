@@ -1,12 +1,14 @@
 package io.respool.events;
 
 import io.respool.infra.Addresses;
+import io.respool.infra.Statement;
 import io.respool.protocol.Json;
 import io.respool.protocol.api.Event;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import java.time.OffsetDateTime;
@@ -54,27 +56,38 @@ public final class EventLog {
    */
   public Future<List<Event>> appendAll(SqlClient tx, String stream, List<Draft> drafts) {
     if (drafts.isEmpty()) return Future.succeededFuture(List.of());
+    return appending(stream, drafts).execute(tx).map(rows -> appended(stream, rows));
+  }
+
+  /** Names {@link #appending}'s main query when it is one part of a statement. */
+  public static final String APPENDED = "appended_events";
+
+  /** The statement of {@link #appendAll} (not empty), to be sent on its own or as a part of another; {@link #appended} reads its rows. */
+  public static Statement appending(String stream, List<Draft> drafts) {
     String[] types = new String[drafts.size()];
     String[] data = new String[drafts.size()];
     for (int i = 0; i < drafts.size(); i++) {
       types[i] = drafts.get(i).type();
       data[i] = Json.encode(drafts.get(i).data());
     }
-    return tx.preparedQuery("""
-            WITH s AS (
-              INSERT INTO event_streams (stream, last_id) VALUES ($1, $2)
-              ON CONFLICT (stream) DO UPDATE SET last_id = event_streams.last_id + $2
-              RETURNING last_id)
+    return Statement.of(APPENDED, List.of(new Statement.With("stream_ids", """
+            INSERT INTO event_streams (stream, last_id) VALUES ($1, $2)
+            ON CONFLICT (stream) DO UPDATE SET last_id = event_streams.last_id + $2
+            RETURNING last_id""")), """
             INSERT INTO events (stream, id, type, data)
-            SELECT $1, s.last_id - $2 + x.ord, x.type, x.data::jsonb FROM s, unnest($3::text[], $4::text[]) WITH ORDINALITY AS x(type, data, ord)
-            RETURNING id, type, data::text AS data, created_at""")
-        .execute(Tuple.tuple().addString(stream).addLong((long) drafts.size()).addArrayOfString(types).addArrayOfString(data))
-        .map(rows -> {
-          List<Event> out = new ArrayList<>(rows.size());
-          for (Row r : rows) out.add(new Event(stream, r.getLong("id"), r.getString("type"), r.getOffsetDateTime("created_at").toInstant(), r.getString("data")));
-          out.sort(java.util.Comparator.comparingLong(Event::id));
-          return out;
-        });
+            SELECT $1, s.last_id - $2 + x.ord, x.type, x.data::jsonb FROM stream_ids s, unnest($3::text[], $4::text[]) WITH ORDINALITY AS x(type, data, ord)
+            RETURNING id, type, data::text AS data, created_at""",
+        Tuple.tuple().addString(stream).addLong((long) drafts.size()).addArrayOfString(types).addArrayOfString(data));
+  }
+
+  /** The events in {@link #appending}'s rows (rows without an id, as an outer join gives, are skipped), oldest first. */
+  public static List<Event> appended(String stream, RowSet<Row> rows) {
+    List<Event> out = new ArrayList<>(rows.size());
+    for (Row r : rows) {
+      if (r.getLong("id") != null) out.add(new Event(stream, r.getLong("id"), r.getString("type"), r.getOffsetDateTime("created_at").toInstant(), r.getString("data")));
+    }
+    out.sort(java.util.Comparator.comparingLong(Event::id));
+    return out;
   }
 
   public void publish(List<Event> events) {

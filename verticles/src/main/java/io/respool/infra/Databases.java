@@ -8,6 +8,7 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Transaction;
+import java.util.Map;
 import java.util.function.Function;
 import org.flywaydb.core.Flyway;
 
@@ -24,10 +25,18 @@ public final class Databases {
     }
   }
 
-  public static Pool pool(Vertx vertx, String url, int size) {
+  public static Pool pool(Vertx vertx, String url, int size) { return pool(vertx, url, size, Map.of()); }
+
+  /** A pool whose connections start with the server {@code settings} given (e.g. {@code plan_cache_mode}). */
+  public static Pool pool(Vertx vertx, String url, int size, Map<String, String> settings) {
+    // prepared once per connection up to 16 KiB of text (the client's default, 2 KiB, left a batch's
+    // placement statement to be parsed and planned again at every execution)
+    PgConnectOptions options = options(url).setCachePreparedStatements(true).setPipeliningLimit(16);
+    options.setPreparedStatementCacheSqlLimit(16_384);
+    settings.forEach(options::addProperty);
     return PgBuilder.pool()
         .with(new PoolOptions().setMaxSize(size).setShared(false))
-        .connectingTo(options(url).setCachePreparedStatements(true).setPipeliningLimit(16))
+        .connectingTo(options)
         .using(vertx)
         .build();
   }
@@ -56,20 +65,6 @@ public final class Databases {
           })
           .onComplete(ar -> conn.close());
     });
-  }
-
-  /**
-   * {@code work} in a transaction that takes one round trip and one write: BEGIN (with {@code setup},
-   * e.g. a {@code SET LOCAL}), the work's statements and COMMIT are gathered and sent together
-   * (pipelined), and the COMMIT does not wait for the statements' answers. For work that sends every
-   * statement before it returns and whose future fails only when one of them does: PostgreSQL then
-   * ends the transaction with nothing written (the COMMIT of a failed transaction is a rollback),
-   * and the failure is the work's. A statement sent later, from an answer's callback, is refused
-   * (IllegalStateException): it would run outside the transaction. Work that throws has what it
-   * sent rolled back. {@code tx.transaction().completion()} succeeds once the COMMIT has.
-   */
-  public static <T> Future<T> pipelined(Pool pool, String setup, Function<SqlConnection, Future<T>> work) {
-    return pool.getConnection().compose(conn -> Pipeline.run(conn, setup == null ? "BEGIN" : "BEGIN; " + setup, work).onComplete(ar -> conn.close()));
   }
 
   /** Applies the schema migrations (blocking JDBC; run before the event loops start). */

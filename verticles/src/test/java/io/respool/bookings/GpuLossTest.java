@@ -92,7 +92,7 @@ class GpuLossTest {
   }
 
   private static PlacementService placement() {
-    return new PlacementService(vertx, store, new OfferSnapshots(hosts, Duration.ZERO, new Matcher()), new TeamService(pool), new Matcher(),
+    return new PlacementService(vertx, pool, store, new OfferSnapshots(hosts, Duration.ZERO, new Matcher()), new TeamService(pool), new Matcher(),
         PaymentPort.unpaidBookings(true), SETTINGS, id -> {}, clock);
   }
 

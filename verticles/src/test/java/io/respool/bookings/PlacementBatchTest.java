@@ -48,6 +48,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class PlacementBatchTest {
   static Vertx vertx;
   static Pool pool;
+  static Pool placing;
   static HostRegistry hosts;
   static BookingStore store;
   static final BookingSettings SETTINGS = new BookingSettings(Duration.ofSeconds(900), Duration.ofSeconds(60), Duration.ofSeconds(5),
@@ -57,6 +58,7 @@ class PlacementBatchTest {
   static void setUp() {
     vertx = Vertx.vertx();
     pool = Databases.pool(vertx, TestServices.get().pgUrl, 8);
+    placing = PlacementService.pool(vertx, TestServices.get().pgUrl, 8);
     EventLog events = new EventLog(pool, vertx.eventBus());
     hosts = new HostRegistry(vertx, pool, events);
     store = new BookingStore(pool, events, new TeamService(pool), new UsageLedger(250), SETTINGS.pauseGrace());
@@ -69,7 +71,7 @@ class PlacementBatchTest {
 
   /** A node's placement: its own view of the offers (kept an hour unless a conflict drops it). */
   static PlacementService node(PaymentPort payments) {
-    return new PlacementService(vertx, store, new OfferSnapshots(hosts, SETTINGS.snapshotMaxAge(), new Matcher()), new TeamService(pool), new Matcher(),
+    return new PlacementService(vertx, placing, store, new OfferSnapshots(hosts, SETTINGS.snapshotMaxAge(), new Matcher()), new TeamService(pool), new Matcher(),
         payments, SETTINGS, id -> {}, Clock.systemUTC());
   }
 

@@ -115,7 +115,7 @@ class ReconcilerTest {
   }
 
   static PlacementService placement(java.util.function.Consumer<String> dispatchFunded) {
-    return new PlacementService(vertx, store, new OfferSnapshots(hosts, Duration.ZERO, new Matcher()), new TeamService(pool), new Matcher(),
+    return new PlacementService(vertx, pool, store, new OfferSnapshots(hosts, Duration.ZERO, new Matcher()), new TeamService(pool), new Matcher(),
         PaymentPort.unpaidBookings(false), SETTINGS, dispatchFunded, clock);
   }
 

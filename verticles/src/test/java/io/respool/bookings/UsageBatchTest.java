@@ -84,7 +84,7 @@ class UsageBatchTest {
     String account = "acct-" + UUID.randomUUID();
     pool.preparedQuery("INSERT INTO accounts (id) VALUES ($1)").execute(Tuple.of(account)).await(10, TimeUnit.SECONDS);
     // one 4-core booking per host: the fleet's each host runs exactly one task
-    PlacementService placement = new PlacementService(vertx, store, new OfferSnapshots(hosts, Duration.ZERO, new Matcher()), new TeamService(pool), new Matcher(),
+    PlacementService placement = new PlacementService(vertx, pool, store, new OfferSnapshots(hosts, Duration.ZERO, new Matcher()), new TeamService(pool), new Matcher(),
         PaymentPort.unpaidBookings(true), SETTINGS, id -> {}, Clock.systemUTC());
     List<PlacementService.Request> requests = new ArrayList<>();
     for (int i = 0; i < HOSTS; i++) {
