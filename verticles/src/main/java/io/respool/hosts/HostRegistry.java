@@ -119,7 +119,8 @@ public final class HostRegistry {
    */
   public Future<Integer> touch(Map<String, String> sessions, String node) {
     if (sessions.isEmpty()) return Future.succeededFuture(0);
-    String[] ids = sessions.keySet().toArray(String[]::new);
+    // in id order, as placements lock hosts (the UPDATE takes the rows in the array's order): batches sharing hosts wait, not deadlock
+    String[] ids = new java.util.TreeSet<>(sessions.keySet()).toArray(String[]::new);
     String[] sids = new String[ids.length];
     for (int i = 0; i < ids.length; i++) sids[i] = sessions.get(ids[i]);
     return pool.preparedQuery("""
