@@ -114,6 +114,24 @@ final class OpenSsh {
     return new Result(p.exitValue(), out.get(10, TimeUnit.SECONDS), new String(err.get(10, TimeUnit.SECONDS), StandardCharsets.UTF_8));
   }
 
+  /** The stream's next line with its newline (less if the stream ends first); the stream stays open. */
+  static CompletableFuture<String> line(InputStream in) {
+    CompletableFuture<String> f = new CompletableFuture<>();
+    Thread.ofVirtual().start(() -> {
+      try {
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        for (int c = in.read(); c != -1; c = in.read()) {
+          b.write(c);
+          if (c == '\n') break;
+        }
+        f.complete(b.toString(StandardCharsets.UTF_8));
+      } catch (IOException e) {
+        f.completeExceptionally(e);
+      }
+    });
+    return f;
+  }
+
   static CompletableFuture<byte[]> drain(InputStream in) {
     CompletableFuture<byte[]> f = new CompletableFuture<>();
     Thread.ofVirtual().start(() -> {

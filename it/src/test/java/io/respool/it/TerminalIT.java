@@ -10,6 +10,7 @@ import io.respool.gateway.testing.Poll;
 import io.respool.gateway.testing.Wallets;
 import io.respool.gateway.testing.Wallets.Session;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -300,15 +301,18 @@ class TerminalIT {
     String booking = book(renter, Map.of("command", List.of("sleep", "3600")));
     Process shell = new ProcessBuilder(concat(List.of("ssh", "-p", Integer.toString(node.sshPort())), OpenSsh.options(node.sshPort(), key, null),
         List.of(booking + "@127.0.0.1", "echo started; exec sleep 600"))).start();
-    var out = OpenSsh.drain(shell.getInputStream());
     var err = OpenSsh.drain(shell.getErrorStream());
+    // the shell has run once its first line arrives; the stop comes after that, not merely after the session is recorded
+    InputStream stdout = shell.getInputStream();
+    assertThat(OpenSsh.line(stdout).get(30, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo("started\n");
+    var out = OpenSsh.drain(stdout);
     Poll.until(() -> http.get("/v1/bookings/" + booking + "/sessions", renter.token()).json(),
         j -> j.path("items").size() == 1, Duration.ofSeconds(30), "the session is recorded");
     Http.Response stopped = http.post("/v1/bookings/" + booking + "/stop", "", renter.token());
     assertThat(stopped.status()).as(stopped.toString()).isEqualTo(200);
     assertThat(shell.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).as("the session ended with the booking").isTrue();
     assertThat(new String(err.get(), StandardCharsets.UTF_8)).contains("respool: booking " + booking + " is STOPP");
-    assertThat(new String(out.get(), StandardCharsets.UTF_8)).isEqualTo("started\n");
+    assertThat(new String(out.get(), StandardCharsets.UTF_8)).as("nothing after the first line").isEmpty();
     Poll.booking(http, booking, renter.token(), j -> j.path("state").asText().equals("STOPPED"), "STOPPED");
 
     assertThat(refusal(() -> K8sTerminal.open(node.port(), booking, query("echo", "should-not-run"), renter.token()))).isEqualTo(409);
