@@ -24,6 +24,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -509,6 +510,15 @@ public final class BookingStore {
     return c.preparedQuery("SELECT * FROM bookings WHERE id = $1").execute(Tuple.of(id)).map(rows -> {
       if (rows.size() == 0) throw RespoolException.notFound("no booking " + id);
       return booking(rows.iterator().next());
+    });
+  }
+
+  /** Those of the bookings {@code ids} that exist, by id. */
+  public Future<Map<String, BookingRow>> existing(SqlClient c, Collection<String> ids) {
+    return c.preparedQuery("SELECT * FROM bookings WHERE id = ANY($1)").execute(Tuple.of(ids.toArray(String[]::new))).map(rows -> {
+      Map<String, BookingRow> out = new HashMap<>();
+      for (Row r : rows) out.put(r.getString("id"), booking(r));
+      return out;
     });
   }
 

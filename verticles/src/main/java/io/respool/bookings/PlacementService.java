@@ -111,7 +111,7 @@ public final class PlacementService {
   /** Places a booking, or fails with a {@link RespoolException} (400 bad input, 409 no room or quota); nothing is reserved then. */
   public Future<Bookings.Booking> create(String accountId, Bookings.CreateRequest req) {
     Candidate c = candidate(accountId, req);
-    return member(c).compose(x -> place(c, 0, false)).compose(this::placed);
+    return member(c).compose(x -> alone(c, false));
   }
 
   /**
@@ -120,7 +120,7 @@ public final class PlacementService {
    * node's view of the offers (each placement lowering the view for the next) and committed in one
    * transaction of set-based statements. Bookings whose hosts no longer had the room are matched
    * again on a fresh view; a batch whose transaction fails is placed again one by one, so a
-   * failure of one never fails the others.
+   * failure of one never fails the others (and one whose answer alone was lost, answered as placed).
    */
   public List<Future<Bookings.Booking>> createAll(List<Request> requests) {
     List<Future<Bookings.Booking>> answers = new ArrayList<>(requests.size());
@@ -134,7 +134,7 @@ public final class PlacementService {
         continue;
       }
       if (c.req().teamId() != null) {
-        answers.add(member(c).compose(x -> place(c, 0, false)).compose(this::placed));
+        answers.add(member(c).compose(x -> alone(c, false)));
         continue;
       }
       Promise<Bookings.Booking> answer = Promise.promise();
@@ -174,6 +174,17 @@ public final class PlacementService {
         : Future.failedFuture(RespoolException.notFound("no team " + c.req().teamId())));
   }
 
+  /**
+   * One booking placed on its own ({@link #place}) and answered. A failure that is not an answer of
+   * ours (a dropped connection) may have come after the commit: a booking found written is placed.
+   */
+  private Future<Bookings.Booking> alone(Candidate c, boolean fresh) {
+    return place(c, 0, fresh).recover(err -> err instanceof RespoolException ? Future.failedFuture(err)
+        : store.existing(pool, List.of(c.id())).transform(found -> found.succeeded() && found.result().containsKey(c.id())
+            ? Future.succeededFuture(found.result().get(c.id())) : Future.failedFuture(err)))
+        .compose(this::placed);
+  }
+
   private Future<Bookings.Booking> placed(BookingRow row) {
     if (row.state() == BookingState.FUNDED) dispatchFunded.accept(row.id());
     return store.views(List.of(row), true).map(v -> v.get(0));
@@ -210,8 +221,7 @@ public final class PlacementService {
               LOG.warn("a batch of {} bookings failed as a whole ({}); placing them one by one", matched.chosen().size(), ar.cause().toString());
               // the view was lowered by plans that were not committed
               matched.chosen().stream().map(ch -> ch.e().c().currency()).distinct().forEach(snapshots::drop);
-              // the transaction failed as a whole: each is placed on its own, so one's failure is not the others'
-              for (Chosen ch : matched.chosen()) place(ch.e().c(), 0, true).compose(this::placed).onComplete(ch.e().answer());
+              placeAgain(matched.chosen(), ar.cause());
             } else {
               for (Chosen ch : matched.chosen()) {
                 if (ar.result().contains(ch.e().c().id())) again.add(ch.e());
@@ -227,6 +237,25 @@ public final class PlacementService {
             }
           });
         });
+  }
+
+  /**
+   * A batch whose statements failed as a whole, each placed again on its own so that one's failure
+   * is not the others'. The failure may also have been the answer's alone (the connection dropped
+   * after PostgreSQL committed): the bookings found written are answered as placed, not placed twice.
+   */
+  private void placeAgain(List<Chosen> chosen, Throwable failure) {
+    store.existing(pool, chosen.stream().map(ch -> ch.e().c().id()).toList()).onComplete(found -> {
+      if (found.failed()) LOG.warn("cannot tell whether a failed batch was written ({}); answering its failure", found.cause().toString());
+      for (Chosen ch : chosen) {
+        if (found.failed()) {
+          ch.e().answer().tryFail(failure);
+          continue;
+        }
+        BookingRow written = found.result().get(ch.e().c().id());
+        (written != null ? placed(written) : alone(ch.e().c(), true)).onComplete(ch.e().answer());
+      }
+    });
   }
 
   /** {@code holds}: what the plans took off each currency's view, held there until the batch's transaction is over. */
@@ -401,7 +430,7 @@ public final class PlacementService {
    * The connections placements are written on: their statements are planned once per connection
    * ({@code plan_cache_mode}), as their arrays' lengths would otherwise have PostgreSQL plan them
    * again at every execution, for plans that come out the same (each host and booking is found by
-   * its key). Nothing else is sent on them.
+   * its key). Nothing but placements and their reads are sent on them.
    */
   public static Pool pool(Vertx vertx, String pgUrl, int size) {
     return Databases.pool(vertx, pgUrl, size, Map.of("plan_cache_mode", "force_generic_plan"));

@@ -176,8 +176,8 @@ class PlacementBatchTest {
   }
 
   /**
-   * Payment waived (bookings FUNDED) or not written at all: each batch's COMMIT goes with its statements
-   * ({@link Databases#pipelined}); with a port that may still refuse on an answer, it waits for them.
+   * Payment waived (bookings FUNDED) or not written at all: each batch goes as one statement; with a
+   * port that may still refuse on an answer, as a transaction that waits for them.
    */
   @ParameterizedTest(name = "payment: {0}")
   @ValueSource(strings = {"waived", "unpaid", "checked"})
@@ -250,5 +250,88 @@ class PlacementBatchTest {
       assertThat(rows).as("the refused booking left nothing").isZero();
     }
     assertThat(reservedCpu(fleet)).isEqualTo(placed);
+  }
+
+  /** What a method of {@link #intercept} returns instead of {@code result}. */
+  interface After {
+    Object apply(String method, Object[] args, Object result);
+  }
+
+  /** {@code real} as a {@code type} whose methods' results pass through {@code after}. */
+  @SuppressWarnings("unchecked")
+  static <T> T intercept(Class<T> type, T real, After after) {
+    return (T) java.lang.reflect.Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type}, (proxy, method, args) -> {
+      try {
+        return after.apply(method.getName(), args, method.invoke(real, args));
+      } catch (java.lang.reflect.InvocationTargetException e) {
+        throw e.getCause();
+      }
+    });
+  }
+
+  /** A future that fails once {@code done} succeeded: the work was done, its answer lost (the connection dropped at that moment). */
+  static Object lostAnswer(Object done) {
+    return ((Future<?>) done).compose(x -> Future.failedFuture(io.vertx.sqlclient.ClosedConnectionException.INSTANCE));
+  }
+
+  /** The placements' connections, except that the first batch written as one statement loses its answer after PostgreSQL committed it. */
+  @SuppressWarnings("unchecked")
+  static Pool losingTheFirstStatementsAnswer(Pool real) {
+    java.util.concurrent.atomic.AtomicBoolean lost = new java.util.concurrent.atomic.AtomicBoolean();
+    return intercept(Pool.class, real, (method, sql, query) -> !method.equals("preparedQuery") || !((String) sql[0]).contains(PgReservations.CHECKED) ? query
+        : intercept(io.vertx.sqlclient.PreparedQuery.class, (io.vertx.sqlclient.PreparedQuery<Object>) query,
+            (m, args, result) -> m.equals("execute") && lost.compareAndSet(false, true) ? lostAnswer(result) : result));
+  }
+
+  /** The placements' connections, except that the first transaction loses the answer of its commit. */
+  @SuppressWarnings("unchecked")
+  static Pool losingTheFirstCommitsAnswer(Pool real) {
+    java.util.concurrent.atomic.AtomicBoolean lost = new java.util.concurrent.atomic.AtomicBoolean();
+    return intercept(Pool.class, real, (method, none, conn) -> !method.equals("getConnection") ? conn
+        : ((Future<SqlConnection>) conn).map(c -> intercept(SqlConnection.class, c, (m, noArgs, begun) -> !m.equals("begin") ? begun
+            : ((Future<io.vertx.sqlclient.Transaction>) begun).map(tx -> intercept(io.vertx.sqlclient.Transaction.class, tx,
+                (n, noneEither, committed) -> n.equals("commit") && lost.compareAndSet(false, true) ? lostAnswer(committed) : committed)))));
+  }
+
+  static PlacementService waivedNode(Pool placements, List<String> dispatched) {
+    return new PlacementService(vertx, placements, store, new OfferSnapshots(hosts, SETTINGS.snapshotMaxAge(), new Matcher()), new TeamService(pool),
+        new Matcher(), PaymentPort.unpaidBookings(true), SETTINGS, dispatched::add, Clock.systemUTC());
+  }
+
+  @Test
+  void aBatchCommittedWhoseAnswerWasLostIsAnsweredAsPlacedAndNotPlacedTwice() throws Exception {
+    String region = "pb-" + UUID.randomUUID().toString().substring(0, 8);
+    List<String> fleet = fleet(region, 2); // 8 cores, exactly what the batch asks
+    String account = account();
+    List<String> dispatched = java.util.Collections.synchronizedList(new ArrayList<>());
+    PlacementService node = waivedNode(losingTheFirstStatementsAnswer(placing), dispatched);
+    List<PlacementService.Request> batch = new ArrayList<>();
+    for (int i = 0; i < 8; i++) batch.add(new PlacementService.Request(account, oneCore(region, 1)));
+
+    List<Future<Bookings.Booking>> answers = node.createAll(batch);
+
+    long placed = check(answers, "FUNDED");
+    assertThat(node.counts().fallbacks()).as("the lost answer failed the batch once").isEqualTo(1);
+    assertThat(answers).as("every booking the statement wrote is answered as placed, though the fleet is now full")
+        .allMatch(Future::succeeded);
+    assertThat(placed).isEqualTo(8_000);
+    assertThat(reservedCpu(fleet)).isEqualTo(placed);
+    assertThat(dispatched).as("each funded booking dispatched once").containsExactlyInAnyOrderElementsOf(
+        answers.stream().map(a -> a.result().id()).toList());
+  }
+
+  @Test
+  void aBookingCommittedWhoseAnswerWasLostIsAnsweredAsPlaced() throws Exception {
+    String region = "pb-" + UUID.randomUUID().toString().substring(0, 8);
+    List<String> fleet = fleet(region, 1);
+    List<String> dispatched = java.util.Collections.synchronizedList(new ArrayList<>());
+    PlacementService node = waivedNode(losingTheFirstCommitsAnswer(placing), dispatched);
+
+    Future<Bookings.Booking> answer = node.create(account(), oneCore(region, 4)); // the whole host
+
+    assertThat(check(List.of(answer), "FUNDED")).isEqualTo(4_000);
+    assertThat(answer.succeeded()).as("answered as placed: %s", answer.cause()).isTrue();
+    assertThat(reservedCpu(fleet)).isEqualTo(4_000);
+    assertThat(dispatched).containsExactly(answer.result().id());
   }
 }
