@@ -91,13 +91,15 @@ public final class HttpApiVerticle extends VerticleBase {
     return Future.all(hostConnections.start(), events.start())
         .compose(v -> OpenAPIContract.from(vertx, Contract.forRouter(s.contract())))
         .compose(contract -> {
-      RouterBuilder rb = RouterBuilder.create(vertx, CachedValidators.of(contract), RequestExtractor.withBodyHandler());
+      OpenAPIContract checked = CachedValidators.of(contract);
+      RouterBuilder rb = RouterBuilder.create(vertx, checked, RequestExtractor.withBodyHandler());
       if (s.cors() != null) rb.rootHandler(s.cors().rootHandler()); // first: a preflight is answered before anything else
       rb.rootHandler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES));
       rb.rootHandler(RequestIds::assign); // a user handler: Vert.x wants it after the body handler
       rb.rootHandler(InvalidRequests.REPEATED_PARAMETERS);
       // bearer credentials are JWTs or API keys: AuthService checks them in the handlers below
       rb.getRoutes().forEach(r -> r.setDoSecurity(false));
+      InPlaceValidation.install(vertx, checked, rb, RequestExtractor.withBodyHandler()); // first on every route
       rb.getRoute("health").addHandler(this::health);
       rb.getRoute("ready").addHandler(this::ready);
       rb.getRoute("metrics").addHandler(this::metrics);

@@ -127,7 +127,6 @@ public final class TerminalSessions {
 
   /** An event published in the cluster: ends the sessions it leaves without a workload. */
   void onEvent(Event e) {
-    if (open.isEmpty()) return;
     JsonNode data = Json.tree(e.data());
     if (BookingStore.STREAM.equals(e.stream())) {
       String bookingId = data.path("bookingId").asText();

@@ -31,7 +31,10 @@ public final class TerminalSessionsVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    events = vertx.eventBus().consumer(Addresses.EVENTS_PUBLISHED, msg -> sessions.onEvent(Json.decode(msg.body(), Event.class)));
+    // every booking's events come by; they are read only while a session is open here
+    events = vertx.eventBus().consumer(Addresses.EVENTS_PUBLISHED, msg -> {
+      if (sessions.size() > 0) sessions.onEvent(Json.decode(msg.body(), Event.class));
+    });
     timer = vertx.setPeriodic(1000, t -> sessions.sweepIdle());
     stamps = vertx.setPeriodic(STAMP.toMillis(), t -> sessions.keepAlive(STALE)
         .onFailure(err -> LOG.warn("terminal session audit rows not stamped: {}", err.toString())));
