@@ -123,6 +123,7 @@ public final class Gateway implements AutoCloseable {
       VertxOptions options = new VertxOptions().setPreferNativeTransport(true)
           .setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true).setJvmMetricsEnabled(true))
           .setEventBusOptions(new EventBusOptions().setHost(config.clusterHost()).setClusterPublicHost(config.clusterHost()));
+      options.setEventLoopPoolSize(config.eventLoops());
       VertxBuilder builder = Vertx.builder().with(options).withMetrics(new MicrometerMetricsFactory(metrics));
       Vertx vertx = config.cluster()
           ? builder.withClusterManager(Clustering.manager(config)).buildClustered().await(60, TimeUnit.SECONDS)

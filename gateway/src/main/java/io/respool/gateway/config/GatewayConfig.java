@@ -34,6 +34,7 @@ public record GatewayConfig(
     String pgUrl,
     String redisUrl,
     int dbPoolSize,
+    int eventLoops,
     String publicUrl,
     String nodeId,
     boolean cluster,
@@ -71,8 +72,16 @@ public record GatewayConfig(
    */
   public record Operations(String logFormat, boolean mdns, String mdnsAddress) {}
 
+  /**
+   * Event loops of a node unless configured: half the cores, at least one. A booking crosses from the
+   * loop that read its request to the placement's loop and back unless the two are one; with fewer
+   * loops they are one more often (with one, always), and the cores left serve PostgreSQL, Redis and
+   * the worker threads, which on a small machine run beside the node. Vert.x's own default is twice the cores.
+   */
+  public static int defaultEventLoops() { return Math.max(1, Runtime.getRuntime().availableProcessors() / 2); }
+
   /** The settings' keys; env var {@code RESPOOL_<UPPER_SNAKE>}, system property {@code respool.<key>}. */
-  public static final List<String> KEYS = List.of("port", "bind", "home", "pgUrl", "redisUrl", "dbPoolSize", "publicUrl",
+  public static final List<String> KEYS = List.of("port", "bind", "home", "pgUrl", "redisUrl", "dbPoolSize", "eventLoops", "publicUrl",
       "nodeId", "cluster", "clusterMembers", "clusterHost", "clusterPort", "clusterConfig", "jwtSecret", "tokenTtlSeconds",
       "nonceTtlSeconds", "heartbeatIntervalMs", "heartbeatTimeoutMs", "admins", "challengesPerMinute", "allowUnpaidBookings", "paymentWindowSeconds",
       "hostLossGraceSeconds", "stopGraceSeconds", "reconcileIntervalMs", "resendAfterSeconds", "meterIntervalMs", "pauseGraceSeconds",
@@ -150,6 +159,7 @@ public record GatewayConfig(
         pgUrl,
         redisUrl,
         r.get("dbPoolSize", "8", v -> (int) Reader.range(v, 1, 200)),
+        r.get("eventLoops", Integer.toString(defaultEventLoops()), v -> (int) Reader.range(v, 1, 256)),
         publicUrl,
         r.get("nodeId", "node-" + UUID.randomUUID().toString().substring(0, 8), Reader::name),
         r.get("cluster", "false", Reader::bool),

@@ -47,6 +47,15 @@ class GatewayConfigTest {
   }
 
   @Test
+  void eventLoopsAreHalfTheCoresUnlessSetAndAtLeastOne() {
+    int cores = Runtime.getRuntime().availableProcessors();
+    assertThat(GatewayConfig.from(ConfigSource.load(null, Map.of(), new Properties(), Map.of())).eventLoops()).isEqualTo(Math.max(1, cores / 2));
+    assertThat(GatewayConfig.from(ConfigSource.load(null, Map.of("RESPOOL_EVENT_LOOPS", "3"), new Properties(), Map.of())).eventLoops()).isEqualTo(3);
+    assertThatThrownBy(() -> GatewayConfig.from(ConfigSource.load(null, Map.of("RESPOOL_EVENT_LOOPS", "0"), new Properties(), Map.of())))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("eventLoops");
+  }
+
+  @Test
   void unknownKeysInTheFileAreRefused() throws Exception {
     Path file = Files.createTempFile("gw", ".json");
     Files.writeString(file, "{\"prot\": 9000}");
