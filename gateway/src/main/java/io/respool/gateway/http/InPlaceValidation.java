@@ -15,8 +15,8 @@ import java.util.concurrent.Callable;
 /**
  * Requests checked against the contract on the event loop that read them. The router's own
  * validation hands every request to a worker thread and back ({@code executeBlocking}, ordered per
- * event loop): two thread wake-ups per request, and one request at a time per event loop, for a
- * check of microseconds on a body of at most {@link HttpApiVerticle#MAX_BODY_BYTES}. Here the same
+ * event loop): two thread wake-ups per request, and one request at a time per event loop, for the
+ * check of a body of at most {@link HttpApiVerticle#MAX_BODY_BYTES} (not measured at that size). Here the same
  * validator is given a {@link Vertx} whose {@code executeBlocking(Callable)} runs the check in place;
  * everything else it asks of that {@code Vertx} is the node's. What a route gets is what the
  * router's validation gives: the validated request under {@link RouterBuilder#KEY_META_DATA_VALIDATED_REQUEST},
