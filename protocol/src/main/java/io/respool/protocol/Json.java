@@ -2,6 +2,7 @@ package io.respool.protocol;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.exc.InputCoercionException;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
@@ -81,6 +82,29 @@ public final class Json {
       return MAPPER.treeToValue(node, type);
     } catch (JsonProcessingException | IllegalArgumentException e) {
       throw RespoolException.invalid(e instanceof JsonProcessingException j ? describe(j) : e.getMessage());
+    }
+  }
+
+  /**
+   * A parser of {@code text} with this mapper's strictness, for a caller that reads an envelope's first fields itself
+   * and then hands the rest of the object to {@link #read}.
+   */
+  public static JsonParser parser(String text) {
+    try {
+      return MAPPER.createParser(text);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e); // not from a String
+    }
+  }
+
+  /** Decodes the value at {@code parser}'s current token (a field name: the rest of an object) into {@code type}. */
+  public static <T> T read(JsonParser parser, Class<T> type) {
+    try {
+      return MAPPER.readValue(parser, type);
+    } catch (JsonProcessingException | IllegalArgumentException e) {
+      throw RespoolException.invalid(e instanceof JsonProcessingException j ? describe(j) : e.getMessage());
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e); // not from a String
     }
   }
 

@@ -1,5 +1,6 @@
 package io.respool.protocol.host;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.respool.protocol.Json;
@@ -13,17 +14,19 @@ public final class HostFrames {
 
   private HostFrames() {}
 
+  /** What every frame this codec writes starts with: the version, then the type (the type id is written first). */
+  private static final String ENVELOPE = "{\"v\":" + VERSION + ",\"type\":";
+
   public static String encode(HostFrame frame) {
-    ObjectNode node = Json.mapper().valueToTree(frame);
-    ObjectNode out = Json.mapper().createObjectNode();
-    out.put("v", VERSION);
-    out.setAll(node);
-    return out.toString();
+    String body = Json.encode(frame); // {"type":…,…}
+    return "{\"v\":" + VERSION + "," + body.substring(1);
   }
 
   /** Decodes a frame or throws {@link RespoolException} (invalid-request) saying what is wrong. */
   public static HostFrame decode(String text) {
     if (text.length() > MAX_FRAME_BYTES) throw RespoolException.invalid("frame larger than " + MAX_FRAME_BYTES + " bytes");
+    if (text.startsWith(ENVELOPE)) return decodeEnveloped(text);
+    // another peer's field order, or not a frame: read it whole, to say what is wrong
     JsonNode node = Json.tree(text);
     if (!(node instanceof ObjectNode obj)) throw RespoolException.invalid("frame must be a JSON object");
     JsonNode v = obj.remove("v");
@@ -33,5 +36,18 @@ public final class HostFrames {
     JsonNode type = obj.get("type");
     if (type == null || !type.isTextual()) throw RespoolException.invalid("frame has no type");
     return Json.convert(obj, HostFrame.class);
+  }
+
+  /** A frame that starts as this codec writes them: the version's tokens are passed over and the rest read straight into its record. */
+  private static HostFrame decodeEnveloped(String text) {
+    try (JsonParser p = Json.parser(text)) {
+      p.nextToken(); // {
+      p.nextToken(); // "v"
+      p.nextToken(); // 1
+      p.nextToken(); // "type"
+      return Json.read(p, HostFrame.class);
+    } catch (java.io.IOException e) {
+      throw RespoolException.invalid("malformed JSON");
+    }
   }
 }

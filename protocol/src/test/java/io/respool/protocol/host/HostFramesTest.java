@@ -95,6 +95,18 @@ class HostFramesTest {
   }
 
   @Test
+  void aFrameDecodesTheSameWhateverItsFieldOrder() {
+    HostFrame.Heartbeat beat = new HostFrame.Heartbeat("h1", "host", 3);
+    // as this codec writes it (version, then type: read straight into the record) and in another order (read whole first)
+    assertThat(HostFrames.decode("{\"v\":1,\"type\":\"heartbeat\",\"id\":\"h1\",\"hostId\":\"host\",\"seq\":3}")).isEqualTo(beat);
+    assertThat(HostFrames.decode("{\"seq\":3,\"type\":\"heartbeat\",\"v\":1,\"hostId\":\"host\",\"id\":\"h1\"}")).isEqualTo(beat);
+    // the version given twice is refused either way, not read as the first or the last
+    assertReason("{\"v\":1,\"type\":\"ack\",\"re\":\"x\",\"v\":2}", "duplicate field 'v'");
+    assertReason("{\"type\":\"ack\",\"v\":1,\"re\":\"x\",\"v\":1}", "duplicate field 'v'");
+    assertReason("{\"v\":1,\"type\":\"heartbeat\",\"id\":\"h\",\"hostId\":\"x\"}", "seq");
+  }
+
+  @Test
   void aUsageSampleRefusesWhatCannotBeAReading() {
     assertThat(HostFrames.decode("{\"v\":1,\"type\":\"task.usage\",\"id\":\"u\",\"samples\":[" + SAMPLE_JSON + "]}"))
         .isEqualTo(new HostFrame.Usage("u", List.of(new UsageSample("task-1", 1, Instant.parse("2025-01-01T00:00:00Z"), 1.5, 1024, 0.5, 1, 2, 3, 4))));
