@@ -17,7 +17,7 @@
 # hosts are in bench-0, bench-1, bench-2), RAMP (host registrations/s), GATEWAY_HEAP, GATEWAY_JAVA_OPTS (default: a fixed heap, G1 pause goal 10 ms), FLEET_HEAP,
 # FLEET_NICE (0-19, default 0: the simulated fleet's nice value; it stands for machines elsewhere, and 19 gives it the
 # CPU the gateway, PostgreSQL and the load generator leave instead of an equal share),
-# LOAD_HEAP, BOOKING_CPU (cores per booking, default 0.5; a simulated host has 15 cores), RELEASE=1 (after each step stop every booking it placed, C at a time, and report the
+# LOAD_HEAP, FLEET_JAVA_OPTS and LOAD_JAVA_OPTS (extra JVM flags of the fleet and the load generator, e.g. a GC log), BOOKING_CPU (cores per booking, default 0.5; a simulated host has 15 cores), RELEASE=1 (after each step stop every booking it placed, C at a time, and report the
 # stops per second: the same kind of transaction without the matcher's snapshot), PROFILE=1 (a JFR recording of the gateway during the load, kept in the work dir),
 # KEEP_WORK=1 (keep the gateway homes, not only the logs).
 # Loopback only; every wait is bounded; the EXIT trap stops every process this script started.
@@ -43,6 +43,8 @@ GATEWAY_JAVA_OPTS=${GATEWAY_JAVA_OPTS--Xms$GATEWAY_HEAP -XX:MaxGCPauseMillis=10}
 FLEET_HEAP=${FLEET_HEAP:-512m}
 FLEET_NICE=${FLEET_NICE:-0}
 LOAD_HEAP=${LOAD_HEAP:-512m}
+FLEET_JAVA_OPTS=${FLEET_JAVA_OPTS:-}
+LOAD_JAVA_OPTS=${LOAD_JAVA_OPTS:-}
 PROFILE=${PROFILE:-0}
 RELEASE=${RELEASE:-0}
 BOOKING_CPU=${BOOKING_CPU:-0.5}
@@ -131,7 +133,8 @@ run_pool() {
   [[ -n $pg_pid ]] && GW_AUX+=("$pg_pid")
 
   log "pool $pool: registering $HOSTS simulated hosts at $RAMP/s"
-  nice -n "$FLEET_NICE" "$JAVA" "${JVM_FLAGS[@]}" -Xmx"$FLEET_HEAP" -jar "$BENCH_JAR" --gateway "ws://127.0.0.1:$port" --hosts "$HOSTS" \
+  # shellcheck disable=SC2086
+  nice -n "$FLEET_NICE" "$JAVA" "${JVM_FLAGS[@]}" $FLEET_JAVA_OPTS -Xmx"$FLEET_HEAP" -jar "$BENCH_JAR" --gateway "ws://127.0.0.1:$port" --hosts "$HOSTS" \
     --ramp-per-second "$RAMP" --duration 1 --settle 0 --hold-seconds 3600 --out "$WORK/fleet-$pool.json" >"$WORK/fleet-$pool.log" 2>&1 &
   FLEET=$!
   deadline=$((SECONDS + HOSTS / RAMP + 90))
@@ -161,7 +164,8 @@ run_pool() {
     "$JDK_BIN/jcmd" "$GW" JFR.start name=placements settings=profile filename="$WORK/gateway-$pool.jfr" >/dev/null || log "JFR did not start"
   fi
   log "pool $pool: load at C = $CONCURRENCY, ${WARMUP} s warm-up + ${DURATION} s window each, after ${PRIME} s of priming"
-  "$JAVA" "${JVM_FLAGS[@]}" -Xmx"$LOAD_HEAP" -cp "$BENCH_JAR" io.respool.bench.PlacementLoad "${args[@]}" >"$WORK/load-$pool.log" 2>&1 &
+  # shellcheck disable=SC2086
+  "$JAVA" "${JVM_FLAGS[@]}" $LOAD_JAVA_OPTS -Xmx"$LOAD_HEAP" -cp "$BENCH_JAR" io.respool.bench.PlacementLoad "${args[@]}" >"$WORK/load-$pool.log" 2>&1 &
   LOAD=$!
   deadline=$((SECONDS + PRIME + (STEPS * (STEP_RETRIES + 1) + 1) * (WARMUP + DURATION + QUIET_WAIT + REQUEST_TIMEOUT_MS / 1000 + 30) + 240))
   while alive "$LOAD" && (( SECONDS < deadline )); do sleep 1; done
@@ -206,6 +210,7 @@ run_pool() {
     "  - C=\(.concurrency): \(.requestsPerSecond) requests/s, p99.9 \(.p999Ms) ms, mean \(.meanMs) ms, \(.placedOutsideWindow) placed in warm-up and tail;"
     + " 409 reasons \(.noCapacityReasons | tostring); other \(.otherStatus | tostring); errors \(.errors | tostring);"
     + " cores \(.cores | tostring); PostgreSQL backends on average \(.postgres.averageBackends // {} | tostring)"
+    + (if .speedProbe then "; speed probe (the same unit of work every 200 ms, CPU time): median \(.speedProbe.medianMicros) µs, p10 \(.speedProbe.p10Micros), p90 \(.speedProbe.p90Micros)" else "" end)
     + (if .release then "; then stopped \(.release.stopped) bookings in \(.release.seconds) s (\(if .release.seconds > 0 then (.release.stopped / .release.seconds | round) else "–" end) stops/s), failures \(.release.failures // {} | tostring)" else "" end)
     + (if (.discardedAttempts | length) > 0 then "; repeated: discarded attempts (disturbed by other processes) \(.discardedAttempts | tostring)" else "" end)' "$m")
   if [[ $PROFILE == 1 && -f $WORK/gateway-$pool.jfr ]]; then

@@ -126,6 +126,7 @@ public final class PlacementLoad implements Callable<Integer> {
   private Context ctx;
   private final PlacementLedger ledger = new PlacementLedger();
   private final ProcessCpu cpuGroups = new ProcessCpu();
+  private final SpeedProbe speed = new SpeedProbe();
   private PgActivity pg;
   private long unknownOutcomes; // transport errors and 5xx on POST /v1/bookings: the booking may or may not exist
 
@@ -313,6 +314,7 @@ public final class PlacementLoad implements Callable<Integer> {
     long cpuStartNanos;
     long cpuEndNanos;
     JsonObject postgres;
+    JsonObject speed;
 
     Step(int c, List<Account> accounts, long start, int warmup, int window) {
       this.c = c;
@@ -337,10 +339,12 @@ public final class PlacementLoad implements Callable<Integer> {
       vertx.setTimer(toWindow, t -> {
         step.cpuStartNanos = System.nanoTime();
         step.cpuAtStart = cpuGroups.sample();
+        speed.start();
         if (pg != null) pg.start();
         vertx.setTimer(Math.max(1, TimeUnit.NANOSECONDS.toMillis(step.windowEnd - System.nanoTime())), t2 -> {
           step.cpuEndNanos = System.nanoTime();
           step.cpuAtEnd = cpuGroups.sample();
+          step.speed = speed.stop();
           if (pg != null) step.postgres = pg.stop();
           step.windowClosed = true;
           step.finishIfOver();
@@ -381,6 +385,7 @@ public final class PlacementLoad implements Callable<Integer> {
         .put("windowStartedAt", java.time.Instant.now().minusNanos(System.nanoTime() - s.windowStart).toString())
         .put("cores", new JsonObject(new java.util.LinkedHashMap<>(ProcessCpu.cores(s.cpuAtStart, s.cpuAtEnd, measured))));
     if (s.postgres != null) step.put("postgres", s.postgres);
+    if (s.speed != null) step.put("speedProbe", s.speed);
     if (releaseBetweenSteps) step.put("release", onContext(() -> release(s)).await(600, TimeUnit.SECONDS));
     return step;
   }

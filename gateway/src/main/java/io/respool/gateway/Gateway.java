@@ -225,7 +225,7 @@ public final class Gateway implements AutoCloseable {
       HttpApiVerticle.Services services = new HttpApiVerticle.Services(auth, hosts, connectionsPerInstance,
           () -> new EventsHub(vertx, events, auth, teams), pool, redis, commands, new QuoteService(vertx, hosts, matcher), teams, bus, bookings,
           new Invoices(pool, bookings, ledger), metrics, resource("openapi.yaml"), optimizer, terminals,
-          new RateLimits(redisClient, auth, config.rateLimits(), Clock.systemUTC()),
+          new RateLimits(vertx, redisClient, auth, config.rateLimits(), Clock.systemUTC()),
           io.respool.gateway.http.Cors.of(config.corsOrigins(), config.publicUrl()),
           new io.respool.gateway.http.Readiness(vertx, pool, redis,
               readinessRpcs(config), java.time.Duration.ofSeconds(2)), gatewayMetrics, paymentsNotReady(ethereum, solana));

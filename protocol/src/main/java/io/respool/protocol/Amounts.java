@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.SerializerProvider;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import java.io.IOException;
 import java.math.BigInteger;
+import java.util.regex.Pattern;
 
 /**
  * Amounts of money on the wire: integer minor units (wei, lamports, micro-dollars) as {@link
@@ -42,8 +43,10 @@ public final class Amounts {
         });
   }
 
+  private static final Pattern AMOUNT = Pattern.compile("-?[0-9]{1," + MAX_DIGITS + "}");
+
   private static BigInteger parse(String text, JsonParser p, DeserializationContext ctxt) throws IOException {
-    if (!text.matches("-?[0-9]{1," + MAX_DIGITS + "}")) {
+    if (!AMOUNT.matcher(text).matches()) {
       return (BigInteger) ctxt.handleWeirdStringValue(BigInteger.class, text, "not an amount: an integer of at most %d digits", MAX_DIGITS);
     }
     return new BigInteger(text);

@@ -35,6 +35,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,6 +53,7 @@ public final class PlacementService {
   /** Batches of at most this many are matched on the event loop, saving two thread hops; larger ones on a worker thread. */
   static final int INLINE_BATCH = 4;
   private static final Set<String> CHAINS = Set.of("ethereum", "solana");
+  private static final Pattern IMAGE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._/:@-]{0,254}");
   private static final char[] ALPHABET = "0123456789abcdefghijklmnopqrstuvwxyz".toCharArray();
 
   private final Vertx vertx;
@@ -160,7 +162,7 @@ public final class PlacementService {
     if ((req.image() == null || req.image().isBlank()) && (req.command() == null || req.command().isEmpty())) {
       throw RespoolException.invalid("a booking runs something: give an image or a command");
     }
-    if (req.image() != null && !req.image().matches("[A-Za-z0-9][A-Za-z0-9._/:@-]{0,254}")) throw RespoolException.invalid("image is not a valid image reference");
+    if (req.image() != null && !IMAGE.matcher(req.image()).matches()) throw RespoolException.invalid("image is not a valid image reference");
     validateWorkload(req, demand);
     // an escrow pays each host to its address on the chain: only hosts with one there are candidates
     if (!payments.waived() && payments.paysHostsOn(chain)) demand = demand.withPayoutChain(chain);

@@ -9,6 +9,7 @@ import io.respool.matching.ScoringStrategy;
 import io.respool.matching.Spread;
 import io.respool.protocol.RespoolException;
 import io.respool.protocol.api.Quotes;
+import io.respool.protocol.host.Prices;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Duration;
@@ -53,7 +54,7 @@ public final class QuoteService {
     if (r.durationSeconds() == null || r.durationSeconds() < 1 || r.durationSeconds() > 366L * 24 * 3600) {
       throw RespoolException.invalid("durationSeconds is required, between 1 and one year");
     }
-    if (r.currency() != null && !r.currency().matches("[A-Z0-9]{2,12}")) throw RespoolException.invalid("currency must be an upper-case asset code");
+    if (r.currency() != null && !Prices.CURRENCY.matcher(r.currency()).matches()) throw RespoolException.invalid("currency must be an upper-case asset code");
     try {
       return new Demand(Math.round(cpu * 1000), orZero(r.memoryMb()), orZero(r.storageGb()), r.gpus() == null ? 0 : r.gpus(),
           r.gpuModel(), r.arch(), r.region(), r.maxPricePerHour(), r.minUptime(), null,

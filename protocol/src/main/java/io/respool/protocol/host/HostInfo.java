@@ -1,6 +1,7 @@
 package io.respool.protocol.host;
 
 import java.util.List;
+import java.util.regex.Pattern;
 
 /**
  * What a host declares at registration, next to its measured inventory. {@code gpuDrivers} are
@@ -9,9 +10,11 @@ import java.util.List;
  */
 public record HostInfo(String region, Inventory inventory, Prices prices, Payout payout, List<String> drivers, String agentVersion,
     List<String> gpuDrivers) {
+  private static final Pattern REGION = Pattern.compile("[a-z0-9][a-z0-9-]*");
+
   public HostInfo {
     Checks.text("region", region, 64);
-    if (!region.matches("[a-z0-9][a-z0-9-]*")) throw new IllegalArgumentException("region must be lower-case letters, digits and dashes");
+    if (!REGION.matcher(region).matches()) throw new IllegalArgumentException("region must be lower-case letters, digits and dashes");
     if (inventory == null) throw new IllegalArgumentException("inventory is required");
     if (prices == null) throw new IllegalArgumentException("prices is required");
     if (payout == null) payout = new Payout(null, null);

@@ -2,6 +2,7 @@ package io.respool.protocol.host;
 
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.regex.Pattern;
 
 /**
  * A host's offer: asking prices in integer minor units of {@code currency} (e.g. USDC
@@ -17,6 +18,8 @@ public record Prices(String currency, long cpuCoreHour, long memoryGbHour, long 
    * an ETH). A price times a quantity is computed exactly and a placement whose price per hour
    * leaves a long is refused; costs (price × time) are unbounded {@code BigInteger}s.
    */
+  /** An asset code: USDC, ETH, SOL… */
+  public static final Pattern CURRENCY = Pattern.compile("[A-Z0-9]{2,12}");
   public static final long MAX_UNIT_PRICE = 1_000_000_000_000_000_000L;
 
   /** Prices with no bound on the rental's duration. */
@@ -28,7 +31,7 @@ public record Prices(String currency, long cpuCoreHour, long memoryGbHour, long 
     if (minSeconds != null) Checks.range("prices.minSeconds", minSeconds, 1, 10L * 366 * 24 * 3600);
     if (maxSeconds != null) Checks.range("prices.maxSeconds", maxSeconds, minSeconds == null ? 1 : minSeconds, 10L * 366 * 24 * 3600);
     Checks.text("prices.currency", currency, 12);
-    if (!currency.matches("[A-Z0-9]{2,12}")) throw new IllegalArgumentException("prices.currency must be an upper-case asset code");
+    if (!CURRENCY.matcher(currency).matches()) throw new IllegalArgumentException("prices.currency must be an upper-case asset code");
     Checks.range("prices.cpuCoreHour", cpuCoreHour, 0, MAX_UNIT_PRICE);
     Checks.range("prices.memoryGbHour", memoryGbHour, 0, MAX_UNIT_PRICE);
     Checks.range("prices.storageGbHour", storageGbHour, 0, MAX_UNIT_PRICE);

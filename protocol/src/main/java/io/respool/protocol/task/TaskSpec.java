@@ -2,6 +2,7 @@ package io.respool.protocol.task;
 
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * What to run for a booking. {@code taskId} is the idempotency key: starting the same id twice
@@ -27,9 +28,13 @@ public record TaskSpec(
     String gpuModel,
     Map<String, String> labels) {
 
+  /** A task's or a booking's id (also a usage sample's task id). */
+  public static final Pattern ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
+  private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+
   public TaskSpec {
-    if (taskId == null || !taskId.matches("[A-Za-z0-9_-]{1,64}")) throw new IllegalArgumentException("taskId must be 1-64 letters, digits, '_' or '-'");
-    if (bookingId == null || !bookingId.matches("[A-Za-z0-9_-]{1,64}")) throw new IllegalArgumentException("bookingId must be 1-64 letters, digits, '_' or '-'");
+    if (taskId == null || !ID.matcher(taskId).matches()) throw new IllegalArgumentException("taskId must be 1-64 letters, digits, '_' or '-'");
+    if (bookingId == null || !ID.matcher(bookingId).matches()) throw new IllegalArgumentException("bookingId must be 1-64 letters, digits, '_' or '-'");
     command = command == null ? List.of() : List.copyOf(command);
     env = env == null ? Map.of() : Map.copyOf(env);
     ports = ports == null ? List.of() : List.copyOf(ports);
@@ -39,6 +44,6 @@ public record TaskSpec(
     if (storageGb < 0 || storageGb > (1L << 20)) throw new IllegalArgumentException("storageGb must be between 0 and 1048576");
     if (gpus < 0 || gpus > 64) throw new IllegalArgumentException("gpus must be between 0 and 64");
     for (int p : ports) if (p < 1 || p > 65535) throw new IllegalArgumentException("ports must be between 1 and 65535");
-    for (String k : env.keySet()) if (!k.matches("[A-Za-z_][A-Za-z0-9_]*")) throw new IllegalArgumentException("env name '" + k + "' is not a valid variable name");
+    for (String k : env.keySet()) if (!ENV_NAME.matcher(k).matches()) throw new IllegalArgumentException("env name '" + k + "' is not a valid variable name");
   }
 }

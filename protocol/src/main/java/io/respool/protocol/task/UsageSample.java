@@ -31,7 +31,7 @@ public record UsageSample(
     Long gpuMemoryBytes) {
 
   public UsageSample {
-    if (taskId == null || !taskId.matches("[A-Za-z0-9_-]{1,64}")) throw new IllegalArgumentException("taskId must be 1-64 letters, digits, '_' or '-'");
+    if (taskId == null || !TaskSpec.ID.matcher(taskId).matches()) throw new IllegalArgumentException("taskId must be 1-64 letters, digits, '_' or '-'");
     if (seq < 1) throw new IllegalArgumentException("seq must be at least 1, was " + seq);
     if (at == null) throw new IllegalArgumentException("at is required");
     if (!Double.isFinite(cpuSeconds) || cpuSeconds < 0) throw new IllegalArgumentException("cpuSeconds must be a non-negative number, was " + cpuSeconds);
