@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
  * they cost nothing.
  *
  * <p>A request is decided on this node, without a round trip: against the window's cluster-wide count
- * as last read from Redis plus what this node counted since. Every {@link #FLUSH} the node adds what it
+ * as last read from Redis plus what this node counted since. Every {@link #FLUSH_MS} ms the node adds what it
  * counted to Redis ({@code INCRBY}, one batch, keys expiring after two minutes) and reads back each
  * total, so every node of a cluster counts against the same budget. One node alone is exact; with
  * several, a budget can be passed by what the others admitted within one flush interval before this
@@ -79,7 +79,7 @@ public final class RateLimits {
   /** Counts the request against its client address. */
   public Handler<RoutingContext> perClient() {
     return ctx -> {
-      RateLimitedException over = count(List.of(client(ctx)));
+      RateLimitedException over = count(client(ctx));
       if (over == null) ctx.next();
       else ctx.fail(over);
     };
@@ -91,12 +91,15 @@ public final class RateLimits {
    */
   public Handler<RoutingContext> perClientAndAccount() {
     return ctx -> {
-      RateLimitedException byClient = count(List.of(client(ctx)));
+      RateLimitedException byClient = count(client(ctx));
+      if (byClient != null) {
+        ctx.fail(byClient);
+        return;
+      }
       auth.authenticate(ctx.request().getHeader("Authorization")).onComplete(who -> {
-        if (byClient != null) ctx.fail(byClient);
-        else if (who.failed()) ctx.fail(who.cause());
+        if (who.failed()) ctx.fail(who.cause());
         else {
-          RateLimitedException byAccount = count(List.of(account(ctx, who.result())));
+          RateLimitedException byAccount = count(account(ctx, who.result()));
           if (byAccount == null) ctx.next();
           else ctx.fail(byAccount);
         }
@@ -122,21 +125,16 @@ public final class RateLimits {
     return new Budget("account:" + who.accountId(), settings.perAccount(), "this account");
   }
 
-  /** Counts the request against each budget (a refused request counts too); the refusal of the first one it goes over, or null. */
-  synchronized RateLimitedException count(List<Budget> budgets) {
+  /** Counts the request against the budget (a refused request counts too); its refusal, or null. */
+  synchronized RateLimitedException count(Budget b) {
     long now = clock.instant().getEpochSecond();
     long minute = now / 60;
-    RateLimitedException over = null;
-    for (Budget b : budgets) {
-      Window w = windows.computeIfAbsent(KEY + b.who() + ":" + minute, k -> new Window(minute));
-      w.counted++;
-      if (over == null && w.total() > b.limit()) {
-        long retryAfter = Math.max(1, 60 - now % 60);
-        over = new RateLimitedException("more than " + b.limit() + " requests a minute from " + b.name()
-            + " to bookings, quotes and sign-in; retry in " + retryAfter + " s", retryAfter);
-      }
-    }
-    return over;
+    Window w = windows.computeIfAbsent(KEY + b.who() + ":" + minute, k -> new Window(minute));
+    w.counted++;
+    if (w.total() <= b.limit()) return null;
+    long retryAfter = Math.max(1, 60 - now % 60);
+    return new RateLimitedException("more than " + b.limit() + " requests a minute from " + b.name()
+        + " to bookings, quotes and sign-in; retry in " + retryAfter + " s", retryAfter);
   }
 
   /** Adds what this node counted to Redis and reads back each window's total; windows over are forgotten. */

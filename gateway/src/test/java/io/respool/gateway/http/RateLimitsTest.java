@@ -13,7 +13,6 @@ import java.net.ServerSocket;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -47,8 +46,8 @@ class RateLimitsTest {
     return f.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
   }
 
-  static List<RateLimits.Budget> budget(String who) {
-    return List.of(new RateLimits.Budget(who, 5, "this account"));
+  static RateLimits.Budget budget(String who) {
+    return new RateLimits.Budget(who, 5, "this account");
   }
 
   @Test
