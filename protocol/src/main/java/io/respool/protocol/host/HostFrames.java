@@ -14,12 +14,13 @@ public final class HostFrames {
 
   private HostFrames() {}
 
-  /** What every frame this codec writes starts with: the version, then the type (the type id is written first). */
-  private static final String ENVELOPE = "{\"v\":" + VERSION + ",\"type\":";
+  /** The start of every frame: the version, then (the type id is written first) the type. */
+  private static final String VERSIONED = "{\"v\":" + VERSION + ",";
+  private static final String ENVELOPE = VERSIONED + "\"type\":";
 
   public static String encode(HostFrame frame) {
     String body = Json.encode(frame); // {"type":…,…}
-    return "{\"v\":" + VERSION + "," + body.substring(1);
+    return VERSIONED + body.substring(1);
   }
 
   /** Decodes a frame or throws {@link RespoolException} (invalid-request) saying what is wrong. */
