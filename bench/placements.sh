@@ -14,10 +14,11 @@
 # at most QUIET_WAIT s for other processes to use less than MAX_OTHER cores, and repeat a step they
 # disturbed more than that, at most STEP_RETRIES times; the discarded attempts are listed), POOL_SIZES (gateway dbPoolSize, one fresh gateway each), STRATEGY (cheapest|best-fit|spread,
 # default the gateway's), REGIONS (comma list: client i books in region i mod n; the fleet's
-# hosts are in bench-0, bench-1, bench-2), RAMP (host registrations/s), GATEWAY_HEAP, GATEWAY_JAVA_OPTS (default: a fixed heap, G1 pause goal 10 ms), FLEET_HEAP,
+# hosts are in bench-0, bench-1, bench-2), RAMP (host registrations/s), GATEWAY_HEAP, GATEWAY_JAVA_OPTS (default: a fixed heap, G1 pause goal 10 ms), FLEET_HEAP (fixed, default 1g:
+# with 10,000 hosts the fleet holds ~150 MB, and a heap grown just to fit it ran G1 concurrent cycles through the load),
 # FLEET_NICE (0-19, default 0: the simulated fleet's nice value; it stands for machines elsewhere, and 19 gives it the
 # CPU the gateway, PostgreSQL and the load generator leave instead of an equal share),
-# LOAD_HEAP, FLEET_JAVA_OPTS and LOAD_JAVA_OPTS (extra JVM flags of the fleet and the load generator, e.g. a GC log), BOOKING_CPU (cores per booking, default 0.5; a simulated host has 15 cores), RELEASE=1 (after each step stop every booking it placed, C at a time, and report the
+# LOAD_HEAP (fixed, default 1g), FLEET_JAVA_OPTS and LOAD_JAVA_OPTS (extra JVM flags of the fleet and the load generator, e.g. a GC log), BOOKING_CPU (cores per booking, default 0.5; a simulated host has 15 cores), RELEASE=1 (after each step stop every booking it placed, C at a time, and report the
 # stops per second: the same kind of transaction without the matcher's snapshot), PROFILE=1 (a JFR recording of the gateway during the load, kept in the work dir),
 # KEEP_WORK=1 (keep the gateway homes, not only the logs).
 # Loopback only; every wait is bounded; the EXIT trap stops every process this script started.
@@ -40,9 +41,9 @@ RAMP=${RAMP:-150}
 GATEWAY_HEAP=${GATEWAY_HEAP:-2g}
 # as a server runs it (ops/k8s): a fixed heap and G1's 10 ms pause goal (README.md, Benchmarks, "Garbage collection")
 GATEWAY_JAVA_OPTS=${GATEWAY_JAVA_OPTS--Xms$GATEWAY_HEAP -XX:MaxGCPauseMillis=10}
-FLEET_HEAP=${FLEET_HEAP:-512m}
+FLEET_HEAP=${FLEET_HEAP:-1g}
 FLEET_NICE=${FLEET_NICE:-0}
-LOAD_HEAP=${LOAD_HEAP:-512m}
+LOAD_HEAP=${LOAD_HEAP:-1g}
 FLEET_JAVA_OPTS=${FLEET_JAVA_OPTS:-}
 LOAD_JAVA_OPTS=${LOAD_JAVA_OPTS:-}
 PROFILE=${PROFILE:-0}
@@ -134,7 +135,7 @@ run_pool() {
 
   log "pool $pool: registering $HOSTS simulated hosts at $RAMP/s"
   # shellcheck disable=SC2086
-  nice -n "$FLEET_NICE" "$JAVA" "${JVM_FLAGS[@]}" $FLEET_JAVA_OPTS -Xmx"$FLEET_HEAP" -jar "$BENCH_JAR" --gateway "ws://127.0.0.1:$port" --hosts "$HOSTS" \
+  nice -n "$FLEET_NICE" "$JAVA" "${JVM_FLAGS[@]}" $FLEET_JAVA_OPTS -Xms"$FLEET_HEAP" -Xmx"$FLEET_HEAP" -jar "$BENCH_JAR" --gateway "ws://127.0.0.1:$port" --hosts "$HOSTS" \
     --ramp-per-second "$RAMP" --duration 1 --settle 0 --hold-seconds 3600 --out "$WORK/fleet-$pool.json" >"$WORK/fleet-$pool.log" 2>&1 &
   FLEET=$!
   deadline=$((SECONDS + HOSTS / RAMP + 90))
@@ -165,7 +166,7 @@ run_pool() {
   fi
   log "pool $pool: load at C = $CONCURRENCY, ${WARMUP} s warm-up + ${DURATION} s window each, after ${PRIME} s of priming"
   # shellcheck disable=SC2086
-  "$JAVA" "${JVM_FLAGS[@]}" $LOAD_JAVA_OPTS -Xmx"$LOAD_HEAP" -cp "$BENCH_JAR" io.respool.bench.PlacementLoad "${args[@]}" >"$WORK/load-$pool.log" 2>&1 &
+  "$JAVA" "${JVM_FLAGS[@]}" $LOAD_JAVA_OPTS -Xms"$LOAD_HEAP" -Xmx"$LOAD_HEAP" -cp "$BENCH_JAR" io.respool.bench.PlacementLoad "${args[@]}" >"$WORK/load-$pool.log" 2>&1 &
   LOAD=$!
   deadline=$((SECONDS + PRIME + (STEPS * (STEP_RETRIES + 1) + 1) * (WARMUP + DURATION + QUIET_WAIT + REQUEST_TIMEOUT_MS / 1000 + 30) + 240))
   while alive "$LOAD" && (( SECONDS < deadline )); do sleep 1; done
