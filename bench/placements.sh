@@ -212,6 +212,7 @@ run_pool() {
     + " 409 reasons \(.noCapacityReasons | tostring); other \(.otherStatus | tostring); errors \(.errors | tostring);"
     + " cores \(.cores | tostring); PostgreSQL backends on average \(.postgres.averageBackends // {} | tostring)"
     + (if .speedProbe then "; speed probe (the same unit of work every 200 ms, CPU time): median \(.speedProbe.medianMicros) µs, p10 \(.speedProbe.p10Micros), p90 \(.speedProbe.p90Micros)" else "" end)
+    + (if .slowBeat then "; the slow requests (> 10 ms: \(.slowRequests | length)) line up best every \(.slowBeat.periodMs) ms (concentration \(.slowBeat.concentration); without a beat ~\(.slowBeat.noBeat))" else "" end)
     + (if .release then "; then stopped \(.release.stopped) bookings in \(.release.seconds) s (\(if .release.seconds > 0 then (.release.stopped / .release.seconds | round) else "–" end) stops/s), failures \(.release.failures // {} | tostring)" else "" end)
     + (if (.discardedAttempts | length) > 0 then "; repeated: discarded attempts (disturbed by other processes) \(.discardedAttempts | tostring)" else "" end)' "$m")
   if [[ $PROFILE == 1 && -f $WORK/gateway-$pool.jfr ]]; then

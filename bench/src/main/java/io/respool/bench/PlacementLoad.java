@@ -382,12 +382,22 @@ public final class PlacementLoad implements Callable<Integer> {
         .put("latencyPlacedNanos", s.placed.toJson())
         .put("latencyAllNanos", s.all.toJson())
         .put("slowRequests", s.slow)
+        .put("slowBeat", slowBeat(s.slow))
         .put("windowStartedAt", java.time.Instant.now().minusNanos(System.nanoTime() - s.windowStart).toString())
         .put("cores", new JsonObject(new java.util.LinkedHashMap<>(ProcessCpu.cores(s.cpuAtStart, s.cpuAtEnd, measured))));
     if (s.postgres != null) step.put("postgres", s.postgres);
     if (s.speed != null) step.put("speedProbe", s.speed);
     if (releaseBetweenSteps) step.put("release", onContext(() -> release(s)).await(600, TimeUnit.SECONDS));
     return step;
+  }
+
+  /** {@link SlowPeriod} of the slow requests' start times, or null for too few. */
+  private static JsonObject slowBeat(JsonArray slow) {
+    List<Long> starts = new ArrayList<>();
+    for (int i = 0; i < slow.size(); i++) starts.add(slow.getJsonArray(i).getLong(0));
+    SlowPeriod.Beat beat = SlowPeriod.of(starts);
+    return beat == null ? null : new JsonObject().put("periodMs", beat.periodMs())
+        .put("concentration", Math.round(beat.concentration() * 100) / 100.0).put("noBeat", Math.round(beat.noBeat() * 100) / 100.0);
   }
 
   /** Client {@code i}'s loop: one booking at a time until the window is over. */
